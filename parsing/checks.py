@@ -1,0 +1,190 @@
+"""The checks of SCHEMA.md: table identities and the narrative cross-check.
+
+A check is only made when every cell it needs is present; an absent cell is not zero.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from parsing.record import Check, Grid
+from parsing.template import APPLICANT_COLUMNS, REVIEW_LITIGATION, TEMPLATE_UNKNOWN, TEMPLATES, result_rows
+
+_APPLICANTS = [c.key for c in APPLICANT_COLUMNS]
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _sum_check(rule: str, left: Sequence[float], right: Sequence[float]) -> Check:
+    ok = abs(sum(left) - sum(right)) < 1e-6
+    detail = f"{'+'.join(map(_fmt, left))} = {'+'.join(map(_fmt, right))}"
+    if not ok:
+        detail = detail.replace(" = ", " ≠ ") + f" ({_fmt(sum(left))} vs {_fmt(sum(right))})"
+    return Check(rule, ok, detail)
+
+
+def _result_values(grid: Grid, template: str, column: str) -> list[float] | None:
+    """The 办理结果 cells of one column, or ``None`` when any is absent."""
+    rows = result_rows(template)
+    if "other" in grid and "other" not in rows:
+        # A report that prints (六)其他处理 without its sub-rows.
+        rows = [r for r in rows if not r.startswith("other.")] + ["other"]
+    values = [grid.get(r, {}).get(column) for r in rows]
+    if any(v is None for v in values):
+        return None
+    return values  # type: ignore[return-value]
+
+
+def application_checks(grid: Grid, template: str) -> list[Check]:
+    checks: list[Check] = []
+    for column in _APPLICANTS:
+        cells = [grid.get(r, {}).get(column) for r in ("new_received", "carried_over", "total_processed",
+                                                        "carried_forward")]
+        if all(v is not None for v in cells):
+            checks.append(_sum_check(f"applications.balance.{column}", cells[:2], cells[2:]))
+    for row, values in grid.items():
+        parts = [values.get(c) for c in _APPLICANTS[:-1]]
+        total = values.get("total")
+        if total is not None and all(v is not None for v in parts):
+            checks.append(_sum_check(f"applications.row_total.{row}", parts, [total]))  # type: ignore[arg-type]
+    for column in _APPLICANTS:
+        total = grid.get("total_processed", {}).get(column)
+        values = _result_values(grid, template, column)
+        if total is not None and values is not None:
+            checks.append(_sum_check(f"applications.processed_total.{column}", values, [total]))
+    return checks
+
+
+def applications_column_errors(grid: Grid, template: str) -> list[Check]:
+    """The failed column-wise application checks (used to disambiguate run-together digits)."""
+    return [c for c in application_checks(grid, template)
+            if not c.ok and ".row_total." not in c.rule]
+
+
+def review_checks(grid: Grid) -> list[Check]:
+    checks = []
+    for row in REVIEW_LITIGATION.rows:
+        values = grid.get(row.key, {})
+        parts = [values.get(c) for c in ("upheld", "corrected", "other", "pending")]
+        total = values.get("total")
+        if total is not None and all(v is not None for v in parts):
+            checks.append(_sum_check(f"review_litigation.total.{row.key}", parts, [total]))  # type: ignore[arg-type]
+    return checks
+
+
+# ---------------------------------------------------------------------------
+# Narrative cross-check
+# ---------------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+_CLAUSE = re.compile(r"[^，,；;：:。\n]+")
+_COUNT = r"(\d+)\s*(?:件|项|个|宗|份|起|条|次)"
+_NEGATION = re.compile(r"(?:未发生|没有发生|未出现|没有出现|未收到|没有收到|未有|无)")
+_REQUEST = re.compile(
+    r"(?:收到|受理|办理|接收|新收|共收到|办结)[^，,。；;]{0,24}?(?:申请|信件)[^，,。；;\d]{0,6}?" + _COUNT)
+_REVIEW_N = re.compile(r"(?<!直接)(?:行政)?复议(?:案件)?\s*" + _COUNT)
+_LITIGATION_N = re.compile(r"(?:行政)?诉讼(?:案件)?\s*" + _COUNT)
+# Words that tie a clause about 规范性文件 to one column of the template.
+_DOC_VERBS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("repealed", ("废止", "宣布失效", "失效")),
+    ("in_force", ("现行有效",)),
+    ("issued", ("新制定", "制定", "制发", "出台", "印发")),
+    ("total", ("总数",)),
+)
+
+
+def _doc_field(template: str, verb: str) -> str | None:
+    if template == "2021":
+        return {"issued": "issued", "repealed": "repealed", "in_force": "in_force", "total": "in_force"}[verb]
+    if template == "2019":
+        return {"issued": "new_made", "total": "total_published"}.get(verb)
+    return None
+
+
+def _narrative_claims(text: str, template: str) -> Iterable[tuple[str, float, str, set[float] | None]]:
+    """(field, stated value, quote, None) claims the narrative makes about table cells."""
+    for sentence in _SENTENCE.findall(text):
+        if "规范性文件" in sentence:
+            for clause in _CLAUSE.findall(sentence):
+                number = re.search(_COUNT, clause)
+                if not number:
+                    continue
+                for verb, words in _DOC_VERBS:
+                    # The verb must come before the figure: "废止文件6份", not "其中3份…废止".
+                    if any(0 <= clause.find(w) < number.start() for w in words):
+                        column = _doc_field(template, verb)
+                        if column:
+                            yield (f"active_disclosure.normative_documents.{column}", float(number.group(1)),
+                                   clause.strip(), None)
+                        break
+        for m in _REQUEST.finditer(sentence):
+            yield "applications.requests", float(m.group(1)), m.group(0), None
+        negated = _NEGATION.search(sentence)
+        for pattern, field in ((_REVIEW_N, "review_litigation.review.total"),
+                               (_LITIGATION_N, "review_litigation.litigation.total")):
+            for m in pattern.finditer(sentence):
+                yield field, float(m.group(1)), m.group(0), None
+        if negated:
+            tail = sentence[negated.start():]
+            window = tail[:40]
+            if "复议" in window and not _REVIEW_N.search(tail):
+                yield "review_litigation.review.total", 0.0, tail[:40], None
+            if "诉讼" in window and not _LITIGATION_N.search(tail):
+                yield "review_litigation.litigation.total", 0.0, tail[:40], None
+
+
+def _table_values(field: str, tables: dict[str, Grid]) -> set[float] | None:
+    """The table figures a narrative claim about ``field`` may legitimately refer to."""
+    apps, review, active = tables["applications"], tables["review_litigation"], tables["active_disclosure"]
+    if field == "applications.requests":
+        new = apps.get("new_received", {}).get("total")
+        carried = apps.get("carried_over", {}).get("total")
+        processed = apps.get("total_processed", {}).get("total")
+        options = {v for v in (new, processed) if v is not None}
+        if new is not None and carried is not None:
+            options.add(new + carried)
+        return options or None
+    if field == "review_litigation.review.total":
+        value = review.get("review", {}).get("total")
+        return {value} if value is not None else None
+    if field == "review_litigation.litigation.total":
+        direct = review.get("litigation_direct", {}).get("total")
+        after = review.get("litigation_after_review", {}).get("total")
+        if direct is None or after is None:
+            return None
+        return {direct + after}
+    _, row, column = field.split(".")
+    value = active.get(row, {}).get(column)
+    return {value} if value is not None else None
+
+
+def narrative_checks(narrative: str, tables: dict[str, Grid], template: str) -> list[Check]:
+    """Figures the narrative states, compared with the table (one check per field)."""
+    if template == TEMPLATE_UNKNOWN:
+        return []
+    by_field: dict[str, Check] = {}
+    for field, stated, quote, _ in _narrative_claims(narrative, template):
+        options = _table_values(field, tables)
+        if options is None:
+            continue
+        ok = stated in options
+        table_text = " or ".join(_fmt(v) for v in sorted(options))
+        detail = f"text says “{quote.strip()}” ({_fmt(stated)}), table says {table_text}"
+        rule = f"narrative.{field}"
+        # One check per field.  Any statement that agrees with the table settles it: reports
+        # often state a total and then its parts ("废止6份, 其中3份…"), and only a figure that
+        # matches nothing in the table is a contradiction.
+        if rule not in by_field or (ok and not by_field[rule].ok):
+            by_field[rule] = Check(rule, ok, detail)
+    return list(by_field.values())
+
+
+def run_checks(tables: dict[str, Grid], template: str, narrative: str) -> list[Check]:
+    if template == TEMPLATE_UNKNOWN or template not in TEMPLATES:
+        return []
+    return (application_checks(tables["applications"], template)
+            + review_checks(tables["review_litigation"])
+            + narrative_checks(narrative, tables, template))

@@ -1,0 +1,132 @@
+"""Report metadata: agency, year reported on, publication date, script, template."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+from parsing.template import TEMPLATE_2019, TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
+
+_REPORT_TITLE = re.compile(
+    r"^(?:.*?[:：|]\s*)?(?P<agency>[\u4e00-\u9fff（）()·]{2,40}?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*"
+    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告"
+)
+_TITLE_ONLY = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告")
+_PERIOD_YEAR = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|—|-|～|~)\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+_REPORTED_YEAR = re.compile(r"(?:现将|现就|根据|对)\s*((?:19|20)\d{2})\s*年度?[^。]{0,30}?(?:政府信息公开|政务公开)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_DATE = re.compile(
+    r"(?:公开日期|发布日期|发布时间|成文日期|印发日期|日期)\s*[:：]?\s*[|｜]?\s*"
+    r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_CHROME_PREFIX = re.compile(r"^(?:文件名称|标题|名称|题名)\s*[:：]?\s*[|｜]?\s*")
+
+# Administrative units a self-named agency ends with, and the office names that follow them.
+_PLACE = r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|新区|镇|乡|街道|苏木))"
+_OFFICE = r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室|管理委员会办公室|管理委员会|管委会办公室|管委会|街道办事处|办事处)"
+_FULL_AGENCY = re.compile(rf"({_PLACE}{{1,3}}?{_OFFICE})(?!门户|网站|网|公报|信息公开(?:网|平台|专栏))")
+_SHORT_OFFICE = re.compile(rf"({_PLACE}{{1,3}}?)(?:政府办|府办)(?!公)")
+_LEADING_PLACE = re.compile(rf"^({_PLACE}{{1,3}}?)(?=严格|认真|坚持|始终|按照|根据|全面|深入|高度|紧紧|积极|以)")
+
+
+def report_year(work_text: str, title_year: int | None, narrative: str) -> int | None:
+    """The year the report is about (not the year it was published)."""
+    if title_year:
+        return title_year
+    period = _PERIOD_YEAR.search(work_text)
+    if period and period.group(1) == period.group(2):
+        return int(period.group(1))
+    stated = _REPORTED_YEAR.search(work_text)
+    if stated:
+        return int(stated.group(1))
+    years = Counter(int(y) for y in _YEAR.findall(narrative or work_text))
+    if not years:
+        return None
+    return years.most_common(1)[0][0]
+
+
+def find_title(work_lines: Sequence[str], limit: int = 25) -> tuple[str | None, int | None, int | None]:
+    """(agency, year, line number) of the report's title, if it prints one near the top."""
+    for i, line in enumerate(work_lines[:limit]):
+        text = _CHROME_PREFIX.sub("", line.strip())
+        match = _REPORT_TITLE.search(text)
+        if match:
+            agency = match.group("agency").strip("|｜ ")
+            return (agency or None), int(match.group("year")), i
+        only = _TITLE_ONLY.search(text)
+        if only and len(text) < 40 and text.startswith(only.group(0)[:4]):
+            return None, int(only.group("year")), i
+    return None, None, None
+
+
+def find_agency(work_text: str) -> str | None:
+    """The agency a report without a title names itself by.
+
+    Prefers full office names ("…区人民政府办公室"), then "…政府办" short forms expanded to
+    the full office name, then a place name opening the first sentence.
+    """
+    full = Counter(m.group(1) for m in _FULL_AGENCY.finditer(work_text))
+    short = Counter(m.group(1) + "人民政府办公室" for m in _SHORT_OFFICE.finditer(work_text))
+    candidates = full + short
+    # Drop names that are only a province/city prefix of a longer candidate's place.
+    if candidates:
+        best = max(candidates.items(), key=lambda kv: (kv[1], len(kv[0])))
+        return _trim(best[0])
+    lead = _LEADING_PLACE.search(work_text.lstrip())
+    if lead:
+        return _trim(lead.group(1))
+    return None
+
+
+def _trim(name: str) -> str:
+    # Leading connective characters the non-greedy place pattern can swallow.
+    return re.sub(r"^(?:在|由|经|据|本|我|对|向|及|和|与|即|是|为|从)+", "", name)
+
+
+def published_date(work_text: str) -> str | None:
+    match = _DATE.search(work_text)
+    if not match:
+        return None
+    y, m, d = (int(x) for x in match.groups())
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def detect_template(work_text: str) -> str:
+    """"2021", "2019" or "unknown", from the header phrases only one template prints."""
+    scores = {key: sum(marker in work_text for marker in spec.markers) for key, spec in TEMPLATES.items()}
+    if scores[TEMPLATE_2021] == 0 and scores[TEMPLATE_2019] == 0:
+        # No header phrases: a table may still be there if its row labels are.
+        apps = TEMPLATES[TEMPLATE_2021].tables["applications"]
+        rows = sum(any(m in work_text for m in r.match) for r in apps.rows if r.match)
+        if rows >= len(apps.rows) // 2:
+            return TEMPLATE_2021 if "逾期不补正" in work_text else TEMPLATE_2019
+        return TEMPLATE_UNKNOWN
+    return TEMPLATE_2021 if scores[TEMPLATE_2021] >= scores[TEMPLATE_2019] else TEMPLATE_2019
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return _converter("t2s").convert(text)
+
+
+def detect_script(original: str, simplified: str) -> str:
+    """"traditional" when converting to simplified changes a noticeable share of the text."""
+    cjk = sum(1 for ch in original if "\u4e00" <= ch <= "\u9fff")
+    if not cjk:
+        return "simplified"
+    if len(original) == len(simplified):
+        changed = sum(1 for a, b in zip(original, simplified) if a != b)
+    else:
+        changed = abs(len(set(original)) - len(set(simplified))) * 10
+    return "traditional" if changed / cjk > 0.03 else "simplified"

@@ -1,0 +1,181 @@
+"""HTML page → text-dump lines (one per block; one ``a | b | c`` line per table row).
+
+Rules (the contract ``parsing.read`` documents):
+
+* invisible content is dropped: ``<script>``, ``<style>``, ``<nav>``, comments, hidden nodes;
+* a table cell is emitted once, in the row where it starts (rowspan/colspan never repeat);
+* line breaks inside a cell (``<br>``, several ``<p>``) join with no separator, so a header
+  printed as ``商业<br>企业`` reads as one word;
+* a table whose cells hold tables is layout, not data: its cells are read as blocks.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+# Elements whose content a reader never sees.
+_DROP = frozenset(
+    "script style nav noscript template iframe object embed svg canvas head title select button "
+    "input textarea audio video map".split()
+)
+# Elements that start a new line of text.
+_BLOCKS = frozenset(
+    "address article aside blockquote body center dd details dialog dir div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu "
+    "ol p pre section summary ul caption tbody thead tfoot tr td th".split()
+)
+_CELLS = frozenset(("td", "th"))
+_ROW_PARENTS = frozenset(("thead", "tbody", "tfoot"))
+_BREAK = "\n"
+_SPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+
+
+def _tag(element: lxml.etree._Element) -> str:
+    tag = element.tag
+    if not isinstance(tag, str):  # comment, processing instruction, entity
+        return ""
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def _hidden(element: lxml.etree._Element) -> bool:
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = element.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _clean(text: str) -> str:
+    """Collapse whitespace (``&nbsp;`` included) to one space and strip the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def _rows(table: lxml.etree._Element) -> list[lxml.etree._Element]:
+    """The table's own rows (not those of tables nested in its cells)."""
+    rows = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            rows.append(child)
+        elif tag in _ROW_PARENTS:
+            rows.extend(c for c in child if _tag(c) == "tr")
+    return rows
+
+
+def _cells(row: lxml.etree._Element) -> list[lxml.etree._Element]:
+    return [c for c in row if _tag(c) in _CELLS and not _hidden(c)]
+
+
+def _is_layout(table: lxml.etree._Element) -> bool:
+    """A table whose cells contain tables lays the page out; it holds no data of its own."""
+    for row in _rows(table):
+        for cell in _cells(row):
+            if next(cell.iter("table"), None) is not None:
+                return True
+    return False
+
+
+class _Lines:
+    """Accumulates text pieces; a break ends the current line."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._parts: list[str] = []
+
+    def text(self, text: str | None) -> None:
+        if text:
+            self._parts.append(text)
+
+    def br(self) -> None:
+        if self._parts:
+            line = _clean("".join(self._parts))
+            self._parts = []
+            if line:
+                self.lines.append(line)
+
+    def line(self, line: str) -> None:
+        self.br()
+        self.lines.append(line)
+
+
+def _cell_text(cell: lxml.etree._Element) -> str:
+    """A cell's visible text; its internal line breaks join with no separator."""
+    pieces: list[str] = []
+    _collect(cell, pieces)
+    return "".join(_clean(p) for p in "".join(pieces).split(_BREAK))
+
+
+def _collect(element: lxml.etree._Element, pieces: list[str]) -> None:
+    """Text of ``element``'s content into ``pieces``, with ``_BREAK`` at block edges."""
+    if element.text:
+        pieces.append(element.text)
+    for child in element:
+        tag = _tag(child)
+        if tag and tag not in _DROP and not _hidden(child):
+            block = tag in _BLOCKS or tag == "table"
+            if block:
+                pieces.append(_BREAK)
+            elif tag == "br":
+                pieces.append(_BREAK)
+            _collect(child, pieces)
+            if block:
+                pieces.append(_BREAK)
+        if child.tail:
+            pieces.append(child.tail)
+
+
+def _walk(element: lxml.etree._Element, out: _Lines) -> None:
+    if element.text:
+        out.text(element.text)
+    for child in element:
+        tag = _tag(child)
+        if tag and tag not in _DROP and not _hidden(child):
+            if tag == "table":
+                out.br()
+                _table(child, out)
+            elif tag == "br":
+                out.br()
+            elif tag in _BLOCKS:
+                out.br()
+                _walk(child, out)
+                out.br()
+            else:
+                _walk(child, out)
+        if child.tail:
+            out.text(child.tail)
+
+
+def _table(table: lxml.etree._Element, out: _Lines) -> None:
+    if _is_layout(table):
+        for row in _rows(table):
+            for cell in _cells(row):
+                out.br()
+                _walk(cell, out)
+                out.br()
+        return
+    caption = next((c for c in table if _tag(c) == "caption"), None)
+    if caption is not None:
+        text = _cell_text(caption)
+        if text:
+            out.line(text)
+    for row in _rows(table):
+        if _hidden(row):
+            continue
+        texts = [_cell_text(cell) for cell in _cells(row)]
+        if any(texts):
+            out.line(" | ".join(texts))
+
+
+def html_lines(text: str) -> list[str]:
+    """Visible text of an HTML page as text-dump lines, in document order."""
+    text = _XML_DECLARATION.sub("", text, count=1)
+    root = lxml.html.document_fromstring(text)
+    body = root.find("body")
+    out = _Lines()
+    _walk(body if body is not None else root, out)
+    out.br()
+    return out.lines
