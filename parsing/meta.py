@@ -81,9 +81,18 @@ def find_agency(work_text: str) -> str | None:
     return None
 
 
+# Characters that end a clause or are function words, never the first character of a place
+# name; the non-greedy place pattern can swallow them ("2021年请与示例县…").
+# (Only characters no place name starts with: 和平区, 本溪市, 即墨区, 从化区, 日照市 rule out
+# 和 本 即 从 日 and the like.)
+_NOT_A_PLACE_START = re.compile(r"^.*[年的了在由据我与及请把被给让使、]")
+
+
 def _trim(name: str) -> str:
-    # Leading connective characters the non-greedy place pattern can swallow.
-    return re.sub(r"^(?:在|由|经|据|本|我|对|向|及|和|与|即|是|为|从)+", "", name)
+    place_end = re.search(_OFFICE, name)
+    head = name[:place_end.start()] if place_end else name
+    cut = _NOT_A_PLACE_START.match(head)
+    return name[cut.end():] if cut and cut.end() < len(head) else name
 
 
 def published_date(work_text: str) -> str | None:

@@ -20,12 +20,14 @@ from functools import lru_cache
 
 from parsing.record import Region
 
-_TOWNSHIP = re.compile(r"([\u4e00-\u9fff]{1,10}?(?:镇|乡|街道|苏木|民族乡))(?=人民政府|政府|办事处|党|$|[^\u4e00-\u9fff]|[\u4e00-\u9fff])")
+# A township name ends the place part of an agency name: what follows is the office.
+_AFTER_TOWNSHIP = r"(?=人民政府|政府|办事处|党委|党工委|$)"
+_TOWNSHIP = re.compile(r"([\u4e00-\u9fff]{1,10}?(?:民族乡|镇|乡|街道|苏木))" + _AFTER_TOWNSHIP)
 _SUFFIX_LEVELS = (
     ("province", re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:省|自治区))")),
     ("city", re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:市|自治州|盟|地区))")),
     ("county", re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:自治县|县|区|旗))")),
-    ("township", re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:镇|乡|街道|苏木))")),
+    ("township", re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:民族乡|镇|乡|街道|苏木))" + _AFTER_TOWNSHIP)),
 )
 
 
@@ -75,9 +77,21 @@ def _from_suffixes(name: str) -> Region:
 
 def _clean(value: object) -> str | None:
     # cpca's placeholder for cities without counties (中山市, 东莞市 …) is not a county.
-    if not isinstance(value, str) or not value or value.endswith("直辖行政区划") or value == "市辖区":
+    if not isinstance(value, str) or value in ("", "县", "市辖区") or value.endswith("行政区划"):
         return None
     return value
+
+
+_LEVEL_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|区|县|盟|旗|地区)$")
+
+
+def _named_in(agency: str, region: Region) -> bool:
+    """True when some place cpca returned is spelt in the name (at least its two-character stem)."""
+    for place in (region.province, region.city, region.county):
+        stem = _LEVEL_SUFFIX.sub("", place or "")
+        if len(stem) >= 2 and stem in agency:
+            return True
+    return False
 
 
 def trim_to_region(agency: str, region: Region) -> str:
@@ -98,17 +112,15 @@ def resolve_region(agency: str | None) -> Region:
     frame = _cpca().transform([agency])
     row = frame.iloc[0]
     region = Region(_clean(row["省"]), _clean(row["市"]), _clean(row["区"]))
-    rest = _clean(row["地址"]) or ""
-    if region.province and not _consistent(agency, region):
+    if region.province and not (_named_in(agency, region) and _consistent(agency, region)):
         region = Region()
-        rest = agency
-    township = _TOWNSHIP.match(rest) if rest else None
-    if township:
-        region.township = township.group(1)
-    elif not region.province:
-        own = _TOWNSHIP.search(agency)
-        if own and not re.search(r"(?:县|区|市|旗)$", own.group(1)):
-            region.township = own.group(1)
+    if not (region.province or region.city or region.county):
+        # Unknown to the gazetteer: read the administrative suffixes the name carries.
+        region = _from_suffixes(agency)
+    else:
+        township = _TOWNSHIP.match(_clean(row["地址"]) or "")
+        if township:
+            region.township = township.group(1)
     if region.township and not region.county:
         places = _townships().get(region.township, [])
         if region.city:
@@ -116,10 +128,6 @@ def resolve_region(agency: str | None) -> Region:
         if len(places) == 1:
             province, city, county = places[0]
             region.province, region.city, region.county = province, city, _clean(county)
-    if not region.province and not region.city and not region.county:
-        fallback = _from_suffixes(agency)
-        if fallback.province or fallback.city:
-            return fallback
     return region
 
 
