@@ -68,10 +68,9 @@ def normalise(text: str) -> str:
 
 def working_lines(lines: list[str]) -> list[str]:
     """``lines`` in NFKC and simplified script, one for one."""
-    nfkc = [unicodedata.normalize("NFKC", ln) for ln in lines]
-    converted = meta.to_simplified("\n".join(nfkc)).split("\n")
-    if len(converted) != len(lines):  # conversion never merges lines, but be sure
-        converted = [meta.to_simplified(ln) for ln in nfkc]
+    converted = meta.to_simplified(unicodedata.normalize("NFKC", "\n".join(lines))).split("\n")
+    if len(converted) != len(lines):  # normalisation never merges lines, but be sure
+        converted = [meta.to_simplified(unicodedata.normalize("NFKC", ln)) for ln in lines]
     return converted
 
 
@@ -145,7 +144,7 @@ def _parse_text(text: str, source: str) -> Report:
     if agency is None:
         warnings.append("agency: no agency name found in the report")
 
-    script = meta.detect_script(text, meta.to_simplified(text))
+    script = meta.detect_script(text[:6000], meta.to_simplified(text[:6000]))
     return Report(
         id=report_id(text),
         source=source,

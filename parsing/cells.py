@@ -19,6 +19,7 @@ from parsing.template import ABSENT_MARKERS
 _SPLIT = re.compile(r"\s*[|｜\t]\s*")
 _NUMBER = re.compile(r"^([+\-−]?)(\d+(?:\.\d+)?)\s*(万元|元|件|项|条|个|次|宗|起|份)?$")
 _SPACED = re.compile(r"\s+")
+_SEPARATOR = re.compile(r"[|｜\s]")
 # Text followed by digits in one cell, e.g. "1.属于国家秘密0" or "行政许可 201".
 _TRAILING_DIGITS = re.compile(r"^(.*?[^\d\s.+\-−])\s*(\d[\d\s]*)$")
 
@@ -40,8 +41,11 @@ def split_line(line: str) -> list[Cell]:
     Pipes and tabs separate cells; so do runs of whitespace (PDF text puts spaces between
     cells, and a header such as "商业 企业" splitting in two does no harm).
     """
+    stripped = line.strip()
+    if not _SEPARATOR.search(stripped):  # the common one-cell-per-line case
+        return [stripped] if stripped else []
     cells: list[Cell] = []
-    for part in _SPLIT.split(line):
+    for part in _SPLIT.split(stripped):
         part = part.strip()
         if not part:
             continue
@@ -63,6 +67,8 @@ def parse_number(cell: Cell) -> Value | Absent | None:
     Money in 元 is converted to 万元 (``80618元`` → 8.0618), the unit every money column
     of the template uses.
     """
+    if cell.isdigit() and cell.isascii():
+        return int(cell)
     text = cell.strip().replace(",", "").replace("，", "")
     if text in ABSENT_MARKERS:
         return Absent(text)

@@ -37,6 +37,8 @@ def _candidates(work_lines: Sequence[str]) -> list[Heading]:
     out = []
     for i, line in enumerate(work_lines):
         stripped = line.strip().strip("|｜").strip()
+        if stripped[:1] not in NUMERALS:
+            continue
         match = _HEADING.match(stripped)
         if not match:
             continue

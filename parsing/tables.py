@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -40,11 +41,25 @@ def _put(grid: Grid, row: str, columns: Sequence[str], values: Sequence[object],
         grid.setdefault(row, {})[column] = value  # type: ignore[assignment]
 
 
-def _match_row(cell: str, rows: Sequence[Row]) -> Row | None:
-    for row in rows:
-        if any(m in cell for m in row.match):
-            return row
-    return None
+class RowMatcher:
+    """Finds which row a label cell names: one regex over every row's phrases."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self.rows = tuple(rows)
+        self._row_of = {m: (i, row) for i, row in enumerate(self.rows) for m in row.match}
+        self._pattern = re.compile("|".join(re.escape(m) for m in self._row_of))
+
+    def __call__(self, cell: str) -> Row | None:
+        """The first row (in template order) one of whose phrases occurs in ``cell``."""
+        found = [self._row_of[m.group(0)] for m in self._pattern.finditer(cell)]
+        return min(found, key=lambda pair: pair[0])[1] if found else None
+
+
+@lru_cache(maxsize=16)
+def _matcher(template: str, table: str) -> RowMatcher:
+    rows = TEMPLATES[template].tables[table].rows
+    # The (六)其他处理 heading and "3.其他" are matched by parse_applications itself.
+    return RowMatcher([r for r in rows if r.match and r.key != "other"])
 
 
 def _row_validator(table: Table, row: Row) -> C.Callable[[Sequence[int]], bool]:
@@ -152,17 +167,17 @@ def _resolve_ambiguous(collector: _RowCollector, template: str) -> None:
             "cells left absent")
 
 
-def _iter_cells(cells: Sequence[str], rows: Sequence[Row]):
+def _iter_cells(cells: Sequence[str], match: RowMatcher):
     """Yield (cell, number-or-None, row-or-None), splitting "label123" cells in two."""
     for cell in cells:
         value = C.parse_number(cell)
         if value is not None:
             yield cell, value, None
             continue
-        row = _match_row(cell, rows)
+        row = match(cell)
         if row is not None:
             split = C.split_trailing_digits(cell)
-            if split and _match_row(split[0], rows) is row:
+            if split and match(split[0]) is row:
                 yield split[0], None, row
                 yield split[1], int(split[1]), None
                 continue
@@ -173,7 +188,7 @@ def parse_active_disclosure(cells: Sequence[str], template: str) -> TableResult:
     table = TEMPLATES[template].tables["active_disclosure"]
     result = TableResult()
     collector = _RowCollector(table, result)
-    for cell, value, row in _iter_cells(cells, table.rows):
+    for cell, value, row in _iter_cells(cells, _matcher(template, table.key)):
         if value is not None:
             collector.add(cell, value)
         elif row is not None:
@@ -186,11 +201,9 @@ def parse_applications(cells: Sequence[str], template: str) -> TableResult:
     table = TEMPLATES[template].tables["applications"]
     result = TableResult()
     collector = _RowCollector(table, result)
-    # Rows matched by their phrases; the group headings and "3.其他" are handled here.
-    matchable = [r for r in table.rows if r.match and r.key != "other"]
     group: str | None = None
     last_row: str | None = None
-    for cell, value, row in _iter_cells(cells, matchable):
+    for cell, value, row in _iter_cells(cells, _matcher(template, table.key)):
         if value is not None:
             collector.add(cell, value)
             continue
