@@ -43,7 +43,6 @@ _FOREIGN = (
     (b"\x89PNG", "a PNG image; OCR it first"),
     (b"\xff\xd8\xff", "a JPEG image; OCR it first"),
     (b"GIF8", "a GIF image; OCR it first"),
-    (b"BM", "a BMP image; OCR it first"),
     (b"II*\x00", "a TIFF image; OCR it first"),
     (b"MM\x00*", "a TIFF image; OCR it first"),
     (b"{\\rtf", "an RTF file; save it as .docx"),
@@ -143,14 +142,14 @@ def _read_text(data: bytes, source: str) -> Document:
 
 
 def _read_html(data: bytes, source: str) -> Document:
+    import lxml.etree
+
     from parsing.read_html import html_lines
 
     text, encoding, warnings = decode_html(data, source)
     try:
         lines = html_lines(text)
-    except ParseError:
-        raise
-    except Exception as error:  # lxml raises several unrelated classes
+    except (lxml.etree.LxmlError, ValueError) as error:  # ValueError: control characters
         raise ParseError(source, f"the HTML cannot be parsed ({error}); save the page again and retry") from None
     return Document("\n".join(lines), HTML, encoding, warnings)
 
@@ -200,7 +199,7 @@ def read_bytes(data: bytes, source: str) -> Document:
     except MemoryError:
         raise ParseError(source, "the document is too large to read in memory") from None
     except Exception as error:  # a bug or an unforeseen library error: still a ParseError
-        raise ParseError(source, f"cannot read the file ({type(error).__name__}: {error})") from None
+        raise ParseError(source, f"cannot read the file ({type(error).__name__}: {error})") from error
     if not document.text.strip():
         raise ParseError(source, f"the {kind} file holds no text")
     return document

@@ -6,7 +6,8 @@ Rules (the contract ``parsing.read`` documents):
 * a table cell is emitted once, in the row where it starts (rowspan/colspan never repeat);
 * line breaks inside a cell (``<br>``, several ``<p>``) join with no separator, so a header
   printed as ``商业<br>企业`` reads as one word;
-* a table whose cells hold tables is layout, not data: its cells are read as blocks.
+* a table whose cells hold tables (or whole passages) is layout, not data: its cells are
+  read as blocks.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import re
 
 import lxml.etree
-import lxml.html
 
 # Elements whose content a reader never sees.
 _DROP = frozenset(
@@ -28,25 +28,41 @@ _BLOCKS = frozenset(
     "ol p pre section summary ul caption tbody thead tfoot tr td th".split()
 )
 _CELLS = frozenset(("td", "th"))
+# A cell with more text than this is prose, so its table is layout (see _is_layout).
+MAX_DATA_CELL_CHARS = 300
 _ROW_PARENTS = frozenset(("thead", "tbody", "tfoot"))
 _BREAK = "\n"
 _SPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Plain etree elements (no lxml.html element classes): the walk runs several times faster.
+_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
 def _tag(element: lxml.etree._Element) -> str:
+    """Lower-case local tag name; "" for comments and processing instructions."""
     tag = element.tag
-    if not isinstance(tag, str):  # comment, processing instruction, entity
+    if not isinstance(tag, str):
         return ""
-    return tag.rsplit("}", 1)[-1].lower()
+    return tag.rsplit("}", 1)[-1].lower() if "}" in tag or not tag.islower() else tag
 
 
 def _hidden(element: lxml.etree._Element) -> bool:
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+    attrib = element.attrib
+    if not attrib:
+        return False
+    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
         return True
-    style = element.get("style")
+    style = attrib.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _visible_tag(element: lxml.etree._Element) -> str:
+    """The element's tag if a reader sees it, else ""."""
+    tag = _tag(element)
+    if not tag or tag in _DROP or _hidden(element):
+        return ""
+    return tag
 
 
 def _clean(text: str) -> str:
@@ -71,11 +87,20 @@ def _cells(row: lxml.etree._Element) -> list[lxml.etree._Element]:
 
 
 def _is_layout(table: lxml.etree._Element) -> bool:
-    """A table whose cells contain tables lays the page out; it holds no data of its own."""
-    for row in _rows(table):
-        for cell in _cells(row):
-            if next(cell.iter("table"), None) is not None:
-                return True
+    """A table that lays the page out rather than holding data: read its cells as blocks.
+
+    That is a table whose cells contain tables, a single-cell box, or one with a cell
+    holding a whole passage (statistics cells are short: the longest template label has
+    under 50 characters).
+    """
+    cells = [cell for row in _rows(table) for cell in _cells(row)]
+    if len(cells) == 1:
+        return True
+    for cell in cells:
+        if next(cell.iter("table"), None) is not None:
+            return True
+        if len("".join(cell.itertext())) > MAX_DATA_CELL_CHARS:
+            return True
     return False
 
 
@@ -114,16 +139,16 @@ def _collect(element: lxml.etree._Element, pieces: list[str]) -> None:
     if element.text:
         pieces.append(element.text)
     for child in element:
-        tag = _tag(child)
-        if tag and tag not in _DROP and not _hidden(child):
-            block = tag in _BLOCKS or tag == "table"
-            if block:
+        tag = _visible_tag(child)
+        if tag:
+            if tag == "br":
                 pieces.append(_BREAK)
-            elif tag == "br":
+            elif tag in _BLOCKS or tag == "table":
                 pieces.append(_BREAK)
-            _collect(child, pieces)
-            if block:
+                _collect(child, pieces)
                 pieces.append(_BREAK)
+            else:
+                _collect(child, pieces)
         if child.tail:
             pieces.append(child.tail)
 
@@ -132,8 +157,8 @@ def _walk(element: lxml.etree._Element, out: _Lines) -> None:
     if element.text:
         out.text(element.text)
     for child in element:
-        tag = _tag(child)
-        if tag and tag not in _DROP and not _hidden(child):
+        tag = _visible_tag(child)
+        if tag:
             if tag == "table":
                 out.br()
                 _table(child, out)
@@ -173,7 +198,9 @@ def _table(table: lxml.etree._Element, out: _Lines) -> None:
 def html_lines(text: str) -> list[str]:
     """Visible text of an HTML page as text-dump lines, in document order."""
     text = _XML_DECLARATION.sub("", text, count=1)
-    root = lxml.html.document_fromstring(text)
+    root = lxml.etree.fromstring(text, _PARSER)
+    if root is None:
+        return []
     body = root.find("body")
     out = _Lines()
     _walk(body if body is not None else root, out)

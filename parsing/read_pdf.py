@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import pdfplumber
@@ -29,6 +30,9 @@ TABLE_SETTINGS: dict[str, Any] = {
 TEXT_SETTINGS: dict[str, Any] = {"x_tolerance": 3, "y_tolerance": 3}
 
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
+# A line opening with a heading or list marker ((四), 二、, 3.) starts a new block even
+# when the line above reaches the right edge.
+_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．](?!\d))")
 
 
 class NoTextLayer(Exception):
@@ -48,26 +52,73 @@ def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]])
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
+@dataclass
+class _Line:
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    text: str
+    char_width: float = 0.0
+    is_row: bool = False
+
+
+def _text_lines(page: Any) -> list[_Line]:
+    out = []
+    for line in page.extract_text_lines(**TEXT_SETTINGS):
+        text = _SPACE.sub(" ", line["text"]).strip()
+        if text:
+            chars = line.get("chars") or []
+            width = max((c["x1"] - c["x0"] for c in chars[-3:]), default=0.0)
+            out.append(_Line(line["top"], line["bottom"], line["x0"], line["x1"], text, width))
+    return out
+
+
+def _join_wrapped(lines: list[_Line], page_width: float) -> list[_Line]:
+    """Join a paragraph's visual lines: a line that reaches the right edge continues below.
+
+    Lines with several spaces, or a space and a closing number, are left alone: they are
+    whitespace-separated table rows, which may also reach the right edge.
+    """
+    prose = [ln for ln in lines if not ln.is_row]
+    right = max((ln.x1 for ln in prose), default=0.0)
+    if right < 0.6 * page_width:
+        return lines
+    out: list[_Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and not prev.is_row and not line.is_row
+            and prev.x1 >= right - 2 * max(prev.char_width, 1.0)
+            and line.top - prev.bottom < (prev.bottom - prev.top)
+            and prev.text.count(" ") < 3 and line.text.count(" ") < 3
+            and not _MARKER.match(line.text)
+            and not (" " in prev.text and prev.text[-1].isdigit())  # "行政许可 57": a table row
+        ):
+            prev.text += line.text
+            prev.x1, prev.bottom, prev.char_width = line.x1, line.bottom, line.char_width
+            continue
+        out.append(line)
+    return out
+
+
 def _page_lines(page: Any) -> list[str]:
     tables = page.find_tables(table_settings=TABLE_SETTINGS)
     if not tables:
-        text = page.extract_text(**TEXT_SETTINGS) or ""
-        return [line for line in (_SPACE.sub(" ", t).strip() for t in text.split("\n")) if line]
-    placed: list[tuple[float, int, str]] = []
+        return [ln.text for ln in _join_wrapped(_text_lines(page), page.width)]
+    placed: list[_Line] = []
     for table in tables:
         rows = table.extract(**TEXT_SETTINGS)
         for row_obj, cells in zip(table.rows, rows):
             texts = [_clean(c) for c in cells if c is not None]
             if any(texts):
-                placed.append((row_obj.bbox[1], len(placed), " | ".join(texts)))
+                x0, top, x1, bottom = row_obj.bbox
+                placed.append(_Line(top, bottom, x0, x1, " | ".join(texts), is_row=True))
     boxes = [table.bbox for table in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    for line in outside.extract_text_lines(**TEXT_SETTINGS):
-        text = _SPACE.sub(" ", line["text"]).strip()
-        if text:
-            placed.append((line["top"], len(placed), text))
-    placed.sort()
-    return [text for _, _, text in placed]
+    placed += _text_lines(outside)
+    placed.sort(key=lambda ln: (ln.top, ln.x0))
+    return [ln.text for ln in _join_wrapped(placed, page.width)]
 
 
 def pdf_lines(data: bytes) -> tuple[list[str], list[str]]:

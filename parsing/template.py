@@ -122,12 +122,16 @@ ACTIVE_2021 = Table(
             "normative documents",
             ("行政规范性文件", "规范性文件"),
             _DOC_COLUMNS_2021,
-            ("规范性文件", "红头文件"),
+            ("规范性文件", "红头文件", "regulatory documents"),
         ),
-        Row("licensing", "行政许可", "administrative licensing", ("行政许可",), ("decisions",), ("许可", "审批")),
-        Row("penalty", "行政处罚", "administrative penalties", ("行政处罚",), ("decisions",), ("处罚", "罚款")),
-        Row("coercion", "行政强制", "administrative coercion", ("行政强制",), ("decisions",), ("强制", "强制措施")),
-        Row("fees", "行政事业性收费", "administrative fees", ("行政事业性收费",), ("amount_wan",), ("收费", "事业性收费")),
+        Row("licensing", "行政许可", "administrative licensing", ("行政许可",), ("decisions",),
+            ("许可", "审批", "行政审批", "licensing", "licences", "licenses", "permits")),
+        Row("penalty", "行政处罚", "administrative penalties", ("行政处罚",), ("decisions",),
+            ("处罚", "罚款", "penalties", "penalty", "fines")),
+        Row("coercion", "行政强制", "administrative coercion", ("行政强制",), ("decisions",),
+            ("强制", "强制措施", "coercion", "coercive measures")),
+        Row("fees", "行政事业性收费", "administrative fees", ("行政事业性收费",), ("amount_wan",),
+            ("收费", "事业性收费", "fees", "charges")),
     ),
 )
 
@@ -145,9 +149,10 @@ ACTIVE_2019 = Table(
             "normative documents",
             ("行政规范性文件", "规范性文件"),
             _DOC_COLUMNS_2019,
-            ("规范性文件", "红头文件"),
+            ("规范性文件", "红头文件", "regulatory documents"),
         ),
-        Row("licensing", "行政许可", "administrative licensing", ("行政许可",), _ITEM_COLUMNS_2019, ("许可", "审批")),
+        Row("licensing", "行政许可", "administrative licensing", ("行政许可",), _ITEM_COLUMNS_2019,
+            ("许可", "审批", "行政审批", "licensing", "licences", "licenses", "permits")),
         Row(
             "other_services",
             "其他对外管理服务事项",
@@ -155,16 +160,19 @@ ACTIVE_2019 = Table(
             ("其他对外管理服务事项", "对外管理服务事项"),
             _ITEM_COLUMNS_2019,
         ),
-        Row("penalty", "行政处罚", "administrative penalties", ("行政处罚",), _ITEM_COLUMNS_2019, ("处罚", "罚款")),
-        Row("coercion", "行政强制", "administrative coercion", ("行政强制",), _ITEM_COLUMNS_2019, ("强制",)),
-        Row("fees", "行政事业性收费", "administrative fees", ("行政事业性收费",), ("previous", "change"), ("收费",)),
+        Row("penalty", "行政处罚", "administrative penalties", ("行政处罚",), _ITEM_COLUMNS_2019,
+            ("处罚", "罚款", "penalties", "penalty", "fines")),
+        Row("coercion", "行政强制", "administrative coercion", ("行政强制",), _ITEM_COLUMNS_2019,
+            ("强制", "强制措施", "coercion", "coercive measures")),
+        Row("fees", "行政事业性收费", "administrative fees", ("行政事业性收费",), ("previous", "change"),
+            ("收费", "事业性收费", "fees", "charges")),
         Row(
             "procurement",
             "政府集中采购",
             "central government procurement",
             ("政府集中采购", "集中采购"),
             ("projects", "amount_wan"),
-            ("采购", "政府采购"),
+            ("采购", "政府采购", "procurement"),
         ),
     ),
 )
@@ -174,11 +182,11 @@ ACTIVE_2019 = Table(
 # ---------------------------------------------------------------------------
 
 APPLICANT_COLUMNS = (
-    Column("natural_person", "自然人", "natural persons", ("个人", "公民", "群众")),
-    Column("commercial", "商业企业", "commercial enterprises", ("企业", "商业")),
+    Column("natural_person", "自然人", "natural persons", ("个人", "公民", "群众", "individuals", "citizens")),
+    Column("commercial", "商业企业", "commercial enterprises", ("企业", "商业", "companies", "businesses")),
     Column("research", "科研机构", "research institutions", ("科研",)),
     Column("social_welfare", "社会公益组织", "public-interest organisations", ("公益组织", "社会组织")),
-    Column("legal_service", "法律服务机构", "legal service providers", ("律师", "律所", "法律服务")),
+    Column("legal_service", "法律服务机构", "legal service providers", ("律师", "律所", "法律服务", "lawyers")),
     Column("other_org", "其他", "other organisations", ("其他组织",)),
     Column("total", "总计", "total", ("合计", "总数", "共计")),
 )
@@ -201,11 +209,12 @@ RESULT_GROUPS = {
 
 _APPLICATION_ROWS_COMMON_HEAD = (
     _app_row("new_received", "一、本年新收政府信息公开申请数量", "new requests received",
-             ("本年新收",), synonyms=("新收", "收到申请", "申请数量", "申请数")),
+             ("本年新收",), synonyms=("新收", "收到申请", "申请数量", "申请数", "申请", "依申请公开", "公开申请",
+                       "信息公开申请", "requests", "applications", "requests received")),
     _app_row("carried_over", "二、上年结转政府信息公开申请数量", "carried over from last year",
-             ("上年结转",), synonyms=("上年结转",)),
-    _app_row("granted", "(一)予以公开", "granted in full", ("予以公开",), synonyms=("公开", "全部公开")),
-    _app_row("partially_granted", "(二)部分公开", "granted in part", ("部分公开",), synonyms=("部分公开",)),
+             ("上年结转",), synonyms=("上年结转", "carried over")),
+    _app_row("granted", "(一)予以公开", "granted in full", ("予以公开",), synonyms=("全部公开", "同意公开", "granted")),
+    _app_row("partially_granted", "(二)部分公开", "granted in part", ("部分公开",), synonyms=("部分公开", "partially granted")),
     _app_row("denied.state_secret", "1.属于国家秘密", "state secret", ("国家秘密",), "denied"),
     _app_row("denied.prohibited_by_law", "2.其他法律行政法规禁止公开", "prohibited by other laws",
              ("法律行政法规禁止公开", "禁止公开"), "denied"),
@@ -240,9 +249,9 @@ _APPLICATION_ROWS_COMMON_HEAD = (
 
 _APPLICATION_ROWS_COMMON_TAIL = (
     _app_row("total_processed", "(七)总计", "total processed", ("(七)总计", "七)总计", "七、总计"),
-             synonyms=("办结", "处理总数", "办理总数")),
+             synonyms=("办结", "处理总数", "办理总数", "办理结果", "processed", "handled")),
     _app_row("carried_forward", "四、结转下年度继续办理", "carried forward to next year",
-             ("结转下年度",), synonyms=("结转下年",)),
+             ("结转下年度",), synonyms=("结转下年", "carried forward")),
 )
 
 APPLICATIONS_2021 = Table(
@@ -280,7 +289,7 @@ APPLICATIONS_2019 = Table(
 
 REVIEW_COLUMNS = (
     Column("upheld", "结果维持", "upheld", ("维持",)),
-    Column("corrected", "结果纠正", "corrected", ("纠正",)),
+    Column("corrected", "结果纠正", "corrected", ("纠正", "纠错", "overturned")),
     Column("other", "其他结果", "other outcome", ("其他结果",)),
     Column("pending", "尚未审结", "pending", ("未审结", "未结")),
     Column("total", "总计", "total", ("合计", "总数")),
@@ -295,11 +304,15 @@ REVIEW_LITIGATION = Table(
     columns=REVIEW_COLUMNS,
     rows=(
         Row("review", "行政复议", "administrative reconsideration", ("行政复议",), _OUTCOMES,
-            ("复议", "reconsideration")),
+            ("复议", "reconsideration", "reconsiderations", "administrative review")),
         Row("litigation_direct", "行政诉讼·未经复议直接起诉", "lawsuits filed directly",
-            ("未经复议直接起诉",), _OUTCOMES, ("直接起诉",)),
+            ("未经复议直接起诉",), _OUTCOMES,
+            ("直接起诉", "未经复议起诉", "诉讼", "行政诉讼", "打官司", "起诉", "被告",
+             "lawsuit", "lawsuits", "litigation", "court cases", "sued")),
         Row("litigation_after_review", "行政诉讼·复议后起诉", "lawsuits after reconsideration",
-            ("复议后起诉",), _OUTCOMES, ("复议后起诉",)),
+            ("复议后起诉",), _OUTCOMES,
+            ("复议后起诉", "诉讼", "行政诉讼", "打官司", "起诉", "被告",
+             "lawsuit", "lawsuits", "litigation", "court cases", "sued")),
     ),
 )
 
