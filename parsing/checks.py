@@ -82,9 +82,13 @@ def review_checks(grid: Grid) -> list[Check]:
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _CLAUSE = re.compile(r"[^，,；;：:。\n]+")
 _COUNT = r"(\d+)\s*(?:件|项|个|宗|份|起|条|次)"
-_NEGATION = re.compile(r"(?:未发生|没有发生|未出现|没有出现|未收到|没有收到|未有|无)")
+# "未发生…行政复议和诉讼案件", "未出现复议、诉讼": a claim of zero cases (no digit inside).
+_NO_CASES = re.compile(r"(?:未发生|没有发生|未出现|没有出现|未收到|没有收到|未有|无)[^。；;，,\d]{0,20}?"
+                       r"(?:复议|诉讼)[^。；;，,\d]{0,12}")
 _REQUEST = re.compile(
     r"(?:收到|受理|办理|接收|新收|共收到|办结)[^，,。；;]{0,24}?(?:申请|信件)[^，,。；;\d]{0,6}?" + _COUNT)
+# "全年未收到政府信息公开申请": a claim of zero requests.
+_NO_REQUESTS = re.compile(r"(?:未收到|没有收到|未接到|没有接到|未受理|没有受理)[^。；;，,\d]{0,12}?申请(?![人表书])")
 _REVIEW_N = re.compile(r"(?<!直接)(?:行政)?复议(?:案件)?\s*" + _COUNT)
 _LITIGATION_N = re.compile(r"(?:行政)?诉讼(?:案件)?\s*" + _COUNT)
 # Words that tie a clause about 规范性文件 to one column of the template.
@@ -104,8 +108,8 @@ def _doc_field(template: str, verb: str) -> str | None:
     return None
 
 
-def _narrative_claims(text: str, template: str) -> Iterable[tuple[str, float, str, set[float] | None]]:
-    """(field, stated value, quote, None) claims the narrative makes about table cells."""
+def _narrative_claims(text: str, template: str) -> Iterable[tuple[str, float, str]]:
+    """(field, stated value, quote) claims the narrative makes about table cells."""
     for sentence in _SENTENCE.findall(text):
         if "规范性文件" in sentence:
             for clause in _CLAUSE.findall(sentence):
@@ -118,22 +122,23 @@ def _narrative_claims(text: str, template: str) -> Iterable[tuple[str, float, st
                         column = _doc_field(template, verb)
                         if column:
                             yield (f"active_disclosure.normative_documents.{column}", float(number.group(1)),
-                                   clause.strip(), None)
+                                   clause.strip())
                         break
         for m in _REQUEST.finditer(sentence):
-            yield "applications.requests", float(m.group(1)), m.group(0), None
-        negated = _NEGATION.search(sentence)
+            yield "applications.requests", float(m.group(1)), m.group(0)
+        for m in _NO_REQUESTS.finditer(sentence):
+            if not re.match(r"\s*\d", sentence[m.end():]):
+                yield "applications.requests", 0.0, m.group(0)
         for pattern, field in ((_REVIEW_N, "review_litigation.review.total"),
                                (_LITIGATION_N, "review_litigation.litigation.total")):
             for m in pattern.finditer(sentence):
-                yield field, float(m.group(1)), m.group(0), None
-        if negated:
-            tail = sentence[negated.start():]
-            window = tail[:40]
-            if "复议" in window and not _REVIEW_N.search(tail):
-                yield "review_litigation.review.total", 0.0, tail[:40], None
-            if "诉讼" in window and not _LITIGATION_N.search(tail):
-                yield "review_litigation.litigation.total", 0.0, tail[:40], None
+                yield field, float(m.group(1)), m.group(0)
+        for m in _NO_CASES.finditer(sentence):
+            window = m.group(0)
+            if "复议" in window:
+                yield "review_litigation.review.total", 0.0, window
+            if "诉讼" in window:
+                yield "review_litigation.litigation.total", 0.0, window
 
 
 def _table_values(field: str, tables: dict[str, Grid]) -> set[float] | None:
@@ -166,7 +171,7 @@ def narrative_checks(narrative: str, tables: dict[str, Grid], template: str) -> 
     if template == TEMPLATE_UNKNOWN:
         return []
     by_field: dict[str, Check] = {}
-    for field, stated, quote, _ in _narrative_claims(narrative, template):
+    for field, stated, quote in _narrative_claims(narrative, template):
         options = _table_values(field, tables)
         if options is None:
             continue

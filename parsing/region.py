@@ -25,8 +25,10 @@ _AFTER_TOWNSHIP = r"(?=人民政府|政府|办事处|党委|党工委|$)"
 _TOWNSHIP = re.compile(r"([\u4e00-\u9fff]{1,10}?(?:民族乡|镇|乡|街道|苏木))" + _AFTER_TOWNSHIP)
 _SUFFIX_LEVELS = (
     ("province", re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:省|自治区))")),
-    ("city", re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:市|自治州|盟|地区))")),
-    ("county", re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:自治县|县|区|旗))")),
+    # A city's name holds no county/township character ("汀门县市场监督管理局" is a county's
+    # 市场监督管理局, not the city "汀门县市"), and 市场/区域 are words, not suffixes.
+    ("city", re.compile(r"^([^县区旗镇乡\W\d]{1,8}?(?:市(?!场)|自治州|盟|地区))")),
+    ("county", re.compile(r"^([^镇乡\W\d]{1,8}?(?:自治县|县|区(?!域)|旗))")),
     ("township", re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:民族乡|镇|乡|街道|苏木))" + _AFTER_TOWNSHIP)),
 )
 

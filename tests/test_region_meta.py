@@ -83,3 +83,9 @@ def test_pre2019_report_has_no_cells_and_keeps_its_sections():
     assert [s.title for s in report.sections] == ["概述", "主动公开政府信息情况", "依申请公开政府信息情况",
                                                   "政府信息公开的收费及减免情况"]
     assert report.checks == []
+
+
+def test_county_department_named_market_is_not_a_city():
+    """Regression: the 市 of 市场监督管理局 was read as a city suffix."""
+    region = resolve_region("汀门县市场监督管理局")
+    assert (region.city, region.county) == (None, "汀门县")
