@@ -1,0 +1,1 @@
+"""Collections of reports: ingest files into the store; the demo corpus generator."""

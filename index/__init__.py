@@ -1,0 +1,1 @@
+"""The corpus store (DuckDB), its query layer and the passage index."""
