@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+from gongkai.commands.app import app
+from gongkai.commands.ask import ask, chat, evaluate
+from gongkai.commands.corpus import export, ingest, sql
 from gongkai.commands.parse import parse
 
-COMMANDS: list[click.Command] = [parse]
+COMMANDS: list[click.Command] = [parse, ingest, sql, export, app, ask, chat, evaluate]

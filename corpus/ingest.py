@@ -1,0 +1,314 @@
+"""Files → the corpus store: incremental, safe, and parsed in parallel.
+
+Steps: walk the paths → hash each file (an unchanged file stops here) → parse the rest over
+a pool of processes → decide for each record whether it is a new report, a changed file's
+new record, or another file of a report already stored → write in batches into a working
+copy of the store, swapped in at the end (see :func:`index.store.open_write`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from tqdm import tqdm
+
+from corpus.identity import KnownReport, ReportIndex, cells_fingerprint, narrative
+from gongkai import settings
+from index import store
+from index.store import Batch, StoredReport
+from parsing.errors import ParseError
+
+# Files a folder walk picks up; a file named on the command line is always tried.
+SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".pdf"})
+BATCH_REPORTS = 500
+
+
+@dataclass
+class Failure:
+    path: str
+    reason: str
+
+
+@dataclass
+class FailedCheck:
+    path: str
+    report_id: str
+    rule: str
+    detail: str
+
+
+@dataclass
+class IngestResult:
+    """What one ingest did, file by file (paths as given)."""
+
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    # Files holding a report the corpus already had (say the PDF of a stored HTML report).
+    duplicates: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    failed_checks: list[FailedCheck] = field(default_factory=list)
+    # Report ids the store gained and lost: what a passage index must add and drop.
+    added_reports: list[str] = field(default_factory=list)
+    removed_reports: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def parsed(self) -> int:
+        return len(self.new) + len(self.updated) + len(self.duplicates)
+
+
+# ---------------------------------------------------------------------------
+# Walking and hashing
+# ---------------------------------------------------------------------------
+
+
+def find_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Failure]]:
+    """Files under ``paths`` (folders recursively, hidden names skipped), each once, sorted."""
+    found: dict[Path, Path] = {}
+    missing: list[Failure] = []
+    for given in map(Path, paths):
+        if given.is_file():
+            found.setdefault(given.resolve(), given)
+        elif given.is_dir():
+            for root, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    path = Path(root) / name
+                    if not name.startswith(".") and path.suffix.lower() in SUFFIXES:
+                        found.setdefault(path.resolve(), path)
+        else:
+            missing.append(Failure(str(given), "no such file or folder"))
+    return sorted(found.values(), key=str), missing
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Parsing, in worker processes
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Parsed:
+    given: str
+    source_path: str
+    stored: StoredReport | None = None
+    error: str | None = None
+
+
+def parse_file(task: tuple[str, str]) -> Parsed:
+    """Parse one file into what the store keeps; never raises (a failure is a reason)."""
+    from parsing import parse_bytes
+    from parsing.read import sniff_format
+
+    given, source_path = task
+    try:
+        data = Path(source_path).read_bytes()
+        report = parse_bytes(data, Path(given).name)
+        stored = StoredReport(
+            report=report,
+            record_json=report.to_json(),
+            source_path=source_path,
+            # Hash the bytes that were parsed: the file may change after the main process hashed it.
+            content_hash=file_hash(data),
+            format=sniff_format(data, given),
+            cells_hash=cells_fingerprint(report),
+        )
+        return Parsed(given, source_path, stored=stored)
+    except ParseError as exc:
+        return Parsed(given, source_path, error=exc.reason)
+    except OSError as exc:
+        return Parsed(given, source_path, error=f"cannot read file: {exc.strerror or exc}")
+    except Exception as exc:  # a parser bug must not stop the other files
+        return Parsed(given, source_path, error=f"unexpected failure ({type(exc).__name__}: {exc})")
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker when the ingest process dies, even by SIGKILL.
+
+    Otherwise the workers of a killed ingest wait forever on their task queue.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def parse_files(tasks: list[tuple[str, str]], workers: int) -> Iterator[Parsed]:
+    """Parsed files in task order, over ``workers`` processes (1 = in this process)."""
+    if workers <= 1 or len(tasks) <= 1:
+        yield from map(parse_file, tasks)
+        return
+    done = 0
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+    try:
+        chunk = max(1, min(32, len(tasks) // (workers * 8)))
+        for parsed in pool.map(parse_file, tasks, chunksize=chunk):
+            done += 1
+            yield parsed
+    except BrokenProcessPool:
+        for given, source_path in tasks[done:]:
+            yield Parsed(given, source_path, error="a parser process died (out of memory?); try again")
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------------------
+# Deciding and writing, in the main process
+# ---------------------------------------------------------------------------
+
+
+class _Corpus:
+    """What the store holds, kept up to date as files are accepted, and the pending batch."""
+
+    def __init__(self, data: Path, stack: ExitStack, batch_reports: int) -> None:
+        self.data = data
+        self.stack = stack
+        self.batch_reports = batch_reports
+        self.batch = Batch()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self.sources: dict[str, tuple[str, str]] = {}
+        self.index = ReportIndex(load_text=lambda report_id: store.section_text(self.con(), report_id))
+        if store.store_file(data).exists():
+            with store.reading(data) as con:
+                self.sources = store.load_sources(con)
+                for report_id, agency, year, cells_hash in store.load_report_keys(con):
+                    self.index.add(KnownReport(report_id, agency, year, cells_hash or ""))
+        self.added: dict[str, None] = {}  # report ids stored by this run, in order
+        self.removed: set[str] = set()  # report ids this run deleted from the previous store
+        self.refs = Counter(report_id for _, report_id in self.sources.values())
+        self.by_hash = {content_hash: report_id for content_hash, report_id in self.sources.values()}
+
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The working copy, opened (and the previous store copied) on first use."""
+        if self._con is None:
+            self._con = self.stack.enter_context(store.open_write(self.data))
+        return self._con
+
+    def _unlink(self, source_path: str) -> None:
+        # A changed file no longer holds its old report; drop the report if no file does.
+        old = self.sources.pop(source_path, None)
+        if old is None:
+            return
+        report_id = old[1]
+        self.refs[report_id] -= 1
+        if self.refs[report_id] <= 0:
+            del self.refs[report_id]
+            self.index.remove(report_id)
+            self.batch.remove(report_id)
+            if report_id in self.added:
+                del self.added[report_id]  # stored and dropped within this run
+            else:
+                self.removed.add(report_id)
+
+    def _link(self, source_path: str, content_hash: str, report_id: str) -> None:
+        self.sources[source_path] = (content_hash, report_id)
+        self.batch.sources[source_path] = (content_hash, report_id)
+        self.refs[report_id] += 1
+        self.by_hash[content_hash] = report_id
+        if len(self.batch.reports) >= self.batch_reports or len(self.batch.sources) >= 4 * self.batch_reports:
+            self.flush()
+
+    def link_known(self, source_path: str, content_hash: str, report_id: str) -> None:
+        """A file whose bytes another stored file already has."""
+        self._unlink(source_path)
+        self._link(source_path, content_hash, report_id)
+
+    def accept(self, stored: StoredReport) -> bool:
+        """Store a parsed file; True when its record became a new report."""
+        self._unlink(stored.source_path)
+        report = stored.report
+        report_id = self.index.match(report, stored.cells_hash)
+        is_new = report_id is None
+        if report_id is None:
+            report_id = report.id
+            self.index.add(KnownReport(report_id, report.agency, report.year, stored.cells_hash),
+                           text=None if stored.cells_hash else narrative(report))
+            self.batch.add(stored)
+            self.added[report_id] = None
+        self._link(stored.source_path, stored.content_hash, report_id)
+        return is_new
+
+    def flush(self) -> None:
+        if len(self.batch):
+            store.write_batch(self.con(), self.batch)
+            self.batch = Batch()
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike[str]],
+    data: str | os.PathLike[str] | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    batch_reports: int = BATCH_REPORTS,
+) -> IngestResult:
+    """Ingest files and folders into the corpus at ``data``; see the module docstring."""
+    started = time.perf_counter()
+    data_dir = settings.data_dir(data)
+    n_workers = int(settings.get("workers", workers)) or os.cpu_count() or 1
+    files, failed = find_files(paths)
+    result = IngestResult(failed=failed)
+    with ExitStack() as stack:
+        corpus = _Corpus(data_dir, stack, batch_reports)
+        tasks: list[tuple[str, str]] = []
+        for path in files:
+            source_path = str(path.resolve())
+            try:
+                content_hash = file_hash(path.read_bytes())
+            except OSError as exc:
+                result.failed.append(Failure(str(path), f"cannot read file: {exc.strerror or exc}"))
+                continue
+            old = corpus.sources.get(source_path)
+            if old is not None and old[0] == content_hash:
+                result.unchanged.append(str(path))
+            elif corpus.by_hash.get(content_hash) in corpus.refs:
+                corpus.link_known(source_path, content_hash, corpus.by_hash[content_hash])
+                (result.updated if old else result.duplicates).append(str(path))
+            else:
+                tasks.append((str(path), source_path))
+        bar = tqdm(total=len(tasks), desc="ingest", unit="file", file=sys.stderr,
+                   disable=not progress or not tasks)
+        with bar:
+            for parsed in parse_files(tasks, n_workers):
+                bar.update(1)
+                _record(corpus, parsed, result)
+        corpus.flush()
+    result.added_reports = list(corpus.added)
+    result.removed_reports = sorted(corpus.removed)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _record(corpus: _Corpus, parsed: Parsed, result: IngestResult) -> None:
+    if parsed.stored is None:
+        result.failed.append(Failure(parsed.given, parsed.error or "unknown error"))
+        return
+    was_known = parsed.source_path in corpus.sources
+    is_new = corpus.accept(parsed.stored)
+    if was_known:
+        result.updated.append(parsed.given)
+    else:
+        (result.new if is_new else result.duplicates).append(parsed.given)
+    if is_new:
+        report = parsed.stored.report
+        result.failed_checks.extend(
+            FailedCheck(parsed.given, report.id, c.rule, c.detail) for c in report.failed_checks
+        )

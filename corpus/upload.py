@@ -1,0 +1,199 @@
+"""Files handed over through the app: checked before parsing, then ingested one by one.
+
+Checks, in order, on the bytes alone: the name's extension is one Gongkai reads, the size
+is within ``max_upload_mb``, the content is what the extension says (magic bytes via
+:func:`parsing.read.sniff_format`), and a DOCX does not inflate past a sane size.  A file
+that passes is kept under ``DATA/uploads/`` with a cleaned name (so uploading a file of
+the same name again replaces its report) and ingested through :func:`corpus.ingest.ingest`,
+whose working copy keeps the store whole whatever happens.  A file that fails is removed
+again, or its previous version put back.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.ingest import ingest
+from gongkai import settings
+from index import store
+from parsing.errors import GongkaiError, ParseError
+from parsing.read import DOCX, HTML, PDF, TEXT, sniff_format
+
+UPLOAD_DIR = "uploads"
+# Extension → the formats its content may have (a .txt holding a web page is fine).
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    ".txt": (TEXT, HTML), ".htm": (HTML, TEXT), ".html": (HTML, TEXT), ".docx": (DOCX,), ".pdf": (PDF,),
+}
+# A DOCX is a zip: refuse one that would inflate past this many times the upload limit.
+DOCX_INFLATION = 20
+_UNSAFE = re.compile(r"[^\w.\-（）()\[\]【】]+")
+
+# What happened to each file, in the words the app translates.
+NEW, REPLACED, UNCHANGED, DUPLICATE, FAILED, REJECTED = "new", "replaced", "unchanged", "duplicate", "failed", \
+    "rejected"
+
+
+class UploadRejected(GongkaiError):
+    """A file refused before parsing; the message says why and what would be accepted."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+def max_bytes(limit_mb: float | None = None) -> int:
+    return int(float(settings.get("max_upload_mb", limit_mb)) * 1024 * 1024)
+
+
+def accepted_extensions() -> list[str]:
+    return [e.lstrip(".") for e in EXTENSIONS]
+
+
+def clean_name(name: str) -> str:
+    """A safe file name: no folders, no control or shell characters, extension kept."""
+    base = unicodedata.normalize("NFKC", Path(name.replace("\\", "/")).name).strip()
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    stem = _UNSAFE.sub("_", stem).strip("._") or "upload"
+    ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower()
+    return f"{stem[:120]}.{ext}" if ext else stem[:120]
+
+
+def _docx_size(data: bytes) -> int | None:
+    """The unpacked size of a DOCX; None when it is not a readable zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def _check_magic(name: str, data: bytes, found: str, limit: int) -> None:
+    # sniff_format falls back on the extension for bytes it does not recognise; an upload
+    # must prove its format by its own bytes.
+    if found == PDF and b"%PDF-" not in data[:1024]:
+        raise UploadRejected(name, "the file does not start like a PDF (no %PDF- header)")
+    if found == DOCX:
+        if not data.startswith(b"PK\x03\x04"):
+            raise UploadRejected(name, "the file is not a DOCX (no zip signature)")
+        size = _docx_size(data)
+        if size is None:
+            raise UploadRejected(name, "the DOCX is damaged (its zip cannot be read); save it again from Word")
+        if size > DOCX_INFLATION * limit:
+            raise UploadRejected(name, f"the document unpacks to more than {DOCX_INFLATION} times the upload limit")
+
+
+def check_upload(name: str, data: bytes, limit: int | None = None) -> str:
+    """The format of an acceptable upload; raises :class:`UploadRejected` otherwise."""
+    limit = max_bytes() if limit is None else limit
+    extension = Path(name).suffix.lower()
+    if extension not in EXTENSIONS:
+        raise UploadRejected(name, f"the extension {extension or '(none)'} is not accepted; "
+                                   f"upload {', '.join(EXTENSIONS)} files")
+    if not data:
+        raise UploadRejected(name, "the file is empty")
+    if len(data) > limit:
+        raise UploadRejected(name, f"the file has {len(data) / 2**20:.1f} MiB, more than the limit of "
+                                   f"{limit / 2**20:g} MiB")
+    try:
+        found = sniff_format(data, name)
+    except ParseError as exc:
+        raise UploadRejected(name, exc.reason) from None
+    if found not in EXTENSIONS[extension]:
+        raise UploadRejected(name, f"the content is {found.upper()} but the name ends in {extension}; "
+                                   "rename it to match its content")
+    _check_magic(name, data, found, limit)
+    return found
+
+
+@dataclass
+class UploadOutcome:
+    """One uploaded file: its status (``NEW``, ``REPLACED``… ``FAILED``, ``REJECTED``) and why."""
+
+    name: str
+    status: str
+    detail: str = ""
+    stored_as: str | None = None
+    report_id: str | None = None
+    agency: str | None = None
+    year: int | None = None
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def _one(name: str, data: bytes, folder: Path, corpus: Path, limit: int) -> UploadOutcome:
+    try:
+        check_upload(name, data, limit)
+    except UploadRejected as exc:
+        return UploadOutcome(name, REJECTED, exc.reason)
+    path = folder / clean_name(name)
+    previous = path.read_bytes() if path.exists() else None
+    path.write_bytes(data)
+    try:
+        result = ingest([path], corpus, workers=1, progress=False)
+    except GongkaiError as exc:  # the store is busy or outdated: nothing was written
+        _restore(path, previous)
+        return UploadOutcome(name, FAILED, str(exc))
+    if result.failed:
+        _restore(path, previous)
+        return UploadOutcome(name, FAILED, result.failed[0].reason)
+    detail = "; ".join(f"{c.rule}: {c.detail}" for c in result.failed_checks)
+    if result.unchanged:
+        status = UNCHANGED
+    elif result.updated:
+        status = REPLACED
+    elif result.duplicates:
+        status = DUPLICATE
+    else:
+        status = NEW
+    outcome = UploadOutcome(name, status, detail, str(path))
+    _describe(outcome, corpus, path)
+    return outcome
+
+
+def _describe(outcome: UploadOutcome, corpus: Path, path: Path) -> None:
+    """Fill in the report the file now holds, as the store has it."""
+    with store.reading(corpus) as con:
+        row = con.execute(
+            "SELECT r.report_id, r.agency, r.year FROM sources s JOIN reports r USING (report_id) "
+            "WHERE s.source_path = ?", [str(path.resolve())]
+        ).fetchone()
+    if row:
+        outcome.report_id, outcome.agency, outcome.year = row[0], row[1], row[2]
+
+
+def _restore(path: Path, previous: bytes | None) -> None:
+    if previous is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(previous)
+
+
+def ingest_uploads(files: Iterable[tuple[str, bytes]], data: str | Path | None = None,
+                   progress: Progress | None = None, limit: int | None = None) -> list[UploadOutcome]:
+    """Check and ingest each ``(name, bytes)``; one outcome per file, in order.
+
+    ``progress(done, total, name)`` is called before each file and once at the end.
+    """
+    items = list(files)
+    corpus = settings.data_dir(data)
+    folder = corpus / UPLOAD_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    limit = max_bytes() if limit is None else limit
+    outcomes = []
+    for done, (name, content) in enumerate(items):
+        if progress:
+            progress(done, len(items), name)
+        outcomes.append(_one(name, content, folder, corpus, limit))
+    if progress:
+        progress(len(items), len(items), "")
+    return outcomes

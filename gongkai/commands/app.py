@@ -1,0 +1,66 @@
+"""``gongkai app``: open the Streamlit app on a corpus, ingesting the demo corpus first if asked."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from gongkai import settings
+from index import store
+from parsing.errors import GongkaiError
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def streamlit_command(port: int, address: str) -> list[str]:
+    """The ``streamlit run`` command line for ``app.py``."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", address,
+        "--server.maxUploadSize", str(settings.get("max_upload_mb")),
+        "--server.runOnSave", "false",
+        "--browser.gatherUsageStats", "false",
+    ]
+
+
+def ingest_demo(data: Path) -> None:
+    """Generate the demo corpus under ``data/demo-files`` (once) and ingest it with a progress bar."""
+    # Imported here: the generator is only needed the first time, and `gongkai --help` stays quick.
+    from corpus.demo import ensure_demo_corpus
+    from corpus.ingest import ingest
+
+    click.echo(f"Writing the demo corpus into {data / 'demo-files'} (first run only) …", err=True)
+    files = ensure_demo_corpus(data / "demo-files")
+    result = ingest([files], data, progress=True)
+    click.echo(f"Demo corpus: {len(result.new)} reports stored, {len(result.failed)} files failed "
+               f"({result.seconds:.0f} s).", err=True)
+
+
+@click.command()
+@click.option("--data", type=click.Path(file_okay=False), default=None,
+              help="Corpus directory (default: $GONGKAI_DATA, else ./gongkai-data).")
+@click.option("--port", type=int, default=8501, show_default=True, help="Port the app listens on.")
+@click.option("--address", default="localhost", show_default=True, help="Address the app listens on.")
+@click.option("--demo/--no-demo", default=True, show_default=True,
+              help="When DATA holds no corpus yet, generate and ingest the demo corpus first.")
+def app(data: str | None, port: int, address: str, demo: bool) -> None:
+    """Open the Streamlit app (chat, reports, data quality, upload) on the corpus in DATA."""
+    data_dir = settings.data_dir(data).resolve()
+    if not APP.exists():
+        raise click.ClickException(f"{APP} is missing: run `gongkai app` from a checkout of Gongkai.")
+    if demo and not store.store_file(data_dir).exists():
+        try:
+            ingest_demo(data_dir)
+        except GongkaiError as exc:
+            raise click.ClickException(str(exc)) from exc
+    env = {**os.environ, "GONGKAI_DATA": str(data_dir)}
+    command = streamlit_command(port, address)
+    click.echo(f"Gongkai on http://{address}:{port} (corpus {data_dir})", err=True)
+    # Streamlit reads .streamlit/config.toml from the working directory.
+    os.chdir(APP.parent)
+    os.execvpe(command[0], command, env)

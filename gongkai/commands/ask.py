@@ -1,0 +1,125 @@
+"""``gongkai ask``, ``gongkai chat`` and ``gongkai eval``: questions over the corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gongkai import settings
+from parsing.errors import GongkaiError
+
+_DATA_HELP = "Corpus directory (default: $GONGKAI_DATA, else ./gongkai-data)."
+
+
+def _table_lines(table: dict[str, Any]) -> list[str]:
+    def cell(value: Any) -> str:
+        return "—" if value is None else str(value)
+
+    rows = [[cell(c) for c in table["columns"]]] + [[cell(v) for v in row] for row in table["rows"]]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def show(answer: Any, verbose: bool = False) -> str:
+    """An answer as terminal text: words, table, sources, warnings (and the plan and SQL)."""
+    zh = answer.lang == "zh"
+    lines = [answer.text]
+    if answer.table and answer.table["rows"]:
+        lines += [""] + _table_lines(answer.table)
+    if answer.sources:
+        lines += ["", "来源:" if zh else "Sources:"]
+        lines += [f"  {s['source']} · {s['agency']} · {s['year']} · §{s['section']} {s['kind']}"
+                  for s in answer.sources]
+    if answer.warnings:
+        lines += ["", "注意:" if zh else "Warnings:"] + [f"  ! {w}" for w in answer.warnings]
+    if verbose:
+        plan = answer.plan
+        lines += ["", f"plan: intent={plan.intent} metrics={plan.metrics} agencies={plan.agencies} "
+                      f"region={plan.region} years={plan.years or [plan.year_from, plan.year_to]}"]
+        for query in answer.queries:
+            lines += [f"sql ({query['purpose']}): {query['sql']}", f"params: {query['params']}"]
+    return "\n".join(lines)
+
+
+def _data_option(command: click.Command) -> click.Command:
+    return click.option("--data", type=click.Path(file_okay=False), default=None, help=_DATA_HELP)(command)
+
+
+@click.command()
+@click.argument("questions", nargs=-1, required=True)
+@_data_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question per line.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print the plan and the SQL.")
+def ask(questions: tuple[str, ...], data: str | None, as_json: bool, verbose: bool) -> None:
+    """Answer QUESTIONS, in Chinese or English, asked in order as one conversation.
+
+    Figures come from the report tables with their agency, year and table; narrative
+    questions cite passages.  A later question may leave out what an earlier one said
+    (那2022年呢? / "what about coercion?").
+    """
+    from qa.corpus import Corpus
+    from qa.dialogue import Conversation
+    from qa.session import ask as ask_question
+
+    try:
+        with Corpus(settings.data_dir(data)) as corpus:
+            conversation = Conversation()
+            for i, question in enumerate(questions):
+                answer = ask_question(question, conversation, corpus)
+                if as_json:
+                    click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
+                else:
+                    click.echo(("\n" if i else "") + f"» {question}\n" + show(answer, verbose))
+    except GongkaiError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command()
+@_data_option
+@click.option("--verbose", "-v", is_flag=True, help="Also print the plan and the SQL.")
+def chat(data: str | None, verbose: bool) -> None:
+    """Ask questions one after another in the terminal (empty line, `exit` or Ctrl-D to stop)."""
+    from qa.corpus import Corpus
+    from qa.dialogue import Conversation
+    from qa.session import ask as ask_question
+
+    with Corpus(settings.data_dir(data)) as corpus:
+        conversation = Conversation()
+        while True:
+            try:
+                question = click.prompt("?", prompt_suffix=" ", default="", show_default=False)
+            except (EOFError, click.Abort):
+                break
+            if question.strip().lower() in ("", "exit", "quit", "q"):
+                break
+            try:
+                click.echo(show(ask_question(question, conversation, corpus), verbose) + "\n")
+            except GongkaiError as exc:
+                click.echo(f"Error: {exc}", err=True)
+
+
+@click.command(name="eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@_data_option
+@click.option("--failures/--no-failures", default=True, help="List the questions that failed.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any question fails.")
+def evaluate(file: str, data: str | None, failures: bool, strict: bool) -> None:
+    """Run the conversations of FILE (JSON lines: turns + expect) and print accuracy per intent."""
+    from qa.evaluate import evaluate_file
+
+    try:
+        report = evaluate_file(Path(file), settings.data_dir(data))
+    except GongkaiError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(report.summary())
+    if failures and report.failures:
+        click.echo("\nFailed:")
+        for failure in report.failures:
+            click.echo(f"  {failure}")
+    if strict and report.failures:
+        raise SystemExit(1)

@@ -1,0 +1,124 @@
+"""``gongkai ingest``, ``gongkai sql`` and ``gongkai export``: the corpus store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from corpus.ingest import IngestResult, ingest as ingest_paths
+from gongkai import settings
+from index import store
+from index.export import FORMATS, export as export_tables
+from index.sql import run_sql
+from parsing.errors import GongkaiError
+
+# Failed checks are listed up to this many; the rest are one query away.
+_SHOW_CHECKS = 20
+_FAILED_CHECKS_SQL = "SELECT source, rule, detail FROM checks JOIN reports USING (report_id) WHERE NOT ok"
+_DATA_HELP = "Corpus directory (default: $GONGKAI_DATA, else ./gongkai-data)."
+
+
+def _data_option(command: click.Command) -> click.Command:
+    return click.option("--data", type=click.Path(file_okay=False), default=None, help=_DATA_HELP)(command)
+
+
+def _summary(result: IngestResult, data: Path) -> list[str]:
+    rate = result.parsed / result.seconds if result.seconds else 0.0
+    lines = [
+        f"{len(result.new)} new, {len(result.updated)} updated, {len(result.unchanged)} unchanged, "
+        f"{len(result.duplicates)} same report as another file, {len(result.failed)} failed "
+        f"({result.seconds:.1f} s, {rate:.0f} files/s)"
+    ]
+    if result.failed:
+        lines.append("Failed:")
+        lines += [f"  {f.path}: {f.reason}" for f in result.failed]
+    if result.failed_checks:
+        reports = len({c.report_id for c in result.failed_checks})
+        lines.append(f"Failed checks ({len(result.failed_checks)} in {reports} reports):")
+        lines += [f"  {c.path}: {c.rule} ({c.detail})" for c in result.failed_checks[:_SHOW_CHECKS]]
+        if len(result.failed_checks) > _SHOW_CHECKS:
+            lines.append(f"  … {len(result.failed_checks) - _SHOW_CHECKS} more: gongkai sql \"{_FAILED_CHECKS_SQL}\"")
+    if store.store_file(data).exists():
+        with store.reading(data) as con:
+            held = store.summary(con)
+        lines.append(f"Corpus {data}: {held.reports} reports from {held.sources} files, {held.cells} cells.")
+    return lines
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_data_option
+@click.option("--workers", type=int, default=None, help="Parser processes (default: setting `workers`, 0 = one per core).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[str, ...], data: str | None, workers: int | None, quiet: bool) -> None:
+    """Parse report files and folders (recursively) into the corpus store.
+
+    Unchanged files are skipped, changed files replace their report, and a second file of a
+    report already stored (the PDF of an HTML report) is recorded against it.  Files that
+    fail are listed with their reasons after the rest are stored; the exit status is then 1.
+    """
+    data_dir = settings.data_dir(data)
+    try:
+        result = ingest_paths(paths, data_dir, workers=workers, progress=not quiet)
+        lines = _summary(result, data_dir)
+    except GongkaiError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("\n".join(lines))
+    if result.failed:
+        raise click.exceptions.Exit(1)
+
+
+def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    # Cell values are DOUBLE; counts read better as 36 than as 36.0.
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_float_dtype(column) and column.dropna().mod(1).eq(0).all():
+            frame[name] = column.astype("Int64")
+    return frame
+
+
+@click.command()
+@click.argument("query")
+@_data_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of an aligned table.")
+def sql(query: str, data: str | None, as_csv: bool) -> None:
+    """Run one read-only SQL statement (SELECT, WITH, DESCRIBE, SHOW…) over the store.
+
+    Tables: reports, sources, cells, sections, checks, and metrics (one row per report,
+    one column per table cell, e.g. applications__new_received__total).  In cells the
+    columns "table", "row" and "column" are SQL keywords: write them in double quotes.
+
+    \b
+    gongkai sql 'SELECT agency, year, applications__new_received__total FROM metrics'
+    gongkai sql "SELECT \\"row\\", value FROM cells WHERE \\"table\\" = 'review_litigation'"
+    """
+    try:
+        frame = run_sql(settings.data_dir(data), query)
+    except GongkaiError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_csv:
+        click.echo(_whole_numbers(frame).to_csv(index=False), nl=False)
+    elif frame.empty:
+        click.echo(" | ".join(map(str, frame.columns)) + "\n(0 rows)")
+    else:
+        # East-Asian width: a Chinese character takes two columns of the terminal.
+        with pd.option_context("display.unicode.east_asian_width", True):
+            click.echo(_whole_numbers(frame).to_string(index=False, na_rep="NULL"))
+
+
+@click.command()
+@_data_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Folder to write into (default: DATA/export).")
+def export(data: str | None, fmt: str, out: str | None) -> None:
+    """Write the store's tables (reports, sources, cells, sections, checks, metrics) as files."""
+    data_dir = settings.data_dir(data)
+    try:
+        written = export_tables(data_dir, Path(out) if out else data_dir / "export", fmt)
+    except GongkaiError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in written:
+        click.echo(str(path))

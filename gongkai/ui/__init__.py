@@ -1,0 +1,1 @@
+"""The Streamlit interface: pages, sidebar, strings and caches (see app.py)."""

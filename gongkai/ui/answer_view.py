@@ -1,0 +1,191 @@
+"""One answer of :func:`qa.ask` drawn in the chat: text, table, chart, sources, notes, and how.
+
+Only drawing happens here; the answer (figures, passages, plan, SQL, warnings) comes whole
+from the question layer.  Its text may quote reports, so it is shown as plain text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from gongkai.ui.highlight import passage_html, query_words
+from gongkai.ui.state import View
+from gongkai.ui.widgets import downloads, plain
+from index.browse import figure_label
+from parsing.template import SECTIONS, TEMPLATE_2021, TEMPLATES
+
+REPORTS_PAGE = "gongkai/ui/pages/reports.py"
+# Reports whose cited cells get an expander each; the rest are counted.
+MAX_FIGURE_SOURCES = 10
+_SECTION_TITLES = {s.no: (s.title, s.en) for s in SECTIONS}
+
+
+def table_frame(table: dict[str, Any] | None) -> pd.DataFrame | None:
+    """The answer's table (``{"columns": [...], "rows": [[...]]}``) as a DataFrame."""
+    if not table or not table.get("rows"):
+        return None
+    return pd.DataFrame(table["rows"], columns=table["columns"])
+
+
+def chart_frame(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> tuple[str, pd.DataFrame] | None:
+    """(``"bar"`` or ``"line"``, one column per series indexed by the x values) of a chart spec."""
+    if not spec or frame is None:
+        return None
+    x = spec.get("x")
+    ys = spec.get("y") or []
+    ys = [ys] if isinstance(ys, str) else list(ys)
+    ys = [y for y in ys if y in frame.columns and y != x]
+    if x not in frame.columns or not ys:
+        return None
+    kind = "line" if spec.get("type") == "line" else "bar"
+    data = frame[[x, *ys]].copy()
+    for y in ys:
+        data[y] = pd.to_numeric(data[y], errors="coerce")
+    # Several rows per x (an agency in two years) would be summed by the chart: keep the first.
+    data = data.drop_duplicates(subset=[x]).set_index(x)
+    if kind == "line":
+        data = data.sort_index()
+    data.index = data.index.astype(str)
+    return kind, data
+
+
+def _table(view: View, answer: Any, key: str) -> pd.DataFrame | None:
+    frame = table_frame(answer.table)
+    if frame is None:
+        return None
+    st.dataframe(frame, width="stretch", hide_index=True)
+    downloads(frame, "gongkai-answer", view.lang, key=f"{key}.table")
+    return frame
+
+
+def _chart(answer: Any, frame: pd.DataFrame | None) -> None:
+    found = chart_frame(answer.chart, frame)
+    if found is None:
+        return
+    kind, data = found
+    if kind == "line":
+        st.line_chart(data)
+    else:
+        # Long category names read better down the side.
+        st.bar_chart(data, horizontal=len(data) > 6, sort=False)
+
+
+def source_label(view: View, source: dict[str, Any]) -> str:
+    """"agency · year · section" of one source, safe for a Markdown label."""
+    no = source.get("section")
+    title = _SECTION_TITLES.get(no, ("", ""))[view.lang == "en"]
+    section = view.t("source.section", no=no if no is not None else "?", title=title)
+    year = source.get("year")
+    year_text = "?" if year is None else (f"{year}年" if view.lang == "zh" else str(year))
+    return plain(f"{source.get('agency') or '?'} · {year_text} · {section}")
+
+
+def _sources(view: View, answer: Any, key: str) -> None:
+    if not answer.sources:
+        return
+    st.markdown(f"**{view.t('chat.sources')}**")
+    words = query_words(answer.plan.search_text or answer.question)
+    for i, source in enumerate(answer.sources):
+        with st.expander(source_label(view, source)):
+            st.html(passage_html(source.get("text", ""), words))
+            report_id = source.get("report_id")
+            if report_id:
+                st.page_link(REPORTS_PAGE, label=view.t("chat.open_report"), icon=":material/description:",
+                             query_params={"report": report_id})
+            st.caption(plain(source.get("source") or ""))
+
+
+def figure_sources(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The cells behind an answer's figures grouped by report, in the answer's order.
+
+    Each group: ``report_id``, ``agency``, ``year``, ``source``, ``tables`` (keys, in order)
+    and ``cells`` as ``(table, row, column, value)``.
+    """
+    groups: dict[str, dict[str, Any]] = {}
+    for cell in cells:
+        report_id = cell.get("report_id")
+        field = str(cell.get("field") or "")
+        if not report_id or field.count(".") < 2:
+            continue
+        table, rest = field.split(".", 1)
+        row, column = rest.rsplit(".", 1)
+        group = groups.setdefault(report_id, {"report_id": report_id, "agency": cell.get("agency"),
+                                              "year": cell.get("year"), "source": cell.get("source"),
+                                              "tables": [], "cells": []})
+        if table not in group["tables"]:
+            group["tables"].append(table)
+        group["cells"].append((table, row, column, cell.get("value")))
+    return list(groups.values())
+
+
+def _number(value: Any) -> str:
+    """A cell value as the report prints it: 36, 2191.563; "—" when absent."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def _figure_label(view: View, group: dict[str, Any]) -> str:
+    tables = TEMPLATES[TEMPLATE_2021].tables
+    headings = [tables[t].en if view.lang == "en" else tables[t].heading for t in group["tables"] if t in tables]
+    year = group.get("year")
+    year_text = "?" if year is None else (f"{year}年" if view.lang == "zh" else str(year))
+    return plain(f"{group.get('agency') or '?'} · {year_text} · {' / '.join(headings)}")
+
+
+def _figures(view: View, answer: Any) -> None:
+    """The report cells an answer's figures come from: one expander per report, linked to it."""
+    groups = figure_sources(answer.cells)
+    if not groups:
+        return
+    if not answer.sources:
+        st.markdown(f"**{view.t('chat.sources')}**")
+    for group in groups[:MAX_FIGURE_SOURCES]:
+        with st.expander(_figure_label(view, group)):
+            rows = [(figure_label((t, r, c), view.lang), _number(v)) for t, r, c, v in group["cells"]]
+            frame = pd.DataFrame(rows, columns=[view.t("chat.cell"), view.t("chat.value")])
+            # A static table: a handful of cells, readable (and searchable) as text.
+            st.table(frame.set_index(view.t("chat.cell")))
+            st.page_link(REPORTS_PAGE, label=view.t("chat.open_report"), icon=":material/description:",
+                         query_params={"report": group["report_id"]})
+            st.caption(plain(group.get("source") or ""))
+    if len(groups) > MAX_FIGURE_SOURCES:
+        st.caption(view.t("chat.more_sources", n=len(groups) - MAX_FIGURE_SOURCES))
+
+
+def _warnings(answer: Any) -> None:
+    for warning in answer.warnings:
+        st.warning(plain(warning))
+
+
+def _how(view: View, answer: Any) -> None:
+    with st.expander(view.t("chat.how")):
+        plan = answer.plan
+        read_as = plan.read_as if view.lang == "en" else plan.read_as_zh
+        if read_as:
+            st.markdown(f"**{view.t('chat.plan')}**")
+            st.text(read_as)
+        for query in answer.queries:
+            if query.get("description"):
+                st.text(query["description"])
+            st.code(query["sql"], language="sql")
+            if query.get("params"):
+                st.caption(view.t("chat.params"))
+                st.json(query["params"], expanded=False)
+        st.caption(view.t("chat.steps"))
+        st.json(plan.to_dict(), expanded=False)
+
+
+def render_answer(view: View, answer: Any, key: str) -> None:
+    """Draw ``answer`` inside the current chat message."""
+    st.text(answer.text)
+    frame = _table(view, answer, key)
+    _chart(answer, frame)
+    _sources(view, answer, key)
+    _figures(view, answer)
+    _warnings(answer)
+    _how(view, answer)

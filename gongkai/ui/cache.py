@@ -1,0 +1,167 @@
+"""What the app loads once per process (``st.cache_resource``) or per store version (``st.cache_data``).
+
+One :class:`qa.corpus.Corpus` per corpus folder holds the process's read connection to the
+store.  DuckDB shares one open database between all connections of a process, so every
+read here goes through a cursor of that same connection, which the Corpus reopens when an
+ingest has swapped the store file: readers never see a stale store.  Cached readers take
+the store's version (modification time and size of its file) as an argument, so an ingest
+from the Upload page or the CLI shows at the next rerun with no explicit invalidation.
+A lock serialises the readers and the questions, since one connection is shared.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from index import store
+from qa.corpus import Corpus
+from index.browse import agency_figures, load_report
+from index.quality import quality_issues
+from index.summary import CorpusSummary, Scope, ScopeOptions, corpus_summary, report_list, scope_options
+from parsing.record import Report
+
+Version = tuple[int, int] | None
+
+
+def store_version(data: Path) -> Version:
+    """(mtime in ns, size) of the store file; None when there is no corpus yet."""
+    try:
+        stat = store.store_file(data).stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+_LOCK = threading.RLock()
+
+
+_OPENED: list[Corpus] = []
+
+
+@st.cache_resource(show_spinner=False)
+def corpus(data: str) -> Corpus:
+    """The question layer's view of the corpus at ``data``, one per process."""
+    opened = Corpus(Path(data))
+    _OPENED.append(opened)
+    return opened
+
+
+@atexit.register
+def _close_all() -> None:
+    # Close connections before the interpreter tears DuckDB's bindings down.
+    for opened in _OPENED:
+        opened.close()
+
+
+@contextmanager
+def reading(data: str) -> Iterator[Any]:
+    """A cursor on the shared read connection, current with the store file, under the lock."""
+    with _LOCK:
+        cursor = corpus(data).connection().cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+
+def release(data: str) -> None:
+    """Close the shared connection (before an ingest), so nothing holds the old store open."""
+    with _LOCK:
+        corpus(data).close()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def summary(data: str, version: Version, scope: Scope | None = None) -> CorpusSummary:
+    with reading(data) as con:
+        return corpus_summary(con, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def options(data: str, version: Version) -> ScopeOptions:
+    with reading(data) as con:
+        return scope_options(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reports(data: str, version: Version, scope: Scope | None = None) -> pd.DataFrame:
+    with reading(data) as con:
+        return report_list(con, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def report(data: str, version: Version, report_id: str) -> Report:
+    with reading(data) as con:
+        return load_report(con, report_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def issues(data: str, version: Version, scope: Scope | None, families: tuple[str, ...],
+           agency_contains: str) -> pd.DataFrame:
+    with reading(data) as con:
+        return quality_issues(con, scope, families or None, agency_contains or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def figures(data: str, version: Version, agency: str, lang: str) -> pd.DataFrame:
+    with reading(data) as con:
+        return agency_figures(con, agency, lang)
+
+
+# ---------------------------------------------------------------------------
+# The embedding model and the passage index: loaded once per process, in the background
+# ---------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def warm_up(data: str, version: Version) -> threading.Thread:
+    """Start loading the model and the passage index of ``data`` while the page is read.
+
+    Returns the loading thread; the first question joins it, so the reader's first answer
+    does not wait for what could be loaded while they typed.  Keyed by the store version:
+    after an ingest the new passage index is loaded the same way.
+    """
+    def load() -> None:
+        try:
+            from index.embed import load_model
+            from index.search import search
+
+            load_model()
+            # One search loads the passage index (BM25 and FAISS) into the search module's cache.
+            search(Path(data), "政府信息公开", k=1)
+        except Exception:  # noqa: BLE001 - a missing index or model is reported by the question layer itself
+            pass
+
+    thread = threading.Thread(target=load, name="gongkai-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+# ---------------------------------------------------------------------------
+# Questions
+# ---------------------------------------------------------------------------
+
+
+def ask_takes_scope() -> bool:
+    """Whether :func:`qa.ask` accepts the sidebar's scope (``scope=``)."""
+    import inspect
+
+    import qa
+
+    return "scope" in inspect.signature(qa.ask).parameters
+
+
+def ask(data: str, question: str, conversation: Any, scope: Scope | None = None) -> Any:
+    """``qa.ask`` on the process's corpus, under the lock that guards the shared connection."""
+    import qa
+
+    kwargs = {"scope": scope} if scope is not None and not scope.is_empty() and ask_takes_scope() else {}
+    with _LOCK:
+        return qa.ask(question, conversation, corpus(data), **kwargs)

@@ -1,0 +1,115 @@
+"""Chat: questions in, answers from :func:`qa.ask` out, the conversation kept across turns."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from gongkai.ui import cache
+from gongkai.ui.answer_view import render_answer
+from gongkai.ui.state import View, current_view
+from parsing.errors import GongkaiError
+
+EXAMPLES = ("chat.example.1", "chat.example.2", "chat.example.3", "chat.example.4")
+_TURNS_KEY = "chat.turns"
+_CONVERSATION_KEY = "chat.conversation"
+_PENDING_KEY = "chat.pending"
+# Seconds a question waits for the background loading of the model before going ahead.
+WARM_UP_WAIT = 120
+
+
+@dataclass
+class Turn:
+    question: str
+    answer: Any = None
+    error: str | None = None
+    ms: float = 0.0
+
+
+def _new_conversation() -> None:
+    st.session_state[_TURNS_KEY] = []
+    st.session_state.pop(_CONVERSATION_KEY, None)
+
+
+def _ask(view: View, question: str) -> Turn:
+    import qa
+
+    warm = cache.warm_up(str(view.data), view.version)
+    if warm.is_alive():
+        # The first question of a fresh process waits for the model it would load anyway.
+        with st.spinner(view.t("chat.loading")):
+            warm.join(timeout=WARM_UP_WAIT)
+    if _CONVERSATION_KEY not in st.session_state:
+        st.session_state[_CONVERSATION_KEY] = qa.Conversation()
+    started = time.perf_counter()
+    try:
+        answer = cache.ask(str(view.data), question, st.session_state[_CONVERSATION_KEY], view.scope)
+    except GongkaiError as exc:
+        return Turn(question, error=view.t("chat.error", reason=str(exc)))
+    except Exception as exc:  # noqa: BLE001 - a bug in one answer must not end the conversation
+        traceback.print_exc()
+        return Turn(question, error=view.t("chat.error", reason=f"{type(exc).__name__}: {exc}"))
+    return Turn(question, answer=answer, ms=(time.perf_counter() - started) * 1000)
+
+
+def _answer(view: View, turn: Turn, index: int) -> None:
+    if turn.error:
+        st.error(turn.error)
+    else:
+        render_answer(view, turn.answer, key=f"turn{index}")
+        st.caption(view.t("chat.seconds", ms=f"{turn.ms:.0f}"))
+
+
+def _show(view: View, turn: Turn, index: int) -> None:
+    with st.chat_message("user"):
+        st.text(turn.question)
+    with st.chat_message("assistant"):
+        _answer(view, turn, index)
+
+
+def _ask_now(view: View, question: str, index: int) -> Turn:
+    """Ask and draw the answer in this run (no second run: later answers appear at once)."""
+    with st.chat_message("user"):
+        st.text(question)
+    with st.chat_message("assistant"):
+        with st.spinner(view.t("chat.thinking")):
+            turn = _ask(view, question)
+        _answer(view, turn, index)
+    return turn
+
+
+def _pick_example(question: str) -> None:
+    st.session_state[_PENDING_KEY] = question
+
+
+def _examples(view: View) -> None:
+    st.write(view.t("chat.examples"))
+    for key in EXAMPLES:
+        st.button(view.t(key), key=f"example.{key}", on_click=_pick_example, args=(view.t(key),))
+
+
+def render(view: View) -> None:
+    head, button = st.columns([5, 1])
+    head.title(view.t("chat.title"))
+    button.button(view.t("chat.new"), on_click=_new_conversation, key="chat.new", icon=":material/add_comment:")
+    if view.version is None:
+        st.info(view.t("sidebar.no_corpus"))
+        return
+    if not view.scope.is_empty():
+        st.caption(view.t("chat.scope_applied" if cache.ask_takes_scope() else "chat.scope_ignored"))
+    turns: list[Turn] = st.session_state.setdefault(_TURNS_KEY, [])
+    for i, turn in enumerate(turns):
+        _show(view, turn, i)
+    question = st.chat_input(view.t("chat.input"), key="chat.input") or st.session_state.pop(_PENDING_KEY, None)
+    if question and question.strip():
+        turns.append(_ask_now(view, question.strip(), len(turns)))
+    elif not turns:
+        _examples(view)
+
+
+if __name__ == "__main__":
+    render(current_view())

@@ -1,0 +1,547 @@
+"""The metric catalogue: every template cell plus a few derived figures, with names users say.
+
+The catalogue is built from :data:`parsing.template.TEMPLATES`, the one template
+definition: every (table, row, column) cell becomes a :class:`Metric` whose key is
+``table.row.column`` (``applications.new_received.total``) and whose SQL reads one column
+of the wide ``metrics`` table (:func:`index.store.metric_name`).  A short list of derived
+metrics adds sums and shares users ask for (all lawsuits, all refusals, the share of
+requests granted).  Names and synonyms come from the template's labels and ``synonyms``
+tuples; a synonym that every part of a sum shares names the sum (诉讼 names both lawsuit
+rows, so it names ``review_litigation.litigation.total``).
+
+Two metrics with different keys never add up: a cell that only one template has (本年制发件数
+in 2021, 本年新制作数量 in 2019) lists the other template's cells of its row as
+``counterparts``, which the query layer names in its warning instead of mixing them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.store import metric_name
+from parsing.errors import GongkaiError
+from parsing.meta import to_simplified
+from parsing.template import RESULT_GROUPS, TEMPLATES, Column, Row
+
+Cell = tuple[str, str, str]
+
+# Prefer these columns when a question names a row but no column, in this order.
+DEFAULT_COLUMNS = ("total", "decisions")
+# A row label's numbering: 一、 (一) 1. 2、
+_NUMBERING = re.compile(r"^\s*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])\s*")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One figure a query can ask for.
+
+    ``sql`` is an expression over ``metrics`` columns that is NULL when the report lacks
+    any cell it needs (absent is never 0).  A share (``kind == "share"``) also keeps its
+    numerator and denominator so that a sum over reports pools them instead of adding
+    percentages.  ``templates`` lists the templates whose reports carry the metric; its
+    values are comparable across exactly those templates.
+    """
+
+    key: str
+    zh: str
+    en: str
+    synonyms: tuple[str, ...]
+    unit: str
+    templates: tuple[str, ...]
+    sql: str
+    columns: tuple[str, ...]
+    cells: tuple[Cell, ...]
+    kind: str = "cell"  # cell | sum | share
+    numerator: str | None = None
+    denominator: str | None = None
+    counterparts: tuple[str, ...] = ()
+
+    @property
+    def table(self) -> str:
+        return self.key.split(".")[0]
+
+    @property
+    def comparable_with(self) -> tuple[str, ...]:
+        """Templates whose values of this metric mean the same thing and may be added."""
+        return self.templates
+
+    @property
+    def present_sql(self) -> str:
+        """True when the report has every cell the metric needs (a share may still divide by 0)."""
+        if self.kind == "share":
+            return f"({self.numerator} IS NOT NULL AND {self.denominator} IS NOT NULL)"
+        return f"({self.sql} IS NOT NULL)"
+
+    def name(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class UnknownMetric(GongkaiError):
+    """A metric key that the catalogue does not define."""
+
+    def __init__(self, key: str, close: list[str]) -> None:
+        hint = f" Did you mean {', '.join(close)}?" if close else " See index.metrics.catalogue() for the keys."
+        super().__init__(f"No metric {key!r} in the catalogue.{hint}")
+        self.key = key
+        self.close = close
+
+
+# ---------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------
+
+
+def strip_numbering(label: str) -> str:
+    """``(三)不予公开`` → ``不予公开``; ``1.属于国家秘密`` → ``属于国家秘密``."""
+    return _NUMBERING.sub("", label).strip()
+
+
+def _row_name(row: Row) -> str:
+    name = strip_numbering(row.label)
+    if row.parent:
+        return f"{strip_numbering(RESULT_GROUPS[row.parent][0])}·{name}"
+    return name
+
+
+def _row_en(row: Row) -> str:
+    if row.parent:
+        return f"{RESULT_GROUPS[row.parent][2]}: {row.en}"
+    return row.en
+
+
+def _unique(items: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for i in items if i))
+
+
+def _row_phrases(row: Row) -> tuple[str, ...]:
+    """What a user may call a row: its label (with and without numbering), match phrases, synonyms, English."""
+    bare = strip_numbering(row.label)
+    phrases = [row.label, bare, *row.match, *row.synonyms, row.en]
+    if row.parent:
+        group = strip_numbering(RESULT_GROUPS[row.parent][0])
+        phrases += [f"{group}·{bare}", f"{bare}{group}"]
+        # "其他" alone under a group names nothing in particular.
+        if len(bare) <= 2:
+            phrases.remove(bare)
+    if "·" in bare:
+        phrases += bare.split("·")[1:]
+    return _unique(phrases)
+
+
+def _column_phrases(column: Column) -> tuple[str, ...]:
+    return _unique([column.label, *column.synonyms, column.en])
+
+
+# ---------------------------------------------------------------------------
+# Building the catalogue
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _RowInfo:
+    """A row key across templates: its Row per template and its columns per template."""
+
+    table: str
+    key: str
+    rows: dict[str, Row]
+    columns: dict[str, dict[str, Column]]  # template -> column key -> Column
+
+    @property
+    def any_row(self) -> Row:
+        return next(iter(self.rows.values()))
+
+    def templates_with(self, column: str) -> tuple[str, ...]:
+        return tuple(t for t, cols in self.columns.items() if column in cols)
+
+
+def _rows() -> dict[tuple[str, str], _RowInfo]:
+    found: dict[tuple[str, str], _RowInfo] = {}
+    for template_key, template in TEMPLATES.items():
+        for table in template.tables.values():
+            for row in table.rows:
+                info = found.setdefault((table.key, row.key), _RowInfo(table.key, row.key, {}, {}))
+                info.rows[template_key] = row
+                info.columns[template_key] = {c: table.column(c) for c in row.columns}
+    return found
+
+
+def _cell_metric(info: _RowInfo, column_key: str) -> Metric:
+    templates = info.templates_with(column_key)
+    row = info.rows[templates[0]]
+    column = info.columns[templates[0]][column_key]
+    cell = (info.table, info.key, column_key)
+    name = metric_name(*cell)
+    # The same row's columns that only the other templates have: similar, never comparable.
+    mine = {c for t in templates for c in info.columns[t]}
+    counterparts = [
+        f"{info.table}.{info.key}.{c}"
+        for t, cols in info.columns.items() if t not in templates
+        for c in cols if c not in mine
+    ]
+    return Metric(
+        key=".".join(cell),
+        zh=f"{_row_name(row)}·{column.label}",
+        en=f"{_row_en(row)}, {column.en}",
+        synonyms=(),
+        unit=column.unit,
+        templates=templates,
+        sql=name,
+        columns=(name,),
+        cells=(cell,),
+        counterparts=_unique(counterparts),
+    )
+
+
+def _sum_sql(columns: list[str]) -> str:
+    # "+" keeps NULL when any part is absent: a partial sum would pass for a whole one.
+    return "(" + " + ".join(columns) + ")"
+
+
+def _group_metrics(rows: dict[tuple[str, str], _RowInfo]) -> list[Metric]:
+    """All refusals, all 无法提供, all 不予处理, all 其他处理: the sub-rows of each group added up.
+
+    A template that prints the group as one row (2019's 其他处理) contributes that row.
+    """
+    made = []
+    for group, (label, short, en) in RESULT_GROUPS.items():
+        by_template: dict[str, list[_RowInfo]] = {}
+        for info in rows.values():
+            for template_key, row in info.rows.items():
+                if info.table == "applications" and (row.parent == group or row.key == group):
+                    by_template.setdefault(template_key, []).append(info)
+        if not by_template:
+            continue
+        some = next(iter(by_template.values()))[0]
+        for column_key, column in next(iter(some.columns.values())).items():
+            parts, cells, columns = [], [], []
+            for infos in by_template.values():
+                part_cells = [(i.table, i.key, column_key) for i in infos]
+                part_columns = [metric_name(*c) for c in part_cells]
+                parts.append(part_columns[0] if len(part_columns) == 1 else _sum_sql(part_columns))
+                cells += part_cells
+                columns += part_columns
+            # Each report follows one template, so at most one part is not NULL.
+            parts = list(_unique(parts))
+            sql = parts[0] if len(parts) == 1 else f"COALESCE({', '.join(parts)})"
+            made.append(Metric(
+                key=f"applications.{group}.{column_key}",
+                zh=f"{strip_numbering(label)}·{column.label}",
+                en=f"{en}, {column.en}",
+                synonyms=_unique([label, short, en]),
+                unit=column.unit,
+                templates=tuple(by_template),
+                sql=sql,
+                columns=_unique(columns),
+                cells=tuple(dict.fromkeys(cells)),
+                kind="sum",
+            ))
+    return made
+
+
+@dataclass(frozen=True)
+class _DerivedSum:
+    """Rows of one table added up, e.g. the two lawsuit rows of the review table."""
+
+    table: str
+    key: str
+    rows: tuple[str, ...]
+    en: str
+
+
+@dataclass(frozen=True)
+class _DerivedShare:
+    """A share in per cent: the sum of some cells over another cell, both in one column."""
+
+    table: str
+    key: str
+    column: str
+    numerator_rows: tuple[str, ...]
+    denominator_row: str
+    zh: str
+    en: str
+    synonyms: tuple[str, ...]
+
+
+# NOTE: the template gives no words for shares, so their names live here (keys in English,
+# names shown to users); the lead may move them into parsing/template.py.
+DERIVED_SUMS = (
+    _DerivedSum("review_litigation", "litigation", ("litigation_direct", "litigation_after_review"),
+                "lawsuits (direct and after reconsideration)"),
+)
+DERIVED_SHARES = (
+    _DerivedShare("applications", "granted_share", "total", ("granted", "partially_granted"), "total_processed",
+                  "予以公开和部分公开占办理总数比例", "share of requests granted in full or in part",
+                  ("公开率", "答复公开率", "公开比例", "share granted", "grant rate")),
+    _DerivedShare("applications", "denied_share", "total", ("denied",), "total_processed",
+                  "不予公开占办理总数比例", "share of requests refused",
+                  ("不予公开率", "拒绝公开率", "share refused", "refusal rate")),
+)
+
+
+def _common_prefix(labels: list[str]) -> str:
+    heads = {label.split("·")[0] for label in labels}
+    return heads.pop() if len(heads) == 1 and all("·" in label for label in labels) else ""
+
+
+def _shared_synonyms(rows: list[Row]) -> tuple[str, ...]:
+    shared = set(rows[0].synonyms)
+    for row in rows[1:]:
+        shared &= set(row.synonyms)
+    return tuple(s for s in rows[0].synonyms if s in shared)
+
+
+def _derived_sums(rows: dict[tuple[str, str], _RowInfo]) -> list[Metric]:
+    made = []
+    for spec in DERIVED_SUMS:
+        infos = [rows[(spec.table, r)] for r in spec.rows]
+        parts = [i.any_row for i in infos]
+        zh = _common_prefix([p.label for p in parts]) or "+".join(strip_numbering(p.label) for p in parts)
+        synonyms = _unique([zh, *_shared_synonyms(parts), spec.en])
+        for column_key, column in next(iter(infos[0].columns.values())).items():
+            cells = tuple((spec.table, r, column_key) for r in spec.rows)
+            columns = tuple(metric_name(*c) for c in cells)
+            templates = tuple(t for t in TEMPLATES if all(column_key in i.columns.get(t, {}) for i in infos))
+            made.append(Metric(
+                key=f"{spec.table}.{spec.key}.{column_key}", zh=f"{zh}·{column.label}",
+                en=f"{spec.en}, {column.en}", synonyms=synonyms, unit=column.unit, templates=templates,
+                sql=_sum_sql(list(columns)), columns=columns, cells=cells, kind="sum",
+            ))
+    return made
+
+
+def _derived_shares(by_key: dict[str, Metric]) -> list[Metric]:
+    made = []
+    for spec in DERIVED_SHARES:
+        numerators = [by_key[f"{spec.table}.{r}.{spec.column}"] for r in spec.numerator_rows]
+        denominator = by_key[f"{spec.table}.{spec.denominator_row}.{spec.column}"]
+        parts = [*numerators, denominator]
+        numerator = _sum_sql([m.sql for m in numerators]) if len(numerators) > 1 else numerators[0].sql
+        templates = tuple(t for t in TEMPLATES if all(t in m.templates for m in parts))
+        made.append(Metric(
+            key=f"{spec.table}.{spec.key}.{spec.column}", zh=spec.zh, en=spec.en,
+            synonyms=_unique([spec.zh, *spec.synonyms, spec.en]), unit="%", templates=templates,
+            sql=f"(100.0 * {numerator} / NULLIF({denominator.sql}, 0))",
+            columns=_unique([c for m in parts for c in m.columns]),
+            cells=tuple(dict.fromkeys(c for m in parts for c in m.cells)),
+            kind="share", numerator=numerator, denominator=denominator.sql,
+        ))
+    return made
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Metric]:
+    """Every metric by key: template cells first (print order), then derived metrics."""
+    rows = _rows()
+    by_key: dict[str, Metric] = {}
+    for info in rows.values():
+        for column_key in _unique([c for cols in info.columns.values() for c in cols]):
+            metric = _cell_metric(info, column_key)
+            by_key[metric.key] = metric
+    for metric in _group_metrics(rows) + _derived_sums(rows):
+        # 2019's single 其他处理 row becomes part of the group metric of the same key.
+        by_key[metric.key] = metric
+    for metric in _derived_shares(by_key):
+        by_key[metric.key] = metric
+    return by_key
+
+
+def get(key: str) -> Metric:
+    """The metric of ``key``; :class:`UnknownMetric` (with close keys) when there is none."""
+    metrics = catalogue()
+    if key in metrics:
+        return metrics[key]
+    import difflib
+
+    raise UnknownMetric(key, difflib.get_close_matches(key, list(metrics), n=3, cutoff=0.6))
+
+
+# ---------------------------------------------------------------------------
+# Finding metrics in text
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Concept:
+    """A row (or a derived row) as users name it, with the metrics of each of its columns."""
+
+    key: str  # table.row
+    by_column: dict[str, tuple[str, ...]]  # column key -> metric keys
+    defaults: tuple[str, ...]  # metric keys when no column is named
+
+
+def normalize(text: str) -> str:
+    """Simplified script, lower case, ASCII parentheses, single spaces."""
+    text = to_simplified(text).lower().replace("（", "(").replace("）", ")")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _defaults(by_column: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    for column in DEFAULT_COLUMNS:
+        if column in by_column:
+            return by_column[column]
+    # No total: the first column of each template (本年制发件数 and 本年新制作数量).
+    metrics = catalogue()
+    firsts: list[str] = []
+    for template in TEMPLATES:
+        for keys in by_column.values():
+            hit = [k for k in keys if template in metrics[k].templates]
+            if hit:
+                firsts += hit
+                break
+    return _unique(firsts)
+
+
+@lru_cache(maxsize=1)
+def _phrase_table() -> tuple[list[tuple[str, str, str]], dict[str, _Concept]]:
+    """(phrase, "row"|"column", target) for every name, and the concepts by key."""
+    metrics = catalogue()
+    concepts: dict[str, dict[str, list[str]]] = {}
+    by_concept: dict[str, _Concept] = {}
+    row_names: dict[str, list[str]] = {}
+    for metric in metrics.values():
+        concept = metric.key.rsplit(".", 1)[0]
+        concepts.setdefault(concept, {}).setdefault(metric.key.rsplit(".", 1)[1], []).append(metric.key)
+        if metric.synonyms:
+            row_names.setdefault(concept, []).extend(metric.synonyms)
+    # Row names from the template; a synonym every part of a derived sum shares names the sum only.
+    claimed = {s for names in row_names.values() for s in names}
+    for info in _rows().values():
+        concept = f"{info.table}.{info.key}"
+        for row in info.rows.values():
+            row_names.setdefault(concept, []).extend(p for p in _row_phrases(row) if p not in claimed)
+    entries: list[tuple[str, str, str]] = []
+    for concept, names in row_names.items():
+        for phrase in _unique(names):
+            entries.append((normalize(phrase), "row", concept))
+    for template in TEMPLATES.values():
+        for table in template.tables.values():
+            for column in table.columns:
+                for phrase in _column_phrases(column):
+                    entries.append((normalize(phrase), "column", f"{table.key}.{column.key}"))
+    for concept, by_column in concepts.items():
+        frozen = {c: tuple(keys) for c, keys in by_column.items()}
+        by_concept[concept] = _Concept(concept, frozen, _defaults(frozen))
+    return list(dict.fromkeys(entries)), by_concept
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    kind: str
+    target: str
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
+    if phrase.isascii():
+        # English words match whole words only ("fines" must not match "confines").
+        pattern = r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])"
+        return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    found, start = [], text.find(phrase)
+    while start >= 0:
+        found.append((start, start + len(phrase)))
+        start = text.find(phrase, start + 1)
+    return found
+
+
+def _longest(hits: list[_Hit]) -> list[_Hit]:
+    """Longest first; a hit overlapping a longer chosen one is dropped (same span: both kept)."""
+    taken: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (-h.length, h.start)):
+        overlapping = [t for t in taken if hit.start < t.end and t.start < hit.end]
+        if all((t.start, t.end) == (hit.start, hit.end) for t in overlapping):
+            taken.append(hit)
+    return taken
+
+
+def _hits(text: str) -> list[_Hit]:
+    """Row names and column names found in ``text``, in text order.
+
+    Rows compete with rows and columns with columns, longest first; a column name inside
+    a chosen row name is part of that name (其他 inside 其他处理), not a column.
+    """
+    entries, _ = _phrase_table()
+    found = [
+        _Hit(start, end, kind, target)
+        for phrase, kind, target in entries if phrase
+        for start, end in _occurrences(text, phrase)
+    ]
+    rows = _longest([h for h in found if h.kind == "row"])
+    columns = [
+        c for c in _longest([h for h in found if h.kind == "column"])
+        if not any(r.start <= c.start and c.end <= r.end for r in rows)
+    ]
+    return sorted(rows + columns, key=lambda h: h.start)
+
+
+def find_metric(text: str) -> list[tuple[Metric, float]]:
+    """Metrics named in ``text``, best first, each with a score (characters matched).
+
+    The longest name wins (复议后起诉 beats 复议); a named column (自然人, 总计) picks the
+    row's column, else the row's total, its decisions, or the first column of each template.
+    A metric key given as is scores highest.
+    """
+    metrics = catalogue()
+    stripped = text.strip()
+    if stripped in metrics:
+        return [(metrics[stripped], float(len(stripped)))]
+    normalized = normalize(text)
+    _, concepts = _phrase_table()
+    hits = _hits(normalized)
+    columns = [h for h in hits if h.kind == "column"]
+    scored: dict[str, float] = {}
+    order: dict[str, int] = {}
+    for hit in hits:
+        if hit.kind != "row":
+            continue
+        concept = concepts[hit.target]
+        table = hit.target.split(".")[0]
+        named = [c for c in columns if c.target.startswith(table + ".")
+                 and c.target.split(".", 1)[1] in concept.by_column]
+        if named:
+            keys = [k for c in named for k in concept.by_column[c.target.split(".", 1)[1]]]
+            score = hit.length + max(c.length for c in named)
+        else:
+            keys, score = list(concept.defaults), hit.length
+        for key in keys:
+            if score > scored.get(key, -1.0):
+                scored[key] = float(score)
+                order.setdefault(key, hit.start)
+    # A sum named together with one of its parts (国家秘密 … 不予公开): the part is meant.
+    for key in [k for k in scored if metrics[k].kind == "sum"]:
+        cells = set(metrics[key].cells)
+        if any(o != key and set(metrics[o].cells) < cells for o in scored):
+            del scored[key]
+    ranked = sorted(scored, key=lambda k: (-scored[k], order[k]))
+    return [(metrics[k], scored[k]) for k in ranked]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A name found in a text: where, what it names (a row concept or a table column) and the words."""
+
+    start: int
+    end: int
+    kind: str  # "row" (target "table.row") | "column" (target "table.column")
+    target: str
+    text: str
+
+
+def find_metric_spans(text: str) -> list[Span]:
+    """The row and column names :func:`find_metric` reads in ``text``, in text order.
+
+    Offsets are into :func:`normalize` ``(text)``.
+    """
+    normalized = normalize(text)
+    return [Span(h.start, h.end, h.kind, h.target, normalized[h.start:h.end]) for h in _hits(normalized)]
+
+
+def metric_names() -> list[tuple[str, str, str]]:
+    """Every (normalized name, "row"|"column", target) the catalogue answers to."""
+    return list(_phrase_table()[0])

@@ -1,0 +1,294 @@
+"""Hybrid passage search: BM25 and dense retrieval fused by reciprocal rank fusion.
+
+Filters (year, agency, region, section kind, topic) become one boolean mask over the
+passages, and each retriever searches only inside it, so a filtered search returns the
+best k passages that pass the filter, not whatever survives of an unfiltered top-k.
+
+``build_index`` and ``sync_index`` (from :mod:`index.indexer`) are what the ingest calls.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gongkai import settings
+from index.embed import encode_query, load_model
+from index.indexer import IndexState, NoIndex, build_index, current_folder, load_state, sync_index
+from index.passages import KINDS
+from index.topics import TOPICS
+from index.topics import topic as find_topic
+from parsing.errors import GongkaiError
+from parsing.meta import to_simplified
+
+__all__ = ["Hit", "search", "build_index", "sync_index", "NoIndex", "UnknownKind", "facet_counts", "RETRIEVERS"]
+
+RETRIEVERS = ("bm25", "dense")
+# Reciprocal rank fusion constant (Cormack et al. 2009): 60 damps the head of each list.
+RRF_K = 60
+# Each retriever contributes this many candidates (at least) to the fusion.
+DEPTH = 50
+
+_KIND_ALIASES = {"measure": "measures", "improvements": "measures", "improvement": "measures",
+                 "problem": "problems", "requests_handling": "requests", "review": "review_litigation",
+                 "litigation": "review_litigation", "active": "active_disclosure"}
+
+
+class UnknownKind(GongkaiError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown section kind {name!r}; use one of: {', '.join(KINDS)}")
+
+
+@dataclass
+class Hit:
+    """One passage found, with where it comes from and why it ranked."""
+
+    id: str
+    report_id: str
+    source: str
+    agency: str | None
+    year: int | None
+    region: str
+    section_no: int
+    section_title: str
+    kind: str
+    marker: str
+    text: str
+    topics: list[str]
+    duplicate_of: str | None
+    score: float
+    bm25_score: float | None = None
+    dense_score: float | None = None
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+    retrievers: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------------------
+# Loaded index, cached per process
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Loaded:
+    state: IndexState
+    year: np.ndarray
+    kind: np.ndarray
+    topic_bits: np.ndarray
+    duplicate: np.ndarray
+    agency_codes: np.ndarray
+    agencies: list[str]
+    region_codes: np.ndarray
+    regions: list[str]
+    row_of_vector: np.ndarray
+    vector_rows: np.ndarray
+    vector_owner: np.ndarray
+
+
+_CACHE: dict[Path, _Loaded] = {}
+
+
+def _loaded(data_dir: Path) -> _Loaded:
+    folder = current_folder(data_dir)
+    if folder is None:
+        raise NoIndex(Path(data_dir))
+    if folder in _CACHE:
+        return _CACHE[folder]
+    state = load_state(data_dir)
+    frame = state.passages
+    bit = {t.key: np.int64(1) << np.int64(i) for i, t in enumerate(TOPICS)}
+    topic_bits = np.array([sum((bit[t] for t in ts if t in bit), np.int64(0)) for ts in frame["topics"]],
+                          dtype=np.int64)
+    agency_codes, agencies = pd.factorize(frame["agency"].fillna(""))
+    labels = (frame["province"].fillna("") + frame["city"].fillna("") + frame["county"].fillna("")
+              + frame["township"].fillna(""))
+    region_codes, regions = pd.factorize(labels)
+    # Each passage owns a run of vector rows (one per piece); rows of removed passages
+    # stay in the index until the next rebuild and belong to no passage.
+    counts = frame["vec_count"].to_numpy(dtype=np.int64)
+    owner = np.repeat(np.arange(len(frame), dtype=np.int64), counts)
+    vector_rows = np.repeat(frame["vec_first"].to_numpy(dtype=np.int64), counts) \
+        + np.arange(len(owner), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    row_of_vector = np.full(state.vectors.ntotal, -1, dtype=np.int64)
+    row_of_vector[vector_rows] = owner
+    loaded = _Loaded(
+        state=state,
+        year=frame["year"].fillna(-1).to_numpy(dtype=np.int64),
+        kind=frame["kind"].to_numpy(dtype=object),
+        topic_bits=topic_bits,
+        duplicate=frame["duplicate_of"].notna().to_numpy(),
+        agency_codes=agency_codes, agencies=list(agencies),
+        region_codes=region_codes, regions=list(regions),
+        row_of_vector=row_of_vector, vector_rows=vector_rows, vector_owner=owner,
+    )
+    _CACHE.clear()  # one corpus generation at a time: the old one is stale
+    _CACHE[folder] = loaded
+    return loaded
+
+
+# ---------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (str, int)):
+        return [value]
+    return list(value)
+
+
+def resolve_kind(name: str) -> str:
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    key = _KIND_ALIASES.get(key, key)
+    if key not in KINDS:
+        raise UnknownKind(name)
+    return key
+
+
+def filter_mask(loaded: _Loaded, *, year: int | None = None, years: Iterable[int] | None = None,
+                agency: str | Iterable[str] | None = None, region: str | Iterable[str] | None = None,
+                kind: str | Iterable[str] | None = None, topic_name: str | Iterable[str] | None = None,
+                exclude_duplicates: bool = False) -> np.ndarray | None:
+    """Boolean mask of passages passing every filter given; None when no filter is given."""
+    mask = np.ones(len(loaded.year), dtype=bool)
+    used = False
+    wanted_years = {int(y) for y in [*_as_list(year), *_as_list(years)]}
+    if wanted_years:
+        mask &= np.isin(loaded.year, list(wanted_years))
+        used = True
+    if agency is not None:
+        names = [to_simplified(a) for a in _as_list(agency)]
+        ok = np.array([any(n in a for n in names) for a in loaded.agencies], dtype=bool)
+        mask &= ok[loaded.agency_codes] if len(ok) else False
+        used = True
+    if region is not None:
+        names = [to_simplified(r) for r in _as_list(region)]
+        ok = np.array([any(n in r for n in names) for r in loaded.regions], dtype=bool)
+        mask &= ok[loaded.region_codes] if len(ok) else False
+        used = True
+    if kind is not None:
+        kinds = [resolve_kind(k) for k in _as_list(kind)]
+        mask &= np.isin(loaded.kind, kinds)
+        used = True
+    if topic_name is not None:
+        keys = {find_topic(t).key for t in _as_list(topic_name)}
+        bits = np.int64(0)
+        for i, t in enumerate(TOPICS):
+            if t.key in keys:
+                bits |= np.int64(1) << np.int64(i)
+        mask &= (loaded.topic_bits & bits) != 0
+        used = True
+    if exclude_duplicates:
+        mask &= ~loaded.duplicate
+        used = True
+    return mask if used else None
+
+
+# ---------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------
+
+
+def search(data_dir: str | Path | None, query: str, *, year: int | None = None, years: Iterable[int] | None = None,
+           agency: str | Iterable[str] | None = None, region: str | Iterable[str] | None = None,
+           kind: str | Iterable[str] | None = None, topic: str | Iterable[str] | None = None,
+           k: int | None = None, retrievers: Iterable[str] = RETRIEVERS,
+           exclude_duplicates: bool = False) -> list[Hit]:
+    """The ``k`` best passages for ``query`` among those passing the filters.
+
+    ``retrievers`` picks BM25, dense or both (fused by reciprocal rank fusion).
+    """
+    k = int(settings.get("top_k", k))
+    data = settings.data_dir(data_dir)
+    loaded = _loaded(data)
+    mask = filter_mask(loaded, year=year, years=years, agency=agency, region=region, kind=kind,
+                       topic_name=topic, exclude_duplicates=exclude_duplicates)
+    chosen = [r for r in RETRIEVERS if r in set(retrievers)]
+    if not chosen:
+        raise GongkaiError(f"retrievers must name at least one of {', '.join(RETRIEVERS)}")
+    if not query.strip() or (mask is not None and not mask.any()):
+        return []
+    depth = max(DEPTH, 4 * k)
+    ranked: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if "bm25" in chosen:
+        ranked["bm25"] = loaded.state.lexical.search(query, depth, mask)
+    if "dense" in chosen:
+        ranked["dense"] = _dense(loaded, query, depth, mask)
+    return _fuse(loaded, ranked, k)
+
+
+def _dense(loaded: _Loaded, query: str, depth: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Passages by their best piece's cosine similarity to the query."""
+    index = loaded.state.vectors
+    vector = encode_query(to_simplified(query), load_model())
+    if mask is None and index.ntotal == len(loaded.vector_rows):
+        allowed = None
+    else:
+        allowed = loaded.vector_rows if mask is None else loaded.vector_rows[mask[loaded.vector_owner]]
+    # A passage may fill several of the nearest rows: ask for enough rows to find
+    # ``depth`` distinct passages.
+    per_passage = max(1.0, len(loaded.vector_rows) / max(len(loaded.year), 1))
+    vector_rows, scores = index.search(vector, int(depth * per_passage) + depth, allowed)
+    rows = loaded.row_of_vector[vector_rows]
+    keep = rows >= 0
+    rows, scores = rows[keep], scores[keep]
+    _, first = np.unique(rows, return_index=True)
+    first = np.sort(first)[:depth]  # results come best first: the first row of a passage is its best
+    return rows[first], scores[first]
+
+
+def _fuse(loaded: _Loaded, ranked: dict[str, tuple[np.ndarray, np.ndarray]], k: int) -> list[Hit]:
+    fused: dict[int, float] = {}
+    detail: dict[int, dict[str, tuple[int, float]]] = {}
+    for name, (rows, scores) in ranked.items():
+        for rank, (row, score) in enumerate(zip(rows.tolist(), scores.tolist()), start=1):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
+            detail.setdefault(row, {})[name] = (rank, float(score))
+    best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+    frame = loaded.state.passages
+    hits = []
+    for row in best:
+        p = frame.iloc[row]
+        found = detail[row]
+        hits.append(Hit(
+            id=p["id"], report_id=p["report_id"], source=p["source"], agency=p["agency"],
+            year=None if pd.isna(p["year"]) else int(p["year"]),
+            region="".join(x for x in (p["province"], p["city"], p["county"], p["township"]) if isinstance(x, str)),
+            section_no=int(p["section_no"]), section_title=p["section_title"], kind=p["kind"],
+            marker=p["marker"], text=p["text"], topics=list(p["topics"]),
+            duplicate_of=p["duplicate_of"] if isinstance(p["duplicate_of"], str) else None,
+            score=round(fused[row], 6),
+            bm25_score=found["bm25"][1] if "bm25" in found else None,
+            dense_score=found["dense"][1] if "dense" in found else None,
+            bm25_rank=found["bm25"][0] if "bm25" in found else None,
+            dense_rank=found["dense"][0] if "dense" in found else None,
+            retrievers=[name for name in RETRIEVERS if name in found],
+        ))
+    return hits
+
+
+def facet_counts(data_dir: str | Path | None, *, kind: str | Iterable[str] | None = None,
+                 year: int | None = None, agency: str | None = None, region: str | None = None) -> dict[str, int]:
+    """Passages per topic among those passing the filters (e.g. measures by topic)."""
+    loaded = _loaded(settings.data_dir(data_dir))
+    mask = filter_mask(loaded, year=year, agency=agency, region=region, kind=kind)
+    bits = loaded.topic_bits if mask is None else loaded.topic_bits[mask]
+    return {t.key: int(((bits >> np.int64(i)) & 1).sum()) for i, t in enumerate(TOPICS)}
+
+
+def timed_search(data_dir: Path, query: str, **filters: Any) -> tuple[list[Hit], float]:
+    """``search`` and its wall time in milliseconds (for benchmarks and the app's footer)."""
+    started = time.perf_counter()
+    hits = search(data_dir, query, **filters)
+    return hits, (time.perf_counter() - started) * 1000

@@ -1,0 +1,440 @@
+"""Plan → facts: the queries, passages and checks an answer is made of.
+
+Structured steps run through :func:`index.query.run` (one :class:`~index.query.QuerySpec`
+each, so every figure keeps its SQL and its cells' provenance); passages come from
+:func:`index.search.search`; data-quality questions read the store's ``checks`` table and
+the passage index's near-duplicate marks.  A mixed question first finds the agencies, then
+searches their passages only.  Before anything runs, what the corpus cannot answer is
+named: unknown agencies, years without reports, an agency without a report for a year.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from index import metrics as catalogue_module
+from index.metrics import Metric
+from index.query import QueryResult, QuerySpec, Rank, Threshold, run
+from index.search import Hit, NoIndex, search
+from qa.corpus import Corpus
+from qa.plan import STRUCTURED, Plan
+
+# Passages cited in a narrative answer, and at most this many from one report.
+PER_REPORT = 2
+# Agencies of a mixed answer whose passages are searched.
+MAX_MIXED_AGENCIES = 10
+DEFAULT_TOP = 10
+# Failed checks are looked up for this many reports of an answer at most.
+MAX_CHECKED_REPORTS = 50
+
+
+@dataclass
+class Note:
+    """A sentence in both languages (a warning or a statement of missing data)."""
+
+    en: str
+    zh: str
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass
+class Query:
+    purpose: str
+    spec: QuerySpec
+    result: QueryResult
+
+
+@dataclass
+class Facts:
+    plan: Plan
+    queries: list[Query] = field(default_factory=list)
+    frame: pd.DataFrame | None = None
+    metrics: list[Metric] = field(default_factory=list)
+    passages: list[Hit] = field(default_factory=list)
+    quality: pd.DataFrame | None = None
+    missing: list[Note] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    failed_checks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # report_id → file name
+    agencies: list[str] = field(default_factory=list)  # what the answer is about
+    counterparts: pd.DataFrame | None = None  # the other template's look-alike cells of absent metrics
+
+    @property
+    def cells(self) -> list[dict[str, Any]]:
+        seen: dict[tuple[str, str], dict[str, Any]] = {}
+        for query in self.queries:
+            for cell in query.result.cells:
+                seen.setdefault((cell["report_id"], cell["field"]), cell)
+        return list(seen.values())
+
+
+# ---------------------------------------------------------------------------
+# Scope: what the corpus cannot answer
+# ---------------------------------------------------------------------------
+
+
+def _year_span(years: list[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if years else "none"
+
+
+def scope_notes(plan: Plan, corpus: Corpus, facts: Facts) -> bool:
+    """Fill ``facts.missing`` / ``facts.notes``; False when nothing asked for exists."""
+    vocabulary = corpus.vocabulary()
+    ok = True
+    for name in plan.unknown_names:
+        closest = list(getattr(vocabulary.resolve(name), "closest", []) or [])
+        hint_en = f" Closest names: {', '.join(closest)}." if closest else ""
+        hint_zh = f"最接近的名称:{'、'.join(closest)}。" if closest else ""
+        facts.missing.append(Note(f"No agency in the corpus matches “{name}”.{hint_en}",
+                                  f"语料库中没有与“{name}”对应的机关。{hint_zh}"))
+        ok = False
+    for entity in plan.entities:
+        if entity.ambiguous:
+            listed = "; ".join(entity.names)
+            facts.notes.append(Note(
+                f"“{entity.text}” matches {len(entity.names)} agencies equally well: {listed}. "
+                "The answer shows each of them; name one to narrow it down.",
+                f"“{entity.text}”同样符合{len(entity.names)}个机关:{'、'.join(entity.names)}。以下分别列出,请指明其中一个。"))
+        elif entity.confidence < 1:
+            target = entity.names[0] if entity.names else "".join(entity.region.values())
+            facts.notes.append(Note(
+                f"“{entity.text}” was read as {target} ({entity.how}, confidence {entity.confidence:.2f}).",
+                f"“{entity.text}”识别为{target}(方式:{entity.how_zh},置信度{entity.confidence:.2f})。"))
+    for reading in plan.readings:
+        if reading.piece == "metric" and reading.confidence < 1:
+            names = "、".join(catalogue_module.get(k).zh for k in reading.value)
+            names_en = "; ".join(catalogue_module.get(k).en for k in reading.value)
+            facts.notes.append(Note(
+                f"No metric name occurs in the question; “{names_en}” was chosen by {reading.how} (a loose match).",
+                f"问题中没有指标名称,按{reading.how_zh}选取了“{names}”(近似匹配)。"))
+    corpus_years = vocabulary.years
+    absent_years = [y for y in plan.years if y not in corpus_years]
+    for year in absent_years:
+        facts.missing.append(Note(f"The corpus has no reports for {year} (it covers {_year_span(corpus_years)}).",
+                                  f"语料库中没有{year}年的报告(现有年份:{_year_span(corpus_years)})。"))
+    if plan.years and len(absent_years) == len(plan.years):
+        ok = False
+    if plan.intent in ("lookup", "compare", "trend", "narrative", "mixed") or plan.from_previous:
+        for entity in plan.agency_entities():
+            for name in entity.names:
+                have = entity.years.get(name) or vocabulary.agency_years(name)
+                for year in plan.years:
+                    if year in corpus_years and year not in have:
+                        facts.missing.append(Note(
+                            f"{name} has no {year} report in the corpus (its reports: "
+                            f"{', '.join(map(str, have)) or 'none'}).",
+                            f"语料库中没有{name}{year}年的报告(该机关现有:{'、'.join(f'{y}年' for y in have) or '无'})。"))
+    if plan.intent in STRUCTURED and not plan.metrics:
+        facts.missing.append(Note(
+            "The question names no figure of the report tables that I can tell; name one, e.g. "
+            "“requests received”, “lawsuits”, “administrative penalties”.",
+            "没能判断问的是统计表中的哪一项,请写明指标,例如“收到申请数”“行政诉讼”“行政处罚”。"))
+        ok = False
+    return ok
+
+
+# ---------------------------------------------------------------------------
+# Structured steps
+# ---------------------------------------------------------------------------
+
+
+def _spec(plan: Plan, agencies: list[str] | None = None, **kwargs: Any) -> QuerySpec:
+    return QuerySpec(metrics=list(plan.metrics), years=list(plan.years), year_from=plan.year_from,
+                     year_to=plan.year_to, agencies=list(plan.agencies if agencies is None else agencies),
+                     region=dict(plan.region), **kwargs)
+
+
+def _run(corpus: Corpus, facts: Facts, purpose: str, spec: QuerySpec) -> pd.DataFrame:
+    result = run(corpus.connection(), spec)
+    facts.queries.append(Query(purpose, spec, result))
+    if not facts.metrics:
+        facts.metrics = [m for m in result.metrics]
+    for en, zh in zip(result.warnings, result.warnings_zh):
+        facts.notes.append(Note(en, zh))
+    return result.frame
+
+
+def _condition(plan: Plan) -> Threshold:
+    metric = plan.metrics[0]
+    if plan.threshold:
+        return Threshold(metric, plan.threshold["op"], float(plan.threshold["value"]))
+    return Threshold(metric, ">", 0.0)
+
+
+def structured(plan: Plan, corpus: Corpus, facts: Facts) -> None:
+    intent = plan.intent if plan.intent != "mixed" else ("rank" if plan.top_n or plan.order == "asc" else "list")
+    if intent in ("lookup", "compare") or (intent == "trend" and plan.agencies):
+        frame = _run(corpus, facts, intent, _spec(plan))
+        if intent == "compare" and len(frame):
+            # Side by side in the order the question names them.
+            order = {name: i for i, name in enumerate(plan.agencies)}
+            frame = frame.sort_values(["agency", "year"], key=lambda s: s.map(order) if s.name == "agency" else s,
+                                      kind="stable").reset_index(drop=True)
+        facts.frame = frame
+        facts.agencies = list(dict.fromkeys(frame["agency"])) if len(frame) else list(plan.agencies)
+        _absent_cells(plan, corpus, facts)
+    elif intent in ("list", "count"):
+        frame = _run(corpus, facts, intent, _spec(plan, threshold=_condition(plan)))
+        facts.frame = frame
+        facts.agencies = list(dict.fromkeys(frame["agency"]))
+    elif intent == "rank":
+        top = plan.top_n or DEFAULT_TOP
+        frame = _run(corpus, facts, intent, _spec(plan, rank=Rank(plan.metrics[0], plan.order, top)))
+        facts.frame = frame
+        facts.agencies = list(dict.fromkeys(frame["agency"]))
+    elif intent == "trend":
+        frame = _run(corpus, facts, intent, _spec(plan, trend=True, aggregate="sum"))
+        facts.frame = frame
+    elif intent in ("total", "average"):
+        group = plan.group_by
+        if group is None and not plan.years and len(_years_in_scope(plan, corpus)) > 1:
+            group = "year"  # adding up different years' figures answers no question
+        frame = _run(corpus, facts, intent, _spec(plan, aggregate="sum", group_by=group))
+        facts.frame = frame
+
+
+def _years_in_scope(plan: Plan, corpus: Corpus) -> list[int]:
+    years = corpus.vocabulary().years
+    low = plan.year_from if plan.year_from is not None else -10**6
+    high = plan.year_to if plan.year_to is not None else 10**6
+    return [y for y in years if low <= y <= high]
+
+
+def _absent_cells(plan: Plan, corpus: Corpus, facts: Facts) -> None:
+    """Name every asked figure a report lacks, and the other template's cells it has instead."""
+    frame = facts.frame
+    if frame is None or not len(frame):
+        return
+    metrics = catalogue_module.catalogue()
+    asked = [metrics[k] for k in plan.metrics if k in metrics]
+    # Both templates' versions asked together (规范性文件 → 制发 and 新制作): each report has one.
+    covered = {t for m in asked for t in m.templates}
+    wanted: list[str] = []
+    for _, row in frame.iterrows():
+        for metric in asked:
+            if metric.key in frame and pd.isna(row[metric.key]):
+                template = row["template"]
+                if template not in metric.templates:
+                    if template in covered:
+                        continue
+                    others = [metrics[k] for k in metric.counterparts if template in metrics[k].templates]
+                    wanted += [o.key for o in others]
+                    names_en = "; ".join(o.en for o in others)
+                    names_zh = "、".join(o.zh for o in others)
+                    facts.missing.append(Note(
+                        f"{row['agency']}'s {row['year']} report uses the {template} template, which has no "
+                        f"{metric.en}" + (f"; it has {names_en} instead (a different measure, shown below)." if others
+                                          else "."),
+                        f"{row['agency']}{row['year']}年的报告采用{template}版模板,没有“{metric.zh}”"
+                        + (f";该模板有“{names_zh}”(口径不同,见下表)。" if others else "。")))
+                else:
+                    facts.missing.append(Note(
+                        f"{row['agency']}'s {row['year']} report does not give {metric.en} (absent, not 0).",
+                        f"{row['agency']}{row['year']}年的报告没有填写“{metric.zh}”(缺项,不是0)。"))
+    if wanted:
+        ids = frame["report_id"].tolist()
+        spec = QuerySpec(metrics=list(dict.fromkeys(wanted)), agencies=list(dict.fromkeys(frame["agency"])),
+                         years=sorted({int(y) for y in frame["year"]}))
+        result = run(corpus.connection(), spec)
+        facts.queries.append(Query("counterparts", spec, result))
+        facts.counterparts = result.frame[result.frame["report_id"].isin(ids)].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# Passages
+# ---------------------------------------------------------------------------
+
+
+def _diverse(hits: list[Hit], k: int, agencies: list[str]) -> list[Hit]:
+    """Up to ``k`` hits, at most ``PER_REPORT`` per report, every listed agency first served once."""
+    chosen: list[Hit] = []
+    per_report: dict[str, int] = {}
+    for agency in agencies:
+        hit = next((h for h in hits if h.agency == agency), None)
+        if hit is not None and len(chosen) < max(k, len(agencies)):
+            chosen.append(hit)
+            per_report[hit.report_id] = 1
+    for hit in hits:
+        if len(chosen) >= max(k, min(len(agencies), MAX_MIXED_AGENCIES)):
+            break
+        if hit in chosen or per_report.get(hit.report_id, 0) >= PER_REPORT:
+            continue
+        chosen.append(hit)
+        per_report[hit.report_id] = per_report.get(hit.report_id, 0) + 1
+    return chosen
+
+
+def passages(plan: Plan, corpus: Corpus, facts: Facts, agencies: list[str] | None = None) -> None:
+    from gongkai import settings
+
+    k = int(settings.get("top_k"))
+    names = agencies if agencies is not None else plan.agencies
+    filters: dict[str, Any] = {}
+    years = plan.years or (_years_in_scope(plan, corpus) if plan.has_years() else [])
+    if years:
+        filters["years"] = years
+    if names:
+        filters["agency"] = names
+    if plan.region:
+        filters["region"] = list(plan.region.values())
+    query = plan.search_text or plan.question
+    depth = max(3 * k, 3 * len(names))
+    try:
+        hits = search(corpus.data, query, kind=plan.kinds or None, topic=plan.topic, k=depth, **filters) \
+            if plan.topic else []
+        if len(hits) < k:
+            more = search(corpus.data, query, kind=plan.kinds or None, k=depth, **filters)
+            hits += [h for h in more if h.id not in {x.id for x in hits}]
+        if not hits and plan.kinds:
+            hits = search(corpus.data, query, k=depth, **filters)
+    except NoIndex as exc:
+        facts.missing.append(Note(str(exc), f"还没有段落索引:{exc}"))
+        return
+    facts.passages = _diverse(hits, k, names)
+    if not facts.agencies:
+        facts.agencies = list(dict.fromkeys(h.agency for h in facts.passages if h.agency))
+    if not facts.passages:
+        facts.missing.append(Note("No passage of the corpus matches the question within its filters.",
+                                  "在所给范围内没有找到相关段落。"))
+
+
+# ---------------------------------------------------------------------------
+# Data quality
+# ---------------------------------------------------------------------------
+
+
+def quality(plan: Plan, corpus: Corpus, facts: Facts) -> None:
+    kind = plan.quality or "any"
+    frames = []
+    if kind in ("balance", "narrative", "any"):
+        family = "narrative" if kind == "narrative" else "any"
+        spec = QuerySpec(years=list(plan.years), year_from=plan.year_from, year_to=plan.year_to,
+                         agencies=list(plan.agencies), region=dict(plan.region), failed_checks=family)
+        frame = _run(corpus, facts, f"failed checks ({kind})", spec)
+        if kind == "balance":
+            frame = frame[~frame["rule"].str.startswith("narrative.")]
+        frame = frame.assign(problem=frame["rule"].map(lambda r: "narrative" if r.startswith("narrative.")
+                                                       else "balance"))
+        frames.append(frame)
+    if kind in ("copied", "any"):
+        copied = copied_passages(plan, corpus)
+        if copied is not None:
+            frames.append(copied)
+        elif kind == "copied":
+            facts.missing.append(Note("The corpus has no passage index, so copied text cannot be found.",
+                                      "语料库还没有段落索引,无法查找雷同内容。"))
+    frames = [f for f in frames if len(f)]
+    facts.quality = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["report_id", "agency", "year", "rule", "detail", "problem"])
+    facts.agencies = list(dict.fromkeys(facts.quality["agency"]))
+
+
+def copied_passages(plan: Plan, corpus: Corpus) -> pd.DataFrame | None:
+    """Passages marked as near-copies of another report's, one row per copied report and section."""
+    frame = corpus.passages()
+    if frame is None:
+        return None
+    marked = frame[frame["duplicate_of"].notna()]
+    if plan.years:
+        marked = marked[marked["year"].isin(plan.years)]
+    if plan.year_from is not None:
+        marked = marked[marked["year"] >= plan.year_from]
+    if plan.year_to is not None:
+        marked = marked[marked["year"] <= plan.year_to]
+    if plan.agencies:
+        marked = marked[marked["agency"].isin(plan.agencies)]
+    if plan.region:
+        ids = _region_reports(corpus, plan.region)
+        marked = marked[marked["report_id"].isin(ids)]
+    originals = frame.set_index("id")
+    rows = []
+    for (report_id, section_no), group in marked.groupby(["report_id", "section_no"], sort=False):
+        first = group.iloc[0]
+        source = originals.loc[first["duplicate_of"]]
+        rows.append({
+            "report_id": report_id, "agency": first["agency"], "year": _int(first["year"]),
+            "rule": f"copied.section_{int(section_no)}",
+            "detail": f"{len(group)}", "problem": "copied", "section_no": int(section_no),
+            "source_agency": source["agency"], "source_year": _int(source["year"]),
+            "similarity": float(group["duplicate_score"].max()), "passage_id": first["id"],
+            "text": first["text"], "source_file": first["source"], "kind": first["kind"],
+        })
+    return pd.DataFrame(rows).sort_values(["year", "agency"], kind="stable") if rows else pd.DataFrame()
+
+
+def _int(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _region_reports(corpus: Corpus, region: dict[str, str]) -> set[str]:
+    from index.resolve import REGION_LEVELS
+
+    clauses = [f"{level} = ?" for level in region if level in REGION_LEVELS]
+    values = [region[level] for level in region if level in REGION_LEVELS]
+    sql = "SELECT report_id FROM reports" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+    return {r[0] for r in corpus.connection().execute(sql, values).fetchall()}
+
+
+# ---------------------------------------------------------------------------
+# Everything
+# ---------------------------------------------------------------------------
+
+
+def _report_ids(facts: Facts) -> list[str]:
+    ids: list[str] = []
+    if facts.frame is not None and "report_id" in facts.frame:
+        ids += facts.frame["report_id"].tolist()
+    if facts.quality is not None and "report_id" in facts.quality:
+        ids += facts.quality["report_id"].tolist()
+    ids += [h.report_id for h in facts.passages]
+    return list(dict.fromkeys(ids))[:MAX_CHECKED_REPORTS]
+
+
+def _report_facts(corpus: Corpus, facts: Facts) -> None:
+    ids = _report_ids(facts)
+    if not ids:
+        return
+    marks = ", ".join("?" for _ in ids)
+    con = corpus.connection()
+    facts.sources = dict(con.execute(f"SELECT report_id, source FROM reports WHERE report_id IN ({marks})",
+                                     ids).fetchall())
+    for report_id, rule, detail in con.execute(
+            f"SELECT report_id, rule, detail FROM checks WHERE NOT ok AND report_id IN ({marks}) "
+            "ORDER BY report_id, rule", ids).fetchall():
+        facts.failed_checks.setdefault(report_id, []).append((rule, detail))
+
+
+def gather(plan: Plan, corpus: Corpus) -> Facts:
+    """Run ``plan`` against ``corpus``: every query, passage and check the answer needs."""
+    facts = Facts(plan)
+    if not scope_notes(plan, corpus, facts):
+        return facts
+    if plan.from_previous and not plan.agencies:
+        facts.missing.append(Note("The previous answer named no agencies for “they” to refer to.",
+                                  "上一问的答案中没有机关,无法确定“它们”指哪些机关。"))
+        return facts
+    if plan.intent in STRUCTURED:
+        structured(plan, corpus, facts)
+    elif plan.intent == "quality":
+        quality(plan, corpus, facts)
+    elif plan.intent == "mixed":
+        structured(plan, corpus, facts)
+        found = facts.agencies[:MAX_MIXED_AGENCIES]
+        if found:
+            scoped = plan
+            if not plan.has_years() and facts.frame is not None and len(facts.frame):
+                # The passages of the reports that met the condition: their years.
+                scoped = copy.copy(plan)
+                scoped.years = sorted({int(y) for y in facts.frame["year"].dropna()})
+            passages(scoped, corpus, facts, agencies=found)
+            facts.agencies = found
+    elif plan.intent == "narrative":
+        passages(plan, corpus, facts)
+    _report_facts(corpus, facts)
+    return facts

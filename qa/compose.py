@@ -1,0 +1,662 @@
+"""Facts → :class:`Answer`: words in the question's language, a table, a chart spec, sources.
+
+Every number written comes from a stored cell or from arithmetic over cells that is written
+out beside it (3 = 1 + 2; 36 − 5 = 31).  Absent cells are named as absent, never shown as 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from index.metrics import Metric, catalogue
+from qa.answer import Facts, Note
+from qa.plan import Plan
+from parsing.template import TEMPLATES, TEMPLATE_2021
+
+# Agencies, passages and checks written out in the text; the table holds the rest.
+TEXT_ROWS = 20
+TEXT_PASSAGE_CHARS = 300
+MAX_ARITHMETIC_TERMS = 12
+MAX_CHECK_WARNINGS = 10
+_GROUP_NAMES = {"agency": ("机关", "Agency"), "year": ("年份", "Year"), "province": ("省份", "Province"),
+                "city": ("城市", "City"), "county": ("区县", "County"), "township": ("乡镇", "Township"),
+                "level": ("层级", "Level"), "template": ("模板", "Template")}
+_OPS = {">": ("超过", "more than"), ">=": ("不少于", "at least"), "<": ("少于", "fewer than"),
+        "<=": ("不超过", "at most"), "=": ("等于", "exactly"), "!=": ("不等于", "not")}
+_KIND_NAMES = {"overview": ("总体情况", "overview"), "problems": ("存在的问题", "problems"),
+               "measures": ("改进措施", "measures"), "active_disclosure": ("主动公开", "proactive disclosure"),
+               "requests": ("依申请公开", "requests"), "review_litigation": ("复议诉讼", "reconsideration and litigation"),
+               "other": ("其他事项", "other matters")}
+
+
+@dataclass
+class Answer:
+    """What ``gongkai ask`` prints and the app shows."""
+
+    question: str
+    text: str
+    plan: Plan
+    lang: str = "zh"
+    table: dict[str, Any] | None = None
+    chart: dict[str, Any] | None = None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    queries: list[dict[str, Any]] = field(default_factory=list)
+    no_data: bool = False
+    agencies: list[str] = field(default_factory=list)
+    composed: str = ""  # the composed text, kept when a language model rephrased it
+    rephrased: bool = False
+
+    @property
+    def sql(self) -> list[str]:
+        """The SQL of every query the answer ran, in order."""
+        return [q["sql"] for q in self.queries]
+
+    def to_dict(self) -> dict[str, Any]:
+        plan = self.plan.to_dict()
+        plan["queries"] = self.queries
+        plan["no_data"] = self.no_data
+        return {"question": self.question, "answer": self.text, "table": self.table, "chart": self.chart,
+                "sources": self.sources, "cells": self.cells, "plan": plan, "warnings": self.warnings}
+
+
+# ---------------------------------------------------------------------------
+# Numbers and names
+# ---------------------------------------------------------------------------
+
+
+def fmt(value: Any, unit: str = "") -> str:
+    """A stored value as the report writes it: 36, 2191.563; shares with one decimal."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    number = float(value)
+    if unit == "%":
+        return f"{number:.1f}%"
+    if abs(number - round(number)) < 1e-9:
+        return str(int(round(number)))
+    return f"{number:.6f}".rstrip("0").rstrip(".")
+
+
+def _unit(metric: Metric, lang: str) -> str:
+    if metric.unit == "%":
+        return "%"
+    if lang == "zh":
+        return metric.unit
+    return " (10k yuan)" if metric.unit == "万元" else ""
+
+
+def amount(value: Any, metric: Metric, lang: str) -> str:
+    if metric.unit == "%":
+        return fmt(value, "%")
+    return fmt(value) + (_unit(metric, lang) if value is not None and not pd.isna(value) else "")
+
+
+def table_name(metric: Metric, lang: str) -> str:
+    table = TEMPLATES[TEMPLATE_2021].tables[metric.table]
+    return table.heading if lang == "zh" else table.en
+
+
+def _join(items: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else "; ").join(items)
+
+
+def _number(value: Any) -> Any:
+    """A table value for JSON: int when whole, float otherwise, None when absent."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, (int, float)) or hasattr(value, "item"):
+        number = float(value)
+        return int(round(number)) if abs(number - round(number)) < 1e-9 else round(number, 6)
+    return value
+
+
+def _year(value: Any) -> str:
+    return "?" if value is None or pd.isna(value) else str(int(value))
+
+
+# ---------------------------------------------------------------------------
+# Arithmetic behind a figure
+# ---------------------------------------------------------------------------
+
+
+def _cell_values(facts: Facts, report_id: str) -> dict[str, Any]:
+    return {c["field"]: c["value"] for c in facts.cells if c["report_id"] == report_id}
+
+
+def arithmetic(facts: Facts, report_id: str, metric: Metric, lang: str) -> str:
+    """"(= 1 + 2)" for a sum, "(= (14 + 6) / 38)" for a share, "" for a plain cell."""
+    if metric.kind == "cell":
+        return ""
+    values = _cell_values(facts, report_id)
+    cells = [".".join(c) for c in metric.cells]
+    if metric.kind == "share":
+        numerator = [values.get(c) for c in cells[:-1] if values.get(c) is not None]
+        denominator = values.get(cells[-1])
+        if not numerator or denominator is None:
+            return ""
+        top = " + ".join(fmt(v) for v in numerator)
+        top = f"({top})" if len(numerator) > 1 else top
+        return f" (= {top} / {fmt(denominator)} × 100)"
+    parts = [(c, values.get(c)) for c in cells if values.get(c)]
+    if len(parts) < 2:
+        return ""
+    return " (= " + " + ".join(f"{_part_name(c, lang)} {fmt(v)}" for c, v in parts) + ")"
+
+
+def _part_name(cell: str, lang: str) -> str:
+    """The row of a cell as a short name: 未经复议直接起诉, "lawsuits filed directly"."""
+    metric = catalogue().get(cell)
+    if metric is None:
+        return cell
+    if lang == "zh":
+        return metric.zh.rsplit("·", 1)[0].split("·")[-1]
+    return metric.en.rsplit(",", 1)[0].split(": ")[-1]
+
+
+# ---------------------------------------------------------------------------
+# Per intent
+# ---------------------------------------------------------------------------
+
+
+def _source(facts: Facts, report_id: str) -> str:
+    return facts.sources.get(report_id, "")
+
+
+def _figure_line(facts: Facts, row: pd.Series, metrics: list[Metric], lang: str) -> str | None:
+    shown = []
+    for metric in metrics:
+        value = row.get(metric.key)
+        if value is None or pd.isna(value):
+            continue
+        shown.append(f"{metric.name(lang)} {amount(value, metric, lang)}"
+                     f"{arithmetic(facts, row['report_id'], metric, lang)}")
+    if not shown:
+        return None
+    tables = _join(list(dict.fromkeys(table_name(m, lang) for m in metrics)), lang)
+    source = _source(facts, row["report_id"])
+    if lang == "zh":
+        return f"{row['agency']}{_year(row['year'])}年:{';'.join(shown)}(表“{tables}”,文件 {source})。"
+    return f"{row['agency']}, {_year(row['year'])}: {'; '.join(shown)} (table “{tables}”, file {source})."
+
+
+def _report_table(frame: pd.DataFrame, metrics: list[Metric], lang: str, rank: bool = False) -> dict[str, Any]:
+    head = [_GROUP_NAMES["agency"][lang == "en"], _GROUP_NAMES["year"][lang == "en"]]
+    columns = (["#"] if rank else []) + head + [m.name(lang) for m in metrics if m.key in frame]
+    rows = []
+    for _, row in frame.iterrows():
+        values = [_number(row[m.key]) for m in metrics if m.key in frame]
+        rows.append(([_number(row["rank"])] if rank and "rank" in frame else []) + [row["agency"], _year(row["year"])]
+                    + values)
+    if rank and "rank" not in frame:
+        columns = columns[1:]
+    return {"columns": columns, "rows": rows}
+
+
+def lookup(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
+    frame = facts.frame
+    if frame is None or not len(frame):
+        return None
+    for _, row in frame.iterrows():
+        line = _figure_line(facts, row, facts.metrics, lang)
+        if line:
+            lines.append(line)
+    _counterpart_lines(facts, lang, lines)
+    figures = int(frame[[m.key for m in facts.metrics if m.key in frame]].notna().sum().sum())
+    return _report_table(frame, facts.metrics, lang) if figures > 1 else None
+
+
+def _counterpart_lines(facts: Facts, lang: str, lines: list[str]) -> None:
+    frame = facts.counterparts
+    if frame is None or not len(frame):
+        return
+    names = catalogue()
+    others = [names[c] for c in frame.columns if c in names]
+    for _, row in frame.iterrows():
+        shown = [f"{m.name(lang)} {amount(row[m.key], m, lang)}" for m in others if not pd.isna(row[m.key])]
+        if shown:
+            if lang == "zh":
+                lines.append(f"(口径不同,仅供参考){row['agency']}{_year(row['year'])}年:{';'.join(shown)}。")
+            else:
+                lines.append(f"(A different measure, for reference) {row['agency']}, {_year(row['year'])}: "
+                             f"{'; '.join(shown)}.")
+
+
+def _scope(plan: Plan, lang: str) -> str:
+    parts = []
+    if plan.region:
+        parts.append("".join(plan.region.values()))
+    if plan.years:
+        parts.append(("、".join(f"{y}年" for y in plan.years)) if lang == "zh" else ", ".join(map(str, plan.years)))
+    elif plan.year_from is not None or plan.year_to is not None:
+        low = plan.year_from if plan.year_from is not None else "…"
+        high = plan.year_to if plan.year_to is not None else "…"
+        parts.append(f"{low}年至{high}年" if lang == "zh" else f"{low}–{high}")
+    return ("" if lang == "zh" else " ").join(parts) if lang == "zh" else ", ".join(parts)
+
+
+def _condition(plan: Plan, metric: Metric, lang: str) -> str:
+    if plan.threshold:
+        op, value = plan.threshold["op"], plan.threshold["value"]
+        if op == "=" and value == 0:
+            return f"{metric.zh}为0" if lang == "zh" else f"no {metric.en} (0)"
+        zh, en = _OPS[op]
+        return f"{metric.zh}{zh}{fmt(value)}{_unit(metric, 'zh')}" if lang == "zh" else \
+            f"{metric.en} {en} {fmt(value)}"
+    return f"有{metric.zh}(大于0)" if lang == "zh" else f"any {metric.en} (more than 0)"
+
+
+def listing(facts: Facts, lang: str, lines: list[str], count: bool = False) -> dict[str, Any] | None:
+    plan, frame = facts.plan, facts.frame
+    metric = facts.metrics[0]
+    scope = _scope(plan, lang)
+    condition = _condition(plan, metric, lang)
+    agencies = list(dict.fromkeys(frame["agency"])) if frame is not None else []
+    n_reports = 0 if frame is None else len(frame)
+    if not agencies:
+        lines.append(f"{scope}没有{condition}的机关。" if lang == "zh" else
+                     f"No agency{' in ' + scope if scope else ''} had {condition}.")
+        return None
+    items = []
+    for _, row in frame.head(TEXT_ROWS).iterrows():
+        value = amount(row[metric.key], metric, lang)
+        arith = arithmetic(facts, row["report_id"], metric, lang)
+        items.append(f"{row['agency']}({_year(row['year'])}年,{value}{arith})" if lang == "zh" else
+                     f"{row['agency']} ({_year(row['year'])}: {value}{arith})")
+    more = n_reports - min(n_reports, TEXT_ROWS)
+    if lang == "zh":
+        head = f"{scope}{condition}的机关共{len(agencies)}个({n_reports}份报告)"
+        lines.append(head + (":" if not count else "。其中:") + "、".join(items)
+                     + (f"……另有{more}份报告见表。" if more else "。"))
+    else:
+        head = f"{len(agencies)} agencies ({n_reports} reports){' in ' + scope if scope else ''} had {condition}"
+        lines.append(head + ": " + "; ".join(items) + (f"; and {more} more reports in the table." if more else "."))
+    return _report_table(frame, [metric] + [m for m in facts.metrics[1:]], lang) if n_reports > 1 else None
+
+
+def ranking(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
+    plan, frame = facts.plan, facts.frame
+    metric = facts.metrics[0]
+    scope = _scope(plan, lang)
+    frame = frame[frame[metric.key].notna()] if frame is not None else frame
+    if frame is None or not len(frame):
+        lines.append(f"{scope}没有报告填写了{metric.zh}。" if lang == "zh" else
+                     f"No report{' in ' + scope if scope else ''} gives {metric.en}.")
+        return None
+    word_zh = "最少" if plan.order == "asc" else "最多"
+    word_en = "the lowest" if plan.order == "asc" else "the highest"
+    if plan.top_n:
+        items = [f"{_number(r['rank'])}. {r['agency']}({_year(r['year'])}年){amount(r[metric.key], metric, lang)}"
+                 if lang == "zh" else
+                 f"{_number(r['rank'])}. {r['agency']} ({_year(r['year'])}): {amount(r[metric.key], metric, lang)}"
+                 for _, r in frame.head(plan.top_n).iterrows()]
+        lines.append((f"{scope}{metric.zh}{word_zh}的前{plan.top_n}名:" + ";".join(items) + "。") if lang == "zh" else
+                     (f"Top {plan.top_n} by {metric.en}{' in ' + scope if scope else ''}: " + "; ".join(items) + "."))
+    else:
+        best = frame.iloc[0][metric.key]
+        tied = frame[frame[metric.key] == best]
+        names = [f"{r['agency']}({_year(r['year'])}年)" if lang == "zh" else f"{r['agency']} ({_year(r['year'])})"
+                 for _, r in tied.iterrows()]
+        value = amount(best, metric, lang)
+        if lang == "zh":
+            lines.append(f"{scope}{metric.zh}{word_zh}的是{'、'.join(names)},为{value}"
+                         f"{arithmetic(facts, tied.iloc[0]['report_id'], metric, lang)}。")
+        else:
+            lines.append(f"{_join(names, lang)} had {word_en} {metric.en}{' in ' + scope if scope else ''}: {value}"
+                         f"{arithmetic(facts, tied.iloc[0]['report_id'], metric, lang)}.")
+    return _report_table(frame, facts.metrics, lang, rank=True) if len(frame) > 1 else None
+
+
+def comparison(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
+    table = lookup(facts, lang, lines)
+    frame = facts.frame
+    if frame is None or len(frame) != 2:
+        return table
+    for metric in facts.metrics:
+        a, b = frame.iloc[0], frame.iloc[1]
+        if pd.isna(a.get(metric.key)) or pd.isna(b.get(metric.key)) or metric.unit == "%" and False:
+            continue
+        va, vb = float(a[metric.key]), float(b[metric.key])
+        diff = vb - va
+        name_a = f"{a['agency']}({_year(a['year'])}年)" if lang == "zh" else f"{a['agency']} ({_year(a['year'])})"
+        name_b = f"{b['agency']}({_year(b['year'])}年)" if lang == "zh" else f"{b['agency']} ({_year(b['year'])})"
+        arith = f"{fmt(vb, metric.unit)} − {fmt(va, metric.unit)} = {fmt(diff, metric.unit)}"
+        if lang == "zh":
+            word = "多" if diff > 0 else "少"
+            lines.append(f"{metric.zh}:{name_b}比{name_a}{word}{fmt(abs(diff), metric.unit)}"
+                         f"{_unit(metric, 'zh') if metric.unit != '%' else '个百分点'}({arith})。"
+                         if diff else f"{metric.zh}:两者相同({fmt(va, metric.unit)})。")
+        else:
+            word = "more" if diff > 0 else "less"
+            lines.append(f"{metric.en}: {name_b} had {fmt(abs(diff), metric.unit)} {word} than {name_a} ({arith})."
+                         if diff else f"{metric.en}: both {fmt(va, metric.unit)}.")
+    if a["year"] != b["year"] and facts.plan.compare == "agency":
+        facts.notes.append(Note(f"The two figures are from different years ({_year(a['year'])} and "
+                                f"{_year(b['year'])}).",
+                                f"两个数字来自不同年份({_year(a['year'])}年和{_year(b['year'])}年)。"))
+    return table
+
+
+def trend(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
+    frame = facts.frame
+    if frame is None or not len(frame):
+        return None
+    if "agency" not in frame:
+        return _grouped(facts, lang, lines, "year")
+    frame = frame.sort_values(["agency", "year"])
+    for agency, group in frame.groupby("agency", sort=False):
+        for metric in facts.metrics:
+            series = group[group[metric.key].notna()]
+            if not len(series):
+                continue
+            steps = " → ".join(f"{_year(r['year'])}{'年' if lang == 'zh' else ':'} "
+                               f"{amount(r[metric.key], metric, lang)}" for _, r in series.iterrows())
+            line = f"{agency} {metric.name(lang)}: {steps}"
+            if len(series) > 1:
+                first, last = series.iloc[0], series.iloc[-1]
+                diff = float(last[metric.key]) - float(first[metric.key])
+                arith = f"{fmt(last[metric.key], metric.unit)} − {fmt(first[metric.key], metric.unit)} = " \
+                        f"{fmt(diff, metric.unit)}"
+                if lang == "zh":
+                    line += f";{_year(last['year'])}年比{_year(first['year'])}年" + (
+                        f"{'增加' if diff > 0 else '减少'}{fmt(abs(diff), metric.unit)}({arith})" if diff else "持平")
+                else:
+                    line += f"; {_year(last['year'])} vs {_year(first['year'])}: " + (
+                        f"{'up' if diff > 0 else 'down'} {fmt(abs(diff), metric.unit)} ({arith})" if diff else
+                        "unchanged")
+            lines.append(line + ("。" if lang == "zh" else "."))
+    return _report_table(frame, facts.metrics, lang)
+
+
+def _grouped(facts: Facts, lang: str, lines: list[str], key: str, average: bool = False) -> dict[str, Any]:
+    frame = facts.frame
+    metric = facts.metrics[0]
+    columns = [_GROUP_NAMES[key][lang == "en"]]
+    rows = []
+    for _, row in frame.iterrows():
+        total = row[metric.key]
+        n = int(row[metric.key + "__reports"])
+        label = _year(row[key]) if key == "year" else str(row[key])
+        if average:
+            value = None if pd.isna(total) or not n else float(total) / n
+            rows.append([label, _number(total), n, _number(round(value, 2)) if value is not None else None])
+            text = (f"{label}{'年' if key == 'year' and lang == 'zh' else ''}: "
+                    f"{fmt(round(value, 2)) if value is not None else '—'} (= {fmt(total)} ÷ {n})")
+        else:
+            rows.append([label, _number(total), n])
+            text = f"{label}{'年' if key == 'year' and lang == 'zh' else ''}: {amount(total, metric, lang)}" + (
+                f"({n}份报告)" if lang == "zh" else f" ({n} reports)")
+        if len(rows) <= TEXT_ROWS:
+            lines.append(text)
+    columns += ([metric.name(lang) + ("合计" if lang == "zh" else " (sum)")]
+                + (["报告数" if lang == "zh" else "Reports"]))
+    if average:
+        columns.append("平均" if lang == "zh" else "Average")
+    return {"columns": columns, "rows": rows}
+
+
+def totals(facts: Facts, lang: str, lines: list[str], average: bool) -> dict[str, Any] | None:
+    plan, frame = facts.plan, facts.frame
+    if frame is None or not len(frame):
+        return None
+    metric = facts.metrics[0]
+    scope = _scope(plan, lang)
+    group = next((k for k in _GROUP_NAMES if k in frame.columns), None)
+    if group is not None:
+        head = (f"{scope}{metric.zh}" + ("平均值(合计 ÷ 报告数)" if average else "合计") + ",按"
+                + _GROUP_NAMES[group][0] + ":") if lang == "zh" else \
+            (f"{'Average' if average else 'Sum'} of {metric.en}{' in ' + scope if scope else ''}, by {group}:")
+        lines.append(head)
+        table = _grouped(facts, lang, lines, group, average)
+        _overall(facts, lang, lines, average)
+        return table
+    row = frame.iloc[0]
+    total, n = row[metric.key], int(row[metric.key + "__reports"])
+    if not n or pd.isna(total):
+        lines.append(f"{scope}没有报告填写{metric.zh}。" if lang == "zh" else f"No report gives {metric.en}.")
+        return None
+    terms = _sum_terms(facts, metric) if n <= MAX_ARITHMETIC_TERMS else None
+    arith = f" = {' + '.join(terms)}" if terms and len(terms) == n and n > 1 else ""
+    if average:
+        value = float(total) / n
+        terms_zh = f";合计{fmt(total)}{arith}" if arith else ""
+        terms_en = f"; sum {fmt(total)}{arith}" if arith else ""
+        lines.append(f"{scope}{n}份报告的{metric.zh}平均为{fmt(round(value, 2))}{_unit(metric, 'zh')}"
+                     f"(= {fmt(total)} ÷ {n}{terms_zh})。" if lang == "zh" else
+                     f"Average {metric.en}{' in ' + scope if scope else ''}: {fmt(round(value, 2))} "
+                     f"(= {fmt(total)} ÷ {n} reports{terms_en}).")
+    else:
+        lines.append(f"{scope}{n}份报告的{metric.zh}合计{amount(total, metric, lang)}({fmt(total)}{arith})。"
+                     if lang == "zh" else
+                     f"Sum of {metric.en}{' in ' + scope if scope else ''} over {n} reports: "
+                     f"{amount(total, metric, lang)} ({fmt(total)}{arith}).")
+    return None
+
+
+def _overall(facts: Facts, lang: str, lines: list[str], average: bool) -> None:
+    """All groups together, with the arithmetic over the group sums."""
+    frame, metric = facts.frame, facts.metrics[0]
+    if metric.unit == "%" or len(frame) < 2:
+        return
+    present = frame[frame[metric.key].notna()]
+    totals_ = [float(v) for v in present[metric.key]]
+    n = int(present[metric.key + "__reports"].sum())
+    if not n:
+        return
+    total = sum(totals_)
+    terms = " + ".join(fmt(v) for v in totals_)
+    if average:
+        lines.append(f"全部{n}份报告平均为{fmt(round(total / n, 2))}{_unit(metric, 'zh')}(= {fmt(total)} ÷ {n};"
+                     f"{fmt(total)} = {terms})。" if lang == "zh" else
+                     f"All {n} reports: average {fmt(round(total / n, 2))} (= {fmt(total)} ÷ {n}; "
+                     f"{fmt(total)} = {terms}).")
+    else:
+        lines.append(f"全部{n}份报告合计{amount(total, metric, lang)}(= {terms})。" if lang == "zh" else
+                     f"All {n} reports: {amount(total, metric, lang)} in total (= {terms}).")
+
+
+def _sum_terms(facts: Facts, metric: Metric) -> list[str]:
+    """The per-report values a small sum adds up, from the cells' provenance."""
+    by_report: dict[str, list[Any]] = {}
+    cells = {".".join(c) for c in metric.cells}
+    for cell in facts.cells:
+        if cell["field"] in cells and cell["value"] is not None:
+            by_report.setdefault(cell["report_id"], []).append(cell["value"])
+    if metric.kind == "share":
+        return []
+    return [fmt(sum(values)) for values in by_report.values()]
+
+
+def quality(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
+    frame = facts.quality
+    plan = facts.plan
+    scope = _scope(plan, lang)
+    words = {"balance": ("统计表勾稽关系不平衡", "tables that do not add up"),
+             "narrative": ("正文与统计表不一致", "narrative contradicting the tables"),
+             "copied": ("与其他报告雷同", "text copied from another report"),
+             "any": ("存在数据质量问题", "data-quality problems")}[plan.quality or "any"]
+    if frame is None or not len(frame):
+        lines.append(f"{scope}没有发现{words[0]}的报告。" if lang == "zh" else
+                     f"No report{' in ' + scope if scope else ''} has {words[1]}.")
+        return None
+    reports = frame.drop_duplicates("report_id")
+    names = list(dict.fromkeys(f"{r['agency']}({_year(r['year'])}年)" if lang == "zh" else
+                               f"{r['agency']} ({_year(r['year'])})" for _, r in reports.iterrows()))
+    lines.append(f"{scope}共{len(reports)}份报告{words[0]}:{'、'.join(names[:TEXT_ROWS])}"
+                 + ("……" if len(names) > TEXT_ROWS else "") + "。" if lang == "zh" else
+                 f"{len(reports)} reports{' in ' + scope if scope else ''} have {words[1]}: "
+                 + "; ".join(names[:TEXT_ROWS]) + ("…" if len(names) > TEXT_ROWS else "") + ".")
+    rows = []
+    for _, r in frame.iterrows():
+        if r["problem"] == "copied":
+            detail_zh = (f"第{r['section_no']}部分与{r['source_agency']}{_year(r['source_year'])}年的报告雷同"
+                         f"(相似度{r['similarity']:.2f})")
+            detail_en = (f"section {r['section_no']} repeats {r['source_agency']} ({_year(r['source_year'])}) "
+                         f"(similarity {r['similarity']:.2f})")
+        else:
+            detail_zh = detail_en = f"{r['rule']}: {r['detail']}"
+        detail = detail_zh if lang == "zh" else detail_en
+        rows.append([r["agency"], _year(r["year"]), r["problem"], detail])
+        if len(rows) <= TEXT_ROWS:
+            lines.append(f"- {r['agency']} {_year(r['year'])}{'年' if lang == 'zh' else ''}: {detail}")
+    columns = ["机关", "年份", "问题", "说明"] if lang == "zh" else ["Agency", "Year", "Problem", "Detail"]
+    return {"columns": columns, "rows": rows}
+
+
+def narrative(facts: Facts, lang: str, lines: list[str]) -> None:
+    hits = facts.passages
+    if not hits:
+        return
+    agencies = list(dict.fromkeys(h.agency or "?" for h in hits))
+    lines.append(f"找到{len(hits)}段相关内容,来自{'、'.join(agencies)}:" if lang == "zh" else
+                 f"Found {len(hits)} passages, from {'; '.join(agencies)}:")
+    for i, hit in enumerate(hits, start=1):
+        text = " ".join(hit.text.split())
+        text = text if len(text) <= TEXT_PASSAGE_CHARS else text[:TEXT_PASSAGE_CHARS] + "…"
+        kind = _KIND_NAMES.get(hit.kind, (hit.kind, hit.kind))[lang == "en"]
+        if lang == "zh":
+            lines.append(f"[{i}] {hit.agency} {_year(hit.year)}年 · 第{hit.section_no}部分({kind}):{text}")
+        else:
+            lines.append(f"[{i}] {hit.agency}, {_year(hit.year)}, section {hit.section_no} ({kind}): {text}")
+
+
+# ---------------------------------------------------------------------------
+# Charts, sources, warnings
+# ---------------------------------------------------------------------------
+
+
+def chart_for(plan: Plan, table: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    if table is None or len(table["rows"]) < 2:
+        return None
+    columns = table["columns"]
+    agency, year = _GROUP_NAMES["agency"][lang == "en"], _GROUP_NAMES["year"][lang == "en"]
+    values = [c for c in columns if c not in ("#", agency, year) and c in columns[-(len(columns) - 1):]]
+    if (plan.intent == "trend" and columns[0] != year) or (plan.intent == "compare" and plan.compare == "year"):
+        x, kind = year, "line" if plan.intent == "trend" else "bar"
+    elif plan.intent in ("compare", "rank", "list", "count", "mixed"):
+        x, kind = agency, "bar"
+    elif plan.intent in ("total", "average") or (plan.intent == "trend" and columns[0] == year):
+        x, kind = columns[0], "line" if columns[0] == year else "bar"
+        values = [columns[-1]] if plan.intent == "average" else [columns[1]]
+    else:
+        return None
+    values = [v for v in values if v != x][:3]
+    if x not in columns or not values:
+        return None
+    return {"type": kind, "x": x, "y": values[0] if len(values) == 1 else values, "title": plan.question}
+
+
+def sources_of(facts: Facts) -> list[dict[str, Any]]:
+    found = [{"report_id": h.report_id, "source": h.source, "agency": h.agency, "year": h.year,
+              "section": h.section_no, "kind": h.kind, "text": h.text} for h in facts.passages]
+    if facts.quality is not None and "passage_id" in facts.quality:
+        for _, r in facts.quality[facts.quality["problem"] == "copied"].iterrows():
+            found.append({"report_id": r["report_id"], "source": r["source_file"], "agency": r["agency"],
+                          "year": r["year"], "section": int(r["section_no"]), "kind": r["kind"], "text": r["text"]})
+    return found
+
+
+def check_warnings(facts: Facts, lang: str) -> list[str]:
+    """Failed checks of the reports the answer uses, the ones about its tables first."""
+    tables = {m.table for m in facts.metrics}
+    found = []
+    names = {}
+    if facts.frame is not None and "report_id" in facts.frame and "agency" in facts.frame:
+        names = {r["report_id"]: (r["agency"], r["year"]) for _, r in facts.frame.iterrows()}
+    for hit in facts.passages:
+        names.setdefault(hit.report_id, (hit.agency, hit.year))
+    for report_id, checks in facts.failed_checks.items():
+        if report_id not in names:
+            continue
+        agency, year = names[report_id]
+        for rule, detail in checks:
+            table = rule.split(".")[1] if rule.startswith("narrative.") else rule.split(".")[0]
+            if tables and table not in tables:
+                continue
+            if not tables and not rule.startswith("narrative."):
+                continue
+            kind_zh = "正文与表格不一致" if rule.startswith("narrative.") else "统计表勾稽关系不平衡"
+            kind_en = "the narrative contradicts the table" if rule.startswith("narrative.") else \
+                "the table does not add up"
+            found.append(f"{agency}{_year(year)}年报告{kind_zh}({rule}:{detail})。" if lang == "zh" else
+                         f"{agency}'s {_year(year)} report: {kind_en} ({rule}: {detail}).")
+    return found[:MAX_CHECK_WARNINGS]
+
+
+# ---------------------------------------------------------------------------
+# All together
+# ---------------------------------------------------------------------------
+
+
+def _has_figures(facts: Facts) -> bool:
+    """Does the main frame hold at least one of the asked figures?"""
+    frame = facts.frame
+    if frame is None or not len(frame):
+        return False
+    keys = [m.key for m in facts.metrics if m.key in frame]
+    return bool(keys) and bool(frame[keys].notna().to_numpy().any())
+
+
+def _nothing(plan: Plan, lang: str) -> str:
+    """No report matched: say which filters found nothing."""
+    parts = []
+    if plan.agencies:
+        parts.append(("机关:" if lang == "zh" else "agency: ") + _join(plan.agencies, lang))
+    if plan.region:
+        parts.append(("地区:" if lang == "zh" else "region: ") + "".join(plan.region.values()))
+    scope = _scope(plan, lang)
+    if scope and not plan.region:
+        parts.append(("年份:" if lang == "zh" else "years: ") + scope)
+    listed = (";" if lang == "zh" else "; ").join(parts)
+    return (f"语料库中没有符合条件的报告({listed})。" if lang == "zh" else
+            f"No report in the corpus matches ({listed}).")
+
+
+def compose(facts: Facts) -> Answer:
+    plan = facts.plan
+    lang = plan.lang
+    lines: list[str] = []
+    if plan.follow_up and (plan.read_as or plan.read_as_zh):
+        lines.append(plan.read_as_zh if lang == "zh" else plan.read_as)
+    lines += [n.text(lang) for n in facts.missing]
+    table = None
+    has_rows = _has_figures(facts)
+    intent = plan.intent
+    if facts.queries and facts.metrics:
+        if intent == "lookup":
+            table = lookup(facts, lang, lines)
+        elif intent in ("list", "count") or (intent == "mixed" and not plan.top_n):
+            table = listing(facts, lang, lines, count=intent == "count")
+        elif intent == "rank" or intent == "mixed":
+            table = ranking(facts, lang, lines)
+        elif intent == "compare":
+            table = comparison(facts, lang, lines)
+        elif intent == "trend":
+            table = trend(facts, lang, lines)
+        elif intent in ("total", "average"):
+            table = totals(facts, lang, lines, average=intent == "average")
+    if intent == "quality":
+        table = quality(facts, lang, lines)
+        has_rows = facts.quality is not None and len(facts.quality) > 0
+    if intent in ("narrative", "mixed"):
+        if intent == "mixed" and facts.passages:
+            lines.append("它们的相关段落:" if lang == "zh" else "Their passages:")
+        narrative(facts, lang, lines)
+    if facts.queries and facts.metrics and facts.frame is not None and not len(facts.frame) and not facts.missing \
+            and intent not in ("list", "count", "rank"):
+        lines.append(_nothing(plan, lang))
+    warnings = list(dict.fromkeys([n.text(lang) for n in facts.notes] + check_warnings(facts, lang)))
+    no_data = bool(facts.missing) and not has_rows and not facts.passages
+    if not lines:
+        lines.append("没有找到可以回答这个问题的数据。" if lang == "zh" else "The corpus holds nothing that answers this.")
+        no_data = True
+    queries = [{"purpose": q.purpose, "sql": q.result.sql, "params": q.result.params,
+                "description": q.result.description_zh if lang == "zh" else q.result.description_en}
+               for q in facts.queries]
+    text = "\n".join(lines)
+    return Answer(question=plan.question, text=text, plan=plan, lang=lang, table=table,
+                  chart=chart_for(plan, table, lang), sources=sources_of(facts), cells=facts.cells,
+                  warnings=warnings, queries=queries, no_data=no_data, agencies=list(facts.agencies), composed=text)

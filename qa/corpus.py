@@ -1,0 +1,195 @@
+"""The corpus as the question layer sees it: a read connection, the names it holds, its years.
+
+A :class:`Corpus` keeps one read-only connection to the store for a conversation (opening
+one per question would rebuild the agency index every time) and reopens it when an ingest
+has swapped the store file.  Its :class:`Vocabulary` finds the agency and place names a
+question mentions: every name form :func:`index.resolve.agency_forms` knows, scanned for in
+the text longest first, then resolved by :mod:`index.resolve` for confidence and ambiguity.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from gongkai import settings
+from index import store
+from index.indexer import PASSAGES_FILE, current_folder
+from index.resolve import AgencyIndex, Resolution, agency_forms, agency_index, english_key, split_place
+from parsing.meta import to_simplified
+from qa import lexicon
+
+# Passage columns the question layer reads directly (near-duplicate marks).
+_PASSAGE_COLUMNS = ["id", "report_id", "source", "agency", "year", "section_no", "section_title", "kind", "text",
+                    "duplicate_of", "duplicate_score"]
+# Words without apostrophes: "Zone's" is the word "Zone".
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]*")
+# Capitalised words that start questions rather than name places.
+_NOT_NAMES = frozenset(
+    w for phrase in (*lexicon.LIST, *lexicon.NUMERIC, *lexicon.COMPARE, *lexicon.TREND, *lexicon.TOTAL,
+                     *lexicon.AVERAGE, *lexicon.FOLLOW_UP_HEAD, *lexicon.PLURAL_PRONOUNS, *lexicon.SEARCH_NOISE,
+                     *lexicon.RANK_DESC, *lexicon.RANK_ASC)
+    for w in phrase.split()
+) | {"how", "where", "when", "did", "does", "do", "was", "were", "show", "list", "give", "find", "name", "in",
+     "i", "a", "an", "per", "by", "across", "from", "to", "since", "between", "has", "have", "had", "its",
+     "their", "many", "much", "information", "disclosure", "government", "report", "reports", "requests"}
+
+
+@dataclass
+class Mention:
+    """A span of the question that names an agency or a place, and what it resolves to."""
+
+    start: int
+    end: int
+    text: str
+    resolution: Resolution
+
+
+@dataclass
+class Vocabulary:
+    """Agency and region names of one store, the years it covers, and a scanner for questions."""
+
+    index: AgencyIndex
+    forms: dict[str, int] = field(default_factory=dict)  # form → how many targets answer to it
+    lengths: list[int] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_store(cls, con: duckdb.DuckDBPyConnection) -> "Vocabulary":
+        index = agency_index(con)
+        forms: dict[str, int] = {}
+        for agency in index.agencies.values():
+            for form, _ in agency_forms(agency.name, agency.region):
+                forms[form] = forms.get(form, 0) + 1
+        for (_, value) in index.regions:
+            forms[value] = forms.get(value, 0) + 1
+            core, suffix = split_place(value)
+            if suffix:
+                forms[core] = forms.get(core, 0) + 1
+        years = [row[0] for row in con.execute(
+            "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year").fetchall()]
+        lengths = sorted({len(f) for f in forms}, reverse=True)
+        return cls(index, forms, lengths, years)
+
+    @property
+    def newest(self) -> int | None:
+        return self.years[-1] if self.years else None
+
+    def agency_years(self, name: str) -> list[int]:
+        agency = self.index.agencies.get(name)
+        return list(agency.years) if agency else []
+
+    def resolve(self, text: str) -> Resolution:
+        return self.index.resolve(text)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Names in ``text`` (Chinese forms, then English words), longest first, not overlapping."""
+        simplified = to_simplified(text)
+        found: list[tuple[int, int]] = []
+        for start in range(len(simplified)):
+            for length in self.lengths:
+                if start + length <= len(simplified) and simplified[start:start + length] in self.forms:
+                    found.append((start, start + length))
+        chosen = _longest_spans(found)
+        mentions = [Mention(s, e, simplified[s:e], self.resolve(simplified[s:e])) for s, e in chosen]
+        mentions += self._english(text, chosen)
+        mentions = [m for m in mentions if m.resolution.matches]
+        return sorted(mentions, key=lambda m: m.start)
+
+    def _english(self, text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+        words = list(_WORD.finditer(text))
+        if not words:
+            return []
+        place_words = {w for _, ws in _place_words() for w in ws}
+        found: list[tuple[int, int]] = []
+        for i in range(len(words)):
+            for n in range(min(4, len(words) - i), 0, -1):
+                gram = words[i:i + n]
+                tokens = [w.group(0) for w in gram]
+                named = any(t[0].isupper() and t.lower() not in _NOT_NAMES for t in tokens)
+                if not named and not any(" ".join(t.lower() for t in tokens[k:]) in place_words
+                                         for k in range(1, len(tokens))):
+                    continue
+                if tokens[0].lower() in _NOT_NAMES:
+                    continue
+                span = (gram[0].start(), gram[-1].end())
+                phrase = text[span[0]:span[1]]
+                if english_key(phrase) and self.index.candidates(phrase):
+                    found.append(span)
+        chosen = [s for s in _longest_spans(found) if not any(s[0] < e and b < s[1] for b, e in taken)]
+        return [Mention(s, e, text[s:e], self.resolve(text[s:e])) for s, e in chosen]
+
+
+def _place_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    from index.resolve import PLACE_WORDS
+
+    return PLACE_WORDS
+
+
+def _longest_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+    return sorted(chosen)
+
+
+class Corpus:
+    """A corpus directory opened for questions: the store, its vocabulary and its passages."""
+
+    def __init__(self, data: str | os.PathLike[str] | None = None) -> None:
+        self.data = settings.data_dir(data)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._stamp: tuple[int, int] | None = None
+        self._vocabulary: Vocabulary | None = None
+        self._passages: tuple[Path, pd.DataFrame] | None = None
+
+    def _store_stamp(self) -> tuple[int, int]:
+        stat = store.store_file(self.data).stat()
+        return stat.st_mtime_ns, stat.st_ino
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The read connection, reopened when an ingest replaced the store since."""
+        path = store.store_file(self.data)
+        stamp = self._store_stamp() if path.exists() else None
+        if self._con is None or stamp != self._stamp:
+            self.close()
+            self._con = store.open_read(self.data)
+            self._stamp = stamp
+        return self._con
+
+    def vocabulary(self) -> Vocabulary:
+        con = self.connection()
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary.from_store(con)
+        return self._vocabulary
+
+    def has_index(self) -> bool:
+        return current_folder(self.data) is not None
+
+    def passages(self) -> pd.DataFrame | None:
+        """Passages with their near-duplicate marks (no vectors), cached per index generation."""
+        folder = current_folder(self.data)
+        if folder is None:
+            return None
+        if self._passages is None or self._passages[0] != folder:
+            frame = pd.read_parquet(folder / PASSAGES_FILE, columns=_PASSAGE_COLUMNS)
+            self._passages = (folder, frame)
+        return self._passages[1]
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+        self._con = None
+        self._vocabulary = None
+
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

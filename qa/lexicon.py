@@ -1,0 +1,155 @@
+"""The words of questions: cues for intents, follow-ups, thresholds and years, declared once.
+
+This is the question layer's vocabulary, the counterpart of ``parsing/template.py`` (what
+the tables are called) and ``index/topics.py`` (what the narrative is about): words that say
+*what kind of answer* is wanted.  Only :mod:`qa.understand` and :mod:`qa.dialogue` read
+them.  Chinese phrases are in simplified script (questions are converted first); English
+phrases are lower case and match whole words.
+"""
+
+from __future__ import annotations
+
+# --- narrative --------------------------------------------------------------------------
+
+# Asking what an agency did or plans to do (section 五's second half).
+MEASURES = (
+    "改进措施", "整改措施", "改进情况", "改进", "整改", "措施", "举措", "下一步", "打算", "计划", "怎么改",
+    "怎么做", "如何改进", "如何做", "办法", "工作思路", "努力方向", "做法",
+    "improve", "improvement", "improvements", "improving", "measures", "measure", "plan", "plans", "planned",
+    "intend", "intends", "steps", "actions", "remedies", "fix",
+)
+# Asking what went wrong (section 五's first half).
+PROBLEMS = (
+    "存在的问题", "存在问题", "主要问题", "问题", "不足", "短板", "差距", "薄弱环节", "困难",
+    "problems", "problem", "shortcomings", "shortcoming", "weaknesses", "weakness", "issues", "challenges",
+    "difficulties", "gaps",
+)
+# Asking what was done or how, without naming problems or measures.
+PRACTICE = (
+    "经验", "亮点", "怎么", "如何", "介绍", "采取了", "开展了", "有哪些工作", "工作情况", "总体情况", "概况",
+    "how did", "how does", "how do", "what did", "what has", "practices", "practice", "approach",
+    "initiatives", "describe", "overview", "what was done",
+)
+# Section kinds a narrative cue selects (keys of index.passages.KINDS).
+OVERVIEW = ("总体情况", "概况", "overview")
+
+# --- data quality -----------------------------------------------------------------------
+
+QUALITY_BALANCE = (
+    "勾稽", "不平衡", "算不平", "不平", "平衡关系", "加总不符", "合计不符", "加起来不等于", "计算错误", "表格错误",
+    "统计表错误", "unbalanced", "do not balance", "don't balance", "does not balance", "doesn't balance",
+    "do not add up", "don't add up", "does not add up", "doesn't add up", "arithmetic",
+)
+# Phrases that alone ask whether the narrative contradicts the tables.
+QUALITY_NARRATIVE = (
+    "正文与表格", "正文和表格", "正文与统计表", "正文和统计表", "文字与表格", "文字和表格", "与表格矛盾", "与表格不一致",
+    "contradict", "contradicts", "contradicting", "contradiction", "contradictions", "text and table",
+    "text and the table",
+)
+# The narrative, named with a word of QUALITY_MISMATCH ("正文…对不上").
+QUALITY_NARRATIVE_OBJECT = ("正文", "文字表述", "文字", "叙述", "narrative", "text")
+QUALITY_MISMATCH = (
+    "对不上", "不一致", "矛盾", "不符", "出入", "inconsistent", "inconsistency", "disagree", "mismatch",
+    "do not match", "don't match", "does not match",
+)
+QUALITY_COPIED = (
+    "雷同", "抄袭", "照抄", "照搬", "复制", "一模一样", "套用", "模板化", "千篇一律", "copied", "copy",
+    "copies", "plagiarised", "plagiarized", "identical", "same text", "boilerplate", "near-duplicate",
+    "duplicated text", "copy-paste",
+)
+QUALITY_GENERAL = (
+    "数据质量", "质量问题", "有问题的报告", "校验", "错误", "data quality", "quality problems", "failed checks",
+    "errors",
+)
+
+# --- structured intents -----------------------------------------------------------------
+
+LIST = ("哪些", "哪几个", "哪几家", "哪个", "哪家", "哪一个", "哪一家", "有谁", "which", "what agencies", "who")
+COUNT = (
+    "多少个机关", "多少家", "几个机关", "几家", "多少份报告", "几份报告", "几份", "多少个单位", "几个单位", "多少个部门",
+    "多少机关", "how many agencies", "how many reports", "number of agencies", "number of reports",
+    "how many governments", "how many offices",
+)
+COUNT_REPORTS = ("报告", "reports")
+RANK_DESC = ("最多", "最高", "最大", "排名", "排行", "领先", "most", "highest", "largest", "biggest", "greatest",
+             "top", "rank", "ranking", "ranked")
+RANK_ASC = ("最少", "最低", "最小", "倒数", "fewest", "least", "lowest", "smallest", "bottom")
+# "和" / "与" are no cue: two agencies or two years named together already make a comparison.
+COMPARE = ("比较", "对比", "相比", "相差", "差多少", "差别", "区别", "哪个多", "谁多", "谁更多", "vs", "versus",
+           "compare", "compared", "comparison", "difference")
+TREND = ("趋势", "变化", "历年", "逐年", "每年", "各年", "走势", "增减", "增长", "下降", "演变", "trend", "trends",
+         "over the years", "over time", "each year", "every year", "per year", "year by year", "change",
+         "changed", "changes", "grow", "grew", "evolve", "evolved")
+TOTAL = ("合计", "总共", "一共", "共计", "累计", "加起来", "总和", "全部机关", "所有机关", "in total", "altogether",
+         "combined", "sum", "all agencies")
+AVERAGE = ("平均", "均值", "average", "mean", "on average")
+NUMERIC = ("多少", "几", "数量", "数字", "数据", "件数", "how many", "how much", "how often", "number of", "count", "figure",
+           "figures", "what was", "what were", "what is", "what's")
+# A list question's condition is "has any" (> 0) unless a threshold or a negation says otherwise.
+NEGATION = ("没有", "无", "未", "零", "no", "zero", "without", "none")
+
+# Grouping words: "各城市" / "按年份" / "by city".
+GROUP_PREFIX = ("按", "各", "分", "每个")
+GROUP_WORDS = {
+    "province": ("省份", "省", "province", "provinces"),
+    "city": ("城市", "地市", "市", "city", "cities"),
+    "county": ("区县", "县区", "县", "county", "counties", "district", "districts"),
+    "township": ("乡镇", "街道", "township", "townships", "town", "towns"),
+    "level": ("层级", "级别", "level", "levels"),
+    "year": ("年份", "年度", "年", "year", "years"),
+    "agency": ("机关", "单位", "部门", "agency", "agencies"),
+}
+
+# --- conversation -----------------------------------------------------------------------
+
+FOLLOW_UP_HEAD = ("那么", "那个", "那", "还有", "另外", "再看", "换成", "and", "what about", "how about", "then",
+                  "also", "same for", "now")
+FOLLOW_UP_TAIL = ("呢",)
+# The agencies of the previous answer.
+PLURAL_PRONOUNS = ("它们", "他们", "这些机关", "这些单位", "这些部门", "上述机关", "以上机关", "这几个", "这几家",
+                   "they", "them", "their", "those agencies", "these agencies", "those", "these")
+SINGULAR_PRONOUNS = ("它", "该机关", "这个机关", "这家", "its", "this agency", "that agency")
+
+# --- numbers, thresholds, years ----------------------------------------------------------
+
+CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                  "八": 8, "九": 9}
+CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+ENGLISH_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                   "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
+# (words before a number, operator); the number follows.
+THRESHOLD_BEFORE = (
+    (("不少于", "不低于", "至少", "最少", "起码", "大于等于", "at least", "no fewer than", "no less than", "minimum of"), ">="),
+    (("不超过", "不多于", "不高于", "至多", "最多", "小于等于", "at most", "no more than", "maximum of"), "<="),
+    (("超过", "多于", "大于", "高于", "超出", "逾", "more than", "over", "above", "greater than", "exceeding",
+      "exceeds", "exceeded", "higher than"), ">"),
+    (("少于", "低于", "小于", "不足", "不到", "fewer than", "less than", "under", "below", "lower than"), "<"),
+    (("等于", "恰好", "正好", "exactly", "equal to"), "="),
+)
+# (words after a number, operator): "10件以上".
+THRESHOLD_AFTER = (
+    (("及以上", "以上", "或以上", "or more", "and above", "or above", "plus"), ">="),
+    (("及以下", "以下", "以内", "或以下", "or fewer", "or less", "and below", "or below"), "<="),
+)
+UNITS = ("件", "个", "次", "份", "万元", "元", "条", "项", "起", "宗", "%", "％")
+TOP = ("前", "top", "first")
+TOP_UNITS = ("名", "个", "位", "家", "强")
+
+# Relative years, anchored on the newest report year N of the corpus.  Reports come out the
+# year after the one they describe, so "去年" (last year) is N and "今年" is N + 1.
+RELATIVE_YEARS = {
+    "今年": 1, "this year": 1,
+    "去年": 0, "上一年度": 0, "上年度": 0, "最近一年": 0, "最新一年": 0, "最新": 0, "last year": 0,
+    "latest year": 0, "most recent year": 0, "latest": 0, "newest": 0,
+    "前年": -1, "the year before last": -1,
+}
+RECENT_YEARS = ("近", "最近", "过去", "前", "last", "past", "recent", "previous")
+YEARS_WORD = ("年", "years")
+RANGE_WORDS = ("至", "到", "-", "–", "—", "~", "～", "to", "through", "until", "and")
+SINCE = ("以来", "之后", "以后", "起", "since", "after", "from")
+BEFORE = ("以前", "之前", "before", "until")
+
+# Question words removed from a narrative question before it is searched.
+SEARCH_NOISE = ("有哪些", "哪些", "是什么", "什么", "怎么样", "如何", "吗", "呢", "请问", "一下", "关于", "方面",
+                "的", "？", "?", "，", ",", "。", "what", "which", "are", "is", "the", "of", "about", "did", "do",
+                "does", "for", "on", "in", "there", "any", "please", "tell", "me")

@@ -1,0 +1,243 @@
+"""Which metrics a question names: the catalogue's names first, embeddings as a fallback.
+
+:func:`index.metrics.find_metric` reads names and synonyms.  Three things are added here:
+
+* English word forms: "refuse" finds the catalogue's "refused", "lawsuit" its "lawsuits";
+* generic words step aside: 申请 / "requests" name the requests received, but also appear in
+  the names of many other rows, so when a question names a more specific row as well
+  (不掌握…的申请, "requests … refused") the generic word is read as part of the phrasing;
+* when no name matches, the question is compared with every metric's names by embedding
+  similarity (the m3e model), and a close enough metric is taken, marked as a loose match.
+
+NOTE: this reads ``index.metrics._phrase_table`` and ``index.metrics._hits`` (the phrase
+list and the spans ``find_metric`` matches); a public ``find_metric_spans`` there would
+make this independent of those internals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from index import metrics as catalogue_module
+from index.metrics import catalogue, find_metric, normalize
+
+# Cosine similarity an embedding match needs to be taken at all.
+EMBEDDING_THRESHOLD = 0.85
+_ASCII_WORD = re.compile(r"[a-z][a-z\-]+")
+
+
+@dataclass
+class MetricMatch:
+    """Metrics found in a question, with the words that named them and how."""
+
+    keys: list[str]
+    phrases: list[str]
+    how: str  # catalogue | english word forms | embedding
+    confidence: float = 1.0
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _concept(key: str) -> str:
+    return key.rsplit(".", 1)[0]
+
+
+@lru_cache(maxsize=1)
+def _row_phrases() -> list[tuple[str, str]]:
+    entries, _ = catalogue_module._phrase_table()
+    return [(phrase, target) for phrase, kind, target in entries if kind == "row" and phrase]
+
+
+@lru_cache(maxsize=1)
+def _parts() -> dict[str, set[str]]:
+    """Concept → the row concepts its metrics add up (a sum's parts)."""
+    parts: dict[str, set[str]] = {}
+    for key, metric in catalogue().items():
+        concept = _concept(key)
+        parts.setdefault(concept, set()).update(f"{t}.{r}" for t, r, _ in metric.cells)
+    return parts
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    if needle.isascii():
+        return re.search(r"(?<![a-z])" + re.escape(needle) + r"(?![a-z])", haystack) is not None
+    return needle in haystack
+
+
+@lru_cache(maxsize=1)
+def generic_phrases() -> frozenset[str]:
+    """Row names that also occur inside the names of two or more unrelated rows (申请, requests)."""
+    rows = _row_phrases()
+    parts = _parts()
+    generic = set()
+    for phrase, concept in rows:
+        own = parts.get(concept, set()) | {concept}
+        others = {c for p, c in rows if c not in own and concept not in parts.get(c, set())
+                  and p != phrase and _contains(p, phrase)}
+        if len(others) >= 2:
+            generic.add(phrase)
+    return frozenset(generic)
+
+
+# ---------------------------------------------------------------------------
+# English word forms
+# ---------------------------------------------------------------------------
+
+
+def stem(word: str) -> str:
+    """A crude English stem: refused, refusal, refuse → refus; requests → request."""
+    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("al", ""), ("s", ""),
+                                ("e", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+@lru_cache(maxsize=1)
+def _english_vocabulary() -> tuple[frozenset[str], dict[str, str]]:
+    """Every English word of the catalogue's names, and stem → the word to use for it."""
+    entries, _ = catalogue_module._phrase_table()
+    words: set[str] = set()
+    whole: set[str] = set()
+    for phrase, _, _ in entries:
+        if phrase.isascii():
+            found = _ASCII_WORD.findall(phrase)
+            words.update(found)
+            if len(found) == 1:
+                whole.add(found[0])
+    by_stem: dict[str, str] = {}
+    # A word that is a whole name on its own ("refused") wins over one inside a longer name.
+    for word in sorted(words, key=lambda w: (w not in whole, len(w), w)):
+        by_stem.setdefault(stem(word), word)
+    return frozenset(words), by_stem
+
+
+@lru_cache(maxsize=1)
+def _english_aliases() -> dict[str, str]:
+    """"amount" → "amount (10k yuan)": a name's words before its parenthesis name it too."""
+    entries, _ = catalogue_module._phrase_table()
+    aliases: dict[str, str] = {}
+    for phrase, _, _ in entries:
+        if phrase.isascii() and " (" in phrase:
+            head = phrase.split(" (")[0].strip()
+            if head and not any(p == head for p, _, _ in entries):
+                aliases.setdefault(head, phrase)
+    return aliases
+
+
+def english_forms(text: str) -> str:
+    """``text`` with English words the catalogue spells differently replaced by its spelling."""
+    words, by_stem = _english_vocabulary()
+    for head, phrase in _english_aliases().items():
+        if phrase not in text:
+            text = re.sub(rf"(?<![a-z]){re.escape(head)}(?![a-z])", phrase, text)
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in words or len(word) < 3:
+            return word
+        return by_stem.get(stem(word), word)
+
+    return _ASCII_WORD.sub(replace, text)
+
+
+# ---------------------------------------------------------------------------
+# Finding metrics
+# ---------------------------------------------------------------------------
+
+
+def find_metrics(text: str) -> MetricMatch | None:
+    """Metrics named in ``text`` by the catalogue's names; None when no name occurs.
+
+    Each row named contributes its best metrics (a row named with one of its columns, or its
+    default column); rows come in the order the question names them.
+    """
+    normalized = normalize(text)
+    how = "catalogue"
+    if re.search(r"[a-z]{3,}", normalized):
+        rewritten = english_forms(normalized)
+        if rewritten != normalized:
+            normalized, how = rewritten, "english word forms"
+    rows = [h for h in catalogue_module._hits(normalized) if h.kind == "row"]
+    if not rows:
+        return None
+    generic = generic_phrases()
+    specific = [h for h in rows if normalized[h.start:h.end] not in generic]
+    masked = normalized
+    if specific:
+        for hit in rows:
+            if hit not in specific:
+                masked = masked[:hit.start] + " " * (hit.end - hit.start) + masked[hit.end:]
+    kept = specific or rows
+    scored = find_metric(masked)
+    if not scored:
+        return None
+    position = {}
+    for hit in kept:
+        position.setdefault(hit.target, hit.start)
+    best: dict[str, float] = {}
+    for metric, score in scored:
+        concept = _concept(metric.key)
+        best[concept] = max(best.get(concept, 0.0), score)
+    keys = [m.key for m, s in scored if s >= best[_concept(m.key)]]
+    keys.sort(key=lambda k: position.get(_concept(k), 10**6))
+    phrases = [normalized[h.start:h.end] for h in sorted(kept, key=lambda h: h.start)]
+    return MetricMatch(keys=list(dict.fromkeys(keys)), phrases=list(dict.fromkeys(phrases)), how=how,
+                       spans=[(h.start, h.end) for h in kept])
+
+
+def metric_phrases(text: str) -> list[str]:
+    """Every catalogue name occurring in ``text`` (for masking it out of other readings)."""
+    normalized = english_forms(normalize(text))
+    return [normalized[h.start:h.end] for h in catalogue_module._hits(normalized)]
+
+
+# ---------------------------------------------------------------------------
+# Embedding fallback
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _embedding_texts() -> tuple[list[str], list[tuple[str, ...]]]:
+    """(text, the metrics it names) for every row name and every metric's Chinese name."""
+    _, concepts = catalogue_module._phrase_table()
+    texts: dict[str, tuple[str, ...]] = {}
+    generic = generic_phrases()
+    for phrase, concept in _row_phrases():
+        if phrase in generic or len(phrase) < 2 or concept not in concepts:
+            continue
+        texts.setdefault(phrase, concepts[concept].defaults)
+    for key, metric in catalogue().items():
+        texts.setdefault(normalize(metric.zh), (key,))
+    return list(texts), list(texts.values())
+
+
+_VECTORS: dict[str, np.ndarray] = {}
+
+
+def _catalogue_vectors(model) -> np.ndarray:
+    if model.tag not in _VECTORS:
+        texts, _ = _embedding_texts()
+        _VECTORS[model.tag] = model.encode(texts)
+    return _VECTORS[model.tag]
+
+
+def embedding_match(text: str) -> MetricMatch | None:
+    """The metric whose name is most similar to ``text`` (cosine ≥ ``EMBEDDING_THRESHOLD``)."""
+    if not text.strip():
+        return None
+    from index.embed import encode_query, load_model
+
+    model = load_model()
+    vectors = _catalogue_vectors(model)
+    query = encode_query(normalize(text), model)
+    scores = vectors @ query[0]
+    best = int(np.argmax(scores))
+    score = float(scores[best])
+    if score < EMBEDDING_THRESHOLD:
+        return None
+    texts, keys = _embedding_texts()
+    return MetricMatch(keys=list(keys[best]), phrases=[texts[best]], how="embedding", confidence=round(score, 3))
