@@ -76,9 +76,25 @@ def build_corpus(data: Path, n_reports: int) -> None:
     (data / STAMP).write_text(json.dumps({"reports": len(reports)}), encoding="utf-8")
 
 
+def rebuild_index(data: Path) -> None:
+    """The passage index again, from the records the store keeps (the embedding cache is reused)."""
+    with store.reading(data) as con:
+        reports = [Report.from_dict(json.loads(r)) for (r,) in con.execute("SELECT record FROM reports").fetchall()]
+    manifest = build_index(data, reports, progress=True)
+    print(f"index: {manifest['passages']} passages in {manifest['seconds']:.0f} s", file=sys.stderr)
+
+
 def ensure_corpus(data: Path, n_reports: int) -> None:
     stamp = data / STAMP
     if stamp.exists() and json.loads(stamp.read_text("utf-8")).get("reports") == n_reports:
+        from index.indexer import load_state
+        from parsing.errors import GongkaiError
+
+        try:
+            load_state(data)
+        except GongkaiError as exc:
+            print(f"corpus: the passage index must be rebuilt ({exc})")
+            rebuild_index(data)
         print(f"corpus: reusing {data}")
         return
     print(f"corpus: building {n_reports} demo reports into {data} (once) …")

@@ -28,7 +28,7 @@ from corpus.identity import KnownReport, ReportIndex, cells_fingerprint, narrati
 from gongkai import settings
 from index import store
 from index.store import Batch, StoredReport
-from parsing.errors import ParseError
+from parsing.errors import GongkaiError, ParseError
 
 # Files a folder walk picks up; a file named on the command line is always tried.
 SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".pdf"})
@@ -58,6 +58,9 @@ class IngestResult:
     unchanged: list[str] = field(default_factory=list)
     # Files holding a report the corpus already had (say the PDF of a stored HTML report).
     duplicates: list[str] = field(default_factory=list)
+    # What the passage-index sync reported (passages, reports …), or why it failed.
+    index: dict = field(default_factory=dict)
+    index_error: str | None = None
     failed: list[Failure] = field(default_factory=list)
     failed_checks: list[FailedCheck] = field(default_factory=list)
     # Report ids the store gained and lost: what a passage index must add and drop.
@@ -259,8 +262,13 @@ def ingest(
     workers: int | None = None,
     progress: bool = True,
     batch_reports: int = BATCH_REPORTS,
+    passages: bool = True,
 ) -> IngestResult:
-    """Ingest files and folders into the corpus at ``data``; see the module docstring."""
+    """Ingest files and folders into the corpus at ``data``; see the module docstring.
+
+    With ``passages`` (the default) the passage index is then brought in step with the
+    store: the new and changed reports' passages are embedded, removed reports' dropped.
+    """
     started = time.perf_counter()
     data_dir = settings.data_dir(data)
     n_workers = int(settings.get("workers", workers)) or os.cpu_count() or 1
@@ -293,8 +301,50 @@ def ingest(
         corpus.flush()
     result.added_reports = list(corpus.added)
     result.removed_reports = sorted(corpus.removed)
+    if passages:
+        sync_passages(data_dir, result, progress)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _indexed_with_other_model(folder: Path) -> bool:
+    """True when the index was built with another model than the ``model`` setting names."""
+    import json
+
+    from index.embed import model_name, model_tag
+
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return manifest.get("model_tag") != model_tag(model_name())
+
+
+def sync_passages(data_dir: Path, result: IngestResult, progress: bool = True) -> None:
+    """Bring the passage index in step with the store, after the store was swapped in.
+
+    The index is written as a new generation and switched to at the end, so a failure here
+    leaves both the new store and the previous index usable; the reason is kept in
+    ``result.index_error`` and ``gongkai ingest`` prints it with the fix.
+    """
+    # Imported here: the index pulls in the embedding model's libraries.
+    from index.indexer import current_folder, rebuild_from_store, sync_index
+
+    if not store.store_file(data_dir).exists():
+        return
+    folder = current_folder(data_dir)
+    missing = folder is None or _indexed_with_other_model(folder)
+    if not missing and not result.added_reports and not result.removed_reports:
+        return
+    try:
+        if missing:  # first ingest, the index was lost, or the model setting changed: index everything
+            result.index = rebuild_from_store(data_dir, progress=progress)
+        else:
+            with store.reading(data_dir) as con:
+                result.index = sync_index(data_dir, store.iter_reports(con, result.added_reports),
+                                          result.removed_reports, progress=progress)
+    except GongkaiError as exc:
+        result.index_error = str(exc)
 
 
 def _record(corpus: _Corpus, parsed: Parsed, result: IngestResult) -> None:

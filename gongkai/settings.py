@@ -30,9 +30,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 0, "Processes used to parse files on ingest; 0 = one per core."),
     Setting("top_k", 5, "Passages returned by a search or cited in an answer."),
     Setting("chunk_chars", 300, "Target passage length in characters when chunking sections."),
-    Setting("exact_index_max", 50000, "Largest passage count searched exactly; past it an HNSW index is built."),
+    Setting("exact_index_max", 100000,
+            "Largest number of vectors (about 2 per passage) searched exactly; past it an HNSW index is built."),
     Setting("embed_precision", "auto",
-            "Embedding arithmetic: bf16, fp32, or auto (bf16 where the CPU has native bf16, about 3x faster)."),
+            "Passage embedding arithmetic: bf16 autocast, fp32, or auto (bf16 where the CPU has it natively: "
+            "about 3x faster, cosine 0.99998 to fp32). Queries always run in fp32."),
     Setting("max_upload_mb", 20, "Largest file the app accepts for upload, in MiB."),
     Setting("llm_url", "", "Optional OpenAI-compatible endpoint that may rephrase composed answers."),
     Setting("llm_model", "", "Model name sent to that endpoint."),

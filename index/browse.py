@@ -8,6 +8,7 @@ failed check involves; :func:`agency_figures` lines up an agency's key figures b
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -38,6 +39,14 @@ def load_report(con: duckdb.DuckDBPyConnection, report_id: str) -> Report:
     if row is None:
         raise UnknownReport(report_id)
     return Report.from_dict(json.loads(row[0]))
+
+
+def stored_reports(con: duckdb.DuckDBPyConnection, batch: int = 500) -> Iterator[Report]:
+    """Every stored report's record, in id order, read ``batch`` at a time."""
+    result = con.execute("SELECT record FROM reports ORDER BY report_id")
+    while rows := result.fetchmany(batch):
+        for (record,) in rows:
+            yield Report.from_dict(json.loads(record))
 
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gongkai import settings
+from index import runtime  # noqa: F401  (offline hub, passive OpenMP: before torch loads)
 from index.passages import text_hash
 from parsing.errors import GongkaiError
 
@@ -63,21 +66,37 @@ class Model:
 
         Batches run under bf16 autocast when ``precision`` is bf16: about 3x the
         throughput at a cosine of 0.99998 to fp32.  A handful of texts (a query) runs in
-        fp32: bf16 kernels cost more to set up than they save on one short sequence
-        (measured: 8.6 ms fp32 vs 63 ms bf16 p50 per query).
+        fp32 on one thread: bf16 kernels cost more to set up than they save on one short
+        sequence (8.6 ms fp32 vs 63 ms bf16 p50 per query), and a second thread waiting
+        for a busy core costs more than it saves (35 ms vs 238 ms p50 on 2 loaded cores).
         """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         import torch
 
-        fast = self.precision == "bf16" and len(texts) >= AUTOCAST_MIN
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=fast), torch.inference_mode():
+        batch = len(texts) >= AUTOCAST_MIN
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=batch and self.precision == "bf16"), \
+                torch.inference_mode(), _threads(torch, None if batch else 1):
             vectors = self.st.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
                                      convert_to_numpy=True, show_progress_bar=progress)
         vectors = np.asarray(vectors, dtype=np.float32)
         # bf16 arithmetic leaves norms a hair off 1; inner product must be cosine.
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return vectors
+
+
+@contextmanager
+def _threads(torch: Any, n: int | None) -> Iterator[None]:
+    """Run with ``n`` torch threads (None: leave as is)."""
+    if n is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 _MODELS: dict[tuple[str, str], Model] = {}
@@ -116,9 +135,6 @@ def load_model(name: str | None = None, precision_value: str | None = None) -> M
     key = (name, chosen)
     if key in _MODELS:
         return _MODELS[key]
-    # Never reach for the network: the model must already be on disk.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -130,12 +146,12 @@ def load_model(name: str | None = None, precision_value: str | None = None) -> M
         except (OSError, ValueError) as exc:
             raise ModelUnavailable(name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
     getter = getattr(loaded, "get_embedding_dimension", None) or loaded.get_sentence_embedding_dimension
-    model = Model(name=name, tag=_tag(name), dim=int(getter()), precision=chosen, st=loaded)
+    model = Model(name=name, tag=model_tag(name), dim=int(getter()), precision=chosen, st=loaded)
     _MODELS[key] = model
     return model
 
 
-def _tag(name: str) -> str:
+def model_tag(name: str) -> str:
     """A file-name-safe identity of the model: vectors of different tags never mix.
 
     Precision is not part of it: bf16-autocast vectors agree with fp32 ones to 0.99998.

@@ -22,7 +22,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +41,7 @@ PASSAGES_FILE = "passages.parquet"
 VECTORS_FILE = "vectors.faiss"
 BM25_DIR = "bm25"
 MANIFEST = "manifest.json"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: a vector per sentence piece (vec_first, vec_count)
 # Past this share of dead rows in the vector index, a sync rebuilds it instead of adding.
 MAX_DEAD_SHARE = 0.2
 
@@ -110,38 +110,57 @@ def empty_frame() -> pd.DataFrame:
 
 def build_index(data_dir: Path, reports: Iterable[Report], progress: bool = True) -> dict:
     """Index ``reports`` from scratch, replacing any index in ``data_dir``."""
-    return _update(Path(data_dir), list(reports), set(), progress, rebuild=True)
+    return _update(Path(data_dir), reports, set(), progress, rebuild=True)
 
 
 def sync_index(data_dir: Path, upserted_reports: Iterable[Report], removed_report_ids: Iterable[str],
                progress: bool = False) -> dict:
-    """Replace the passages of ``upserted_reports`` and drop those of ``removed_report_ids``."""
-    return _update(Path(data_dir), list(upserted_reports), set(removed_report_ids), progress, rebuild=False)
+    """Replace the passages of ``upserted_reports`` and drop those of ``removed_report_ids``.
+
+    Each call writes a whole new generation of the index, so call it once per ingest
+    with every changed report (any iterable: reports are chunked as they come).
+    """
+    return _update(Path(data_dir), upserted_reports, set(removed_report_ids), progress, rebuild=False)
 
 
-def _update(data_dir: Path, reports: list[Report], removed: set[str], progress: bool, rebuild: bool) -> dict:
+def rebuild_from_store(data_dir: Path, progress: bool = True) -> dict:
+    """Index every report the store holds, from scratch (after a model change, or when
+    the passage index was lost).  Embeddings already cached are reused."""
+    from index import store
+    from index.browse import stored_reports
+
+    con = store.open_read(Path(data_dir))
+    try:
+        return build_index(data_dir, stored_reports(con), progress=progress)
+    finally:
+        con.close()
+
+
+def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progress: bool, rebuild: bool) -> dict:
     started = time.perf_counter()
     with _writer_lock(data_dir):
         old = None if rebuild or current_folder(data_dir) is None else load_state(data_dir)
+        upserted: set[str] = set()
+        new: list[Passage] = []
+        for report in reports:
+            upserted.add(report.id)
+            new.extend(chunk_report(report))
+        new_frame = passage_frame(new)
         frame = old.passages if old is not None else empty_frame()
-        drop = removed | {r.id for r in reports}
-        keep = ~frame["report_id"].isin(drop).to_numpy(dtype=bool)
-        new = [p for r in reports for p in chunk_report(r)]
-        new_frame = _frame(new)
+        keep = ~frame["report_id"].isin(removed | upserted).to_numpy(dtype=bool)
+        frame = pd.concat([frame[keep], new_frame], ignore_index=True) if len(frame) else new_frame
+
         model = load_model()
         new_pieces = [embedding_pieces(t) for t in new_frame["simplified"]]
-        new_frame["vec_count"] = np.array([len(p) for p in new_pieces], dtype=np.int64)
+        frame.loc[len(frame) - len(new_frame):, "vec_count"] = [len(p) for p in new_pieces]
         new_vectors = embed_texts(data_dir, [p for ps in new_pieces for p in ps], model, progress=progress)
-        frame = pd.concat([frame[keep], new_frame], ignore_index=True) if len(frame) else new_frame
         vector_index, frame = _vectors(data_dir, old, frame, keep, new_vectors, model, progress)
-        words = lexical.dictionary_words(frame["agency"].dropna().unique(),
-                                         _places(frame))
+
+        words = lexical.dictionary_words(frame["agency"].dropna().unique(), _places(frame))
         tokens = [lexical.tokenize(t, words) for t in new_frame["simplified"]]
-        if old is None:
-            lexical_index = lexical.build(tokens, words)
-        else:
-            lexical_index = lexical.update(old.lexical, keep, tokens, words)
-        frame = _mark_duplicates(frame)
+        lexical_index = lexical.build(tokens, words) if old is None else lexical.update(old.lexical, keep, tokens, words)
+
+        frame = mark_duplicates(frame)
         manifest = {
             "version": INDEX_VERSION,
             "model": model.name,
@@ -156,22 +175,23 @@ def _update(data_dir: Path, reports: list[Report], removed: set[str], progress: 
         _write(data_dir, frame, vector_index, lexical_index, manifest)
     manifest["seconds"] = round(time.perf_counter() - started, 3)
     manifest["added"] = len(new)
+    manifest["removed_reports"] = len(removed)
     return manifest
 
 
-def _frame(passages: Sequence[Passage]) -> pd.DataFrame:
+def passage_frame(passages: Sequence[Passage]) -> pd.DataFrame:
+    """Passages as the rows the index stores (vector rows not yet assigned)."""
     if not passages:
         return empty_frame()
-    rows = []
-    for p in passages:
-        row = p.to_dict()
-        row["hash"] = p.hash
-        row["duplicate_score"] = None
-        row["vec_first"] = -1
-        row["vec_count"] = 0
-        row["minhash"] = duplicates.signature(p.simplified).tobytes()
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+    names = [f.name for f in fields(Passage)]
+    # Column by column: dataclasses.asdict deep-copies every field and is 20x slower.
+    columns = {name: [getattr(p, name) for p in passages] for name in names}
+    columns["hash"] = [p.hash for p in passages]
+    columns["duplicate_score"] = [None] * len(passages)
+    columns["vec_first"] = [-1] * len(passages)
+    columns["vec_count"] = [0] * len(passages)
+    columns["minhash"] = [duplicates.signature(p.simplified).tobytes() for p in passages]
+    frame = pd.DataFrame(columns, columns=PASSAGE_COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
     return frame
 
@@ -221,7 +241,8 @@ def _offsets(counts: np.ndarray) -> np.ndarray:
     return (np.cumsum(counts) - counts).astype(np.int64)
 
 
-def _mark_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
+def mark_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``duplicate_of`` / ``duplicate_score`` recomputed over all its passages."""
     if frame.empty:
         return frame
     signatures = np.frombuffer(b"".join(frame["minhash"]), dtype=np.uint32).reshape(len(frame), -1)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 
-from parsing.meta import _OFFICE
+from parsing.meta import OFFICE
 from parsing.record import Region
-from parsing.region import _from_suffixes
+from parsing.region import places_in_name
 
 LEVELS = ("province", "city", "county", "township", "department", "unknown")
 _PLACE_LEVELS = ("township", "county", "city", "province")  # deepest first
-_OFFICE_AT_END = re.compile(_OFFICE + "$")
+_OFFICE_AT_END = re.compile(OFFICE + "$")
 
 
 def _deepest(region: Region) -> str | None:
@@ -35,7 +35,7 @@ def _place_level(name: str, region: Region) -> str | None:
         part = getattr(region, level)
         if part and name.endswith(part) and len(part) >= 2:
             return level
-    places = _from_suffixes(name)
+    places = places_in_name(name)
     return _deepest(places) if places.label() == name else None
 
 

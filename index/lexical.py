@@ -12,7 +12,6 @@ touches their rows.  Filters restrict the candidate rows before the top-k is tak
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import warnings
@@ -194,7 +193,3 @@ def load(folder: Path) -> LexicalIndex:
     terms = text.split("\n") if text else []
     words = [w for w in (folder / "userdict.txt").read_text("utf-8").split("\n") if w]
     return LexicalIndex(counts, {t: i for i, t in enumerate(terms)}, words)
-
-
-def dictionary_digest(words: Sequence[str]) -> str:
-    return hashlib.sha1("\n".join(words).encode("utf-8")).hexdigest()[:12]

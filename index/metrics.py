@@ -99,7 +99,7 @@ def strip_numbering(label: str) -> str:
 
 
 def _row_name(row: Row) -> str:
-    name = strip_numbering(row.label)
+    name = row.name or strip_numbering(row.label)
     if row.parent:
         return f"{strip_numbering(RESULT_GROUPS[row.parent][0])}·{name}"
     return name
@@ -182,7 +182,7 @@ def _cell_metric(info: _RowInfo, column_key: str) -> Metric:
     ]
     return Metric(
         key=".".join(cell),
-        zh=f"{_row_name(row)}·{column.label}",
+        zh=f"{_row_name(row)}·{row.column_label(column)}",
         en=f"{_row_en(row)}, {column.en}",
         synonyms=(),
         unit=column.unit,

@@ -360,10 +360,8 @@ def _pieces(text: str, level: int, longest: int) -> list[tuple[str, str]]:
 
 def _inner_level(marker: str, level: int) -> int:
     """The item style to cut a too-long unit by: the one inside its own marker's style."""
-    for i, pattern in enumerate(_LEVELS):
-        if marker and pattern.match(marker):
-            return i + 1
-    return level
+    style = _style(marker)
+    return level if style is None else style + 1
 
 
 def _by_sentences(text: str, longest: int) -> list[tuple[str, str]]:
@@ -397,10 +395,9 @@ def _merge(units: list[tuple[str, str]], target: int, longest: int, shortest: in
     """Join units shorter than ``shortest`` to a neighbour.
 
     A short unmarked unit (a lead-in such as "下一步改进措施:") goes with the item after
-    it, up to ``longest``; short items join the sibling items of their own style, up to
-    half of ``target``, so that a passage still names one or two measures, not a list.  A short item of another
-    style stays alone: it is a separate point of the report.  Items of sensible length
-    stay one passage each, so that a hit names one measure.
+    it, up to ``longest``.  Short items join the sibling items of their own style, up to
+    half of ``target``, so that a passage names one or two measures, not a whole list; a
+    short item of another style stays alone: it is a separate point of the report.
     """
     out: list[tuple[str, str]] = []
     lead = ""

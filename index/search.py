@@ -9,7 +9,6 @@ best k passages that pass the filter, not whatever survives of an unfiltered top
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,7 +26,8 @@ from index.topics import topic as find_topic
 from parsing.errors import GongkaiError
 from parsing.meta import to_simplified
 
-__all__ = ["Hit", "search", "build_index", "sync_index", "NoIndex", "UnknownKind", "facet_counts", "RETRIEVERS"]
+__all__ = ["Hit", "search", "browse", "facet_counts", "build_index", "sync_index", "NoIndex", "UnknownKind",
+           "RETRIEVERS"]
 
 RETRIEVERS = ("bm25", "dense")
 # Reciprocal rank fusion constant (Cormack et al. 2009): 60 damps the head of each list.
@@ -82,7 +82,8 @@ class Hit:
 class _Loaded:
     state: IndexState
     year: np.ndarray
-    kind: np.ndarray
+    kind_codes: np.ndarray
+    kinds: list[str]
     topic_bits: np.ndarray
     duplicate: np.ndarray
     agency_codes: np.ndarray
@@ -94,15 +95,19 @@ class _Loaded:
     vector_owner: np.ndarray
 
 
+# Loaded indexes by corpus directory; a sync makes a new generation folder, which reloads.
 _CACHE: dict[Path, _Loaded] = {}
+_CACHE_SIZE = 4
 
 
 def _loaded(data_dir: Path) -> _Loaded:
     folder = current_folder(data_dir)
     if folder is None:
         raise NoIndex(Path(data_dir))
-    if folder in _CACHE:
-        return _CACHE[folder]
+    key = Path(data_dir).resolve()
+    cached = _CACHE.get(key)
+    if cached is not None and cached.state.folder == folder:
+        return cached
     state = load_state(data_dir)
     frame = state.passages
     bit = {t.key: np.int64(1) << np.int64(i) for i, t in enumerate(TOPICS)}
@@ -112,6 +117,7 @@ def _loaded(data_dir: Path) -> _Loaded:
     labels = (frame["province"].fillna("") + frame["city"].fillna("") + frame["county"].fillna("")
               + frame["township"].fillna(""))
     region_codes, regions = pd.factorize(labels)
+    kind_codes, kinds = pd.factorize(frame["kind"])
     # Each passage owns a run of vector rows (one per piece); rows of removed passages
     # stay in the index until the next rebuild and belong to no passage.
     counts = frame["vec_count"].to_numpy(dtype=np.int64)
@@ -123,15 +129,17 @@ def _loaded(data_dir: Path) -> _Loaded:
     loaded = _Loaded(
         state=state,
         year=frame["year"].fillna(-1).to_numpy(dtype=np.int64),
-        kind=frame["kind"].to_numpy(dtype=object),
+        kind_codes=kind_codes, kinds=list(kinds),
         topic_bits=topic_bits,
         duplicate=frame["duplicate_of"].notna().to_numpy(),
         agency_codes=agency_codes, agencies=list(agencies),
         region_codes=region_codes, regions=list(regions),
         row_of_vector=row_of_vector, vector_rows=vector_rows, vector_owner=owner,
     )
-    _CACHE.clear()  # one corpus generation at a time: the old one is stale
-    _CACHE[folder] = loaded
+    _CACHE.pop(key, None)
+    while len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = loaded
     return loaded
 
 
@@ -178,8 +186,9 @@ def filter_mask(loaded: _Loaded, *, year: int | None = None, years: Iterable[int
         mask &= ok[loaded.region_codes] if len(ok) else False
         used = True
     if kind is not None:
-        kinds = [resolve_kind(k) for k in _as_list(kind)]
-        mask &= np.isin(loaded.kind, kinds)
+        wanted = {resolve_kind(k) for k in _as_list(kind)}
+        ok = np.array([k in wanted for k in loaded.kinds], dtype=bool)
+        mask &= ok[loaded.kind_codes] if len(ok) else False
         used = True
     if topic_name is not None:
         keys = {find_topic(t).key for t in _as_list(topic_name)}
@@ -249,6 +258,7 @@ def _dense(loaded: _Loaded, query: str, depth: int, mask: np.ndarray | None) -> 
 
 
 def _fuse(loaded: _Loaded, ranked: dict[str, tuple[np.ndarray, np.ndarray]], k: int) -> list[Hit]:
+    """Reciprocal rank fusion: each retriever adds 1 / (RRF_K + rank) to a passage's score."""
     fused: dict[int, float] = {}
     detail: dict[int, dict[str, tuple[int, float]]] = {}
     for name, (rows, scores) in ranked.items():
@@ -256,26 +266,41 @@ def _fuse(loaded: _Loaded, ranked: dict[str, tuple[np.ndarray, np.ndarray]], k: 
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
             detail.setdefault(row, {})[name] = (rank, float(score))
     best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+    return [_hit(loaded, row, round(fused[row], 6), detail[row]) for row in best]
+
+
+def _hit(loaded: _Loaded, row: int, score: float, found: dict[str, tuple[int, float]]) -> Hit:
+    p = loaded.state.passages.iloc[row]
+    return Hit(
+        id=p["id"], report_id=p["report_id"], source=p["source"], agency=p["agency"],
+        year=None if pd.isna(p["year"]) else int(p["year"]),
+        region="".join(x for x in (p["province"], p["city"], p["county"], p["township"]) if isinstance(x, str)),
+        section_no=int(p["section_no"]), section_title=p["section_title"], kind=p["kind"],
+        marker=p["marker"], text=p["text"], topics=list(p["topics"]),
+        duplicate_of=p["duplicate_of"] if isinstance(p["duplicate_of"], str) else None,
+        score=score,
+        bm25_score=found["bm25"][1] if "bm25" in found else None,
+        dense_score=found["dense"][1] if "dense" in found else None,
+        bm25_rank=found["bm25"][0] if "bm25" in found else None,
+        dense_rank=found["dense"][0] if "dense" in found else None,
+        retrievers=[name for name in RETRIEVERS if name in found],
+    )
+
+
+def browse(data_dir: str | Path | None, *, year: int | None = None, years: Iterable[int] | None = None,
+           agency: str | Iterable[str] | None = None, region: str | Iterable[str] | None = None,
+           kind: str | Iterable[str] | None = None, topic: str | Iterable[str] | None = None,
+           exclude_duplicates: bool = False, limit: int = 100) -> list[Hit]:
+    """Passages passing the filters, with no query: newest year first, then agency, in
+    reading order (e.g. every improvement measure on one topic)."""
+    loaded = _loaded(settings.data_dir(data_dir))
+    mask = filter_mask(loaded, year=year, years=years, agency=agency, region=region, kind=kind,
+                       topic_name=topic, exclude_duplicates=exclude_duplicates)
+    rows = np.arange(len(loaded.year)) if mask is None else np.flatnonzero(mask)
     frame = loaded.state.passages
-    hits = []
-    for row in best:
-        p = frame.iloc[row]
-        found = detail[row]
-        hits.append(Hit(
-            id=p["id"], report_id=p["report_id"], source=p["source"], agency=p["agency"],
-            year=None if pd.isna(p["year"]) else int(p["year"]),
-            region="".join(x for x in (p["province"], p["city"], p["county"], p["township"]) if isinstance(x, str)),
-            section_no=int(p["section_no"]), section_title=p["section_title"], kind=p["kind"],
-            marker=p["marker"], text=p["text"], topics=list(p["topics"]),
-            duplicate_of=p["duplicate_of"] if isinstance(p["duplicate_of"], str) else None,
-            score=round(fused[row], 6),
-            bm25_score=found["bm25"][1] if "bm25" in found else None,
-            dense_score=found["dense"][1] if "dense" in found else None,
-            bm25_rank=found["bm25"][0] if "bm25" in found else None,
-            dense_rank=found["dense"][0] if "dense" in found else None,
-            retrievers=[name for name in RETRIEVERS if name in found],
-        ))
-    return hits
+    order = np.lexsort((frame["ordinal"].to_numpy(dtype=np.int64)[rows],
+                        loaded.agency_codes[rows], -loaded.year[rows]))
+    return [_hit(loaded, int(row), 0.0, {}) for row in rows[order][:limit]]
 
 
 def facet_counts(data_dir: str | Path | None, *, kind: str | Iterable[str] | None = None,
@@ -285,10 +310,3 @@ def facet_counts(data_dir: str | Path | None, *, kind: str | Iterable[str] | Non
     mask = filter_mask(loaded, year=year, agency=agency, region=region, kind=kind)
     bits = loaded.topic_bits if mask is None else loaded.topic_bits[mask]
     return {t.key: int(((bits >> np.int64(i)) & 1).sum()) for i, t in enumerate(TOPICS)}
-
-
-def timed_search(data_dir: Path, query: str, **filters: Any) -> tuple[list[Hit], float]:
-    """``search`` and its wall time in milliseconds (for benchmarks and the app's footer)."""
-    started = time.perf_counter()
-    hits = search(data_dir, query, **filters)
-    return hits, (time.perf_counter() - started) * 1000

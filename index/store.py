@@ -174,8 +174,9 @@ def open_write(data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     data.mkdir(parents=True, exist_ok=True)
     live = store_file(data)
     work = live.with_name(live.name + ".new")
+    work_files = (work, work.with_name(work.name + ".wal"))
     with _writer_lock(data):
-        for stale in (work, work.with_name(work.name + ".wal")):
+        for stale in work_files:
             stale.unlink(missing_ok=True)
         if live.exists():
             shutil.copyfile(live, work)
@@ -189,7 +190,8 @@ def open_write(data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute("CHECKPOINT")
         except BaseException:
             con.close()
-            work.unlink(missing_ok=True)
+            for dropped in work_files:
+                dropped.unlink(missing_ok=True)
             raise
         con.close()
         _fsync(work)

@@ -6,11 +6,12 @@ was measured with ``bench/index.py``: see that script's output.
 
 Filters are applied inside the search, never after the top-k:
 
-* a filter that leaves few rows (up to ``SUBSET_EXACT_MAX``) is searched exactly over
-  those rows alone (gather + one matrix product), whatever the index kind;
-* a broader filter goes into FAISS as an ``IDSelectorBitmap``; HNSW then widens its
-  beam (``efSearch``) in proportion to how much the filter removes, so the k results it
-  returns are still the nearest allowed ones.
+* the allowed rows go into FAISS as an ``IDSelectorBitmap``;
+* the exact index scans the allowed rows only;
+* HNSW with a filter that leaves few rows (up to ``SUBSET_EXACT_MAX``) scans those rows
+  exactly in the graph's own flat storage (a graph walk through mostly forbidden nodes
+  would miss them); with a broader filter it walks the graph with the selector and a
+  beam (``efSearch``) widened in proportion to how much the filter removes.
 
 Row numbers are positions in the order vectors were added.  Rows of removed passages stay
 in the index until the next rebuild; callers pass the rows still live as the filter.
@@ -20,11 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import faiss
-import numpy as np
+from index import runtime  # noqa: F401  (passive OpenMP: before FAISS loads)
+
+import faiss  # noqa: E402
+import numpy as np  # noqa: E402
 
 FLAT = "flat"
 HNSW = "hnsw"
@@ -32,9 +35,9 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 64
 HNSW_EF_MAX = 1024
-# Filtered searches that leave at most this many rows are exact over those rows: a
-# gather and a product of this size take ~2 ms, cheaper and surer than a sparse graph walk.
-SUBSET_EXACT_MAX = 20000
+# HNSW searches whose filter leaves at most this many rows scan those rows exactly: a
+# dot product per allowed row plus a bit test per stored row, a few ms at 500,000 rows.
+SUBSET_EXACT_MAX = 50000
 
 
 @dataclass
@@ -42,21 +45,15 @@ class VectorIndex:
     index: faiss.Index
     kind: str
     dim: int
+    # The HNSW graph's flat storage, downcast once (the graph owns it).
+    _flat: faiss.IndexFlat | None = field(default=None, repr=False)
 
     @property
     def ntotal(self) -> int:
         return int(self.index.ntotal)
 
-    def matrix(self) -> np.ndarray:
-        """The stored vectors (ntotal × dim), a view into FAISS's own storage."""
-        flat = self.index if self.kind == FLAT else self._storage()
-        if self.ntotal == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return faiss.rev_swig_ptr(flat.get_xb(), self.ntotal * self.dim).reshape(self.ntotal, self.dim)
-
     def _storage(self) -> faiss.IndexFlat:
-        # Keep the downcast wrapper on the object: the storage belongs to the HNSW index.
-        if getattr(self, "_flat", None) is None:
+        if self._flat is None:
             self._flat = faiss.downcast_index(self.index.storage)
         return self._flat
 
@@ -67,42 +64,32 @@ class VectorIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if allowed is not None and len(allowed) >= self.ntotal:
             allowed = None
-        if allowed is not None and (len(allowed) <= SUBSET_EXACT_MAX or self.kind == FLAT and
-                                    len(allowed) <= self.ntotal // 4):
-            return self._subset_search(query, k, allowed)
         k = min(k, self.ntotal if allowed is None else len(allowed))
-        params = self._params(k, allowed)
         with _single_thread():
-            scores, rows = self.index.search(query, k, params=params) if params else self.index.search(query, k)
+            if allowed is None:
+                params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k)) if self.kind == HNSW else None
+                scores, rows = self.index.search(query, k, params=params)
+            else:
+                # ``bitmap`` and ``selector`` must outlive the search: FAISS reads them.
+                bitmap = _bitmap(allowed, self.ntotal)
+                selector = faiss.IDSelectorBitmap(self.ntotal, faiss.swig_ptr(bitmap))
+                if self.kind == FLAT or len(allowed) <= SUBSET_EXACT_MAX:
+                    target = self.index if self.kind == FLAT else self._storage()
+                    scores, rows = target.search(query, k, params=faiss.SearchParameters(sel=selector))
+                else:
+                    share = len(allowed) / self.ntotal
+                    ef = int(min(HNSW_EF_MAX, max(HNSW_EF_SEARCH, k) / share))
+                    params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
+                    scores, rows = self.index.search(query, k, params=params)
         keep = rows[0] >= 0
         return rows[0][keep].astype(np.int64), scores[0][keep]
 
-    def _subset_search(self, query: np.ndarray, k: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        rows = np.sort(allowed.astype(np.int64))
-        scores = self.matrix()[rows] @ query[0]
-        if len(rows) > k:
-            top = np.argpartition(-scores, k - 1)[:k]
-            rows, scores = rows[top], scores[top]
-        order = np.argsort(-scores, kind="stable")
-        return rows[order], scores[order].astype(np.float32)
 
-    def _params(self, k: int, allowed: np.ndarray | None) -> faiss.SearchParameters | None:
-        if allowed is None:
-            if self.kind == HNSW:
-                return faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
-            return None
-        mask = np.zeros(self.ntotal, dtype=bool)
-        mask[allowed] = True
-        bitmap = np.packbits(mask, bitorder="little")
-        selector = faiss.IDSelectorBitmap(self.ntotal, faiss.swig_ptr(bitmap))
-        selector.bitmap_array = bitmap  # keep the bytes alive while FAISS reads them
-        if self.kind == FLAT:
-            return faiss.SearchParameters(sel=selector)
-        share = len(allowed) / self.ntotal
-        ef = int(min(HNSW_EF_MAX, max(HNSW_EF_SEARCH, k) / max(share, 1e-3)))
-        params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
-        params.selector_ref = selector
-        return params
+def _bitmap(rows: np.ndarray, n: int) -> np.ndarray:
+    """FAISS's bitmap layout: bit ``i & 7`` of byte ``i >> 3`` is set for each row i."""
+    mask = np.zeros(n, dtype=bool)
+    mask[rows] = True
+    return np.packbits(mask, bitorder="little")
 
 
 @contextmanager

@@ -24,10 +24,11 @@ _DATE = re.compile(
     r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _CHROME_PREFIX = re.compile(r"^(?:文件名称|标题|名称|题名)\s*[:：]?\s*[|｜]?\s*")
 
-# Administrative units a self-named agency ends with, and the office names that follow them.
+# Administrative units a self-named agency ends with, and the office names that follow them
+# (OFFICE is public: index.level classifies agencies by the same words).
 _PLACE = r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|新区|镇|乡|街道|苏木))"
-_OFFICE = r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室|管理委员会办公室|管理委员会|管委会办公室|管委会|街道办事处|办事处)"
-_FULL_AGENCY = re.compile(rf"({_PLACE}{{1,3}}?{_OFFICE})(?!门户|网站|网|公报|信息公开(?:网|平台|专栏))")
+OFFICE = r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室|管理委员会办公室|管理委员会|管委会办公室|管委会|街道办事处|办事处)"
+_FULL_AGENCY = re.compile(rf"({_PLACE}{{1,3}}?{OFFICE})(?!门户|网站|网|公报|信息公开(?:网|平台|专栏))")
 _SHORT_OFFICE = re.compile(rf"({_PLACE}{{1,3}}?)(?:政府办|府办)(?!公)")
 _LEADING_PLACE = re.compile(rf"^({_PLACE}{{1,3}}?)(?=严格|认真|坚持|始终|按照|根据|全面|深入|高度|紧紧|积极|以)")
 
@@ -89,7 +90,7 @@ _NOT_A_PLACE_START = re.compile(r"^.*[年的了在由据我与及请把被给让
 
 
 def _trim(name: str) -> str:
-    place_end = re.search(_OFFICE, name)
+    place_end = re.search(OFFICE, name)
     head = name[:place_end.start()] if place_end else name
     cut = _NOT_A_PLACE_START.match(head)
     return name[cut.end():] if cut and cut.end() < len(head) else name

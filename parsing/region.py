@@ -66,7 +66,7 @@ def _cpca():
     return cpca
 
 
-def _from_suffixes(name: str) -> Region:
+def places_in_name(name: str) -> Region:
     region = Region()
     rest = name
     for level, pattern in _SUFFIX_LEVELS:
@@ -118,7 +118,7 @@ def resolve_region(agency: str | None) -> Region:
         region = Region()
     if not (region.province or region.city or region.county):
         # Unknown to the gazetteer: read the administrative suffixes the name carries.
-        region = _from_suffixes(agency)
+        region = places_in_name(agency)
     else:
         township = _TOWNSHIP.match(_clean(row["地址"]) or "")
         if township:
@@ -148,20 +148,3 @@ def _consistent(agency: str, region: Region) -> bool:
         if found and named != found and not found.startswith(named.rstrip("省市")):
             return False
     return True
-
-
-def level_of(region: Region, agency: str | None) -> str:
-    """province | city | county | township | department | unknown."""
-    name = agency or ""
-    if re.search(r"(?:局|委员会|委|厅|办公室|中心|署)$", name) and not re.search(
-            r"(?:人民政府办公室|人民政府办公厅|政府办公室|管委会办公室)$", name):
-        return "department"
-    if region.township:
-        return "township"
-    if region.county:
-        return "county"
-    if region.city:
-        return "city"
-    if region.province:
-        return "province"
-    return "unknown"

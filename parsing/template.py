@@ -50,6 +50,13 @@ class Row:
     columns: tuple[str, ...]
     synonyms: tuple[str, ...] = ()
     parent: str | None = None
+    # Display name where the printed label alone is unclear ("(七)总计").
+    name: str = ""
+    # Column labels this row prints differently from the table's (政府集中采购 · 采购总金额).
+    column_labels: tuple[tuple[str, str], ...] = ()
+
+    def column_label(self, column: "Column") -> str:
+        return dict(self.column_labels).get(column.key, column.label)
 
 
 @dataclass(frozen=True)
@@ -173,6 +180,7 @@ ACTIVE_2019 = Table(
             ("政府集中采购", "集中采购"),
             ("projects", "amount_wan"),
             ("采购", "政府采购", "procurement"),
+            column_labels=(("amount_wan", "采购总金额(万元)"),),
         ),
     ),
 )
@@ -195,8 +203,8 @@ _APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS)
 
 
 def _app_row(key: str, label: str, en: str, match: tuple[str, ...], parent: str | None = None,
-             synonyms: tuple[str, ...] = ()) -> Row:
-    return Row(key, label, en, match, _APPLICANTS, synonyms, parent)
+             synonyms: tuple[str, ...] = (), name: str = "") -> Row:
+    return Row(key, label, en, match, _APPLICANTS, synonyms, parent, name)
 
 
 # Group headings of the result rows: the label a report prints above the sub-rows.
@@ -249,7 +257,7 @@ _APPLICATION_ROWS_COMMON_HEAD = (
 
 _APPLICATION_ROWS_COMMON_TAIL = (
     _app_row("total_processed", "(七)总计", "total processed", ("(七)总计", "七)总计", "七、总计"),
-             synonyms=("办结", "处理总数", "办理总数", "办理结果", "processed", "handled")),
+             synonyms=("办结", "处理总数", "办理总数", "办理结果", "processed", "handled"), name="办理结果总计"),
     _app_row("carried_forward", "四、结转下年度继续办理", "carried forward to next year",
              ("结转下年度",), synonyms=("结转下年", "carried forward")),
 )
@@ -410,4 +418,7 @@ def cell_label(template: str, table: str, row: str, column: str) -> str:
     except KeyError:
         row_label = RESULT_GROUPS[row][0] if row in RESULT_GROUPS else row
     row_label = row_label.split("、", 1)[-1] if row_label[:1] in "一二三四" else row_label
+    if row in {r.key for r in tbl.rows}:
+        spec_row = tbl.row(row)
+        return f"{spec_row.name or row_label}·{spec_row.column_label(tbl.column(column))}"
     return f"{row_label}·{tbl.column(column).label}"

@@ -121,15 +121,14 @@ def scope_notes(plan: Plan, corpus: Corpus, facts: Facts) -> bool:
     if plan.years and len(absent_years) == len(plan.years):
         ok = False
     if plan.intent in ("lookup", "compare", "trend", "narrative", "mixed") or plan.from_previous:
-        for entity in plan.agency_entities():
-            for name in entity.names:
-                have = entity.years.get(name) or vocabulary.agency_years(name)
-                for year in plan.years:
-                    if year in corpus_years and year not in have:
-                        facts.missing.append(Note(
-                            f"{name} has no {year} report in the corpus (its reports: "
-                            f"{', '.join(map(str, have)) or 'none'}).",
-                            f"语料库中没有{name}{year}年的报告(该机关现有:{'、'.join(f'{y}年' for y in have) or '无'})。"))
+        for name in plan.agencies:
+            have = vocabulary.agency_years(name)
+            for year in plan.years:
+                if year in corpus_years and year not in have:
+                    facts.missing.append(Note(
+                        f"{name} has no {year} report in the corpus (its reports: "
+                        f"{', '.join(map(str, have)) or 'none'}).",
+                        f"语料库中没有{name}{year}年的报告(该机关现有:{'、'.join(f'{y}年' for y in have) or '无'})。"))
     if plan.intent in STRUCTURED and not plan.metrics:
         facts.missing.append(Note(
             "The question names no figure of the report tables that I can tell; name one, e.g. "
@@ -147,7 +146,7 @@ def scope_notes(plan: Plan, corpus: Corpus, facts: Facts) -> bool:
 def _spec(plan: Plan, agencies: list[str] | None = None, **kwargs: Any) -> QuerySpec:
     return QuerySpec(metrics=list(plan.metrics), years=list(plan.years), year_from=plan.year_from,
                      year_to=plan.year_to, agencies=list(plan.agencies if agencies is None else agencies),
-                     region=dict(plan.region), **kwargs)
+                     region=dict(plan.region), level=plan.level, **kwargs)
 
 
 def _run(corpus: Corpus, facts: Facts, purpose: str, spec: QuerySpec) -> pd.DataFrame:
@@ -169,7 +168,10 @@ def _condition(plan: Plan) -> Threshold:
 
 def structured(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     intent = plan.intent if plan.intent != "mixed" else ("rank" if plan.top_n or plan.order == "asc" else "list")
-    if intent in ("lookup", "compare") or (intent == "trend" and plan.agencies):
+    if intent == "compare" and plan.compare == "year" and not plan.agencies:
+        # Years side by side over every report in scope: each year's sum.
+        facts.frame = _run(corpus, facts, intent, _spec(plan, aggregate="sum", group_by="year"))
+    elif intent in ("lookup", "compare") or (intent == "trend" and plan.agencies):
         frame = _run(corpus, facts, intent, _spec(plan))
         if intent == "compare" and len(frame):
             # Side by side in the order the question names them.

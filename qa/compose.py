@@ -13,17 +13,15 @@ import pandas as pd
 
 from index.metrics import Metric, catalogue
 from qa.answer import Facts, Note
+from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
+                        unit_word, year_text)
 from qa.plan import Plan
-from parsing.template import TEMPLATES, TEMPLATE_2021
 
 # Agencies, passages and checks written out in the text; the table holds the rest.
 TEXT_ROWS = 20
 TEXT_PASSAGE_CHARS = 300
 MAX_ARITHMETIC_TERMS = 12
 MAX_CHECK_WARNINGS = 10
-_GROUP_NAMES = {"agency": ("机关", "Agency"), "year": ("年份", "Year"), "province": ("省份", "Province"),
-                "city": ("城市", "City"), "county": ("区县", "County"), "township": ("乡镇", "Township"),
-                "level": ("层级", "Level"), "template": ("模板", "Template")}
 _OPS = {">": ("超过", "more than"), ">=": ("不少于", "at least"), "<": ("少于", "fewer than"),
         "<=": ("不超过", "at most"), "=": ("等于", "exactly"), "!=": ("不等于", "not")}
 _KIND_NAMES = {"overview": ("总体情况", "overview"), "problems": ("存在的问题", "problems"),
@@ -64,98 +62,6 @@ class Answer:
                 "sources": self.sources, "cells": self.cells, "plan": plan, "warnings": self.warnings}
 
 
-# ---------------------------------------------------------------------------
-# Numbers and names
-# ---------------------------------------------------------------------------
-
-
-def fmt(value: Any, unit: str = "") -> str:
-    """A stored value as the report writes it: 36, 2191.563; shares with one decimal."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    number = float(value)
-    if unit == "%":
-        return f"{number:.1f}%"
-    if abs(number - round(number)) < 1e-9:
-        return str(int(round(number)))
-    return f"{number:.6f}".rstrip("0").rstrip(".")
-
-
-def _unit(metric: Metric, lang: str) -> str:
-    if metric.unit == "%":
-        return "%"
-    if lang == "zh":
-        return metric.unit
-    return " (10k yuan)" if metric.unit == "万元" else ""
-
-
-def amount(value: Any, metric: Metric, lang: str) -> str:
-    if metric.unit == "%":
-        return fmt(value, "%")
-    return fmt(value) + (_unit(metric, lang) if value is not None and not pd.isna(value) else "")
-
-
-def table_name(metric: Metric, lang: str) -> str:
-    table = TEMPLATES[TEMPLATE_2021].tables[metric.table]
-    return table.heading if lang == "zh" else table.en
-
-
-def _join(items: list[str], lang: str) -> str:
-    return ("、" if lang == "zh" else "; ").join(items)
-
-
-def _number(value: Any) -> Any:
-    """A table value for JSON: int when whole, float otherwise, None when absent."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, (int, float)) or hasattr(value, "item"):
-        number = float(value)
-        return int(round(number)) if abs(number - round(number)) < 1e-9 else round(number, 6)
-    return value
-
-
-def _year(value: Any) -> str:
-    return "?" if value is None or pd.isna(value) else str(int(value))
-
-
-# ---------------------------------------------------------------------------
-# Arithmetic behind a figure
-# ---------------------------------------------------------------------------
-
-
-def _cell_values(facts: Facts, report_id: str) -> dict[str, Any]:
-    return {c["field"]: c["value"] for c in facts.cells if c["report_id"] == report_id}
-
-
-def arithmetic(facts: Facts, report_id: str, metric: Metric, lang: str) -> str:
-    """"(= 1 + 2)" for a sum, "(= (14 + 6) / 38)" for a share, "" for a plain cell."""
-    if metric.kind == "cell":
-        return ""
-    values = _cell_values(facts, report_id)
-    cells = [".".join(c) for c in metric.cells]
-    if metric.kind == "share":
-        numerator = [values.get(c) for c in cells[:-1] if values.get(c) is not None]
-        denominator = values.get(cells[-1])
-        if not numerator or denominator is None:
-            return ""
-        top = " + ".join(fmt(v) for v in numerator)
-        top = f"({top})" if len(numerator) > 1 else top
-        return f" (= {top} / {fmt(denominator)} × 100)"
-    parts = [(c, values.get(c)) for c in cells if values.get(c)]
-    if len(parts) < 2:
-        return ""
-    return " (= " + " + ".join(f"{_part_name(c, lang)} {fmt(v)}" for c, v in parts) + ")"
-
-
-def _part_name(cell: str, lang: str) -> str:
-    """The row of a cell as a short name: 未经复议直接起诉, "lawsuits filed directly"."""
-    metric = catalogue().get(cell)
-    if metric is None:
-        return cell
-    if lang == "zh":
-        return metric.zh.rsplit("·", 1)[0].split("·")[-1]
-    return metric.en.rsplit(",", 1)[0].split(": ")[-1]
-
 
 # ---------------------------------------------------------------------------
 # Per intent
@@ -176,24 +82,12 @@ def _figure_line(facts: Facts, row: pd.Series, metrics: list[Metric], lang: str)
                      f"{arithmetic(facts, row['report_id'], metric, lang)}")
     if not shown:
         return None
-    tables = _join(list(dict.fromkeys(table_name(m, lang) for m in metrics)), lang)
+    tables = join(list(dict.fromkeys(table_name(m, lang) for m in metrics)), lang)
     source = _source(facts, row["report_id"])
     if lang == "zh":
-        return f"{row['agency']}{_year(row['year'])}年:{';'.join(shown)}(表“{tables}”,文件 {source})。"
-    return f"{row['agency']}, {_year(row['year'])}: {'; '.join(shown)} (table “{tables}”, file {source})."
+        return f"{row['agency']}{year_text(row['year'])}年:{';'.join(shown)}(表“{tables}”,文件 {source})。"
+    return f"{row['agency']}, {year_text(row['year'])}: {'; '.join(shown)} (table “{tables}”, file {source})."
 
-
-def _report_table(frame: pd.DataFrame, metrics: list[Metric], lang: str, rank: bool = False) -> dict[str, Any]:
-    head = [_GROUP_NAMES["agency"][lang == "en"], _GROUP_NAMES["year"][lang == "en"]]
-    columns = (["#"] if rank else []) + head + [m.name(lang) for m in metrics if m.key in frame]
-    rows = []
-    for _, row in frame.iterrows():
-        values = [_number(row[m.key]) for m in metrics if m.key in frame]
-        rows.append(([_number(row["rank"])] if rank and "rank" in frame else []) + [row["agency"], _year(row["year"])]
-                    + values)
-    if rank and "rank" not in frame:
-        columns = columns[1:]
-    return {"columns": columns, "rows": rows}
 
 
 def lookup(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
@@ -206,7 +100,7 @@ def lookup(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
             lines.append(line)
     _counterpart_lines(facts, lang, lines)
     figures = int(frame[[m.key for m in facts.metrics if m.key in frame]].notna().sum().sum())
-    return _report_table(frame, facts.metrics, lang) if figures > 1 else None
+    return report_table(frame, facts.metrics, lang) if figures > 1 else None
 
 
 def _counterpart_lines(facts: Facts, lang: str, lines: list[str]) -> None:
@@ -219,9 +113,9 @@ def _counterpart_lines(facts: Facts, lang: str, lines: list[str]) -> None:
         shown = [f"{m.name(lang)} {amount(row[m.key], m, lang)}" for m in others if not pd.isna(row[m.key])]
         if shown:
             if lang == "zh":
-                lines.append(f"(口径不同,仅供参考){row['agency']}{_year(row['year'])}年:{';'.join(shown)}。")
+                lines.append(f"(口径不同,仅供参考){row['agency']}{year_text(row['year'])}年:{';'.join(shown)}。")
             else:
-                lines.append(f"(A different measure, for reference) {row['agency']}, {_year(row['year'])}: "
+                lines.append(f"(A different measure, for reference) {row['agency']}, {year_text(row['year'])}: "
                              f"{'; '.join(shown)}.")
 
 
@@ -231,6 +125,8 @@ def _scope(plan: Plan, lang: str) -> str:
         parts.append("".join(plan.region.values()))
     if plan.years:
         parts.append(("、".join(f"{y}年" for y in plan.years)) if lang == "zh" else ", ".join(map(str, plan.years)))
+    elif plan.year_from is not None and plan.year_from == plan.year_to:
+        parts.append(f"{plan.year_from}年" if lang == "zh" else str(plan.year_from))
     elif plan.year_from is not None or plan.year_to is not None:
         low = plan.year_from if plan.year_from is not None else "…"
         high = plan.year_to if plan.year_to is not None else "…"
@@ -244,7 +140,7 @@ def _condition(plan: Plan, metric: Metric, lang: str) -> str:
         if op == "=" and value == 0:
             return f"{metric.zh}为0" if lang == "zh" else f"no {metric.en} (0)"
         zh, en = _OPS[op]
-        return f"{metric.zh}{zh}{fmt(value)}{_unit(metric, 'zh')}" if lang == "zh" else \
+        return f"{metric.zh}{zh}{fmt(value)}{unit_word(metric, 'zh')}" if lang == "zh" else \
             f"{metric.en} {en} {fmt(value)}"
     return f"有{metric.zh}(大于0)" if lang == "zh" else f"any {metric.en} (more than 0)"
 
@@ -257,15 +153,15 @@ def listing(facts: Facts, lang: str, lines: list[str], count: bool = False) -> d
     agencies = list(dict.fromkeys(frame["agency"])) if frame is not None else []
     n_reports = 0 if frame is None else len(frame)
     if not agencies:
-        lines.append(f"{scope}没有{condition}的机关。" if lang == "zh" else
+        lines.append(f"{scope}没有符合条件({condition})的机关。" if lang == "zh" else
                      f"No agency{' in ' + scope if scope else ''} had {condition}.")
         return None
     items = []
     for _, row in frame.head(TEXT_ROWS).iterrows():
         value = amount(row[metric.key], metric, lang)
         arith = arithmetic(facts, row["report_id"], metric, lang)
-        items.append(f"{row['agency']}({_year(row['year'])}年,{value}{arith})" if lang == "zh" else
-                     f"{row['agency']} ({_year(row['year'])}: {value}{arith})")
+        items.append(f"{row['agency']}({year_text(row['year'])}年,{value}{arith})" if lang == "zh" else
+                     f"{row['agency']} ({year_text(row['year'])}: {value}{arith})")
     more = n_reports - min(n_reports, TEXT_ROWS)
     if lang == "zh":
         head = f"{scope}{condition}的机关共{len(agencies)}个({n_reports}份报告)"
@@ -274,7 +170,7 @@ def listing(facts: Facts, lang: str, lines: list[str], count: bool = False) -> d
     else:
         head = f"{len(agencies)} agencies ({n_reports} reports){' in ' + scope if scope else ''} had {condition}"
         lines.append(head + ": " + "; ".join(items) + (f"; and {more} more reports in the table." if more else "."))
-    return _report_table(frame, [metric] + [m for m in facts.metrics[1:]], lang) if n_reports > 1 else None
+    return report_table(frame, [metric] + [m for m in facts.metrics[1:]], lang) if n_reports > 1 else None
 
 
 def ranking(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
@@ -289,54 +185,78 @@ def ranking(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     word_zh = "最少" if plan.order == "asc" else "最多"
     word_en = "the lowest" if plan.order == "asc" else "the highest"
     if plan.top_n:
-        items = [f"{_number(r['rank'])}. {r['agency']}({_year(r['year'])}年){amount(r[metric.key], metric, lang)}"
+        items = [f"{json_number(r['rank'])}. {r['agency']}({year_text(r['year'])}年){amount(r[metric.key], metric, lang)}"
                  if lang == "zh" else
-                 f"{_number(r['rank'])}. {r['agency']} ({_year(r['year'])}): {amount(r[metric.key], metric, lang)}"
+                 f"{json_number(r['rank'])}. {r['agency']} ({year_text(r['year'])}): {amount(r[metric.key], metric, lang)}"
                  for _, r in frame.head(plan.top_n).iterrows()]
         lines.append((f"{scope}{metric.zh}{word_zh}的前{plan.top_n}名:" + ";".join(items) + "。") if lang == "zh" else
                      (f"Top {plan.top_n} by {metric.en}{' in ' + scope if scope else ''}: " + "; ".join(items) + "."))
     else:
         best = frame.iloc[0][metric.key]
         tied = frame[frame[metric.key] == best]
-        names = [f"{r['agency']}({_year(r['year'])}年)" if lang == "zh" else f"{r['agency']} ({_year(r['year'])})"
+        names = [f"{r['agency']}({year_text(r['year'])}年)" if lang == "zh" else f"{r['agency']} ({year_text(r['year'])})"
                  for _, r in tied.iterrows()]
         value = amount(best, metric, lang)
         if lang == "zh":
             lines.append(f"{scope}{metric.zh}{word_zh}的是{'、'.join(names)},为{value}"
                          f"{arithmetic(facts, tied.iloc[0]['report_id'], metric, lang)}。")
         else:
-            lines.append(f"{_join(names, lang)} had {word_en} {metric.en}{' in ' + scope if scope else ''}: {value}"
+            lines.append(f"{join(names, lang)} had {word_en} {metric.en}{' in ' + scope if scope else ''}: {value}"
                          f"{arithmetic(facts, tied.iloc[0]['report_id'], metric, lang)}.")
-    return _report_table(frame, facts.metrics, lang, rank=True) if len(frame) > 1 else None
+    return report_table(frame, facts.metrics, lang, rank=True) if len(frame) > 1 else None
 
 
 def comparison(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
-    table = lookup(facts, lang, lines)
     frame = facts.frame
+    if frame is not None and "agency" not in frame:
+        return _year_sums(facts, lang, lines)
+    table = lookup(facts, lang, lines)
     if frame is None or len(frame) != 2:
         return table
+    a, b = frame.iloc[0], frame.iloc[1]
+    name_a = f"{a['agency']}({year_text(a['year'])}年)" if lang == "zh" else f"{a['agency']} ({year_text(a['year'])})"
+    name_b = f"{b['agency']}({year_text(b['year'])}年)" if lang == "zh" else f"{b['agency']} ({year_text(b['year'])})"
     for metric in facts.metrics:
-        a, b = frame.iloc[0], frame.iloc[1]
-        if pd.isna(a.get(metric.key)) or pd.isna(b.get(metric.key)) or metric.unit == "%" and False:
+        if pd.isna(a.get(metric.key)) or pd.isna(b.get(metric.key)):
             continue
         va, vb = float(a[metric.key]), float(b[metric.key])
         diff = vb - va
-        name_a = f"{a['agency']}({_year(a['year'])}年)" if lang == "zh" else f"{a['agency']} ({_year(a['year'])})"
-        name_b = f"{b['agency']}({_year(b['year'])}年)" if lang == "zh" else f"{b['agency']} ({_year(b['year'])})"
         arith = f"{fmt(vb, metric.unit)} − {fmt(va, metric.unit)} = {fmt(diff, metric.unit)}"
+        # A difference of shares is in percentage points, not per cent.
+        gap = f"{abs(diff):.1f}" if metric.unit == "%" else fmt(abs(diff))
         if lang == "zh":
+            unit = "个百分点" if metric.unit == "%" else unit_word(metric, "zh")
             word = "多" if diff > 0 else "少"
-            lines.append(f"{metric.zh}:{name_b}比{name_a}{word}{fmt(abs(diff), metric.unit)}"
-                         f"{_unit(metric, 'zh') if metric.unit != '%' else '个百分点'}({arith})。"
+            lines.append(f"{metric.zh}:{name_b}比{name_a}{word}{gap}{unit}({arith})。"
                          if diff else f"{metric.zh}:两者相同({fmt(va, metric.unit)})。")
         else:
+            unit = " percentage points" if metric.unit == "%" else ""
             word = "more" if diff > 0 else "less"
-            lines.append(f"{metric.en}: {name_b} had {fmt(abs(diff), metric.unit)} {word} than {name_a} ({arith})."
+            lines.append(f"{metric.en}: {name_b} had {gap}{unit} {word} than {name_a} ({arith})."
                          if diff else f"{metric.en}: both {fmt(va, metric.unit)}.")
     if a["year"] != b["year"] and facts.plan.compare == "agency":
-        facts.notes.append(Note(f"The two figures are from different years ({_year(a['year'])} and "
-                                f"{_year(b['year'])}).",
-                                f"两个数字来自不同年份({_year(a['year'])}年和{_year(b['year'])}年)。"))
+        facts.notes.append(Note(f"The two figures are from different years ({year_text(a['year'])} and "
+                                f"{year_text(b['year'])}).",
+                                f"两个数字来自不同年份({year_text(a['year'])}年和{year_text(b['year'])}年)。"))
+    return table
+
+
+def _year_sums(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
+    """Years compared over all reports in scope: each year's sum, then the difference."""
+    frame, metric = facts.frame, facts.metrics[0]
+    if not len(frame):
+        return None
+    table = _grouped(facts, lang, lines, "year")
+    present = frame[frame[metric.key].notna()]
+    if len(present) == 2:
+        a, b = present.iloc[0], present.iloc[1]
+        diff = float(b[metric.key]) - float(a[metric.key])
+        arith = f"{fmt(b[metric.key])} − {fmt(a[metric.key])} = {fmt(diff)}"
+        lines.append(f"{year_text(b['year'])}年比{year_text(a['year'])}年"
+                     + (f"{'增加' if diff > 0 else '减少'}{fmt(abs(diff))}({arith})。" if diff else "持平。")
+                     if lang == "zh" else
+                     f"{year_text(b['year'])} vs {year_text(a['year'])}: "
+                     + (f"{'up' if diff > 0 else 'down'} {fmt(abs(diff))} ({arith})." if diff else "unchanged."))
     return table
 
 
@@ -352,7 +272,7 @@ def trend(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
             series = group[group[metric.key].notna()]
             if not len(series):
                 continue
-            steps = " → ".join(f"{_year(r['year'])}{'年' if lang == 'zh' else ':'} "
+            steps = " → ".join(f"{year_text(r['year'])}{'年' if lang == 'zh' else ':'} "
                                f"{amount(r[metric.key], metric, lang)}" for _, r in series.iterrows())
             line = f"{agency} {metric.name(lang)}: {steps}"
             if len(series) > 1:
@@ -361,32 +281,35 @@ def trend(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
                 arith = f"{fmt(last[metric.key], metric.unit)} − {fmt(first[metric.key], metric.unit)} = " \
                         f"{fmt(diff, metric.unit)}"
                 if lang == "zh":
-                    line += f";{_year(last['year'])}年比{_year(first['year'])}年" + (
+                    line += f";{year_text(last['year'])}年比{year_text(first['year'])}年" + (
                         f"{'增加' if diff > 0 else '减少'}{fmt(abs(diff), metric.unit)}({arith})" if diff else "持平")
                 else:
-                    line += f"; {_year(last['year'])} vs {_year(first['year'])}: " + (
+                    line += f"; {year_text(last['year'])} vs {year_text(first['year'])}: " + (
                         f"{'up' if diff > 0 else 'down'} {fmt(abs(diff), metric.unit)} ({arith})" if diff else
                         "unchanged")
             lines.append(line + ("。" if lang == "zh" else "."))
-    return _report_table(frame, facts.metrics, lang)
+    return report_table(frame, facts.metrics, lang)
 
 
 def _grouped(facts: Facts, lang: str, lines: list[str], key: str, average: bool = False) -> dict[str, Any]:
     frame = facts.frame
     metric = facts.metrics[0]
-    columns = [_GROUP_NAMES[key][lang == "en"]]
+    columns = [GROUP_NAMES[key][lang == "en"]]
     rows = []
     for _, row in frame.iterrows():
         total = row[metric.key]
         n = int(row[metric.key + "__reports"])
-        label = _year(row[key]) if key == "year" else str(row[key])
+        if key == "year":
+            label = year_text(row[key])
+        else:
+            label = str(row[key]) if isinstance(row[key], str) and row[key] else ("(无)" if lang == "zh" else "(none)")
         if average:
             value = None if pd.isna(total) or not n else float(total) / n
-            rows.append([label, _number(total), n, _number(round(value, 2)) if value is not None else None])
+            rows.append([label, json_number(total), n, json_number(round(value, 2)) if value is not None else None])
             text = (f"{label}{'年' if key == 'year' and lang == 'zh' else ''}: "
                     f"{fmt(round(value, 2)) if value is not None else '—'} (= {fmt(total)} ÷ {n})")
         else:
-            rows.append([label, _number(total), n])
+            rows.append([label, json_number(total), n])
             text = f"{label}{'年' if key == 'year' and lang == 'zh' else ''}: {amount(total, metric, lang)}" + (
                 f"({n}份报告)" if lang == "zh" else f" ({n} reports)")
         if len(rows) <= TEXT_ROWS:
@@ -404,10 +327,10 @@ def totals(facts: Facts, lang: str, lines: list[str], average: bool) -> dict[str
         return None
     metric = facts.metrics[0]
     scope = _scope(plan, lang)
-    group = next((k for k in _GROUP_NAMES if k in frame.columns), None)
+    group = next((k for k in GROUP_NAMES if k in frame.columns), None)
     if group is not None:
         head = (f"{scope}{metric.zh}" + ("平均值(合计 ÷ 报告数)" if average else "合计") + ",按"
-                + _GROUP_NAMES[group][0] + ":") if lang == "zh" else \
+                + GROUP_NAMES[group][0] + ":") if lang == "zh" else \
             (f"{'Average' if average else 'Sum'} of {metric.en}{' in ' + scope if scope else ''}, by {group}:")
         lines.append(head)
         table = _grouped(facts, lang, lines, group, average)
@@ -424,7 +347,7 @@ def totals(facts: Facts, lang: str, lines: list[str], average: bool) -> dict[str
         value = float(total) / n
         terms_zh = f";合计{fmt(total)}{arith}" if arith else ""
         terms_en = f"; sum {fmt(total)}{arith}" if arith else ""
-        lines.append(f"{scope}{n}份报告的{metric.zh}平均为{fmt(round(value, 2))}{_unit(metric, 'zh')}"
+        lines.append(f"{scope}{n}份报告的{metric.zh}平均为{fmt(round(value, 2))}{unit_word(metric, 'zh')}"
                      f"(= {fmt(total)} ÷ {n}{terms_zh})。" if lang == "zh" else
                      f"Average {metric.en}{' in ' + scope if scope else ''}: {fmt(round(value, 2))} "
                      f"(= {fmt(total)} ÷ {n} reports{terms_en}).")
@@ -449,7 +372,7 @@ def _overall(facts: Facts, lang: str, lines: list[str], average: bool) -> None:
     total = sum(totals_)
     terms = " + ".join(fmt(v) for v in totals_)
     if average:
-        lines.append(f"全部{n}份报告平均为{fmt(round(total / n, 2))}{_unit(metric, 'zh')}(= {fmt(total)} ÷ {n};"
+        lines.append(f"全部{n}份报告平均为{fmt(round(total / n, 2))}{unit_word(metric, 'zh')}(= {fmt(total)} ÷ {n};"
                      f"{fmt(total)} = {terms})。" if lang == "zh" else
                      f"All {n} reports: average {fmt(round(total / n, 2))} (= {fmt(total)} ÷ {n}; "
                      f"{fmt(total)} = {terms}).")
@@ -483,8 +406,8 @@ def quality(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
                      f"No report{' in ' + scope if scope else ''} has {words[1]}.")
         return None
     reports = frame.drop_duplicates("report_id")
-    names = list(dict.fromkeys(f"{r['agency']}({_year(r['year'])}年)" if lang == "zh" else
-                               f"{r['agency']} ({_year(r['year'])})" for _, r in reports.iterrows()))
+    names = list(dict.fromkeys(f"{r['agency']}({year_text(r['year'])}年)" if lang == "zh" else
+                               f"{r['agency']} ({year_text(r['year'])})" for _, r in reports.iterrows()))
     lines.append(f"{scope}共{len(reports)}份报告{words[0]}:{'、'.join(names[:TEXT_ROWS])}"
                  + ("……" if len(names) > TEXT_ROWS else "") + "。" if lang == "zh" else
                  f"{len(reports)} reports{' in ' + scope if scope else ''} have {words[1]}: "
@@ -492,16 +415,16 @@ def quality(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     rows = []
     for _, r in frame.iterrows():
         if r["problem"] == "copied":
-            detail_zh = (f"第{r['section_no']}部分与{r['source_agency']}{_year(r['source_year'])}年的报告雷同"
+            detail_zh = (f"第{r['section_no']}部分与{r['source_agency']}{year_text(r['source_year'])}年的报告雷同"
                          f"(相似度{r['similarity']:.2f})")
-            detail_en = (f"section {r['section_no']} repeats {r['source_agency']} ({_year(r['source_year'])}) "
+            detail_en = (f"section {r['section_no']} repeats {r['source_agency']} ({year_text(r['source_year'])}) "
                          f"(similarity {r['similarity']:.2f})")
         else:
             detail_zh = detail_en = f"{r['rule']}: {r['detail']}"
         detail = detail_zh if lang == "zh" else detail_en
-        rows.append([r["agency"], _year(r["year"]), r["problem"], detail])
+        rows.append([r["agency"], year_text(r["year"]), r["problem"], detail])
         if len(rows) <= TEXT_ROWS:
-            lines.append(f"- {r['agency']} {_year(r['year'])}{'年' if lang == 'zh' else ''}: {detail}")
+            lines.append(f"- {r['agency']} {year_text(r['year'])}{'年' if lang == 'zh' else ''}: {detail}")
     columns = ["机关", "年份", "问题", "说明"] if lang == "zh" else ["Agency", "Year", "Problem", "Detail"]
     return {"columns": columns, "rows": rows}
 
@@ -518,9 +441,9 @@ def narrative(facts: Facts, lang: str, lines: list[str]) -> None:
         text = text if len(text) <= TEXT_PASSAGE_CHARS else text[:TEXT_PASSAGE_CHARS] + "…"
         kind = _KIND_NAMES.get(hit.kind, (hit.kind, hit.kind))[lang == "en"]
         if lang == "zh":
-            lines.append(f"[{i}] {hit.agency} {_year(hit.year)}年 · 第{hit.section_no}部分({kind}):{text}")
+            lines.append(f"[{i}] {hit.agency} {year_text(hit.year)}年 · 第{hit.section_no}部分({kind}):{text}")
         else:
-            lines.append(f"[{i}] {hit.agency}, {_year(hit.year)}, section {hit.section_no} ({kind}): {text}")
+            lines.append(f"[{i}] {hit.agency}, {year_text(hit.year)}, section {hit.section_no} ({kind}): {text}")
 
 
 # ---------------------------------------------------------------------------
@@ -532,8 +455,9 @@ def chart_for(plan: Plan, table: dict[str, Any] | None, lang: str) -> dict[str, 
     if table is None or len(table["rows"]) < 2:
         return None
     columns = table["columns"]
-    agency, year = _GROUP_NAMES["agency"][lang == "en"], _GROUP_NAMES["year"][lang == "en"]
-    values = [c for c in columns if c not in ("#", agency, year) and c in columns[-(len(columns) - 1):]]
+    agency, year = GROUP_NAMES["agency"][lang == "en"], GROUP_NAMES["year"][lang == "en"]
+    counts = ("#", "报告数", "Reports")
+    values = [c for c in columns[1:] if c not in (*counts, agency, year)]
     if (plan.intent == "trend" and columns[0] != year) or (plan.intent == "compare" and plan.compare == "year"):
         x, kind = year, "line" if plan.intent == "trend" else "bar"
     elif plan.intent in ("compare", "rank", "list", "count", "mixed"):
@@ -581,8 +505,8 @@ def check_warnings(facts: Facts, lang: str) -> list[str]:
             kind_zh = "正文与表格不一致" if rule.startswith("narrative.") else "统计表勾稽关系不平衡"
             kind_en = "the narrative contradicts the table" if rule.startswith("narrative.") else \
                 "the table does not add up"
-            found.append(f"{agency}{_year(year)}年报告{kind_zh}({rule}:{detail})。" if lang == "zh" else
-                         f"{agency}'s {_year(year)} report: {kind_en} ({rule}: {detail}).")
+            found.append(f"{agency}{year_text(year)}年报告{kind_zh}({rule}:{detail})。" if lang == "zh" else
+                         f"{agency}'s {year_text(year)} report: {kind_en} ({rule}: {detail}).")
     return found[:MAX_CHECK_WARNINGS]
 
 
@@ -604,7 +528,7 @@ def _nothing(plan: Plan, lang: str) -> str:
     """No report matched: say which filters found nothing."""
     parts = []
     if plan.agencies:
-        parts.append(("机关:" if lang == "zh" else "agency: ") + _join(plan.agencies, lang))
+        parts.append(("机关:" if lang == "zh" else "agency: ") + join(plan.agencies, lang))
     if plan.region:
         parts.append(("地区:" if lang == "zh" else "region: ") + "".join(plan.region.values()))
     scope = _scope(plan, lang)

@@ -20,9 +20,10 @@ from qa import lexicon
 from qa.plan import STRUCTURED, Plan
 
 # Pieces a follow-up can name, in the order they are described.
-PIECES = ("agencies", "region", "years", "metrics", "threshold", "top_n", "group_by", "kinds", "topic", "quality")
+PIECES = ("agencies", "region", "years", "metrics", "threshold", "top_n", "group_by", "level", "kinds", "topic",
+          "quality")
 # Pieces that matter to each kind of answer (the others are carried along but not named).
-_STRUCTURED_PIECES = ("agencies", "region", "years", "metrics", "threshold", "top_n", "group_by")
+_STRUCTURED_PIECES = ("agencies", "region", "years", "metrics", "threshold", "top_n", "group_by", "level")
 _RELEVANT = {**{i: _STRUCTURED_PIECES for i in STRUCTURED},
              "narrative": ("agencies", "region", "years", "kinds", "topic"),
              "mixed": (*_STRUCTURED_PIECES, "kinds", "topic"),
@@ -30,7 +31,7 @@ _RELEVANT = {**{i: _STRUCTURED_PIECES for i in STRUCTURED},
 _PIECE_WORDS = {
     "agencies": ("机关", "agency"), "region": ("地区", "region"), "years": ("年份", "year"),
     "metrics": ("指标", "figure"), "threshold": ("条件", "condition"), "top_n": ("名次", "top-N"),
-    "group_by": ("分组", "grouping"), "kinds": ("段落类型", "passage kind"), "topic": ("主题", "topic"),
+    "group_by": ("分组", "grouping"), "level": ("机关层级", "agency level"), "kinds": ("段落类型", "passage kind"), "topic": ("主题", "topic"),
     "quality": ("质量问题", "quality check"), "intent": ("问题类型", "kind of question"),
 }
 
@@ -99,6 +100,8 @@ def _take(merged: Plan, new: Plan, piece: str) -> None:
         merged.top_n = new.top_n
     elif piece == "group_by":
         merged.group_by = new.group_by
+    elif piece == "level":
+        merged.level = new.level
     elif piece == "kinds":
         merged.kinds = list(new.kinds)
     elif piece == "topic":
@@ -170,7 +173,8 @@ def _has(plan: Plan, piece: str) -> bool:
     return {
         "agencies": bool(plan.agency_entities()) or plan.from_previous, "region": bool(plan.region),
         "years": plan.has_years(), "metrics": bool(plan.metrics), "threshold": plan.threshold is not None,
-        "top_n": plan.top_n is not None, "group_by": plan.group_by is not None, "kinds": bool(plan.kinds),
+        "top_n": plan.top_n is not None, "group_by": plan.group_by is not None, "level": plan.level is not None,
+        "kinds": bool(plan.kinds),
         "topic": plan.topic is not None, "quality": plan.quality is not None,
     }[piece]
 

@@ -27,7 +27,8 @@ from typing import Any
 
 from parsing.errors import GongkaiError
 
-_NUMBER = re.compile(r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d])")
+# A number as written: not part of a file name or a Latin word (000_9b26….txt holds no 9).
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])-?\d+(?:\.\d+)?(?![0-9A-Za-z_])")
 
 
 class BadQuestionFile(GongkaiError):

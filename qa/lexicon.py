@@ -100,6 +100,15 @@ GROUP_WORDS = {
     "agency": ("机关", "单位", "部门", "agency", "agencies"),
 }
 
+# Kinds of agency a question may restrict itself to (keys of index.level.LEVELS).
+LEVEL_WORDS = {
+    "township": ("街道办", "乡镇", "街道", "苏木", "townships", "sub-districts", "towns"),
+    "county": ("县级", "区县政府", "县政府", "county governments", "county-level"),
+    "city": ("市级", "地市级", "city governments", "city-level"),
+    "province": ("省级", "provincial governments", "province-level"),
+    "department": ("部门", "委办局", "departments", "bureaus"),
+}
+
 # --- conversation -----------------------------------------------------------------------
 
 FOLLOW_UP_HEAD = ("那么", "那个", "那", "还有", "另外", "再看", "换成", "and", "what about", "how about", "then",

@@ -195,6 +195,11 @@ def metric_phrases(text: str) -> list[str]:
     return [normalized[h.start:h.end] for h in catalogue_module._hits(normalized)]
 
 
+def row_phrases_in(text: str) -> list[str]:
+    """Every row name in ``text``, overlapping ones too (行政强制措施: 行政强制 and 强制措施)."""
+    return [p for p, _ in _row_phrases() if _contains(text, p)]
+
+
 # ---------------------------------------------------------------------------
 # Embedding fallback
 # ---------------------------------------------------------------------------

@@ -67,6 +67,7 @@ class Plan:
     top_n: int | None = None
     order: str = "desc"
     group_by: str | None = None
+    level: str | None = None  # province | city | county | township | department (index.level)
     compare: str | None = None  # agency | year | metric
     kinds: list[str] = field(default_factory=list)  # passage kinds (index.passages.KINDS)
     topic: str | None = None  # a topic key (index.topics)

@@ -18,7 +18,8 @@ from typing import Any
 from gongkai import settings
 
 TIMEOUT_SECONDS = 20
-_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:,\d{3})*(?:\.\d+)?")
+# Digits not inside a Latin word or a file name (\w would also refuse 在2022: CJK is a word character).
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])-?\d+(?:,\d{3})*(?:\.\d+)?(?![0-9A-Za-z_])")
 _SYSTEM = {
     "zh": "你是政府信息公开年报的问答助手。请把给出的答案改写得更通顺,只能使用给出的事实和段落,"
           "不得增加、删除或改动任何数字,不要编造内容。只输出改写后的答案。",

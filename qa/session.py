@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from qa.answer import gather
 from qa.compose import Answer, compose
 from qa.corpus import Corpus
 from qa.dialogue import Conversation, Turn, plan_for
-from qa.plan import Plan
+from qa.plan import Entity, Plan, Reading
 from qa.rephrase import rephrase
 from qa.understand import understand
 
@@ -24,16 +25,41 @@ def plan_question(question: str, conversation: Conversation | None, corpus: Corp
     return plan_for(understand(question, corpus.vocabulary()), conversation)
 
 
+def apply_scope(plan: Plan, scope: Any) -> Plan:
+    """Restrictions chosen outside the question (the app's sidebar), where the question names none.
+
+    ``scope`` has ``year_from``, ``year_to``, ``region`` ((level, name) pairs), ``agencies``
+    and ``level`` (as :class:`index.summary.Scope`); what the question says wins.
+    """
+    if scope is None:
+        return plan
+    if not plan.has_years() and (scope.year_from is not None or scope.year_to is not None):
+        plan.year_from, plan.year_to = scope.year_from, scope.year_to
+        plan.readings.append(Reading("year", "", [scope.year_from, scope.year_to], "from the chosen scope",
+                                     "来自所选范围"))
+    if not plan.entities and not plan.from_previous:
+        if scope.agencies:
+            plan.entities.append(Entity("", "agency", names=list(scope.agencies), how="chosen scope",
+                                        how_zh="所选范围"))
+        elif scope.region:
+            plan.entities.append(Entity("", "region", region=dict(scope.region), how="chosen scope",
+                                        how_zh="所选范围"))
+    if plan.level is None and scope.level:
+        plan.level = scope.level
+    return plan
+
+
 def ask(question: str, conversation: Conversation | None = None,
-        corpus: Corpus | str | os.PathLike[str] | None = None, *, llm: bool = True) -> Answer:
+        corpus: Corpus | str | os.PathLike[str] | None = None, *, llm: bool = True, scope: Any = None) -> Answer:
     """Answer ``question`` (a turn of ``conversation``, which it extends) from ``corpus``.
 
     ``corpus`` is an open :class:`Corpus` (keep one for a conversation) or a data directory
-    (default: the ``data`` setting).  ``llm=False`` skips the optional rephrasing.
+    (default: the ``data`` setting).  ``llm=False`` skips the optional rephrasing; ``scope``
+    restricts what the question leaves open (see :func:`apply_scope`).
     """
     handle, owned = _corpus(corpus)
     try:
-        plan = plan_question(question, conversation, handle)
+        plan = apply_scope(plan_question(question, conversation, handle), scope)
         answer = compose(gather(plan, handle))
         if llm:
             answer = rephrase(answer)

@@ -221,6 +221,8 @@ def test_two_turn_conversation_keeps_context(monkeypatch, seeds_data):
     assert labels.count("如何得出这个答案") == 2
     assert any(label.startswith("中山市大涌镇 · 2022年") for label in labels)
     assert any("SELECT" in c.value for c in at.code)
+    readings = [t.value for t in at.table if "理解" in t.value.columns][-1]  # the second turn's
+    assert "metric" in readings.index and "行政强制" in readings["原文"].tolist()
     # A new conversation forgets the context.
     at.button(key="chat.new").click().run()
     assert answers(at) == []
@@ -234,7 +236,7 @@ def test_answer_lists_agencies_with_sources(monkeypatch, seeds_data):
     assert "越城区" in answers(at)[0]
     label = next(e.label for e in at.expander if "越城区" in e.label)
     assert label.startswith("绍兴市越城区人民政府办公室 · 2021年")
-    cited = at.table[0].value
+    cited = next(t.value for t in at.table if "数值" in t.value.columns)
     assert cited.loc["行政诉讼·未经复议直接起诉·总计", "数值"] == "1"
     assert cited.loc["行政诉讼·复议后起诉·总计", "数值"] == "2"
 
@@ -255,3 +257,17 @@ def test_chat_in_english(monkeypatch, seeds_data):
     ask(at, "Which agencies had administrative lawsuits in 2021?")
     assert "Yuecheng" in answers(at)[0] or "越城区" in answers(at)[0]
     assert "How this was answered" in [e.label for e in at.expander]
+
+
+@pytest.mark.parametrize("question, mark", [
+    ("各年收到的政府信息公开申请总数变化趋势", '"line"'),
+    ("收到申请最多的前三个机关", '"bar"'),
+])
+def test_answers_draw_their_chart(monkeypatch, seeds_data, question, mark):
+    at = open_app(monkeypatch, seeds_data)
+    ask(at, question)
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1 and mark in charts[0].proto.spec
+    # The table behind the chart is there too, sortable and downloadable.
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) >= 2
+    assert {b.label for b in at.get("download_button")} >= {"下载 CSV", "下载 Excel"}

@@ -104,6 +104,7 @@ def test_ask_in_a_real_browser(app_url):
             expect(source).to_contain_text("行政诉讼·未经复议直接起诉·总计")
             link = source.get_by_role("link", name="查看整份报告")
             expect(link).to_be_visible()
+            page.wait_for_timeout(500)  # let the expander finish opening before the picture
             page.screenshot(path=str(ARTIFACTS / "browser_chat.png"), full_page=True)
             # The link opens the report itself, drawn as the official tables.
             link.click()

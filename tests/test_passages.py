@@ -260,3 +260,26 @@ def test_copies_from_another_report_point_to_the_earliest():
     found = duplicates.find_duplicates(texts, signatures, reports, order)
     assert found[1] is not None and found[1][0] in (0, 2)
     assert found[0] is None and found[2] is None and found[3] is None
+
+
+def test_copied_narratives_of_the_demo_corpus_are_marked(tmp_path):
+    from corpus.demo import read_manifest, write_corpus
+    from index.evaluate import DEMO_CORPUS
+    from index.indexer import mark_duplicates, passage_frame
+    from parsing import parse_path
+
+    folder = write_corpus(tmp_path, DEMO_CORPUS["n_agencies"], DEMO_CORPUS["years"], DEMO_CORPUS["seed"])
+    manifest = read_manifest(folder)
+    reports = [parse_path(folder / entry["file"]) for entry in manifest]
+    frame = mark_duplicates(passage_frame([p for r in reports for p in chunk_report(r)]))
+    by_id = frame.set_index("id")
+    copies = [(e["truth"]["agency"], e["truth"]["year"], d) for e in manifest for d in e["defects"] or []
+              if d["kind"] == "copied_narrative" and d["source_year"] < e["truth"]["year"]]
+    assert len(copies) >= 3
+    for agency, year, defect in copies:
+        five = frame[(frame["agency"] == agency) & (frame["year"] == year) & (frame["section_no"] == 5)]
+        long = five[five["text"].str.len() >= 60]
+        assert long["duplicate_of"].notna().all(), (agency, year)
+        sources = by_id.loc[list(long["duplicate_of"])]
+        assert set(sources["agency"]) == {defect["source_agency"]}
+        assert set(sources["year"]) == {defect["source_year"]}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from parsing import meta, parse_text
-from parsing.region import level_of, resolve_region
+from index.level import report_level
+from parsing.region import resolve_region
 
 
 @pytest.mark.parametrize("agency, expected", [
@@ -31,7 +32,7 @@ def test_resolve_region(agency, expected):
     ("示例省人民政府办公厅", "province"),
 ])
 def test_level(agency, level):
-    assert level_of(resolve_region(agency), agency) == level
+    assert report_level(agency, resolve_region(agency)) == level
 
 
 @pytest.mark.parametrize("text, year", [

@@ -13,7 +13,7 @@ from gongkai.commands.search import search as search_command
 from index import indexer
 from index.embed import EmbeddingCache, load_model
 from index.passages import chunk_report
-from index.search import build_index, facet_counts, search, sync_index
+from index.search import browse, build_index, facet_counts, search, sync_index
 
 
 def agencies(hits) -> list[str]:
@@ -119,6 +119,10 @@ def test_measures_by_topic_is_a_facet(seed_index):
     assert counts["accessibility"] == 0
     total = len(search(seed_index, "政务新媒体", kind="measures", topic="new_media", k=50))
     assert total == counts["new_media"]
+    listed = browse(seed_index, kind="measures", topic="new_media")
+    assert len(listed) == counts["new_media"]
+    assert all(h.kind == "measures" and "new_media" in h.topics for h in listed)
+    assert [h.year for h in listed] == sorted((h.year for h in listed), reverse=True)
 
 
 # ---------------------------------------------------------------------------
@@ -216,3 +220,39 @@ def test_cli_unknown_topic_names_the_known_ones(seed_index):
     result = CliRunner().invoke(search_command, ["政务新媒体", "--data", str(seed_index), "--topic", "天气"])
     assert result.exit_code == 1
     assert "unknown topic '天气'; use one of: policy_interpretation (政策解读)" in result.output
+
+
+# ---------------------------------------------------------------------------
+# Retrieval quality on the labelled set (the seeds part; bench/retrieval.py runs all)
+# ---------------------------------------------------------------------------
+
+
+def test_hybrid_beats_both_retrievers_on_the_seed_queries(seed_index):
+    from index.evaluate import evaluate, load_set
+
+    queries = [q for q in load_set(Path(__file__).parent / "retrieval_set.jsonl") if q.corpus == "seeds"]
+    assert len(queries) >= 30
+    scores = evaluate(seed_index, queries)  # raises StaleLabel if a label matches nothing
+    for metric in ("recall", "mrr"):
+        hybrid = getattr(scores["hybrid"], metric)
+        assert hybrid > getattr(scores["bm25"], metric), metric
+        assert hybrid > getattr(scores["dense"], metric), metric
+    assert scores["hybrid"].recall >= 0.9
+
+
+def test_a_missing_model_says_what_to_do(seed_reports, tmp_path, monkeypatch):
+    from index.embed import ModelUnavailable
+
+    monkeypatch.setenv("GONGKAI_MODEL", str(tmp_path / "no-such-model"))
+    with pytest.raises(ModelUnavailable, match="set GONGKAI_MODEL to a local sentence-transformers folder"):
+        build_index(tmp_path / "data", list(seed_reports.values())[:1], progress=False)
+    assert indexer.current_folder(tmp_path / "data") is None  # nothing half-written
+
+
+def test_rebuild_from_the_store(seeds_dir, tmp_path):
+    from corpus.ingest import ingest
+
+    ingest([seeds_dir], tmp_path, workers=1, progress=False)
+    manifest = indexer.rebuild_from_store(tmp_path, progress=False)
+    assert manifest["reports"] == 5
+    assert "越城区" in search(tmp_path, "政务新媒体", k=1)[0].agency

@@ -9,7 +9,8 @@ import pytest
 
 from qa.corpus import Corpus
 from qa.dialogue import Conversation, Turn, plan_for
-from qa.understand import chinese_number, detect_language, parse_number, understand
+from qa.quantities import chinese_number, detect_language, parse_number
+from qa.understand import understand
 from tests.qa_corpus import seeds_corpus
 
 YUECHENG = "绍兴市越城区人民政府办公室"

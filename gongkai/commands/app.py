@@ -13,6 +13,9 @@ from index import store
 from parsing.errors import GongkaiError
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
+DEMO_FOLDER = "demo-files"
+# The demo corpus: this many fictional agencies, one report a year 2019–2024.
+DEMO_AGENCIES = 300
 
 
 def streamlit_command(port: int, address: str) -> list[str]:
@@ -28,17 +31,36 @@ def streamlit_command(port: int, address: str) -> list[str]:
     ]
 
 
-def ingest_demo(data: Path) -> None:
+def ingest_demo(data: Path, n_agencies: int = DEMO_AGENCIES, progress: bool = True) -> None:
     """Generate the demo corpus under ``data/demo-files`` (once) and ingest it with a progress bar."""
     # Imported here: the generator is only needed the first time, and `gongkai --help` stays quick.
     from corpus.demo import ensure_demo_corpus
     from corpus.ingest import ingest
 
-    click.echo(f"Writing the demo corpus into {data / 'demo-files'} (first run only) …", err=True)
-    files = ensure_demo_corpus(data / "demo-files")
-    result = ingest([files], data, progress=True)
+    click.echo(f"Writing the demo corpus into {data / DEMO_FOLDER} (first run only) …", err=True)
+    files = ensure_demo_corpus(data / DEMO_FOLDER, n_agencies=n_agencies)
+    result = ingest([files], data, progress=progress)
     click.echo(f"Demo corpus: {len(result.new)} reports stored, {len(result.failed)} files failed "
                f"({result.seconds:.0f} s).", err=True)
+    ensure_passage_index(data, progress)
+
+
+def ensure_passage_index(data: Path, progress: bool = True) -> None:
+    """Index the stored reports' passages when the corpus has no passage index yet.
+
+    Narrative questions search passages; an ingest that already keeps the index in step
+    leaves nothing to do here.
+    """
+    from index.browse import stored_reports
+    from index.indexer import current_folder
+    from index.search import build_index
+
+    if current_folder(data) is not None:
+        return
+    click.echo("Indexing the passages (embedding model; first run only) …", err=True)
+    with store.reading(data) as con:
+        manifest = build_index(data, stored_reports(con), progress=progress)
+    click.echo(f"Passage index: {manifest['passages']} passages of {manifest['reports']} reports.", err=True)
 
 
 @click.command()

@@ -44,6 +44,12 @@ def _summary(result: IngestResult, data: Path) -> list[str]:
         with store.reading(data) as con:
             held = store.summary(con)
         lines.append(f"Corpus {data}: {held.reports} reports from {held.sources} files, {held.cells} cells.")
+    if result.index:
+        lines.append(f"Passage index: {result.index.get('passages', '?')} passages of "
+                     f"{result.index.get('reports', '?')} reports.")
+    if result.index_error:
+        lines.append(f"The passage index was not updated: {result.index_error}\n"
+                     "The store is updated; run `gongkai ingest` again once this is fixed.")
     return lines
 
 

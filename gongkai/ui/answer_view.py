@@ -6,6 +6,7 @@ from the question layer.  Its text may quote reports, so it is shown as plain te
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ from gongkai.ui.state import View
 from gongkai.ui.widgets import downloads, plain
 from index.browse import figure_label
 from parsing.template import SECTIONS, TEMPLATE_2021, TEMPLATES
+from qa import Answer
 
 REPORTS_PAGE = "gongkai/ui/pages/reports.py"
 # Reports whose cited cells get an expander each; the rest are counted.
@@ -52,7 +54,7 @@ def chart_frame(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> tupl
     return kind, data
 
 
-def _table(view: View, answer: Any, key: str) -> pd.DataFrame | None:
+def _table(view: View, answer: Answer, key: str) -> pd.DataFrame | None:
     frame = table_frame(answer.table)
     if frame is None:
         return None
@@ -61,7 +63,7 @@ def _table(view: View, answer: Any, key: str) -> pd.DataFrame | None:
     return frame
 
 
-def _chart(answer: Any, frame: pd.DataFrame | None) -> None:
+def _chart(answer: Answer, frame: pd.DataFrame | None) -> None:
     found = chart_frame(answer.chart, frame)
     if found is None:
         return
@@ -83,12 +85,12 @@ def source_label(view: View, source: dict[str, Any]) -> str:
     return plain(f"{source.get('agency') or '?'} · {year_text} · {section}")
 
 
-def _sources(view: View, answer: Any, key: str) -> None:
+def _sources(view: View, answer: Answer) -> None:
     if not answer.sources:
         return
     st.markdown(f"**{view.t('chat.sources')}**")
     words = query_words(answer.plan.search_text or answer.question)
-    for i, source in enumerate(answer.sources):
+    for source in answer.sources:
         with st.expander(source_label(view, source)):
             st.html(passage_html(source.get("text", ""), words))
             report_id = source.get("report_id")
@@ -137,7 +139,7 @@ def _figure_label(view: View, group: dict[str, Any]) -> str:
     return plain(f"{group.get('agency') or '?'} · {year_text} · {' / '.join(headings)}")
 
 
-def _figures(view: View, answer: Any) -> None:
+def _figures(view: View, answer: Answer) -> None:
     """The report cells an answer's figures come from: one expander per report, linked to it."""
     groups = figure_sources(answer.cells)
     if not groups:
@@ -157,35 +159,47 @@ def _figures(view: View, answer: Any) -> None:
         st.caption(view.t("chat.more_sources", n=len(groups) - MAX_FIGURE_SOURCES))
 
 
-def _warnings(answer: Any) -> None:
+def _warnings(answer: Answer) -> None:
     for warning in answer.warnings:
         st.warning(plain(warning))
 
 
-def _how(view: View, answer: Any) -> None:
+def _how(view: View, answer: Answer) -> None:
     with st.expander(view.t("chat.how")):
         plan = answer.plan
         read_as = plan.read_as if view.lang == "en" else plan.read_as_zh
         if read_as:
             st.markdown(f"**{view.t('chat.plan')}**")
             st.text(read_as)
+        if plan.readings:
+            # How each piece of the question was read: the plan in words.
+            readings = pd.DataFrame(
+                [(r.piece, r.text or "—", r.how if view.lang == "en" else r.how_zh, f"{r.confidence:.2f}")
+                 for r in plan.readings],
+                columns=[view.t("chat.piece"), view.t("chat.words"), view.t("chat.read_as"), view.t("chat.confidence")])
+            st.table(readings.set_index(view.t("chat.piece")))
         for query in answer.queries:
             if query.get("description"):
                 st.text(query["description"])
             st.code(query["sql"], language="sql")
             if query.get("params"):
                 st.caption(view.t("chat.params"))
-                st.json(query["params"], expanded=False)
+                st.json(_json(query["params"]), expanded=False)
         st.caption(view.t("chat.steps"))
-        st.json(plan.to_dict(), expanded=False)
+        st.json(_json(plan.to_dict()), expanded=False)
 
 
-def render_answer(view: View, answer: Any, key: str) -> None:
+def _json(value: Any) -> str:
+    # Parameters may hold dates or numpy numbers: write them as text rather than fail.
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def render_answer(view: View, answer: Answer, key: str) -> None:
     """Draw ``answer`` inside the current chat message."""
     st.text(answer.text)
     frame = _table(view, answer, key)
     _chart(answer, frame)
-    _sources(view, answer, key)
+    _sources(view, answer)
     _figures(view, answer)
     _warnings(answer)
     _how(view, answer)

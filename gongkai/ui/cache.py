@@ -22,11 +22,11 @@ import pandas as pd
 import streamlit as st
 
 from index import store
-from qa.corpus import Corpus
 from index.browse import agency_figures, load_report
 from index.quality import quality_issues
 from index.summary import CorpusSummary, Scope, ScopeOptions, corpus_summary, report_list, scope_options
 from parsing.record import Report
+from qa.corpus import Corpus
 
 Version = tuple[int, int] | None
 
@@ -41,8 +41,6 @@ def store_version(data: Path) -> Version:
 
 
 _LOCK = threading.RLock()
-
-
 _OPENED: list[Corpus] = []
 
 
@@ -165,3 +163,16 @@ def ask(data: str, question: str, conversation: Any, scope: Scope | None = None)
     kwargs = {"scope": scope} if scope is not None and not scope.is_empty() and ask_takes_scope() else {}
     with _LOCK:
         return qa.ask(question, conversation, corpus(data), **kwargs)
+
+
+def needs_model(data: str, question: str, conversation: Any) -> bool:
+    """Whether ``question`` will search passages (and so needs the embedding model).
+
+    Figures come from the store alone: such a question need not wait for the model.
+    """
+    import qa
+    from qa.plan import STRUCTURED
+
+    with _LOCK:
+        plan = qa.plan_question(question, conversation, corpus(data))
+    return plan.intent not in (*STRUCTURED, "quality")

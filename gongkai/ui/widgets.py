@@ -29,7 +29,7 @@ def excel_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
 
     safe = frame.copy()
     for name in safe.columns:
-        if safe[name].dtype == object:
+        if pd.api.types.is_object_dtype(safe[name]) or pd.api.types.is_string_dtype(safe[name]):
             safe[name] = safe[name].map(
                 lambda v: ILLEGAL_CHARACTERS_RE.sub("", v)[:EXCEL_MAX_CHARS] if isinstance(v, str) else v)
     buffer = io.BytesIO()

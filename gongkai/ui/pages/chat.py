@@ -38,16 +38,17 @@ def _new_conversation() -> None:
 def _ask(view: View, question: str) -> Turn:
     import qa
 
-    warm = cache.warm_up(str(view.data), view.version)
-    if warm.is_alive():
-        # The first question of a fresh process waits for the model it would load anyway.
-        with st.spinner(view.t("chat.loading")):
-            warm.join(timeout=WARM_UP_WAIT)
     if _CONVERSATION_KEY not in st.session_state:
         st.session_state[_CONVERSATION_KEY] = qa.Conversation()
+    conversation = st.session_state[_CONVERSATION_KEY]
     started = time.perf_counter()
     try:
-        answer = cache.ask(str(view.data), question, st.session_state[_CONVERSATION_KEY], view.scope)
+        warm = cache.warm_up(str(view.data), view.version)
+        if warm.is_alive() and cache.needs_model(str(view.data), question, conversation):
+            # A passage search in a fresh process waits for the model the warm-up is loading.
+            with st.spinner(view.t("chat.loading")):
+                warm.join(timeout=WARM_UP_WAIT)
+        answer = cache.ask(str(view.data), question, conversation, view.scope)
     except GongkaiError as exc:
         return Turn(question, error=view.t("chat.error", reason=str(exc)))
     except Exception as exc:  # noqa: BLE001 - a bug in one answer must not end the conversation
