@@ -27,30 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus.demo import generate_records  # noqa: E402
+from corpus.demo import as_report, generate_records  # noqa: E402
 from index import store  # noqa: E402
 from index.search import build_index  # noqa: E402
-from parsing.checks import run_checks  # noqa: E402
-from parsing.record import Region, Report, Section  # noqa: E402
+from parsing.record import Report  # noqa: E402
 
 YEARS = range(2019, 2025)
 BATCH = 2000
 STAMP = "answer-bench.json"
-
-
-def demo_report(demo) -> Report:
-    """A demo record as the parser would have produced it."""
-    tables = {"active_disclosure": demo.active_disclosure, "applications": demo.applications,
-              "review_litigation": demo.review_litigation}
-    sections = [Section(s["no"], s["title"], s["text"]) for s in demo.sections]
-    narrative = "\n".join(s.text for s in sections)
-    return Report(
-        id=demo.digest()[:12], source=f"demo-{demo.index:06d}.txt", agency=demo.agency,
-        region=Region(**demo.region), year=demo.year, published=demo.published, template=demo.template,
-        script=demo.script, active_disclosure=demo.active_disclosure, applications=demo.applications,
-        review_litigation=demo.review_litigation, sections=sections,
-        checks=run_checks(tables, demo.template, narrative),
-    )
 
 
 def build_corpus(data: Path, n_reports: int) -> None:
@@ -61,7 +45,7 @@ def build_corpus(data: Path, n_reports: int) -> None:
     with store.open_write(data) as con:
         batch = store.Batch()
         for demo in generate_records(n_agencies, YEARS, seed=11):
-            report = demo_report(demo)
+            report = as_report(demo)
             reports.append(report)
             batch.add(store.StoredReport(report, report.to_json(), f"/bench/{report.source}", report.id,
                                          "text", report.id))

@@ -26,30 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus.demo import generate_records  # noqa: E402
+from corpus.demo import as_report, generate_records  # noqa: E402
 from index import store  # noqa: E402
 from index.query import Compare, QuerySpec, Rank, Threshold, run  # noqa: E402
 from index import cache  # noqa: E402
 from index.resolve import split_place, strip_government  # noqa: E402
-from parsing.checks import run_checks  # noqa: E402
-from parsing.record import Region, Report, Section  # noqa: E402
 
 YEARS = range(2019, 2025)
 BATCH = 5000
-
-
-def demo_report(demo) -> Report:
-    tables = {"active_disclosure": demo.active_disclosure, "applications": demo.applications,
-              "review_litigation": demo.review_litigation}
-    sections = [Section(s["no"], s["title"], s["text"]) for s in demo.sections]
-    narrative = "\n".join(s.text for s in sections)
-    return Report(
-        id=demo.digest()[:12], source=f"demo-{demo.index:06d}.txt", agency=demo.agency,
-        region=Region(**demo.region), year=demo.year, published=demo.published, template=demo.template,
-        script=demo.script, active_disclosure=demo.active_disclosure, applications=demo.applications,
-        review_litigation=demo.review_litigation, sections=sections,
-        checks=run_checks(tables, demo.template, narrative),
-    )
 
 
 def build_store(data: Path, n_reports: int) -> float:
@@ -59,7 +43,7 @@ def build_store(data: Path, n_reports: int) -> float:
     written = 0
     with store.open_write(data) as con:
         for demo in generate_records(n_agencies, YEARS, seed=7):
-            report = demo_report(demo)
+            report = as_report(demo)
             batch.add(store.StoredReport(report, report.to_json(), f"/bench/{report.source}", report.id,
                                          "text", report.id))
             written += 1

@@ -23,6 +23,8 @@ import os
 import random
 import shutil
 import time
+from parsing.checks import run_checks
+from parsing.record import Region, Report, Section
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -236,3 +238,19 @@ def ensure_demo_corpus(path: Path | None = None, n_agencies: int = 300, years: r
         shutil.rmtree(path)
     staging.rename(path)
     return path
+
+
+def as_report(demo: DemoReport) -> Report:
+    """A demo record as the parser would have produced it (for benchmarks that skip parsing)."""
+
+    tables = {"active_disclosure": demo.active_disclosure, "applications": demo.applications,
+              "review_litigation": demo.review_litigation}
+    sections = [Section(s["no"], s["title"], s["text"]) for s in demo.sections]
+    narrative = "\n".join(s.text for s in sections)
+    return Report(
+        id=demo.digest()[:12], source=f"demo-{demo.index:06d}.txt", agency=demo.agency,
+        region=Region(**demo.region), year=demo.year, published=demo.published, template=demo.template,
+        script=demo.script, active_disclosure=demo.active_disclosure, applications=demo.applications,
+        review_litigation=demo.review_litigation, sections=sections,
+        checks=run_checks(tables, demo.template, narrative),
+    )

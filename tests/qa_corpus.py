@@ -33,17 +33,9 @@ _BUILT: dict[str, Any] = {}
 
 def _ingest_with_index(files: Path, data: Path) -> None:
     from corpus.ingest import ingest
-    from index import store
-    from index.indexer import current_folder
-    from index.search import build_index
-    from parsing.record import Report
 
     result = ingest([files], data, workers=1, progress=False)
     assert not result.failed, result.failed
-    if current_folder(data) is None:
-        with store.reading(data) as con:
-            reports = [Report.from_dict(json.loads(r)) for (r,) in con.execute("SELECT record FROM reports").fetchall()]
-        build_index(data, reports, progress=False)
 
 
 def seeds_corpus(factory: pytest.TempPathFactory) -> Path:

@@ -40,27 +40,10 @@ def ingest_demo(data: Path, n_agencies: int = DEMO_AGENCIES, progress: bool = Tr
     click.echo(f"Writing the demo corpus into {data / DEMO_FOLDER} (first run only) …", err=True)
     files = ensure_demo_corpus(data / DEMO_FOLDER, n_agencies=n_agencies)
     result = ingest([files], data, progress=progress)
-    click.echo(f"Demo corpus: {len(result.new)} reports stored, {len(result.failed)} files failed "
-               f"({result.seconds:.0f} s).", err=True)
-    ensure_passage_index(data, progress)
-
-
-def ensure_passage_index(data: Path, progress: bool = True) -> None:
-    """Index the stored reports' passages when the corpus has no passage index yet.
-
-    Narrative questions search passages; an ingest that already keeps the index in step
-    leaves nothing to do here.
-    """
-    from index.browse import stored_reports
-    from index.indexer import current_folder
-    from index.search import build_index
-
-    if current_folder(data) is not None:
-        return
-    click.echo("Indexing the passages (embedding model; first run only) …", err=True)
-    with store.reading(data) as con:
-        manifest = build_index(data, stored_reports(con), progress=progress)
-    click.echo(f"Passage index: {manifest['passages']} passages of {manifest['reports']} reports.", err=True)
+    click.echo(f"Demo corpus: {len(result.new)} reports stored, {len(result.failed)} files failed, "
+               f"{result.index.get('passages', 0)} passages indexed ({result.seconds:.0f} s).", err=True)
+    if result.index_error:
+        click.echo(f"The passage index was not built: {result.index_error}", err=True)
 
 
 @click.command()
