@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from index.metrics import catalogue
 from parsing.meta import to_simplified
+from parsing.template import TABLES, TEMPLATE_2021, TEMPLATES
 from qa import lexicon
 from qa.plan import STRUCTURED, Plan
 
@@ -144,6 +145,11 @@ def merge(new: Plan, previous: Turn) -> Plan:
     changed = [p for p in PIECES if p in new.given]
     for piece in changed:
         _take(merged, new, piece)
+    if "metrics" not in new.given:
+        swapped = swap_column(old.metrics, new.question)
+        if swapped != old.metrics:
+            merged.metrics = swapped
+            changed.append("metrics")
     if "agencies" in new.given and "region" not in new.given:
         merged.entities = [e for e in merged.entities if e.kind == "agency"]
     if new.from_previous:
@@ -167,6 +173,33 @@ def merge(new: Plan, previous: Turn) -> Plan:
     merged.inherited = kept
     merged.read_as_zh, merged.read_as = describe(merged, "zh"), describe(merged, "en")
     return merged
+
+
+def swap_column(metrics: list[str], question: str) -> list[str]:
+    """"那结果纠正呢?" after a 结果维持 question: the same rows, the column the follow-up names.
+
+    A follow-up may name only a column of the previous metric's table (结果纠正, 尚未审结,
+    自然人, 本年废止件数 …); the metric keeps its row and takes that column, when the
+    catalogue has such a cell.
+    """
+    text = to_simplified(question)
+    known = catalogue()
+    out = []
+    for key in metrics:
+        parts = key.split(".")
+        if len(parts) < 3 or parts[0] not in TABLES:
+            out.append(key)
+            continue
+        table, row, column = parts[0], ".".join(parts[1:-1]), parts[-1]
+        named = {c.key for c in _table_columns(table)
+                 if c.key != column and any(w and w in text for w in (c.label, *c.synonyms))}
+        candidates = [f"{table}.{row}.{c}" for c in named if f"{table}.{row}.{c}" in known]
+        out.append(candidates[0] if len(candidates) == 1 else key)
+    return out
+
+
+def _table_columns(table: str):
+    return TEMPLATES[TEMPLATE_2021].tables[table].columns
 
 
 def _has(plan: Plan, piece: str) -> bool:

@@ -156,6 +156,19 @@ def test_follow_up_with_a_metric_keeps_agency_and_year(corpus):
     assert "沿用上一问的机关、年份" in second.read_as_zh and DAYONG in second.read_as_zh
 
 
+@pytest.mark.parametrize("questions, metric", [
+    (["越城区2021年行政复议结果维持了几件？", "那结果纠正呢？"], "review_litigation.review.corrected"),
+    (["越城区2021年本年新收申请中自然人有多少？", "商业企业呢？"], "applications.new_received.commercial"),
+    (["将乐县2024年本年制发的规范性文件有多少件？", "那废止了多少？"],
+     "active_disclosure.normative_documents.repealed"),
+])
+def test_follow_up_naming_a_column_keeps_the_row(corpus, questions, metric):
+    """Regression: a follow-up naming only another column kept the previous column."""
+    first, second = converse(corpus, questions)
+    assert second.follow_up and second.metrics == [metric]
+    assert second.agencies == first.agencies and second.years == first.years
+
+
 def test_follow_up_with_a_year_keeps_agency_and_metric(corpus):
     _, second = converse(corpus, ["将乐县2024年收到多少申请？", "那2022年呢？"])
     assert second.years == [2022] and second.agencies == [JIANGLE] and second.metrics == [REQUESTS]
