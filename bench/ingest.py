@@ -81,7 +81,7 @@ def main() -> None:
         workers = args.workers or os.cpu_count() or 1
         load = os.getloadavg()[0]
         cpu_before = _cpu_seconds()
-        result = ingest([files], data, workers=args.workers, progress=False)
+        result = ingest([files], data, workers=args.workers, progress=False, passages=False)
         cpu = _cpu_seconds() - cpu_before
         rate = len(result.new) / result.seconds
         print(f"first ingest: {len(result.new)} new reports, {len(result.duplicates)} duplicates, "
@@ -92,7 +92,7 @@ def main() -> None:
               f"(= {len(result.new) / cpu * min(workers, os.cpu_count() or 1):.0f} reports/s "
               f"on {min(workers, os.cpu_count() or 1)} idle cores)")
 
-        again = ingest([files], data, workers=args.workers, progress=False)
+        again = ingest([files], data, workers=args.workers, progress=False, passages=False)
         print(f"second ingest: {len(again.unchanged)} unchanged in {again.seconds:.1f} s")
         size = store.store_file(data).stat().st_size / 2**20
         print(f"store: {size:.0f} MiB")

@@ -326,3 +326,20 @@ def test_rephrasing_with_a_wrong_number_is_rejected(seeds_handle, endpoint):
     assert not answer.rephrased and answer.text == answer.composed
     assert "191件" in answer.text and "192" not in answer.text
     assert any("192" in w and "弃用" in w for w in answer.warnings)
+
+
+def test_the_sidebar_scope_reaches_the_answer(seeds_handle):
+    """The app's filters (index.summary.Scope) narrow what a question leaves open."""
+    from index.summary import Scope
+
+    question = "哪些机关有行政诉讼？"
+    everywhere = ask(question, Conversation(), seeds_handle, llm=False)
+    assert "安康高新区" in everywhere.text and "越城区" in everywhere.text
+    in_2021 = ask(question, Conversation(), seeds_handle, llm=False, scope=Scope(year_from=2021, year_to=2021))
+    assert "越城区" in in_2021.text and "安康高新区" not in in_2021.text
+    in_shaanxi = ask(question, Conversation(), seeds_handle, llm=False, scope=Scope(region=(("province", "陕西省"),)))
+    assert "安康高新区" in in_shaanxi.text and "越城区" not in in_shaanxi.text
+    # What the question itself says wins over the scope.
+    named = ask("2019年哪些机关有行政诉讼？", Conversation(), seeds_handle, llm=False,
+                scope=Scope(year_from=2021, year_to=2021))
+    assert "安康高新区" in named.text
