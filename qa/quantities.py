@@ -196,22 +196,15 @@ def _take_threshold(text: str, match: re.Match[str], op: str, plan: Plan) -> str
 
 
 def read_top(text: str, plan: Plan) -> str:
-    patterns = [rf"前\s*{NUMBER}\s*(?:名|个|位|家|强)?(?!\s*年)", rf"(?:top|first)\s*{NUMBER}"]
-    for pattern in patterns:
-        match = re.search(pattern, text)
-        if match:
-            value = parse_number(match.group(1))
-            if value:
-                plan.top_n = int(value)
-                plan.readings.append(Reading("top_n", match.group(0).strip(), plan.top_n, f"top {plan.top_n}",
-                                             f"前{plan.top_n}名"))
-                plan.given.append("top_n")
-                return blank(text, match.start(), match.end())
+    """前五 / top 3, or "5个机关" next to a ranking cue: the plan's top-N."""
     agencies = "|".join(lexicon.GROUP_WORDS["agency"])
-    match = re.search(rf"{NUMBER}\s*(?:个|家|位)?\s*(?:{agencies})", text)
-    if match and find_cue(text, lexicon.RANK_DESC + lexicon.RANK_ASC):
-        value = parse_number(match.group(1))
-        if value:
+    candidates = [re.search(rf"前\s*{NUMBER}\s*(?:名|个|位|家|强)?(?!\s*年)", text),
+                  re.search(rf"(?:top|first)\s*{NUMBER}", text)]
+    if find_cue(text, lexicon.RANK_DESC + lexicon.RANK_ASC):
+        candidates.append(re.search(rf"{NUMBER}\s*(?:个|家|位)?\s*(?:{agencies})", text))
+    for match in candidates:
+        value = parse_number(match.group(1)) if match else None
+        if match and value:
             plan.top_n = int(value)
             plan.readings.append(Reading("top_n", match.group(0).strip(), plan.top_n, f"top {plan.top_n}",
                                          f"前{plan.top_n}名"))
