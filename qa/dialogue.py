@@ -86,6 +86,11 @@ def is_follow_up(plan: Plan, previous: Plan | None) -> bool:
         and len(re.sub(r"[\W\d_]", "", plan.search_text)) <= 8 and plan.intent not in STRUCTURED
 
 
+# Pieces a follow-up replaces by copying one plan attribute (lists are copied, not shared).
+_COPIED = {"metrics": "metrics", "threshold": "threshold", "top_n": "top_n", "group_by": "group_by",
+           "level": "level", "kinds": "kinds", "topic": "topic", "quality": "quality"}
+
+
 def _take(merged: Plan, new: Plan, piece: str) -> None:
     if piece in ("agencies", "region"):
         merged.entities = list(new.entities)
@@ -93,22 +98,9 @@ def _take(merged: Plan, new: Plan, piece: str) -> None:
         merged.previous_agencies = []
     elif piece == "years":
         merged.years, merged.year_from, merged.year_to = list(new.years), new.year_from, new.year_to
-    elif piece == "metrics":
-        merged.metrics = list(new.metrics)
-    elif piece == "threshold":
-        merged.threshold = new.threshold
-    elif piece == "top_n":
-        merged.top_n = new.top_n
-    elif piece == "group_by":
-        merged.group_by = new.group_by
-    elif piece == "level":
-        merged.level = new.level
-    elif piece == "kinds":
-        merged.kinds = list(new.kinds)
-    elif piece == "topic":
-        merged.topic = new.topic
-    elif piece == "quality":
-        merged.quality = new.quality
+    elif piece in _COPIED:
+        value = getattr(new, _COPIED[piece])
+        setattr(merged, _COPIED[piece], list(value) if isinstance(value, list) else value)
 
 
 def _intent_after(previous: Plan, merged: Plan, new: Plan) -> str:

@@ -1,6 +1,8 @@
-"""Corpora for the question-answering tests, built once per session, and the demo question renderer.
+"""Corpora for the question-answering and app tests, built once per session, and the demo
+question renderer.
 
-* the seeds (../shared/seeds) ingested with their passage index;
+* the seeds (../shared/seeds) ingested with their passage index (shared, read-only: tests
+  that write build their own corpus);
 * a small demo corpus (``corpus.demo.write_corpus``) ingested the same way, with its
   manifest: the ground truth the demo questions' expectations are computed from.
 

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from index import store
-from tests.app_corpus import seeds_corpus
+from tests.qa_corpus import seeds_corpus
 from tests.conftest import ROOT, seed_path
 
 APP = str(ROOT / "app.py")

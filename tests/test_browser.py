@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_corpus import seeds_corpus
+from tests.qa_corpus import seeds_corpus
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
