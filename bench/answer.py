@@ -5,7 +5,7 @@
 The corpus is built once into a cache directory (default ``$TMPDIR/gongkai-bench-answer-<n>``)
 and reused: demo records (``corpus.demo.generate_records``) become ``Report`` records with
 the checks the parser computes (no rendering, no parsing: this measures answers, not the
-parser), are written through ``index.store`` and indexed with ``index.search.build_index``
+parser), are written through ``index.tables.store`` and indexed with ``index.passages.search.build_index``
 (the embedding of ~80,000 passages takes a while the first time only).
 
 Questions are made from agencies, places and years present in the corpus, in Chinese and
@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from corpus.demo import as_report, generate_records  # noqa: E402
-from index import store  # noqa: E402
-from index.search import build_index  # noqa: E402
+from index.tables import store  # noqa: E402
+from index.passages.search import build_index  # noqa: E402
 from parsing.record import Report  # noqa: E402
 
 YEARS = range(2019, 2025)
@@ -71,7 +71,7 @@ def rebuild_index(data: Path) -> None:
 def ensure_corpus(data: Path, n_reports: int) -> None:
     stamp = data / STAMP
     if stamp.exists() and json.loads(stamp.read_text("utf-8")).get("reports") == n_reports:
-        from index.indexer import load_state
+        from index.passages.indexer import load_state
         from parsing.errors import GongkaiError
 
         try:
@@ -145,7 +145,7 @@ def main() -> None:
     ensure_corpus(data, args.reports)
     if args.build_only:
         return
-    from index.embed import load_model
+    from index.passages.embed import load_model
     from qa import Conversation, Corpus, ask
 
     started = time.perf_counter()

@@ -38,13 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from corpus.demo import generate_records  # noqa: E402
-from index import vectors  # noqa: E402
-from index.embed import EmbeddingCache, load_model  # noqa: E402
-from index.evaluate import load_set  # noqa: E402
-from index.passages import chunk_report, embedding_pieces, text_hash  # noqa: E402
-from index.indexer import current_folder, load_state  # noqa: E402
-from index.search import build_index, search  # noqa: E402
-from index.topics import TOPICS  # noqa: E402
+from index.passages import vectors  # noqa: E402
+from index.passages.embed import EmbeddingCache, load_model  # noqa: E402
+from index.passages.evaluate import load_set  # noqa: E402
+from index.passages.chunk import chunk_report, embedding_pieces, text_hash  # noqa: E402
+from index.passages.indexer import current_folder, load_state  # noqa: E402
+from index.passages.search import build_index, search  # noqa: E402
+from index.passages.topics import TOPICS  # noqa: E402
 from parsing.record import Report  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "index"

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.demo import write_corpus  # noqa: E402
 from corpus.ingest import ingest  # noqa: E402
-from index import store  # noqa: E402
+from index.tables import store  # noqa: E402
 
 
 def write_reports(out: Path, n: int) -> int:

@@ -1,11 +1,11 @@
-"""Latency of typical structured queries (``index.query.run``) on a store of 100,000 reports.
+"""Latency of typical structured queries (``index.tables.query.run``) on a store of 100,000 reports.
 
     python bench/query.py [--reports 100000] [--data DIR] [--repeat 30]
 
 The store is built from records of the demo generator (``corpus.demo.generate_records``),
 turned straight into ``Report`` records (no rendering, no parsing: this measures queries,
 not the parser) with the checks the parser would compute, and written through
-``index.store``; it is kept (in the temp folder unless ``--data`` says where) and reused by
+``index.tables.store``; it is kept (in the temp folder unless ``--data`` says where) and reused by
 the next run.  Prints the one-off cost of the caches ``index.cache.warm`` builds, then per
 query p50 / p95 wall-clock and p95 CPU time, and p50 / p95 over the metric queries
 (target: p95 < 20 ms).  The machine's load average is printed too: wall-clock figures on a
@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from corpus.demo import as_report, generate_records  # noqa: E402
-from index import store  # noqa: E402
-from index.query import Compare, QuerySpec, Rank, Threshold, run  # noqa: E402
+from index.tables import store  # noqa: E402
+from index.tables.query import Compare, QuerySpec, Rank, Threshold, run  # noqa: E402
 from index import cache  # noqa: E402
-from index.resolve import split_place, strip_government  # noqa: E402
+from index.tables.resolve import split_place, strip_government  # noqa: E402
 
 YEARS = range(2019, 2025)
 BATCH = 5000

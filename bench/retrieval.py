@@ -3,7 +3,7 @@
     .venv/bin/python bench/retrieval.py [--per-query]
 
 Indexes the seeds (../shared/seeds) and the demo corpus the set was written against
-(``index.evaluate.DEMO_CORPUS``) under bench/out/retrieval/, then scores every query of
+(``index.passages.evaluate.DEMO_CORPUS``) under bench/out/retrieval/, then scores every query of
 tests/retrieval_set.jsonl with each system.  Embeddings are cached there, so a second run
 only searches.
 """
@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.demo import write_corpus  # noqa: E402
 from corpus.ingest import SUFFIXES  # noqa: E402
-from index.evaluate import DEMO_CORPUS, SYSTEMS, evaluate, load_set  # noqa: E402
-from index.search import build_index  # noqa: E402
+from index.passages.evaluate import DEMO_CORPUS, SYSTEMS, evaluate, load_set  # noqa: E402
+from index.passages.search import build_index  # noqa: E402
 from parsing import parse_path  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -210,16 +210,10 @@ def _same_parameters(path: Path, wanted: dict[str, Any]) -> bool:
     return all(found.get(k) == v for k, v in wanted.items()) and (path / MANIFEST).exists()
 
 
-def default_demo_dir() -> Path:
-    from gongkai.settings import data_dir
-
-    return data_dir() / "demo-files"
-
-
-def ensure_demo_corpus(path: Path | None = None, n_agencies: int = 300, years: range = range(2019, 2025),
+def ensure_demo_corpus(path: Path, n_agencies: int = 300, years: range = range(2019, 2025),
                        seed: int = 0, shares: Mapping[str, float] | None = None) -> Path:
     """The demo corpus directory, generated on first use (or when the parameters changed)."""
-    path = Path(path) if path is not None else default_demo_dir()
+    path = Path(path)
     wanted = _stamp(n_agencies, years, seed, shares)
     if _same_parameters(path, wanted):
         return path

@@ -3,7 +3,7 @@
 Steps: walk the paths → hash each file (an unchanged file stops here) → parse the rest over
 a pool of processes → decide for each record whether it is a new report, a changed file's
 new record, or another file of a report already stored → write in batches into a working
-copy of the store, swapped in at the end (see :func:`index.store.open_write`).
+copy of the store, swapped in at the end (see :func:`index.tables.store.open_write`).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import duckdb
 from tqdm import tqdm
 
 from corpus.identity import KnownReport, ReportIndex, cells_fingerprint, narrative
-from gongkai import settings
-from index import store
-from index.store import Batch, StoredReport
+from index.passages.settings import IndexSettings
+from index.tables import store
+from index.tables.store import Batch, StoredReport
 from parsing.errors import GongkaiError, ParseError
 
 # Files a folder walk picks up; a file named on the command line is always tried.
@@ -258,20 +258,22 @@ class _Corpus:
 
 def ingest(
     paths: Iterable[str | os.PathLike[str]],
-    data: str | os.PathLike[str] | None = None,
-    workers: int | None = None,
+    data: str | os.PathLike[str],
+    workers: int = 0,
     progress: bool = True,
     batch_reports: int = BATCH_REPORTS,
     passages: bool = True,
+    index: IndexSettings = IndexSettings(),
 ) -> IngestResult:
     """Ingest files and folders into the corpus at ``data``; see the module docstring.
 
     With ``passages`` (the default) the passage index is then brought in step with the
-    store: the new and changed reports' passages are embedded, removed reports' dropped.
+    store: the new and changed reports' passages are embedded, removed reports' dropped,
+    as ``index`` says (model, chunk size, …).  ``workers`` parse processes; 0 = one per core.
     """
     started = time.perf_counter()
-    data_dir = settings.data_dir(data)
-    n_workers = int(settings.get("workers", workers)) or os.cpu_count() or 1
+    data_dir = Path(data)
+    n_workers = int(workers) or os.cpu_count() or 1
     files, failed = find_files(paths)
     result = IngestResult(failed=failed)
     with ExitStack() as stack:
@@ -302,25 +304,26 @@ def ingest(
     result.added_reports = list(corpus.added)
     result.removed_reports = sorted(corpus.removed)
     if passages:
-        sync_passages(data_dir, result, progress)
+        sync_passages(data_dir, result, progress, index)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _indexed_with_other_model(folder: Path) -> bool:
-    """True when the index was built with another model than the ``model`` setting names."""
+def _indexed_with_other_model(folder: Path, model: str) -> bool:
+    """True when the index was built with another model than ``model`` names."""
     import json
 
-    from index.embed import model_name, model_tag
+    from index.passages.embed import model_name, model_tag
 
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return True
-    return manifest.get("model_tag") != model_tag(model_name())
+    return manifest.get("model_tag") != model_tag(model_name(model))
 
 
-def sync_passages(data_dir: Path, result: IngestResult, progress: bool = True) -> None:
+def sync_passages(data_dir: Path, result: IngestResult, progress: bool = True,
+                  settings: IndexSettings = IndexSettings()) -> None:
     """Bring the passage index in step with the store, after the store was swapped in.
 
     The index is written as a new generation and switched to at the end, so a failure here
@@ -328,21 +331,21 @@ def sync_passages(data_dir: Path, result: IngestResult, progress: bool = True) -
     ``result.index_error`` and ``gongkai ingest`` prints it with the fix.
     """
     # Imported here: the index pulls in the embedding model's libraries.
-    from index.indexer import current_folder, rebuild_from_store, sync_index
+    from index.passages.indexer import current_folder, rebuild_from_store, sync_index
 
     if not store.store_file(data_dir).exists():
         return
     folder = current_folder(data_dir)
-    missing = folder is None or _indexed_with_other_model(folder)
+    missing = folder is None or _indexed_with_other_model(folder, settings.model)
     if not missing and not result.added_reports and not result.removed_reports:
         return
     try:
         if missing:  # first ingest, the index was lost, or the model setting changed: index everything
-            result.index = rebuild_from_store(data_dir, progress=progress)
+            result.index = rebuild_from_store(data_dir, progress=progress, settings=settings)
         else:
             with store.reading(data_dir) as con:
                 result.index = sync_index(data_dir, store.iter_reports(con, result.added_reports),
-                                          result.removed_reports, progress=progress)
+                                          result.removed_reports, progress=progress, settings=settings)
     except GongkaiError as exc:
         result.index_error = str(exc)
 

@@ -2,7 +2,7 @@
 
 Everything here was written for Gongkai: realistic 政务公开 language in our own words, no
 sentence taken from a real report.  Each phrase carries a topic key of
-:data:`index.topics.TOPICS` (the one list of topics), so the demo corpus knows the true
+:data:`index.passages.topics.TOPICS` (the one list of topics), so the demo corpus knows the true
 topics of every problem and measure it writes.
 
 Slots in ``{braces}`` are filled by :mod:`corpus.demo_text`:
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The topics the phrases are tagged with: keys of index.topics.TOPICS, which holds the one
+# The topics the phrases are tagged with: keys of index.passages.topics.TOPICS, which holds the one
 # list of topics with their names and keywords (and a few topics no phrase here is about).
 TOPIC_KEYS: tuple[str, ...] = (
     "policy_interpretation", "request_handling", "new_media", "websites_platforms", "training_staff",

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.ingest import ingest
-from gongkai import settings
-from index import store
+from corpus.limits import MAX_UPLOAD_MB
+from index.passages.settings import IndexSettings
+from index.tables import store
 from parsing.errors import GongkaiError, ParseError
 from parsing.read import DOCX, HTML, PDF, TEXT, sniff_format
 
@@ -48,8 +49,8 @@ class UploadRejected(GongkaiError):
         self.reason = reason
 
 
-def max_bytes(limit_mb: float | None = None) -> int:
-    return int(float(settings.get("max_upload_mb", limit_mb)) * 1024 * 1024)
+def max_bytes(limit_mb: float = MAX_UPLOAD_MB) -> int:
+    return int(float(limit_mb) * 1024 * 1024)
 
 
 def accepted_extensions() -> list[str]:
@@ -92,7 +93,8 @@ def _check_magic(name: str, data: bytes, found: str, limit: int) -> None:
 
 
 def check_upload(name: str, data: bytes, limit: int | None = None) -> str:
-    """The format of an acceptable upload; raises :class:`UploadRejected` otherwise."""
+    """The format of an acceptable upload (``limit`` bytes at most, default
+    :data:`MAX_UPLOAD_MB`); raises :class:`UploadRejected` otherwise."""
     limit = max_bytes() if limit is None else limit
     extension = Path(name).suffix.lower()
     if extension not in EXTENSIONS:
@@ -130,7 +132,7 @@ class UploadOutcome:
 Progress = Callable[[int, int, str], None]
 
 
-def _one(name: str, data: bytes, folder: Path, corpus: Path, limit: int) -> UploadOutcome:
+def _one(name: str, data: bytes, folder: Path, corpus: Path, limit: int, index: IndexSettings) -> UploadOutcome:
     try:
         check_upload(name, data, limit)
     except UploadRejected as exc:
@@ -139,7 +141,7 @@ def _one(name: str, data: bytes, folder: Path, corpus: Path, limit: int) -> Uplo
     previous = path.read_bytes() if path.exists() else None
     path.write_bytes(data)
     try:
-        result = ingest([path], corpus, workers=1, progress=False)
+        result = ingest([path], corpus, workers=1, progress=False, index=index)
     except GongkaiError as exc:  # the store is busy or outdated: nothing was written
         _restore(path, previous)
         return UploadOutcome(name, FAILED, str(exc))
@@ -178,14 +180,15 @@ def _restore(path: Path, previous: bytes | None) -> None:
         path.write_bytes(previous)
 
 
-def ingest_uploads(files: Iterable[tuple[str, bytes]], data: str | Path | None = None,
-                   progress: Progress | None = None, limit: int | None = None) -> list[UploadOutcome]:
+def ingest_uploads(files: Iterable[tuple[str, bytes]], data: str | Path,
+                   progress: Progress | None = None, limit: int | None = None,
+                   index: IndexSettings = IndexSettings()) -> list[UploadOutcome]:
     """Check and ingest each ``(name, bytes)``; one outcome per file, in order.
 
     ``progress(done, total, name)`` is called before each file and once at the end.
     """
     items = list(files)
-    corpus = settings.data_dir(data)
+    corpus = Path(data)
     folder = corpus / UPLOAD_DIR
     folder.mkdir(parents=True, exist_ok=True)
     limit = max_bytes() if limit is None else limit
@@ -193,7 +196,7 @@ def ingest_uploads(files: Iterable[tuple[str, bytes]], data: str | Path | None =
     for done, (name, content) in enumerate(items):
         if progress:
             progress(done, len(items), name)
-        outcomes.append(_one(name, content, folder, corpus, limit))
+        outcomes.append(_one(name, content, folder, corpus, limit, index))
     if progress:
         progress(len(items), len(items), "")
     return outcomes

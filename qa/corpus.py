@@ -3,8 +3,8 @@
 A :class:`Corpus` keeps one read-only connection to the store for a conversation (opening
 one per question would rebuild the agency index every time) and reopens it when an ingest
 has swapped the store file.  Its :class:`Vocabulary` finds the agency and place names a
-question mentions: every name form :func:`index.resolve.agency_forms` knows, scanned for in
-the text longest first, then resolved by :mod:`index.resolve` for confidence and ambiguity.
+question mentions: every name form :func:`index.tables.resolve.agency_forms` knows, scanned for in
+the text longest first, then resolved by :mod:`index.tables.resolve` for confidence and ambiguity.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from gongkai import settings
-from index import store
-from index.indexer import PASSAGES_FILE, current_folder
-from index.resolve import AgencyIndex, Resolution, agency_forms, agency_index, english_key, split_place
+from index.passages.settings import IndexSettings
+from index.tables import store
+from index.passages.indexer import PASSAGES_FILE, current_folder
+from index.tables.resolve import AgencyIndex, Resolution, agency_forms, agency_index, english_key, split_place
 from parsing.meta import to_simplified
 from qa import lexicon
 
@@ -126,7 +126,7 @@ class Vocabulary:
 
 
 def _place_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    from index.resolve import PLACE_WORDS
+    from index.tables.resolve import PLACE_WORDS
 
     return PLACE_WORDS
 
@@ -142,8 +142,9 @@ def _longest_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 class Corpus:
     """A corpus directory opened for questions: the store, its vocabulary and its passages."""
 
-    def __init__(self, data: str | os.PathLike[str] | None = None) -> None:
-        self.data = settings.data_dir(data)
+    def __init__(self, data: str | os.PathLike[str], index: IndexSettings = IndexSettings()) -> None:
+        self.data = Path(data)
+        self.index = index  # top_k passages cited; the model is the one the passage index was built with
         self._con: duckdb.DuckDBPyConnection | None = None
         self._stamp: tuple[int, int] | None = None
         self._vocabulary: Vocabulary | None = None

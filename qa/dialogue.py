@@ -14,7 +14,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from index.metrics import catalogue
+from index.tables.metrics import catalogue
 from parsing.meta import to_simplified
 from parsing.template import TABLES, TEMPLATE_2021, TEMPLATES
 from qa import lexicon

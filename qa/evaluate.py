@@ -169,7 +169,7 @@ def evaluate(items: Iterable[dict[str, Any]], corpus: Any) -> EvalReport:
     for item in items:
         conversation = Conversation()
         for turn, (question, expect) in enumerate(zip(item["turns"], item["expect"])):
-            answer = ask(question, conversation, corpus, llm=False).to_dict()
+            answer = ask(question, conversation, corpus).to_dict()
             intent = _intent(item, turn, answer["plan"]["intent"])
             report.results.append(TurnResult(str(item.get("id", "?")), turn, question, intent,
                                              check(answer, expect)))

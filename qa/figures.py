@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from index.metrics import Metric, catalogue
+from index.tables.metrics import Metric, catalogue
 from parsing.template import TEMPLATE_2021, TEMPLATES
 from qa.answer import Facts
 

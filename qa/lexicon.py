@@ -1,7 +1,7 @@
 """The words of questions: cues for intents, follow-ups, thresholds and years, declared once.
 
 This is the question layer's vocabulary, the counterpart of ``parsing/template.py`` (what
-the tables are called) and ``index/topics.py`` (what the narrative is about): words that say
+the tables are called) and ``index/passages/topics.py`` (what the narrative is about): words that say
 *what kind of answer* is wanted.  Only :mod:`qa.understand` and :mod:`qa.dialogue` read
 them.  Chinese phrases are in simplified script (questions are converted first); English
 phrases are lower case and match whole words.
@@ -30,7 +30,7 @@ PRACTICE = (
     "how did", "how does", "how do", "what did", "what has", "practices", "practice", "approach",
     "initiatives", "describe", "overview", "what was done",
 )
-# Section kinds a narrative cue selects (keys of index.passages.KINDS).
+# Section kinds a narrative cue selects (keys of index.passages.chunk.KINDS).
 OVERVIEW = ("总体情况", "概况", "overview")
 
 # --- data quality -----------------------------------------------------------------------
@@ -100,7 +100,7 @@ GROUP_WORDS = {
     "agency": ("机关", "单位", "部门", "agency", "agencies"),
 }
 
-# Kinds of agency a question may restrict itself to (keys of index.level.LEVELS).
+# Kinds of agency a question may restrict itself to (keys of index.tables.level.LEVELS).
 LEVEL_WORDS = {
     "township": ("街道办", "乡镇", "街道", "苏木", "townships", "sub-districts", "towns"),
     "county": ("县级", "区县政府", "县政府", "county governments", "county-level"),

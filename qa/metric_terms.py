@@ -1,6 +1,6 @@
 """Which metrics a question names: the catalogue's names first, embeddings as a fallback.
 
-:func:`index.metrics.find_metric` reads names and synonyms.  Three things are added here:
+:func:`index.tables.metrics.find_metric` reads names and synonyms.  Three things are added here:
 
 * English word forms: "refuse" finds the catalogue's "refused", "lawsuit" its "lawsuits";
 * generic words step aside: 申请 / "requests" name the requests received, but also appear in
@@ -9,7 +9,7 @@
 * when no name matches, the question is compared with every metric's names by embedding
   similarity (the m3e model), and a close enough metric is taken, marked as a loose match.
 
-NOTE: this reads ``index.metrics._phrase_table`` and ``index.metrics._hits`` (the phrase
+NOTE: this reads ``index.tables.metrics._phrase_table`` and ``index.tables.metrics._hits`` (the phrase
 list and the spans ``find_metric`` matches); a public ``find_metric_spans`` there would
 make this independent of those internals.
 """
@@ -22,8 +22,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from index import metrics as catalogue_module
-from index.metrics import catalogue, find_metric, normalize
+from index.tables import metrics as catalogue_module
+from index.tables.metrics import catalogue, find_metric, normalize
 
 # Cosine similarity an embedding match needs to be taken at all.
 EMBEDDING_THRESHOLD = 0.85
@@ -234,7 +234,7 @@ def embedding_match(text: str) -> MetricMatch | None:
     """The metric whose name is most similar to ``text`` (cosine ≥ ``EMBEDDING_THRESHOLD``)."""
     if not text.strip():
         return None
-    from index.embed import encode_query, load_model
+    from index.passages.embed import encode_query, load_model
 
     model = load_model()
     vectors = _catalogue_vectors(model)

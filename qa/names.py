@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from index.resolve import AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution
+from index.tables.resolve import AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution
 from qa.corpus import Mention, Vocabulary
 from qa.metric_terms import metric_phrases
 from qa.plan import Entity, Plan, Reading

@@ -67,10 +67,10 @@ class Plan:
     top_n: int | None = None
     order: str = "desc"
     group_by: str | None = None
-    level: str | None = None  # province | city | county | township | department (index.level)
+    level: str | None = None  # province | city | county | township | department (index.tables.level)
     compare: str | None = None  # agency | year | metric
-    kinds: list[str] = field(default_factory=list)  # passage kinds (index.passages.KINDS)
-    topic: str | None = None  # a topic key (index.topics)
+    kinds: list[str] = field(default_factory=list)  # passage kinds (index.passages.chunk.KINDS)
+    topic: str | None = None  # a topic key (index.passages.topics)
     search_text: str = ""
     quality: str | None = None
     count_reports: bool = False

@@ -1,6 +1,7 @@
 """Optional rephrasing of a composed answer by an OpenAI-compatible endpoint.
 
-Only when the ``llm_url`` setting is given.  The model sees the composed answer, its table
+Only when an :class:`Endpoint` is given (the CLI and the app build it from the ``llm_url``
+and ``llm_model`` settings).  The model sees the composed answer, its table
 and its passages and nothing else, and is asked to say the same in better words.  Its text
 is then checked: every number in it must be one the facts hold (a stored value, a year, a
 count or a result the composed answer shows); otherwise, or on any error, the composed
@@ -13,9 +14,8 @@ import json
 import re
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from typing import Any
-
-from gongkai import settings
 
 TIMEOUT_SECONDS = 20
 # Digits not inside a Latin word or a file name (\w would also refuse 在2022: CJK is a word character).
@@ -82,12 +82,19 @@ def request_rephrasing(answer: Any, url: str, model: str) -> str:
     return str(data["choices"][0]["message"]["content"]).strip()
 
 
-def rephrase(answer: Any, url: str | None = None, model: str | None = None) -> Any:
-    """``answer`` with its text rephrased when an endpoint is set and the numbers check out."""
-    url = settings.get("llm_url", url)
-    if not url or answer.no_data:
+@dataclass(frozen=True)
+class Endpoint:
+    """An OpenAI-compatible chat endpoint (``…/v1``) and the model name to send."""
+
+    url: str
+    model: str = ""
+
+
+def rephrase(answer: Any, endpoint: Endpoint | None) -> Any:
+    """``answer`` with its text rephrased when an endpoint is given and the numbers check out."""
+    if endpoint is None or not endpoint.url or answer.no_data:
         return answer
-    model = settings.get("llm_model", model)
+    url, model = endpoint.url, endpoint.model
     zh = answer.lang == "zh"
     try:
         text = request_rephrasing(answer, str(url), str(model or ""))

@@ -10,11 +10,11 @@ from qa.compose import Answer, compose
 from qa.corpus import Corpus
 from qa.dialogue import Conversation, Turn, plan_for
 from qa.plan import Entity, Plan, Reading
-from qa.rephrase import rephrase
+from qa.rephrase import Endpoint, rephrase
 from qa.understand import understand
 
 
-def _corpus(corpus: Corpus | str | os.PathLike[str] | None) -> tuple[Corpus, bool]:
+def _corpus(corpus: Corpus | str | os.PathLike[str]) -> tuple[Corpus, bool]:
     if isinstance(corpus, Corpus):
         return corpus, False
     return Corpus(corpus), True
@@ -29,7 +29,7 @@ def apply_scope(plan: Plan, scope: Any) -> Plan:
     """Restrictions chosen outside the question (the app's sidebar), where the question names none.
 
     ``scope`` has ``year_from``, ``year_to``, ``region`` ((level, name) pairs), ``agencies``
-    and ``level`` (as :class:`index.summary.Scope`); what the question says wins.
+    and ``level`` (as :class:`index.tables.summary.Scope`); what the question says wins.
     """
     if scope is None:
         return plan
@@ -50,19 +50,20 @@ def apply_scope(plan: Plan, scope: Any) -> Plan:
 
 
 def ask(question: str, conversation: Conversation | None = None,
-        corpus: Corpus | str | os.PathLike[str] | None = None, *, llm: bool = True, scope: Any = None) -> Answer:
+        corpus: Corpus | str | os.PathLike[str] = "gongkai-data", *, llm: Endpoint | None = None,
+        scope: Any = None, top_k: int | None = None) -> Answer:
     """Answer ``question`` (a turn of ``conversation``, which it extends) from ``corpus``.
 
     ``corpus`` is an open :class:`Corpus` (keep one for a conversation) or a data directory
-    (default: the ``data`` setting).  ``llm=False`` skips the optional rephrasing; ``scope``
-    restricts what the question leaves open (see :func:`apply_scope`).
+    (default ``gongkai-data``).  ``llm`` is an optional endpoint that rephrases the composed
+    answer (numbers checked); ``scope`` restricts what the question leaves open (see
+    :func:`apply_scope`); ``top_k`` passages are cited (default: the corpus's settings).
     """
     handle, owned = _corpus(corpus)
     try:
         plan = apply_scope(plan_question(question, conversation, handle), scope)
-        answer = compose(gather(plan, handle))
-        if llm:
-            answer = rephrase(answer)
+        answer = compose(gather(plan, handle, top_k))
+        answer = rephrase(answer, llm)
     finally:
         if owned:
             handle.close()

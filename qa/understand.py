@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.topics import tag_topics
+from index.passages.topics import tag_topics
 from parsing.meta import to_simplified
 from qa import lexicon
 from qa.corpus import Mention, Vocabulary

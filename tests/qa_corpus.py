@@ -69,7 +69,7 @@ def demo_corpus(factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, A
 
 def truth_value(entry: dict[str, Any], key: str) -> float | None:
     """A metric's value in one manifest entry's truth (sums over the cells it has)."""
-    from index.metrics import catalogue
+    from index.tables.metrics import catalogue
 
     metric = catalogue()[key]
     truth = entry["truth"]
@@ -89,7 +89,7 @@ def english_name(agency: str, region: dict[str, Any]) -> str | None:
     """柏原区人民政府 → "Baiyuan District": the place's pinyin and its English place word."""
     from pypinyin import lazy_pinyin
 
-    from index.resolve import PLACE_WORDS, abbreviate, split_place, strip_government
+    from index.tables.resolve import PLACE_WORDS, abbreviate, split_place, strip_government
 
     name = strip_government(abbreviate(agency))
     for level in ("province", "city", "county"):
@@ -226,7 +226,7 @@ def _aggregate(key: str, spec: dict[str, Any], manifest: list[dict[str, Any]],
 
 def render(template: dict[str, Any], manifest: list[dict[str, Any]]) -> dict[str, Any]:
     """A concrete conversation (examples' format) from a demo template."""
-    from index.topics import resolve_topic
+    from index.passages.topics import resolve_topic
 
     entries = _pick(manifest, template["pick"]) if template.get("pick") is not None else []
     newest = max(e["truth"]["year"] for e in manifest)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from index import store
+from index.tables import store
 from tests.qa_corpus import seeds_corpus
 from tests.conftest import ROOT, seed_path
 

@@ -23,6 +23,7 @@ from gongkai.cli import cli
 from qa.corpus import Corpus
 from qa.dialogue import Conversation
 from qa.evaluate import check, evaluate, load
+from qa.rephrase import Endpoint
 from qa.session import ask
 from tests.qa_corpus import QUESTIONS, demo_corpus, demo_questions, seeds_corpus
 
@@ -111,7 +112,7 @@ def test_own_questions_cover_every_intent_in_both_languages(demo):
 
 
 def test_a_sum_is_shown_with_its_arithmetic_over_stored_cells(seeds_handle):
-    answer = ask("越城区2021年不予公开的申请有多少件？", Conversation(), seeds_handle, llm=False)
+    answer = ask("越城区2021年不予公开的申请有多少件？", Conversation(), seeds_handle)
     denied = [c for c in answer.cells if c["field"].startswith("applications.denied.") and c["value"]]
     assert {c["value"] for c in denied} == {1.0, 2.0}
     assert all(c["source"] == "000_9b265bb38da02cc5.txt" and c["year"] == 2021 for c in denied)
@@ -119,7 +120,7 @@ def test_a_sum_is_shown_with_its_arithmetic_over_stored_cells(seeds_handle):
 
 
 def test_absent_cells_are_absent_not_zero(seeds_handle):
-    answer = ask("安康高新区2019年本年制发的规范性文件有多少件？", Conversation(), seeds_handle, llm=False)
+    answer = ask("安康高新区2019年本年制发的规范性文件有多少件？", Conversation(), seeds_handle)
     issued = [c for c in answer.cells if c["field"] == "active_disclosure.normative_documents.issued"]
     assert issued and all(c["value"] is None for c in issued)
     assert "0件" not in answer.text and answer.no_data
@@ -127,7 +128,7 @@ def test_absent_cells_are_absent_not_zero(seeds_handle):
 
 
 def test_every_figure_names_agency_year_table_and_file(seeds_handle):
-    answer = ask("大涌镇2022年行政许可处理决定数量是多少？", Conversation(), seeds_handle, llm=False)
+    answer = ask("大涌镇2022年行政许可处理决定数量是多少？", Conversation(), seeds_handle)
     assert "中山市大涌镇2022年" in answer.text and "6181件" in answer.text
     assert "主动公开政府信息情况" in answer.text and "004_2621131c2785ac51.txt" in answer.text
     (cell,) = [c for c in answer.cells if c["field"] == "active_disclosure.licensing.decisions"]
@@ -136,7 +137,7 @@ def test_every_figure_names_agency_year_table_and_file(seeds_handle):
 
 
 def test_comparison_has_a_table_and_a_bar_chart(seeds_handle):
-    answer = ask("比较将乐县和越城区本年新收的申请数量", Conversation(), seeds_handle, llm=False)
+    answer = ask("比较将乐县和越城区本年新收的申请数量", Conversation(), seeds_handle)
     assert answer.table["rows"] == [["将乐县人民政府办公室", "2024", 5], ["绍兴市越城区人民政府办公室", "2021", 36]]
     assert answer.chart["type"] == "bar" and answer.chart["x"] == answer.table["columns"][0]
     assert "36 − 5 = 31" in answer.text
@@ -144,7 +145,7 @@ def test_comparison_has_a_table_and_a_bar_chart(seeds_handle):
 
 
 def test_trend_has_a_line_chart(demo, demo_handle):
-    answer = ask("近三年各机关收到申请合计的变化趋势", Conversation(), demo_handle, llm=False)
+    answer = ask("近三年各机关收到申请合计的变化趋势", Conversation(), demo_handle)
     assert answer.chart["type"] == "line"
     newest = max(e["truth"]["year"] for e in demo[1])
     assert [row[0] for row in answer.table["rows"]] == [str(y) for y in range(newest - 2, newest + 1)]
@@ -153,8 +154,8 @@ def test_trend_has_a_line_chart(demo, demo_handle):
 def test_loose_and_ambiguous_names_are_warned_about(tmp_path):
     """Two agencies that answer to the same short name: both are shown, none is picked silently."""
     from corpus.demo import generate_records
-    from index import store
-    from index.resolve import agency_forms
+    from index.tables import store
+    from index.tables.resolve import agency_forms
     from parsing.record import Region, Report
 
     batch = store.Batch()
@@ -174,7 +175,7 @@ def test_loose_and_ambiguous_names_are_warned_about(tmp_path):
                 if how == "without province or city":
                     by_form.setdefault(form, set()).add(agency.name)
         form, names = next((f, n) for f, n in sorted(by_form.items()) if len(n) == 2)
-        answer = ask(f"{form}2024年收到多少政府信息公开申请？", Conversation(), corpus, llm=False)
+        answer = ask(f"{form}2024年收到多少政府信息公开申请？", Conversation(), corpus)
     assert answer.plan.entities[0].ambiguous
     assert all(name in answer.text for name in names)
     assert any(form in w and all(n in w for n in names) for w in answer.warnings)
@@ -183,14 +184,14 @@ def test_loose_and_ambiguous_names_are_warned_about(tmp_path):
 
 def test_a_scope_chosen_outside_fills_what_the_question_leaves_open(seeds_handle):
     scope = SimpleNamespace(year_from=2019, year_to=2019, region=(), agencies=(), level=None)
-    answer = ask("哪些机关有行政诉讼？", Conversation(), seeds_handle, llm=False, scope=scope)
+    answer = ask("哪些机关有行政诉讼？", Conversation(), seeds_handle, scope=scope)
     assert "安康高新区" in answer.text and "越城区" not in answer.text
-    named = ask("2021年哪些机关有行政诉讼？", Conversation(), seeds_handle, llm=False, scope=scope)
+    named = ask("2021年哪些机关有行政诉讼？", Conversation(), seeds_handle, scope=scope)
     assert "越城区" in named.text and "安康高新区" not in named.text  # the question's own year wins
 
 
 def test_a_phrasing_the_names_miss_falls_back_to_embedding_similarity(seeds_handle):
-    answer = ask("大涌镇2022年发出的罚单有多少？", Conversation(), seeds_handle, llm=False)
+    answer = ask("大涌镇2022年发出的罚单有多少？", Conversation(), seeds_handle)
     assert answer.plan.metrics == ["active_disclosure.penalty.decisions"]
     assert "191件" in answer.text
     assert any("近似匹配" in w for w in answer.warnings)
@@ -282,6 +283,7 @@ def test_chat_answers_until_exit(seeds):
 class _Endpoint(BaseHTTPRequestHandler):
     reply = ""
     requests: list[dict] = []
+    llm: Endpoint
 
     def do_POST(self) -> None:  # noqa: N802 - the http.server API
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -297,13 +299,12 @@ class _Endpoint(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def endpoint(monkeypatch):
+def endpoint():
     server = HTTPServer(("127.0.0.1", 0), _Endpoint)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     _Endpoint.requests = []
-    monkeypatch.setenv("GONGKAI_LLM_URL", f"http://127.0.0.1:{server.server_port}/v1")
-    monkeypatch.setenv("GONGKAI_LLM_MODEL", "tiny")
+    _Endpoint.llm = Endpoint(f"http://127.0.0.1:{server.server_port}/v1", "tiny")
     yield _Endpoint
     server.shutdown()
     server.server_close()
@@ -311,7 +312,7 @@ def endpoint(monkeypatch):
 
 def test_rephrasing_with_the_facts_numbers_is_used(seeds_handle, endpoint):
     endpoint.reply = "中山市大涌镇在2022年共作出191件行政处罚决定。"
-    answer = ask("大涌镇2022年行政处罚决定有多少件？", Conversation(), seeds_handle)
+    answer = ask("大涌镇2022年行政处罚决定有多少件？", Conversation(), seeds_handle, llm=endpoint.llm)
     assert answer.rephrased and answer.text == endpoint.reply
     assert "191件" in answer.composed
     (request,) = endpoint.requests
@@ -322,24 +323,24 @@ def test_rephrasing_with_the_facts_numbers_is_used(seeds_handle, endpoint):
 
 def test_rephrasing_with_a_wrong_number_is_rejected(seeds_handle, endpoint):
     endpoint.reply = "中山市大涌镇在2022年共作出192件行政处罚决定。"
-    answer = ask("大涌镇2022年行政处罚决定有多少件？", Conversation(), seeds_handle)
+    answer = ask("大涌镇2022年行政处罚决定有多少件？", Conversation(), seeds_handle, llm=endpoint.llm)
     assert not answer.rephrased and answer.text == answer.composed
     assert "191件" in answer.text and "192" not in answer.text
     assert any("192" in w and "弃用" in w for w in answer.warnings)
 
 
 def test_the_sidebar_scope_reaches_the_answer(seeds_handle):
-    """The app's filters (index.summary.Scope) narrow what a question leaves open."""
-    from index.summary import Scope
+    """The app's filters (index.tables.summary.Scope) narrow what a question leaves open."""
+    from index.tables.summary import Scope
 
     question = "哪些机关有行政诉讼？"
-    everywhere = ask(question, Conversation(), seeds_handle, llm=False)
+    everywhere = ask(question, Conversation(), seeds_handle)
     assert "安康高新区" in everywhere.text and "越城区" in everywhere.text
-    in_2021 = ask(question, Conversation(), seeds_handle, llm=False, scope=Scope(year_from=2021, year_to=2021))
+    in_2021 = ask(question, Conversation(), seeds_handle, scope=Scope(year_from=2021, year_to=2021))
     assert "越城区" in in_2021.text and "安康高新区" not in in_2021.text
-    in_shaanxi = ask(question, Conversation(), seeds_handle, llm=False, scope=Scope(region=(("province", "陕西省"),)))
+    in_shaanxi = ask(question, Conversation(), seeds_handle, scope=Scope(region=(("province", "陕西省"),)))
     assert "安康高新区" in in_shaanxi.text and "越城区" not in in_shaanxi.text
     # What the question itself says wins over the scope.
-    named = ask("2019年哪些机关有行政诉讼？", Conversation(), seeds_handle, llm=False,
+    named = ask("2019年哪些机关有行政诉讼？", Conversation(), seeds_handle,
                 scope=Scope(year_from=2021, year_to=2021))
     assert "安康高新区" in named.text

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from gongkai.commands.app import DEMO_FOLDER, app, ingest_demo
-from index import store
+from index.tables import store
 from tests.conftest import ROOT, seed_path
 
 
@@ -64,7 +64,7 @@ def test_demo_corpus_is_generated_and_ingested_once(tmp_path):
     assert (reports, agencies) == (12, 2)  # two agencies, 2019–2024
     assert (tmp_path / DEMO_FOLDER / "manifest.jsonl").exists()
     # Ready to ask: the passages are indexed too, so narrative questions find text.
-    from index.search import search
+    from index.passages.search import search
 
     hits = search(tmp_path, "政府信息公开", k=3)
     assert len(hits) == 3 and {h.report_id for h in hits} <= set(_ids(tmp_path))

@@ -21,7 +21,7 @@ from corpus.demo import (DEFECT_KINDS, FICTIONAL_PREFIXES, LAYOUTS, DemoError, D
                          failed_rules, generate_records, read_manifest, render, render_detail, write_corpus)
 from corpus.demo_geo import max_agencies, select_agencies_pool
 from corpus.demo_text import Context
-from index.topics import TOPICS
+from index.passages.topics import TOPICS
 from parsing import parse_bytes
 from parsing.template import SECTIONS, TEMPLATES
 

@@ -27,3 +27,6 @@ def test_every_option_is_in_the_readme(name, option):
 @pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
 def test_every_setting_is_in_the_readme(setting):
     assert setting.env in README, f"README.md does not document the setting {setting.env}"
+    row = next((line for line in README.splitlines() if line.startswith(f"| `{setting.env}` |")), "")
+    assert f"`{setting.flag}`" in row and f"`{setting.default!r}`" in row and setting.help in row, (
+        f"README.md's settings table row for {setting.env} differs from gongkai/settings.py")

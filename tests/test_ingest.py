@@ -15,7 +15,7 @@ import pytest
 
 from corpus.identity import ReportIndex, KnownReport, cells_fingerprint
 from corpus.ingest import ingest
-from index import store
+from index.tables import store
 from parsing.record import Region, Report, Section
 from tests.conftest import FIXTURES, ROOT, seed_path
 
@@ -279,7 +279,7 @@ def test_killed_ingest_leaves_the_previous_corpus(tmp_path, seeds_dir):
 
 def test_ingest_keeps_the_passage_index_in_step(tmp_path, seeds_dir):
     """The passage index follows the store: new reports are searchable, replaced ones leave."""
-    from index.search import search
+    from index.passages.search import search
 
     files = tmp_path / "files"
     files.mkdir()

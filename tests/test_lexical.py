@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index import lexical
+from index.passages import lexical
 
 AGENCIES = ["示例县人民政府办公室", "样例市数据资源管理局"]
 DOCS = [

@@ -5,14 +5,14 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from index import store
-from index.metrics import UnknownMetric, catalogue, find_metric, find_metric_spans, get, metric_names
+from index.tables import store
+from index.tables.metrics import UnknownMetric, catalogue, find_metric, find_metric_spans, get, metric_names
 from parsing.template import TEMPLATES, all_cells
 
 
 @pytest.fixture(scope="module")
 def seeds_metrics(seed_reports):
-    """The seeds' rows of the ``metrics`` table, as index.store writes them, in memory."""
+    """The seeds' rows of the ``metrics`` table, as index.tables.store writes them, in memory."""
     con = duckdb.connect()
     stored = [store.StoredReport(r, r.to_json(), r.source, r.id, "text", r.id) for r in seed_reports.values()]
     con.register("seed_metrics", store.report_tables(stored)["metrics"])

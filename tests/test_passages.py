@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
-from index import duplicates
-from index.passages import KINDS, chunk_report, chunk_text, narrative_text, split_problems_measures
-from index.topics import TOPICS, UnknownTopic, resolve_topic, tag_topics, topic
+from index.passages import duplicates
+from index.passages.chunk import KINDS, chunk_report, chunk_text, narrative_text, split_problems_measures
+from index.passages.topics import TOPICS, UnknownTopic, resolve_topic, tag_topics, topic
 from parsing.record import Region, Report, Section
 
 
@@ -264,8 +264,8 @@ def test_copies_from_another_report_point_to_the_earliest():
 
 def test_copied_narratives_of_the_demo_corpus_are_marked(tmp_path):
     from corpus.demo import read_manifest, write_corpus
-    from index.evaluate import DEMO_CORPUS
-    from index.indexer import mark_duplicates, passage_frame
+    from index.passages.evaluate import DEMO_CORPUS
+    from index.passages.indexer import mark_duplicates, passage_frame
     from parsing import parse_path
 
     folder = write_corpus(tmp_path, DEMO_CORPUS["n_agencies"], DEMO_CORPUS["years"], DEMO_CORPUS["seed"])

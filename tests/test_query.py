@@ -8,10 +8,10 @@ import pytest
 
 from corpus.demo import read_manifest, write_corpus
 from corpus.ingest import ingest
-from index import cache, store
-from index.metrics import catalogue
-from index.query import Compare, InvalidQuery, QuerySpec, Rank, Threshold, run
-from index.resolve import UnknownAgency
+from index.tables import store
+from index.tables.metrics import catalogue
+from index.tables.query import Compare, InvalidQuery, QuerySpec, Rank, Threshold, run
+from index.tables.resolve import AgencyIndex, UnknownAgency
 
 YUECHENG = "绍兴市越城区人民政府办公室"
 JIANGLE = "将乐县人民政府办公室"
@@ -216,23 +216,20 @@ def test_provenance_names_each_stored_cell(con):
     assert {c["source"] for c in result.cells} == {"000_9b265bb38da02cc5.txt"}
 
 
-def test_warmed_caches_give_the_same_result(tmp_path, seeds_dir):
-    """A cold store (queries only) and a warmed one (agency index and sources in memory) agree."""
+def test_a_kept_agency_index_gives_the_same_result(tmp_path, seeds_dir):
+    """Queries with the caller's agency index (as a loaded corpus runs them) and without it agree."""
     data = tmp_path / "data"
-    ingest([seeds_dir], data, workers=1, progress=False)
+    ingest([seeds_dir], data, workers=1, progress=False, passages=False)
     spec = QuerySpec(metrics=[LITIGATION, REQUESTS], agencies=["越城区"], trend=True)
-    cold_con = store.open_read(data)
-    cold = run(cold_con, spec)
-    assert cache.peek(cold_con, "sources") is None
-    took = cache.warm(cold_con)
-    assert set(took) == {"agencies", "sources"}
-    warm_con = store.open_read(data)  # a new connection to the same file finds the caches
-    assert cache.peek(warm_con, "sources") is not None
-    warm = run(warm_con, spec)
-    assert warm.cells == cold.cells and warm.warnings == cold.warnings
-    assert warm.frame.equals(cold.frame)
-    cold_con.close()
-    warm_con.close()
+    con = store.open_read(data)
+    try:
+        alone = run(con, spec)
+        kept = run(con, spec, AgencyIndex.from_store(con))
+    finally:
+        con.close()
+    assert kept.cells == alone.cells and kept.warnings == alone.warnings
+    assert kept.frame.equals(alone.frame)
+    assert [m.agency for m in kept.resolved] == [m.agency for m in alone.resolved] == ["绍兴市越城区人民政府办公室"]
 
 
 def test_grouped_provenance_cites_the_reports_summed(con):

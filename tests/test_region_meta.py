@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parsing import meta, parse_text
-from index.level import report_level
+from index.tables.level import report_level
 from parsing.region import resolve_region
 
 

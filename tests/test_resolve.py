@@ -8,10 +8,11 @@ import pytest
 
 from conftest import seed_path
 from corpus.ingest import ingest
-from index import store
-from index.query import QuerySpec, run
-from index.resolve import (
-    AgencyIndex, AmbiguousAgency, UnknownAgency, abbreviate, agency_index, cached_index, english_key, resolve,
+from index.tables import store
+from qa.corpus import Corpus
+from index.tables.query import QuerySpec, run
+from index.tables.resolve import (
+    AgencyIndex, AmbiguousAgency, UnknownAgency, abbreviate, agency_index, english_key, resolve,
     resolve_agency, resolve_region, split_place, strip_government,
 )
 
@@ -113,14 +114,15 @@ def test_either_kind_prefers_the_government_of_a_place(con):
     assert best.agency == "将乐县人民政府办公室"
 
 
-def test_the_index_is_reused_by_a_new_connection_to_the_same_store(con):
-    index = agency_index(con)
+def test_a_loaded_corpus_keeps_one_index_until_the_store_changes(con):
     path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
-    other = store.open_read(Path(path).parent)
+    corpus = Corpus(Path(path).parent)
     try:
-        assert cached_index(other) is index
+        first = corpus.vocabulary().index
+        assert corpus.vocabulary().index is first
+        assert set(first.agencies) == set(agency_index(con).agencies)
     finally:
-        other.close()
+        corpus.close()
 
 
 @pytest.mark.parametrize("name, short", [

@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from gongkai.commands.search import search as search_command
-from index import indexer
-from index.embed import EmbeddingCache, load_model
-from index.passages import chunk_report
-from index.search import browse, build_index, facet_counts, search, sync_index
+from index.passages import indexer
+from index.passages.embed import EmbeddingCache, load_model
+from index.passages.chunk import chunk_report
+from index.passages.search import browse, build_index, facet_counts, search, sync_index
+from index.passages.settings import IndexSettings
 
 
 def agencies(hits) -> list[str]:
@@ -181,9 +182,8 @@ def test_copied_report_is_marked_and_can_be_left_out(seed_reports, tmp_path):
     assert hits and all(h.report_id == original.id for h in hits)
 
 
-def test_hnsw_past_the_threshold_finds_the_same(seed_reports, tmp_path, monkeypatch):
-    monkeypatch.setenv("GONGKAI_EXACT_INDEX_MAX", "10")
-    build_index(tmp_path, seed_reports.values(), progress=False)
+def test_hnsw_past_the_threshold_finds_the_same(seed_reports, tmp_path):
+    build_index(tmp_path, seed_reports.values(), progress=False, settings=IndexSettings(exact_index_max=10))
     assert indexer.load_state(tmp_path).vectors.kind == "hnsw"
     assert "越城区" in search(tmp_path, "政务新媒体", k=1)[0].agency
     hits = search(tmp_path, "丰富政策解读形式", kind="measures", k=3)
@@ -228,7 +228,7 @@ def test_cli_unknown_topic_names_the_known_ones(seed_index):
 
 
 def test_hybrid_beats_both_retrievers_on_the_seed_queries(seed_index):
-    from index.evaluate import evaluate, load_set
+    from index.passages.evaluate import evaluate, load_set
 
     queries = [q for q in load_set(Path(__file__).parent / "retrieval_set.jsonl") if q.corpus == "seeds"]
     assert len(queries) >= 30
@@ -240,12 +240,12 @@ def test_hybrid_beats_both_retrievers_on_the_seed_queries(seed_index):
     assert scores["hybrid"].recall >= 0.9
 
 
-def test_a_missing_model_says_what_to_do(seed_reports, tmp_path, monkeypatch):
-    from index.embed import ModelUnavailable
+def test_a_missing_model_says_what_to_do(seed_reports, tmp_path):
+    from index.passages.embed import ModelUnavailable
 
-    monkeypatch.setenv("GONGKAI_MODEL", str(tmp_path / "no-such-model"))
     with pytest.raises(ModelUnavailable, match="set GONGKAI_MODEL to a local sentence-transformers folder"):
-        build_index(tmp_path / "data", list(seed_reports.values())[:1], progress=False)
+        build_index(tmp_path / "data", list(seed_reports.values())[:1], progress=False,
+                    settings=IndexSettings(model=str(tmp_path / "no-such-model")))
     assert indexer.current_folder(tmp_path / "data") is None  # nothing half-written
 
 

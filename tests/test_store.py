@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from index import store
-from index.level import report_level
-from index.sql import NotReadOnly, check_read_only
-from index.store import Batch, StoredReport
+from index.tables import store
+from index.tables.level import report_level
+from index.tables.sql import NotReadOnly, check_read_only
+from index.tables.store import Batch, StoredReport
 from parsing.record import Check, Region, Report, Section
 
 

@@ -13,10 +13,10 @@ from corpus.upload import (DUPLICATE, FAILED, NEW, REJECTED, REPLACED, UNCHANGED
                            clean_name, ingest_uploads)
 from gongkai.ui.highlight import highlight, passage_html, query_words
 from gongkai.ui.i18n import STRINGS, browser_language, t
-from index import store
-from index.browse import ABSENT, FAILED_MARK, agency_figures, check_cells, checks_frame, load_report, official_table
-from index.quality import FAMILIES, family_counts, family_of, quality_issues
-from index.summary import Scope, _places, corpus_summary, place_label, report_list, scope_options, scope_where
+from index.tables import store
+from index.tables.browse import ABSENT, FAILED_MARK, agency_figures, check_cells, checks_frame, load_report, official_table
+from index.tables.quality import FAMILIES, family_counts, family_of, quality_issues
+from index.tables.summary import Scope, _places, corpus_summary, place_label, report_list, scope_options, scope_where
 from parsing.record import Region, Report
 from tests.conftest import SEEDS, seed_path
 

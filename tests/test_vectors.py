@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index import vectors
+from index.passages import vectors
 
 
 @pytest.fixture(scope="module")

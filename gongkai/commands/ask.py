@@ -11,7 +11,6 @@ import click
 from gongkai import settings
 from parsing.errors import GongkaiError
 
-_DATA_HELP = "Corpus directory (default: $GONGKAI_DATA, else ./gongkai-data)."
 
 
 def _table_lines(table: dict[str, Any]) -> list[str]:
@@ -23,6 +22,21 @@ def _table_lines(table: dict[str, Any]) -> list[str]:
     lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return lines
+
+
+# The settings a question reads.
+_QUESTION_SETTINGS = ("data", "top_k", "llm_url", "llm_model")
+
+
+def _corpus(given: dict[str, Any]) -> Any:
+    """The corpus the command's settings name (``--data``, ``--top-k``)."""
+    from qa.corpus import Corpus
+
+    return Corpus(settings.data_dir(given.get("data")), settings.index_settings(top_k=given.get("top_k")))
+
+
+def _endpoint(given: dict[str, Any]) -> Any:
+    return settings.llm_endpoint(given.get("llm_url"), given.get("llm_model"))
 
 
 def show(answer: Any, verbose: bool = False) -> str:
@@ -46,31 +60,26 @@ def show(answer: Any, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _data_option(command: click.Command) -> click.Command:
-    return click.option("--data", type=click.Path(file_okay=False), default=None, help=_DATA_HELP)(command)
-
-
 @click.command()
 @click.argument("questions", nargs=-1, required=True)
-@_data_option
+@settings.options(*_QUESTION_SETTINGS)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question per line.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print the plan and the SQL.")
-def ask(questions: tuple[str, ...], data: str | None, as_json: bool, verbose: bool) -> None:
+def ask(questions: tuple[str, ...], as_json: bool, verbose: bool, **given: Any) -> None:
     """Answer QUESTIONS, in Chinese or English, asked in order as one conversation.
 
     Figures come from the report tables with their agency, year and table; narrative
     questions cite passages.  A later question may leave out what an earlier one said
     (那2022年呢? / "what about coercion?").
     """
-    from qa.corpus import Corpus
     from qa.dialogue import Conversation
     from qa.session import ask as ask_question
 
     try:
-        with Corpus(settings.data_dir(data)) as corpus:
+        with _corpus(given) as corpus:
             conversation = Conversation()
             for i, question in enumerate(questions):
-                answer = ask_question(question, conversation, corpus)
+                answer = ask_question(question, conversation, corpus, llm=_endpoint(given))
                 if as_json:
                     click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
                 else:
@@ -80,15 +89,14 @@ def ask(questions: tuple[str, ...], data: str | None, as_json: bool, verbose: bo
 
 
 @click.command()
-@_data_option
+@settings.options(*_QUESTION_SETTINGS)
 @click.option("--verbose", "-v", is_flag=True, help="Also print the plan and the SQL.")
-def chat(data: str | None, verbose: bool) -> None:
+def chat(verbose: bool, **given: Any) -> None:
     """Ask questions one after another in the terminal (empty line, `exit` or Ctrl-D to stop)."""
-    from qa.corpus import Corpus
     from qa.dialogue import Conversation
     from qa.session import ask as ask_question
 
-    with Corpus(settings.data_dir(data)) as corpus:
+    with _corpus(given) as corpus:
         conversation = Conversation()
         while True:
             try:
@@ -98,14 +106,14 @@ def chat(data: str | None, verbose: bool) -> None:
             if question.strip().lower() in ("", "exit", "quit", "q"):
                 break
             try:
-                click.echo(show(ask_question(question, conversation, corpus), verbose) + "\n")
+                click.echo(show(ask_question(question, conversation, corpus, llm=_endpoint(given)), verbose) + "\n")
             except GongkaiError as exc:
                 click.echo(f"Error: {exc}", err=True)
 
 
 @click.command(name="eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@_data_option
+@settings.options("data")
 @click.option("--failures/--no-failures", default=True, help="List the questions that failed.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any question fails.")
 def evaluate(file: str, data: str | None, failures: bool, strict: bool) -> None:

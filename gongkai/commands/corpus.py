@@ -9,19 +9,14 @@ import pandas as pd
 
 from corpus.ingest import IngestResult, ingest as ingest_paths
 from gongkai import settings
-from index import store
-from index.export import FORMATS, export as export_tables
-from index.sql import run_sql
+from index.tables import store
+from index.tables.export import FORMATS, export as export_tables
+from index.tables.sql import run_sql
 from parsing.errors import GongkaiError
 
 # Failed checks are listed up to this many; the rest are one query away.
 _SHOW_CHECKS = 20
 _FAILED_CHECKS_SQL = "SELECT source, rule, detail FROM checks JOIN reports USING (report_id) WHERE NOT ok"
-_DATA_HELP = "Corpus directory (default: $GONGKAI_DATA, else ./gongkai-data)."
-
-
-def _data_option(command: click.Command) -> click.Command:
-    return click.option("--data", type=click.Path(file_okay=False), default=None, help=_DATA_HELP)(command)
 
 
 def _summary(result: IngestResult, data: Path) -> list[str]:
@@ -55,10 +50,9 @@ def _summary(result: IngestResult, data: Path) -> list[str]:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@_data_option
-@click.option("--workers", type=int, default=None, help="Parser processes (default: setting `workers`, 0 = one per core).")
+@settings.options("data", "workers", "model", "embed_precision", "chunk_chars", "exact_index_max")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[str, ...], data: str | None, workers: int | None, quiet: bool) -> None:
+def ingest(paths: tuple[str, ...], data: str | None, workers: int | None, quiet: bool, **index: object) -> None:
     """Parse report files and folders (recursively) into the corpus store.
 
     Unchanged files are skipped, changed files replace their report, and a second file of a
@@ -67,7 +61,8 @@ def ingest(paths: tuple[str, ...], data: str | None, workers: int | None, quiet:
     """
     data_dir = settings.data_dir(data)
     try:
-        result = ingest_paths(paths, data_dir, workers=workers, progress=not quiet)
+        result = ingest_paths(paths, data_dir, workers=int(settings.get("workers", workers)), progress=not quiet,
+                              index=settings.index_settings(**index))
         lines = _summary(result, data_dir)
     except GongkaiError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -87,7 +82,7 @@ def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 @click.command()
 @click.argument("query")
-@_data_option
+@settings.options("data")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of an aligned table.")
 def sql(query: str, data: str | None, as_csv: bool) -> None:
     """Run one read-only SQL statement (SELECT, WITH, DESCRIBE, SHOW…) over the store.
@@ -115,7 +110,7 @@ def sql(query: str, data: str | None, as_csv: bool) -> None:
 
 
 @click.command()
-@_data_option
+@settings.options("data")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder to write into (default: DATA/export).")

@@ -7,9 +7,9 @@ import json
 import click
 
 from gongkai import settings
-from index.passages import KINDS
-from index.search import RETRIEVERS, Hit, search as search_passages
-from index.topics import TOPICS, resolve_topic
+from index.passages.chunk import KINDS
+from index.passages.search import RETRIEVERS, Hit, search as search_passages
+from index.passages.topics import TOPICS, resolve_topic
 from parsing.errors import GongkaiError
 
 _PREVIEW = 160
@@ -31,8 +31,7 @@ def _describe(rank: int, hit: Hit) -> str:
 
 @click.command()
 @click.argument("query")
-@click.option("--data", type=click.Path(file_okay=False), default=None,
-              help="Corpus directory (default: $GONGKAI_DATA, else ./gongkai-data).")
+@settings.options("data")
 @click.option("--year", "years", type=int, multiple=True, help="Only reports on this year (repeatable).")
 @click.option("--agency", multiple=True, help="Only agencies whose name contains this (repeatable).")
 @click.option("--region", multiple=True, help="Only agencies in this province, city, county or township.")
@@ -57,7 +56,7 @@ def search(query: str, data: str | None, years: tuple[int, ...], agency: tuple[s
     try:
         hits = search_passages(
             settings.data_dir(data), query, years=years or None, agency=agency or None, region=region or None,
-            kind=kind or None, topic=topic or None, k=k, retrievers=retrievers or RETRIEVERS,
+            kind=kind or None, topic=topic or None, k=int(settings.get("top_k", k)), retrievers=retrievers or RETRIEVERS,
             exclude_duplicates=no_duplicates,
         )
     except GongkaiError as exc:

@@ -15,7 +15,7 @@ import streamlit as st
 from gongkai.ui.highlight import passage_html, query_words
 from gongkai.ui.state import View
 from gongkai.ui.widgets import downloads, plain
-from index.browse import figure_label
+from index.tables.browse import figure_label
 from parsing.template import SECTIONS, TEMPLATE_2021, TEMPLATES
 from qa import Answer
 

@@ -12,6 +12,7 @@ A lock serialises the readers and the questions, since one connection is shared.
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,12 +22,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from index import store
-from index.browse import agency_figures, load_report
-from index.quality import quality_issues
-from index.summary import CorpusSummary, Scope, ScopeOptions, corpus_summary, report_list, scope_options
+from gongkai import settings
+from index.tables import store
+from index.tables.browse import agency_figures, load_report
+from index.tables.quality import quality_issues
+from index.tables.summary import CorpusSummary, Scope, ScopeOptions, corpus_summary, report_list, scope_options
+from parsing.errors import GongkaiError
 from parsing.record import Report
 from qa.corpus import Corpus
+
+_LOG = logging.getLogger(__name__)
 
 Version = tuple[int, int] | None
 
@@ -47,7 +52,7 @@ _OPENED: list[Corpus] = []
 @st.cache_resource(show_spinner=False)
 def corpus(data: str) -> Corpus:
     """The question layer's view of the corpus at ``data``, one per process."""
-    opened = Corpus(Path(data))
+    opened = Corpus(Path(data), settings.index_settings())
     _OPENED.append(opened)
     return opened
 
@@ -127,15 +132,14 @@ def warm_up(data: str, version: Version) -> threading.Thread:
     after an ingest the new passage index is loaded the same way.
     """
     def load() -> None:
-        try:
-            from index.embed import load_model
-            from index.search import search
+        from index.passages.search import search
 
-            load_model()
-            # One search loads the passage index (BM25 and FAISS) into the search module's cache.
+        try:
+            # One search loads the passage index (BM25 and FAISS) into the search module's cache
+            # and the model the index was built with.
             search(Path(data), "政府信息公开", k=1)
-        except Exception:  # noqa: BLE001 - a missing index or model is reported by the question layer itself
-            pass
+        except GongkaiError as exc:  # no index yet, or the model is missing: questions say so themselves
+            _LOG.warning("warm-up: %s", exc)
 
     thread = threading.Thread(target=load, name="gongkai-warm-up", daemon=True)
     thread.start()
@@ -147,22 +151,13 @@ def warm_up(data: str, version: Version) -> threading.Thread:
 # ---------------------------------------------------------------------------
 
 
-def ask_takes_scope() -> bool:
-    """Whether :func:`qa.ask` accepts the sidebar's scope (``scope=``)."""
-    import inspect
-
-    import qa
-
-    return "scope" in inspect.signature(qa.ask).parameters
-
-
-def ask(data: str, question: str, conversation: Any, scope: Scope | None = None) -> Any:
+def ask(data: str, question: str, conversation: Any, scope: Scope | None = None, top_k: int | None = None) -> Any:
     """``qa.ask`` on the process's corpus, under the lock that guards the shared connection."""
     import qa
 
-    kwargs = {"scope": scope} if scope is not None and not scope.is_empty() and ask_takes_scope() else {}
     with _LOCK:
-        return qa.ask(question, conversation, corpus(data), **kwargs)
+        return qa.ask(question, conversation, corpus(data), scope=scope if scope and not scope.is_empty() else None,
+                      top_k=top_k, llm=settings.llm_endpoint())
 
 
 def needs_model(data: str, question: str, conversation: Any) -> bool:

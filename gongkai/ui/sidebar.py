@@ -7,10 +7,11 @@ from pathlib import Path
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from gongkai import settings
 from gongkai.ui import cache
 from gongkai.ui.i18n import LANGUAGE_NAMES, LANGUAGES, browser_language, t
 from gongkai.ui.state import View
-from index.summary import Scope, ScopeOptions, place_label
+from index.tables.summary import Scope, ScopeOptions, place_label
 
 _LANG_KEY = "ui.lang"
 _SCOPE_KEYS = ("scope.years", "scope.region", "scope.agencies", "scope.level")
@@ -101,4 +102,19 @@ def render(data: Path) -> View:
         scope = _filters(cache.options(str(data), version), lang)
         _summary(box, data, version, scope, lang)
     st.sidebar.caption(t("sidebar.data_dir", lang, path=str(data)))
-    return View(data=data, version=version, lang=lang, scope=scope)
+    top_k = _settings(lang)
+    return View(data=data, version=version, lang=lang, scope=scope, top_k=top_k,
+                 max_upload_mb=int(settings.get("max_upload_mb")))
+
+
+def _settings(lang: str) -> int:
+    """The settings a reader may change here (declared in :mod:`gongkai.settings`); the others
+    are shown as they were set for the server (environment or ``gongkai app`` options)."""
+    box = st.sidebar.expander(t("sidebar.settings", lang))
+    top_k_setting = settings.setting("top_k")
+    top_k = int(box.number_input(t("setting.top_k", lang), min_value=1, max_value=50,
+                                 value=int(settings.get("top_k")), help=top_k_setting.help, key="setting.top_k"))
+    model = settings.get("model") or t("setting.model_default", lang)
+    box.caption(t("setting.model", lang, name=model))
+    box.caption(t("setting.max_upload_mb", lang, mb=settings.get("max_upload_mb")))
+    return top_k

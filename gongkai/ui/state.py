@@ -9,19 +9,22 @@ import streamlit as st
 
 from gongkai.ui.cache import Version
 from gongkai.ui.i18n import t
-from index.summary import Scope
+from index.tables.summary import Scope
 
 _VIEW_KEY = "gongkai.view"
 
 
 @dataclass(frozen=True)
 class View:
-    """What every page needs: the corpus folder and version, the language and the scope."""
+    """What every page needs: the corpus folder and version, the language, the scope and the
+    settings chosen in the sidebar (see :data:`gongkai.settings.SETTINGS`)."""
 
     data: Path
     version: Version
     lang: str
     scope: Scope
+    top_k: int = 5
+    max_upload_mb: int = 20
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)

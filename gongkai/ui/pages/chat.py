@@ -48,7 +48,7 @@ def _ask(view: View, question: str) -> Turn:
             # A passage search in a fresh process waits for the model the warm-up is loading.
             with st.spinner(view.t("chat.loading")):
                 warm.join(timeout=WARM_UP_WAIT)
-        answer = cache.ask(str(view.data), question, conversation, view.scope)
+        answer = cache.ask(str(view.data), question, conversation, view.scope, view.top_k)
     except GongkaiError as exc:
         return Turn(question, error=view.t("chat.error", reason=str(exc)))
     except Exception as exc:  # noqa: BLE001 - a bug in one answer must not end the conversation
@@ -101,7 +101,7 @@ def render(view: View) -> None:
         st.info(view.t("sidebar.no_corpus"))
         return
     if not view.scope.is_empty():
-        st.caption(view.t("chat.scope_applied" if cache.ask_takes_scope() else "chat.scope_ignored"))
+        st.caption(view.t("chat.scope_applied"))
     turns: list[Turn] = st.session_state.setdefault(_TURNS_KEY, [])
     for i, turn in enumerate(turns):
         _show(view, turn, i)

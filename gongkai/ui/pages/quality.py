@@ -7,7 +7,7 @@ import streamlit as st
 from gongkai.ui import cache
 from gongkai.ui.state import View, current_view
 from gongkai.ui.widgets import downloads
-from index.quality import FAMILIES, family_counts
+from index.tables.quality import FAMILIES, family_counts
 
 _SHOWN = ("agency", "year", "family", "rule", "detail", "source", "report_id")
 

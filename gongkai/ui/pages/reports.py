@@ -9,7 +9,7 @@ from gongkai.ui import cache
 from gongkai.ui.highlight import passage_html
 from gongkai.ui.state import View, current_view
 from gongkai.ui.widgets import downloads, plain
-from index.browse import TableView, checks_frame, official_table
+from index.tables.browse import TableView, checks_frame, official_table
 from parsing.record import Report
 from parsing.template import SECTIONS, TABLES
 

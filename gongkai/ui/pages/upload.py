@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from corpus.upload import FAILED, REJECTED, UploadOutcome, accepted_extensions, ingest_uploads, max_bytes
+from gongkai import settings
 from gongkai.ui import cache
 from gongkai.ui.state import View, current_view
 
@@ -24,7 +25,7 @@ def _results_frame(view: View, outcomes: list[UploadOutcome]) -> pd.DataFrame:
 
 def render(view: View) -> None:
     st.title(view.t("upload.title"))
-    limit = max_bytes()
+    limit = max_bytes(view.max_upload_mb)
     types = accepted_extensions()
     st.caption(view.t("upload.limits", types=", ".join(f".{e}" for e in types), mb=f"{limit / 2**20:g}"))
     # The extension list and the size limit here are only the browser's first filter:
@@ -40,7 +41,8 @@ def render(view: View) -> None:
 
         # Nothing of this process may hold the old store open while the ingest swaps it.
         cache.release(str(view.data))
-        outcomes = ingest_uploads([(f.name, f.getvalue()) for f in files], view.data, progress=progress)
+        outcomes = ingest_uploads([(f.name, f.getvalue()) for f in files], view.data, progress=progress, limit=limit,
+                                  index=settings.index_settings())
         bar.empty()
         st.session_state[_RESULTS_KEY] = outcomes
         # The store changed: rerun so the sidebar and every page read the new version.

@@ -4,7 +4,7 @@ Filters (year, agency, region, section kind, topic) become one boolean mask over
 passages, and each retriever searches only inside it, so a filtered search returns the
 best k passages that pass the filter, not whatever survives of an unfiltered top-k.
 
-``build_index`` and ``sync_index`` (from :mod:`index.indexer`) are what the ingest calls.
+``build_index`` and ``sync_index`` (from :mod:`index.passages.indexer`) are what the ingest calls.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gongkai import settings
-from index.embed import encode_query, load_model
-from index.indexer import IndexState, NoIndex, build_index, current_folder, load_state, sync_index
-from index.passages import KINDS
-from index.topics import TOPICS
-from index.topics import topic as find_topic
+from index.passages.embed import encode_query, load_model
+from index.passages.indexer import IndexState, NoIndex, build_index, current_folder, load_state, sync_index
+from index.passages.chunk import KINDS
+from index.passages.settings import IndexSettings
+from index.passages.topics import TOPICS
+from index.passages.topics import topic as find_topic
 from parsing.errors import GongkaiError
 from parsing.meta import to_simplified
 
@@ -209,18 +209,17 @@ def filter_mask(loaded: _Loaded, *, year: int | None = None, years: Iterable[int
 # ---------------------------------------------------------------------------
 
 
-def search(data_dir: str | Path | None, query: str, *, year: int | None = None, years: Iterable[int] | None = None,
+def search(data_dir: str | Path, query: str, *, year: int | None = None, years: Iterable[int] | None = None,
            agency: str | Iterable[str] | None = None, region: str | Iterable[str] | None = None,
            kind: str | Iterable[str] | None = None, topic: str | Iterable[str] | None = None,
-           k: int | None = None, retrievers: Iterable[str] = RETRIEVERS,
+           k: int = IndexSettings.top_k, retrievers: Iterable[str] = RETRIEVERS,
            exclude_duplicates: bool = False) -> list[Hit]:
     """The ``k`` best passages for ``query`` among those passing the filters.
 
-    ``retrievers`` picks BM25, dense or both (fused by reciprocal rank fusion).
+    ``retrievers`` picks BM25, dense or both (fused by reciprocal rank fusion).  Queries
+    are encoded with the model the index was built with (its manifest names it).
     """
-    k = int(settings.get("top_k", k))
-    data = settings.data_dir(data_dir)
-    loaded = _loaded(data)
+    loaded = _loaded(Path(data_dir))
     mask = filter_mask(loaded, year=year, years=years, agency=agency, region=region, kind=kind,
                        topic_name=topic, exclude_duplicates=exclude_duplicates)
     chosen = [r for r in RETRIEVERS if r in set(retrievers)]
@@ -240,7 +239,7 @@ def search(data_dir: str | Path | None, query: str, *, year: int | None = None, 
 def _dense(loaded: _Loaded, query: str, depth: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Passages by their best piece's cosine similarity to the query."""
     index = loaded.state.vectors
-    vector = encode_query(to_simplified(query), load_model())
+    vector = encode_query(to_simplified(query), load_model(loaded.state.manifest.get("model") or None))
     if mask is None and index.ntotal == len(loaded.vector_rows):
         allowed = None
     else:
@@ -287,13 +286,13 @@ def _hit(loaded: _Loaded, row: int, score: float, found: dict[str, tuple[int, fl
     )
 
 
-def browse(data_dir: str | Path | None, *, year: int | None = None, years: Iterable[int] | None = None,
+def browse(data_dir: str | Path, *, year: int | None = None, years: Iterable[int] | None = None,
            agency: str | Iterable[str] | None = None, region: str | Iterable[str] | None = None,
            kind: str | Iterable[str] | None = None, topic: str | Iterable[str] | None = None,
            exclude_duplicates: bool = False, limit: int = 100) -> list[Hit]:
     """Passages passing the filters, with no query: newest year first, then agency, in
     reading order (e.g. every improvement measure on one topic)."""
-    loaded = _loaded(settings.data_dir(data_dir))
+    loaded = _loaded(Path(data_dir))
     mask = filter_mask(loaded, year=year, years=years, agency=agency, region=region, kind=kind,
                        topic_name=topic, exclude_duplicates=exclude_duplicates)
     rows = np.arange(len(loaded.year)) if mask is None else np.flatnonzero(mask)
@@ -303,10 +302,10 @@ def browse(data_dir: str | Path | None, *, year: int | None = None, years: Itera
     return [_hit(loaded, int(row), 0.0, {}) for row in rows[order][:limit]]
 
 
-def facet_counts(data_dir: str | Path | None, *, kind: str | Iterable[str] | None = None,
+def facet_counts(data_dir: str | Path, *, kind: str | Iterable[str] | None = None,
                  year: int | None = None, agency: str | None = None, region: str | None = None) -> dict[str, int]:
     """Passages per topic among those passing the filters (e.g. measures by topic)."""
-    loaded = _loaded(settings.data_dir(data_dir))
+    loaded = _loaded(Path(data_dir))
     mask = filter_mask(loaded, year=year, agency=agency, region=region, kind=kind)
     bits = loaded.topic_bits if mask is None else loaded.topic_bits[mask]
     return {t.key: int(((bits >> np.int64(i)) & 1).sum()) for i, t in enumerate(TOPICS)}

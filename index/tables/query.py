@@ -7,7 +7,7 @@ only text pasted into SQL is what the catalogue and the whitelists below provide
 
 Absent cells stay absent: sums skip them and say how many reports lacked them; a lookup of
 an absent cell says so rather than showing 0; a metric one template lacks never borrows the
-other template's look-alike cell (see :mod:`index.metrics`).
+other template's look-alike cell (see :mod:`index.tables.metrics`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from index import evidence
-from index import metrics as catalogue_module
-from index.level import LEVELS
-from index.metrics import Metric
-from index.resolve import REGION_LEVELS, Match, agency_index, cached_index
+from index.tables import evidence
+from index.tables import metrics as catalogue_module
+from index.tables.level import LEVELS
+from index.tables.metrics import Metric
+from index.tables.resolve import REGION_LEVELS, AgencyIndex, Match
 from parsing.errors import GongkaiError
 from parsing.template import TEMPLATES
 
@@ -194,6 +194,7 @@ class _Sql:
     resolved: list[Match] = field(default_factory=list)
     # Compared values as the store names them, in the order given.
     compare_order: list[Any] = field(default_factory=list)
+    agencies: AgencyIndex | None = None  # names → agencies, when the caller keeps one
 
     def param(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -248,13 +249,19 @@ def _years_text(years: list[int]) -> tuple[str, str]:
     return listed, ", ".join(str(y) for y in years)
 
 
+def _agencies(con: duckdb.DuckDBPyConnection, sql: _Sql) -> AgencyIndex:
+    """The caller's agency index, else one built from the store for this query."""
+    if sql.agencies is None:
+        sql.agencies = AgencyIndex.from_store(con)
+    return sql.agencies
+
+
 def _resolve_agencies(con: duckdb.DuckDBPyConnection, names: list[str], sql: _Sql) -> list[str]:
     """Store names for the given names: exact names as they are, others through resolution."""
     if not names:
         return []
-    index = cached_index(con)
-    if index is not None:
-        present = {name for name in names if name in index.agencies}
+    if sql.agencies is not None:
+        present = {name for name in names if name in sql.agencies.agencies}
     else:
         probe = _Sql()
         present = {row[0] for row in con.execute(
@@ -265,7 +272,7 @@ def _resolve_agencies(con: duckdb.DuckDBPyConnection, names: list[str], sql: _Sq
         if name in present:
             resolved.append(name)
             continue
-        match = agency_index(con).resolve(name, ("agency",)).best()
+        match = _agencies(con, sql).resolve(name, ("agency",)).best()
         sql.resolved.append(match)
         sql.steps.append(Step(
             f"“{name}”识别为{match.agency}(方式:{match.how_zh},置信度{match.confidence:.2f})。",
@@ -278,12 +285,11 @@ def _resolve_agencies(con: duckdb.DuckDBPyConnection, names: list[str], sql: _Sq
 def _resolve_region(con: duckdb.DuckDBPyConnection, level: str, name: str, sql: _Sql) -> str:
     if level not in REGION_LEVELS:
         raise InvalidQuery(f"Unknown region level {level!r}: use one of {', '.join(REGION_LEVELS)}.")
-    index = cached_index(con)
-    if index is not None and (level, name) in index.regions:
+    if sql.agencies is not None and (level, name) in sql.agencies.regions:
         return name
-    if index is None and con.execute(f"SELECT 1 FROM reports WHERE {level} = $v LIMIT 1", {"v": name}).fetchone():
+    if sql.agencies is None and con.execute(f"SELECT 1 FROM reports WHERE {level} = $v LIMIT 1", {"v": name}).fetchone():
         return name
-    resolution = agency_index(con).resolve(name, ("region",))
+    resolution = _agencies(con, sql).resolve(name, ("region",))
     same_level = [m for m in resolution.matches if level in m.region]
     if not same_level:
         resolution.best()  # raises UnknownAgency with the reason
@@ -397,11 +403,16 @@ def _where(sql: _Sql, tests: bool = True) -> str:
     return (" WHERE " + " AND ".join(parts)) if parts else ""
 
 
-def compile_spec(con: duckdb.DuckDBPyConnection, spec: QuerySpec) -> tuple[str, _Sql, list[Metric]]:
-    """The SQL of ``spec`` with its parameters and steps; names are resolved against ``con``."""
+def compile_spec(con: duckdb.DuckDBPyConnection, spec: QuerySpec,
+                 agencies: AgencyIndex | None = None) -> tuple[str, _Sql, list[Metric]]:
+    """The SQL of ``spec`` with its parameters and steps; names are resolved against ``con``.
+
+    ``agencies`` is the store's agency index when the caller keeps one (a loaded corpus
+    does: :class:`qa.corpus.Vocabulary`); without it, one is built only if a name needs it.
+    """
     _validate(spec)
     metrics = _metrics(spec)
-    sql = _Sql()
+    sql = _Sql(agencies=agencies)
     _filters(con, spec, sql)
     _report_thresholds(spec, sql)
     if _lists_checks(spec):
@@ -506,9 +517,13 @@ def _grouped_sql(spec: QuerySpec, sql: _Sql, metrics: list[Metric]) -> str:
 # ---------------------------------------------------------------------------
 
 
-def run(con: duckdb.DuckDBPyConnection, spec: QuerySpec) -> QueryResult:
-    """Run ``spec`` against the store behind ``con``: the frame, the SQL, words and warnings."""
-    text, sql, metrics = compile_spec(con, spec)
+def run(con: duckdb.DuckDBPyConnection, spec: QuerySpec, agencies: AgencyIndex | None = None) -> QueryResult:
+    """Run ``spec`` against the store behind ``con``: the frame, the SQL, words and warnings.
+
+    Pass ``agencies`` (the store's :class:`~index.tables.resolve.AgencyIndex`) when running many
+    queries against one store, as a loaded corpus does.
+    """
+    text, sql, metrics = compile_spec(con, spec, agencies)
     data, frame = _fetch(con, text, sql.params, spec)
     cells = evidence.provenance(con, metrics, data, _where(sql), sql.params, spec.group_keys())
     # Every report in scope is in the result: no threshold dropped any, no top-N cut any.

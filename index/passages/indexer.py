@@ -28,10 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gongkai import settings
-from index import duplicates, lexical, vectors
-from index.embed import Model, embed_texts, load_model
-from index.passages import Passage, chunk_report, embedding_pieces
+from index.passages import duplicates, lexical, vectors
+from index.passages.embed import Model, embed_texts, load_model
+from index.passages.chunk import Passage, chunk_report, embedding_pieces
+from index.passages.settings import IndexSettings
 from parsing.errors import GongkaiError
 from parsing.record import Report
 
@@ -108,35 +108,38 @@ def empty_frame() -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-def build_index(data_dir: Path, reports: Iterable[Report], progress: bool = True) -> dict:
+def build_index(data_dir: Path, reports: Iterable[Report], progress: bool = True,
+                settings: IndexSettings = IndexSettings()) -> dict:
     """Index ``reports`` from scratch, replacing any index in ``data_dir``."""
-    return _update(Path(data_dir), reports, set(), progress, rebuild=True)
+    return _update(Path(data_dir), reports, set(), progress, rebuild=True, settings=settings)
 
 
 def sync_index(data_dir: Path, upserted_reports: Iterable[Report], removed_report_ids: Iterable[str],
-               progress: bool = False) -> dict:
+               progress: bool = False, settings: IndexSettings = IndexSettings()) -> dict:
     """Replace the passages of ``upserted_reports`` and drop those of ``removed_report_ids``.
 
     Each call writes a whole new generation of the index, so call it once per ingest
     with every changed report (any iterable: reports are chunked as they come).
     """
-    return _update(Path(data_dir), upserted_reports, set(removed_report_ids), progress, rebuild=False)
+    return _update(Path(data_dir), upserted_reports, set(removed_report_ids), progress, rebuild=False,
+                   settings=settings)
 
 
-def rebuild_from_store(data_dir: Path, progress: bool = True) -> dict:
+def rebuild_from_store(data_dir: Path, progress: bool = True, settings: IndexSettings = IndexSettings()) -> dict:
     """Index every report the store holds, from scratch (after a model change, or when
     the passage index was lost).  Embeddings already cached are reused."""
-    from index import store
-    from index.browse import stored_reports
+    from index.tables import store
+    from index.tables.browse import stored_reports
 
     con = store.open_read(Path(data_dir))
     try:
-        return build_index(data_dir, stored_reports(con), progress=progress)
+        return build_index(data_dir, stored_reports(con), progress=progress, settings=settings)
     finally:
         con.close()
 
 
-def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progress: bool, rebuild: bool) -> dict:
+def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progress: bool, rebuild: bool,
+            settings: IndexSettings) -> dict:
     started = time.perf_counter()
     with _writer_lock(data_dir):
         old = None if rebuild or current_folder(data_dir) is None else load_state(data_dir)
@@ -144,17 +147,18 @@ def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progre
         new: list[Passage] = []
         for report in reports:
             upserted.add(report.id)
-            new.extend(chunk_report(report))
+            new.extend(chunk_report(report, settings.chunk_chars))
         new_frame = passage_frame(new)
         frame = old.passages if old is not None else empty_frame()
         keep = ~frame["report_id"].isin(removed | upserted).to_numpy(dtype=bool)
         frame = pd.concat([frame[keep], new_frame], ignore_index=True) if len(frame) else new_frame
 
-        model = load_model()
+        model = load_model(settings.model, settings.embed_precision)
         new_pieces = [embedding_pieces(t) for t in new_frame["simplified"]]
         frame.loc[len(frame) - len(new_frame):, "vec_count"] = [len(p) for p in new_pieces]
         new_vectors = embed_texts(data_dir, [p for ps in new_pieces for p in ps], model, progress=progress)
-        vector_index, frame = _vectors(data_dir, old, frame, keep, new_vectors, model, progress)
+        vector_index, frame = _vectors(data_dir, old, frame, keep, new_vectors, model, progress,
+                                       settings.exact_index_max)
 
         words = lexical.dictionary_words(frame["agency"].dropna().unique(), _places(frame))
         tokens = [lexical.tokenize(t, words) for t in new_frame["simplified"]]
@@ -204,15 +208,15 @@ def _places(frame: pd.DataFrame) -> list[str]:
 
 
 def _vectors(data_dir: Path, old: IndexState | None, frame: pd.DataFrame, keep: np.ndarray,
-             new_vectors: np.ndarray, model: Model, progress: bool) -> tuple[vectors.VectorIndex, pd.DataFrame]:
+             new_vectors: np.ndarray, model: Model, progress: bool,
+             exact_max: int) -> tuple[vectors.VectorIndex, pd.DataFrame]:
     """The vector index for ``frame``: the old one plus new rows, or rebuilt.
 
     A passage owns the rows ``vec_first`` … ``vec_first + vec_count - 1``, one per piece
-    (see :func:`index.passages.embedding_pieces`).  The index is rebuilt when the model
+    (see :func:`index.passages.chunk.embedding_pieces`).  The index is rebuilt when the model
     changed (its vectors cannot answer this model's queries), when the corpus crossed
     the exact/HNSW threshold, or when too many rows are dead.
     """
-    exact_max = int(settings.get("exact_index_max"))
     counts = frame["vec_count"].to_numpy(dtype=np.int64)
     n_new_rows = len(new_vectors)
     n_live_rows = int(counts.sum())

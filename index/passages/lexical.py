@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from index.topics import keywords as topic_keywords
+from index.passages.topics import keywords as topic_keywords
 from parsing.meta import to_simplified
 from parsing.template import IMPROVEMENT_MARKERS, PROBLEM_MARKERS, SECTIONS, TEMPLATES
 

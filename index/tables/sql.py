@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from index import store
+from index.tables import store
 from parsing.errors import GongkaiError
 
 # Statement kinds that only read: SELECT (which DuckDB also uses for FROM-first queries,

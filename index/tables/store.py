@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from index.level import report_level
+from index.tables.level import report_level
 from parsing.errors import GongkaiError
 from parsing.record import Report
 from parsing.template import TABLES, TEMPLATE_2019, TEMPLATE_2021, all_cells

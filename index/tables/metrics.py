@@ -3,7 +3,7 @@
 The catalogue is built from :data:`parsing.template.TEMPLATES`, the one template
 definition: every (table, row, column) cell becomes a :class:`Metric` whose key is
 ``table.row.column`` (``applications.new_received.total``) and whose SQL reads one column
-of the wide ``metrics`` table (:func:`index.store.metric_name`).  A short list of derived
+of the wide ``metrics`` table (:func:`index.tables.store.metric_name`).  A short list of derived
 metrics adds sums and shares users ask for (all lawsuits, all refusals, the share of
 requests granted).  Names and synonyms come from the template's labels and ``synonyms``
 tuples; a synonym that every part of a sum shares names the sum (诉讼 names both lawsuit
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.store import metric_name
+from index.tables.store import metric_name
 from parsing.errors import GongkaiError
 from parsing.meta import to_simplified
 from parsing.template import RESULT_GROUPS, TEMPLATES, Column, Row
@@ -82,7 +82,7 @@ class UnknownMetric(GongkaiError):
     """A metric key that the catalogue does not define."""
 
     def __init__(self, key: str, close: list[str]) -> None:
-        hint = f" Did you mean {', '.join(close)}?" if close else " See index.metrics.catalogue() for the keys."
+        hint = f" Did you mean {', '.join(close)}?" if close else " See index.tables.metrics.catalogue() for the keys."
         super().__init__(f"No metric {key!r} in the catalogue.{hint}")
         self.key = key
         self.close = close

@@ -18,7 +18,6 @@ from functools import lru_cache
 
 import duckdb
 
-from index import cache
 from parsing.errors import GongkaiError
 from parsing.meta import to_simplified
 
@@ -441,14 +440,10 @@ def query_forms(text: str) -> list[tuple[str, float, str]]:
     return forms
 
 
-def cached_index(con: duckdb.DuckDBPyConnection) -> AgencyIndex | None:
-    """The index of the store behind ``con`` if one was built already, else None."""
-    return cache.peek(con, "agencies")
-
-
 def agency_index(con: duckdb.DuckDBPyConnection) -> AgencyIndex:
-    """The index of the store behind ``con``, built on first use and kept (see :mod:`index.cache`)."""
-    return cache.get(con, "agencies", AgencyIndex.from_store)
+    """The index of the store behind ``con``, built now: keep it for as long as the store is
+    loaded (:class:`qa.corpus.Vocabulary` does) rather than calling this per question."""
+    return AgencyIndex.from_store(con)
 
 
 def resolve_agency(con: duckdb.DuckDBPyConnection, text: str) -> Resolution:

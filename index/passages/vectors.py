@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import runtime  # noqa: F401  (passive OpenMP: before FAISS loads)
+from index.passages import runtime  # noqa: F401  (passive OpenMP: before FAISS loads)
 
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402

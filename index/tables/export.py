@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from index import store
+from index.tables import store
 from parsing.errors import GongkaiError
 
 FORMATS = ("csv", "parquet", "xlsx")

@@ -1,7 +1,7 @@
 """Data quality across the corpus: every failed check and narrative conflict, by family.
 
 A check's family is the first part of its rule (see ``CHECK_FAMILIES`` in
-:mod:`index.query`): the applications balance, a row's total, the processed total, the
+:mod:`index.tables.query`): the applications balance, a row's total, the processed total, the
 review and litigation totals, or the narrative contradicting the table.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from index.query import CHECK_FAMILIES
-from index.summary import Scope, scope_where
+from index.tables.query import CHECK_FAMILIES
+from index.tables.summary import Scope, scope_where
 
 FAMILIES = tuple(name for name, prefix in CHECK_FAMILIES.items() if prefix)
 ISSUE_COLUMNS = ("report_id", "agency", "year", "province", "city", "county", "township", "family", "rule",

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from index.resolve import REGION_LEVELS
+from index.tables.resolve import REGION_LEVELS
 
 LIST_COLUMNS = ("report_id", "agency", "year", "province", "city", "county", "township", "level",
                 "template", "n_failed_checks", "source")

@@ -16,8 +16,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from gongkai import settings
-from index.topics import MEASURE_CUES, PROBLEM_CUES, tag_topics
+from index.passages.settings import IndexSettings
+from index.passages.topics import MEASURE_CUES, PROBLEM_CUES, tag_topics
 from parsing.meta import to_simplified
 from parsing.record import Report
 from parsing.template import IMPROVEMENT_MARKERS, PROBLEM_MARKERS, SECTIONS
@@ -96,9 +96,9 @@ def section_kind(no: int) -> str:
     return _KIND_OF_SECTION.get(no, "other")
 
 
-def chunk_report(report: Report, chunk_chars: int | None = None) -> list[Passage]:
+def chunk_report(report: Report, chunk_chars: int = IndexSettings.chunk_chars) -> list[Passage]:
     """The report's narrative as passages, in reading order."""
-    target = int(settings.get("chunk_chars", chunk_chars))
+    target = int(chunk_chars)
     passages: list[Passage] = []
     region = report.region
     for section in report.sections:

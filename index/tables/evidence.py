@@ -16,9 +16,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from index import cache
-from index import metrics as catalogue_module
-from index.metrics import Metric
+from index.tables import metrics as catalogue_module
+from index.tables.metrics import Metric
 
 # Provenance is kept for this many reports at most; a sum over thousands cites a sample.
 MAX_PROVENANCE_REPORTS = 50
@@ -118,7 +117,7 @@ def _group_reports(con: duckdb.DuckDBPyConnection, columns: list[str], data: Col
         for value in shown:
             names.append(f"$g{len(values)}")
             values[f"g{len(values)}"] = value
-        # Group keys come from the query layer's whitelist (index.query.GROUP_KEYS).
+        # Group keys come from the query layer's whitelist (index.tables.query.GROUP_KEYS).
         restrict.append(f"m.{key} IN ({', '.join(names)})" if names else "false")
     condition = " AND ".join(restrict)
     if condition:
@@ -130,19 +129,13 @@ def _group_reports(con: duckdb.DuckDBPyConnection, columns: list[str], data: Col
 
 
 def report_sources(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> dict[str, str]:
-    """report_id → source file name, from the warmed cache when there is one."""
-    cached = cache.peek(con, "sources")
-    if cached is not None:
-        return {i: cached[i] for i in report_ids if i in cached}
+    """report_id → source file name."""
+    if not report_ids:
+        return {}
     ids = {f"r{i}": report_id for i, report_id in enumerate(dict.fromkeys(report_ids))}
     placeholders = ", ".join(f"${k}" for k in ids)
     return dict(con.execute(f"SELECT report_id, source FROM reports WHERE report_id IN ({placeholders})",
                             ids).fetchall())
-
-
-def load_sources(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every report's source file name (for :func:`index.cache.warm`)."""
-    return dict(con.execute("SELECT report_id, source FROM reports").fetchall())
 
 
 # ---------------------------------------------------------------------------
