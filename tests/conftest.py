@@ -27,6 +27,20 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def seeds_store(tmp_path_factory, seeds_dir) -> Path:
+    """The five seeds ingested once per session into a store with no passage index (no model).
+
+    Read-only: tests that change a corpus ingest their own.
+    """
+    from corpus.ingest import ingest
+
+    data = tmp_path_factory.mktemp("seeds-store")
+    result = ingest([seeds_dir], data, workers=1, progress=False, passages=False)
+    assert len(result.new) == 5 and not result.failed, result.failed
+    return data
+
+
+@pytest.fixture(scope="session")
 def seed_reports():
     """The five seeds parsed once per session, keyed by their 3-digit prefix."""
     from parsing import parse_path

@@ -38,7 +38,7 @@ def run(*args: str):
 def test_app_runs_streamlit_on_the_corpus(tmp_path, captured):
     from corpus.ingest import ingest
 
-    ingest([seed_path("000")], tmp_path, workers=1, progress=False)
+    ingest([seed_path("000")], tmp_path, workers=1, progress=False, passages=False)
     result = run("--data", str(tmp_path), "--port", "8599")
     assert isinstance(result.exception, Exec), result.output
     argv = captured["argv"]

@@ -59,9 +59,9 @@ def variant(text: str, k: int, year: int = 2020) -> str:
 
 @pytest.fixture(scope="module")
 def seeds_corpus(tmp_path_factory, seeds_dir):
-    """The five seeds ingested once, over two processes."""
+    """The five seeds ingested once, over two processes (tables only: passages are tested below)."""
     data = tmp_path_factory.mktemp("seeds_corpus")
-    result = ingest([seeds_dir], data, workers=2, progress=False)
+    result = ingest([seeds_dir], data, workers=2, progress=False, passages=False)
     return data, result
 
 
@@ -96,7 +96,7 @@ def test_seeds_ingest_with_real_values(seeds_corpus):
 def test_same_content_again_is_a_no_op(seeds_corpus, seeds_dir):
     data, _ = seeds_corpus
     before = (data / "store.duckdb").stat()
-    result = ingest([seeds_dir], data, workers=2, progress=False)
+    result = ingest([seeds_dir], data, workers=2, progress=False, passages=False)
     assert len(result.unchanged) == 5 and result.parsed == 0 and not result.failed
     after = (data / "store.duckdb").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
@@ -107,12 +107,12 @@ def test_a_changed_file_replaces_its_record(tmp_path):
     report_file.parent.mkdir()
     text = seed_path("001").read_text(encoding="utf-8")
     report_file.write_text(variant(text, 1, 2020), encoding="utf-8")
-    ingest([report_file.parent], tmp_path / "data", workers=1, progress=False)
+    ingest([report_file.parent], tmp_path / "data", workers=1, progress=False, passages=False)
     (old_id, year), = query(tmp_path / "data", "SELECT report_id, year FROM reports")
     assert year == 2020
 
     report_file.write_text(variant(text, 1, 2021), encoding="utf-8")
-    result = ingest([report_file.parent], tmp_path / "data", workers=1, progress=False)
+    result = ingest([report_file.parent], tmp_path / "data", workers=1, progress=False, passages=False)
     assert result.updated == [str(report_file)] and not result.new
     rows = query(tmp_path / "data", "SELECT report_id, year FROM reports")
     assert len(rows) == 1 and rows[0][1] == 2021 and rows[0][0] != old_id
@@ -127,7 +127,7 @@ def test_html_and_text_of_one_report_are_one_report(tmp_path):
     files.mkdir()
     shutil.copy(seed_path("000"), files / "a_report.txt")
     (files / "b_report.html").write_text(as_html(seed_path("000").read_text(encoding="utf-8")), encoding="utf-8")
-    result = ingest([files], tmp_path / "data", workers=2, progress=False)
+    result = ingest([files], tmp_path / "data", workers=2, progress=False, passages=False)
     assert result.new == [str(files / "a_report.txt")]
     assert result.duplicates == [str(files / "b_report.html")]
     (report_id,), = query(tmp_path / "data", "SELECT report_id FROM reports")
@@ -136,7 +136,7 @@ def test_html_and_text_of_one_report_are_one_report(tmp_path):
     # The HTML page changes into another agency's report: the text file keeps the first one.
     text = seed_path("000").read_text(encoding="utf-8")
     (files / "b_report.html").write_text(as_html(variant(text, 7)), encoding="utf-8")
-    result = ingest([files], tmp_path / "data", workers=1, progress=False)
+    result = ingest([files], tmp_path / "data", workers=1, progress=False, passages=False)
     assert result.updated == [str(files / "b_report.html")] and result.unchanged == [str(files / "a_report.txt")]
     assert query(tmp_path / "data", "SELECT count(*) FROM reports") == [(2,)]
     assert query(tmp_path / "data", "SELECT report_id FROM sources WHERE source_path LIKE '%a_report.txt'") == [
@@ -151,7 +151,7 @@ def test_pdf_and_html_of_one_report_are_one_report(tmp_path):
     files.mkdir()
     shutil.copy(FIXTURES / "reports" / "report.pdf", files / "report.pdf")
     (files / "report.html").write_text(make_fixtures.render_html(fixture_reports.PDF), encoding="utf-8")
-    result = ingest([files], tmp_path / "data", workers=1, progress=False)
+    result = ingest([files], tmp_path / "data", workers=1, progress=False, passages=False)
     assert result.new == [str(files / "report.html")] and result.duplicates == [str(files / "report.pdf")]
     assert query(tmp_path / "data", "SELECT count(*), min(format) FROM reports") == [(1, "html")]
     assert query(tmp_path / "data", "SELECT count(DISTINCT report_id), count(*) FROM sources") == [(1, 2)]
@@ -161,9 +161,9 @@ def test_a_copy_under_another_name_joins_its_report_unparsed(tmp_path):
     files = tmp_path / "files"
     files.mkdir()
     shutil.copy(seed_path("003"), files / "one.txt")
-    ingest([files], tmp_path / "data", workers=1, progress=False)
+    ingest([files], tmp_path / "data", workers=1, progress=False, passages=False)
     shutil.copy(seed_path("003"), files / "two.txt")
-    result = ingest([files], tmp_path / "data", workers=1, progress=False)
+    result = ingest([files], tmp_path / "data", workers=1, progress=False, passages=False)
     assert result.duplicates == [str(files / "two.txt")] and result.parsed == 1
     assert query(tmp_path / "data", "SELECT count(*), count(DISTINCT report_id) FROM sources") == [(2, 1)]
 
@@ -176,7 +176,7 @@ def test_failures_are_listed_and_the_rest_ingest(tmp_path):
     (files / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
     (files / "notes.txt").write_text("shopping list: eggs, milk\n", encoding="utf-8")
     (files / "picture.png").write_bytes(b"\x89PNG not a report")  # not picked up by the folder walk
-    result = ingest([files, tmp_path / "missing"], tmp_path / "data", workers=2, progress=False)
+    result = ingest([files, tmp_path / "missing"], tmp_path / "data", workers=2, progress=False, passages=False)
     assert result.new == [str(files / "good.txt")]
     reasons = {Path(f.path).name: f.reason for f in result.failed}
     assert set(reasons) == {"empty.txt", "broken.pdf", "notes.txt", "missing"}
@@ -186,7 +186,7 @@ def test_failures_are_listed_and_the_rest_ingest(tmp_path):
 
     # A stored file that turns bad keeps its report: nothing already stored is lost.
     (files / "good.txt").write_bytes(b"")
-    result = ingest([files / "good.txt"], tmp_path / "data", workers=1, progress=False)
+    result = ingest([files / "good.txt"], tmp_path / "data", workers=1, progress=False, passages=False)
     assert [f.path for f in result.failed] == [str(files / "good.txt")]
     assert query(tmp_path / "data", "SELECT count(*) FROM reports WHERE year = 2022") == [(1,)]
 
@@ -232,7 +232,7 @@ def _alive(pid: int) -> bool:
 
 def test_killed_ingest_leaves_the_previous_corpus(tmp_path, seeds_dir):
     data = tmp_path / "data"
-    ingest([seeds_dir], data, workers=1, progress=False)
+    ingest([seeds_dir], data, workers=1, progress=False, passages=False)
     many = tmp_path / "many"
     many.mkdir()
     seeds = sorted(seeds_dir.glob("*.txt"))
@@ -260,8 +260,8 @@ def test_killed_ingest_leaves_the_previous_corpus(tmp_path, seeds_dir):
         proc.kill()
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    # Its parser processes end with it rather than wait forever for work.
-    deadline = time.monotonic() + 10
+    # Its parser processes end with it rather than wait forever for work (a bound, not a wait).
+    deadline = time.monotonic() + 120
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in workers if _alive(pid)]
@@ -271,7 +271,7 @@ def test_killed_ingest_leaves_the_previous_corpus(tmp_path, seeds_dir):
     assert query(data, "SELECT applications__new_received__total FROM metrics WHERE agency LIKE '%将乐县%'") == [(5,)]
 
     # The next ingest clears the leftover copy and goes on from the previous corpus.
-    result = ingest(sorted(many.glob("r000*.txt")), data, workers=1, progress=False)
+    result = ingest(sorted(many.glob("r000*.txt")), data, workers=1, progress=False, passages=False)
     assert len(result.new) == 10 and not result.failed
     assert query(data, "SELECT count(*) FROM reports") == [(15,)]
     assert not work.exists()

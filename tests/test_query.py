@@ -21,11 +21,8 @@ BAOLIGEN = "宝力根苏木"
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory, seeds_dir):
-    data = tmp_path_factory.mktemp("query") / "data"
-    result = ingest([seeds_dir], data, workers=2, progress=False)
-    assert len(result.new) == 5 and not result.failed
-    connection = store.open_read(data)
+def con(seeds_store):
+    connection = store.open_read(seeds_store)
     yield connection
     connection.close()
 
@@ -216,10 +213,9 @@ def test_provenance_names_each_stored_cell(con):
     assert {c["source"] for c in result.cells} == {"000_9b265bb38da02cc5.txt"}
 
 
-def test_a_kept_agency_index_gives_the_same_result(tmp_path, seeds_dir):
+def test_a_kept_agency_index_gives_the_same_result(seeds_store):
     """Queries with the caller's agency index (as a loaded corpus runs them) and without it agree."""
-    data = tmp_path / "data"
-    ingest([seeds_dir], data, workers=1, progress=False, passages=False)
+    data = seeds_store
     spec = QuerySpec(metrics=[LITIGATION, REQUESTS], agencies=["越城区"], trend=True)
     con = store.open_read(data)
     try:
@@ -274,7 +270,7 @@ def demo(tmp_path_factory):
     write_corpus(files, n_agencies=10, years=range(2019, 2025), seed=3,
                  shares={"unbalanced": 0.3, "narrative_conflict": 0.3, "copied_narrative": 0.0})
     data = tmp_path_factory.mktemp("demo") / "data"
-    result = ingest([files], data, workers=2, progress=False)
+    result = ingest([files], data, workers=2, progress=False, passages=False)
     assert not result.failed
     connection = store.open_read(data)
     yield connection, read_manifest(files)

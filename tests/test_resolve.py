@@ -25,7 +25,7 @@ def con(tmp_path_factory, seeds_dir):
     assert "安康" in text
     (extra / "moved.txt").write_text(text.replace("安康", "寶雞"), encoding="utf-8")
     data = tmp_path_factory.mktemp("resolve") / "data"
-    result = ingest([seeds_dir, extra], data, workers=2, progress=False)
+    result = ingest([seeds_dir, extra], data, workers=1, progress=False, passages=False)
     assert not result.failed
     connection = store.open_read(data)
     yield connection

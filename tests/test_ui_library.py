@@ -21,14 +21,6 @@ from parsing.record import Region, Report
 from tests.conftest import SEEDS, seed_path
 
 
-@pytest.fixture(scope="module")
-def seeds_store(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("ui-seeds")
-    result = ingest([SEEDS], data, workers=1, progress=False)
-    assert not result.failed
-    return data
-
-
 def report_id(data: Path, agency_part: str) -> str:
     with store.reading(data) as con:
         return con.execute("SELECT report_id FROM reports WHERE contains(agency, ?)", [agency_part]).fetchone()[0]

@@ -11,7 +11,6 @@ from qa.corpus import Corpus
 from qa.dialogue import Conversation, Turn, plan_for
 from qa.quantities import chinese_number, detect_language, parse_number
 from qa.understand import understand
-from tests.qa_corpus import seeds_corpus
 
 YUECHENG = "绍兴市越城区人民政府办公室"
 JIANGLE = "将乐县人民政府办公室"
@@ -21,8 +20,8 @@ REQUESTS = "applications.new_received.total"
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    with Corpus(seeds_corpus(tmp_path_factory)) as opened:
+def corpus(seeds_store):
+    with Corpus(seeds_store) as opened:
         yield opened
 
 
