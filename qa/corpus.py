@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -23,6 +25,7 @@ from index.passages.indexer import PASSAGES_FILE, current_folder
 from index.tables.resolve import AgencyIndex, Resolution, agency_forms, agency_index, english_key, split_place
 from parsing.meta import to_simplified
 from qa import lexicon
+from qa.metric_terms import MetricMatch, embedding_match
 
 # Passage columns the question layer reads directly (near-duplicate marks).
 _PASSAGE_COLUMNS = ["id", "report_id", "source", "agency", "year", "section_no", "section_title", "kind", "text",
@@ -58,9 +61,13 @@ class Vocabulary:
     forms: dict[str, int] = field(default_factory=dict)  # form → how many targets answer to it
     lengths: list[int] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    # The last resort for a figure no metric name matches: the closest metric by embedding
+    # similarity (needs the model); None = names only.
+    similar_metric: Callable[[str], MetricMatch | None] | None = None
 
     @classmethod
-    def from_store(cls, con: duckdb.DuckDBPyConnection) -> "Vocabulary":
+    def from_store(cls, con: duckdb.DuckDBPyConnection,
+                   similar_metric: Callable[[str], MetricMatch | None] | None = None) -> "Vocabulary":
         index = agency_index(con)
         forms: dict[str, int] = {}
         for agency in index.agencies.values():
@@ -74,7 +81,7 @@ class Vocabulary:
         years = [row[0] for row in con.execute(
             "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year").fetchall()]
         lengths = sorted({len(f) for f in forms}, reverse=True)
-        return cls(index, forms, lengths, years)
+        return cls(index, forms, lengths, years, similar_metric)
 
     @property
     def newest(self) -> int | None:
@@ -167,7 +174,7 @@ class Corpus:
     def vocabulary(self) -> Vocabulary:
         con = self.connection()
         if self._vocabulary is None:
-            self._vocabulary = Vocabulary.from_store(con)
+            self._vocabulary = Vocabulary.from_store(con, partial(embedding_match, model_name=self.index.model))
         return self._vocabulary
 
     def has_index(self) -> bool:

@@ -9,9 +9,8 @@
 * when no name matches, the question is compared with every metric's names by embedding
   similarity (the m3e model), and a close enough metric is taken, marked as a loose match.
 
-NOTE: this reads ``index.tables.metrics._phrase_table`` and ``index.tables.metrics._hits`` (the phrase
-list and the spans ``find_metric`` matches); a public ``find_metric_spans`` there would
-make this independent of those internals.
+It reads the catalogue's phrase list (:func:`index.tables.metrics.phrase_table`) and the
+spans ``find_metric`` matches (:func:`index.tables.metrics.phrase_hits`), both public.
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ def _concept(key: str) -> str:
 
 @lru_cache(maxsize=1)
 def _row_phrases() -> list[tuple[str, str]]:
-    entries, _ = catalogue_module._phrase_table()
+    entries, _ = catalogue_module.phrase_table()
     return [(phrase, target) for phrase, kind, target in entries if kind == "row" and phrase]
 
 
@@ -99,7 +98,7 @@ def stem(word: str) -> str:
 @lru_cache(maxsize=1)
 def _english_vocabulary() -> tuple[frozenset[str], dict[str, str]]:
     """Every English word of the catalogue's names, and stem → the word to use for it."""
-    entries, _ = catalogue_module._phrase_table()
+    entries, _ = catalogue_module.phrase_table()
     words: set[str] = set()
     whole: set[str] = set()
     for phrase, _, _ in entries:
@@ -118,7 +117,7 @@ def _english_vocabulary() -> tuple[frozenset[str], dict[str, str]]:
 @lru_cache(maxsize=1)
 def _english_aliases() -> dict[str, str]:
     """"amount" → "amount (10k yuan)": a name's words before its parenthesis name it too."""
-    entries, _ = catalogue_module._phrase_table()
+    entries, _ = catalogue_module.phrase_table()
     aliases: dict[str, str] = {}
     for phrase, _, _ in entries:
         if phrase.isascii() and " (" in phrase:
@@ -161,7 +160,7 @@ def find_metrics(text: str) -> MetricMatch | None:
         rewritten = english_forms(normalized)
         if rewritten != normalized:
             normalized, how = rewritten, "english word forms"
-    rows = [h for h in catalogue_module._hits(normalized) if h.kind == "row"]
+    rows = [h for h in catalogue_module.phrase_hits(normalized) if h.kind == "row"]
     if not rows:
         return None
     generic = generic_phrases()
@@ -175,7 +174,7 @@ def find_metrics(text: str) -> MetricMatch | None:
     scored = find_metric(masked)
     if not scored:
         return None
-    position = {}
+    position: dict[str, int] = {}
     for hit in kept:
         position.setdefault(hit.target, hit.start)
     best: dict[str, float] = {}
@@ -192,7 +191,7 @@ def find_metrics(text: str) -> MetricMatch | None:
 def metric_phrases(text: str) -> list[str]:
     """Every catalogue name occurring in ``text`` (for masking it out of other readings)."""
     normalized = english_forms(normalize(text))
-    return [normalized[h.start:h.end] for h in catalogue_module._hits(normalized)]
+    return [normalized[h.start:h.end] for h in catalogue_module.phrase_hits(normalized)]
 
 
 def row_phrases_in(text: str) -> list[str]:
@@ -208,7 +207,7 @@ def row_phrases_in(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _embedding_texts() -> tuple[list[str], list[tuple[str, ...]]]:
     """(text, the metrics it names) for every row name and every metric's Chinese name."""
-    _, concepts = catalogue_module._phrase_table()
+    _, concepts = catalogue_module.phrase_table()
     texts: dict[str, tuple[str, ...]] = {}
     generic = generic_phrases()
     for phrase, concept in _row_phrases():
@@ -230,13 +229,14 @@ def _catalogue_vectors(model) -> np.ndarray:
     return _VECTORS[model.tag]
 
 
-def embedding_match(text: str) -> MetricMatch | None:
-    """The metric whose name is most similar to ``text`` (cosine ≥ ``EMBEDDING_THRESHOLD``)."""
+def embedding_match(text: str, model_name: str = "") -> MetricMatch | None:
+    """The metric whose name is most similar to ``text`` (cosine ≥ ``EMBEDDING_THRESHOLD``),
+    by the embedding model ``model_name`` ("" = m3e-small)."""
     if not text.strip():
         return None
     from index.passages.embed import encode_query, load_model
 
-    model = load_model()
+    model = load_model(model_name or None)
     vectors = _catalogue_vectors(model)
     query = encode_query(normalize(text), model)
     scores = vectors @ query[0]

@@ -16,7 +16,7 @@ from index.passages.topics import tag_topics
 from parsing.meta import to_simplified
 from qa import lexicon
 from qa.corpus import Mention, Vocabulary
-from qa.metric_terms import MetricMatch, embedding_match, find_metrics, row_phrases_in
+from qa.metric_terms import MetricMatch, find_metrics, row_phrases_in
 from qa.names import entity_for, read_names
 from qa.plan import Plan, Reading
 from qa.quantities import (blank_all, chinese_years, find_cue, phrase_pattern, read_group, read_level,
@@ -245,9 +245,9 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
         plan.readings.append(Reading("agency", cues.pronoun, "previous answer", "the agencies of the previous answer",
                                      "上一问答案中的机关"))
     numeric = cues.numeric or plan.threshold is not None or plan.top_n is not None
-    if match is None and numeric and not cues.quality and not cues.narrative:
+    if match is None and numeric and not cues.quality and not cues.narrative and vocabulary.similar_metric:
         residual = blank_all(cue_text, [c for c in cues.found.values() if c])
-        match = embedding_match(re.sub(r"[\s?？,，。]+", " ", residual).strip())
+        match = vocabulary.similar_metric(re.sub(r"[\s?？,，。]+", " ", residual).strip())
     read_metric(plan, match)
     plural = bool(cues["count"] or cues["rank"] or cues["total"] or cues["average"] or cues.agency_list
                   or plan.group_by or (cues["list"] and not mentions) or find_cue(cue_text, ("各", "所有", "全部")))

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.corpus import Corpus
+from index.tables import store
+from qa.corpus import Vocabulary
 from qa.dialogue import Conversation, Turn, plan_for
 from qa.quantities import chinese_number, detect_language, parse_number
 from qa.understand import understand
@@ -20,13 +21,14 @@ REQUESTS = "applications.new_received.total"
 
 
 @pytest.fixture(scope="module")
-def corpus(seeds_store):
-    with Corpus(seeds_store) as opened:
-        yield opened
+def vocabulary(seeds_store):
+    """The seeds' names and years, without the embedding fallback: plans here come from words alone."""
+    with store.reading(seeds_store) as con:
+        return Vocabulary.from_store(con)
 
 
-def read(corpus: Corpus, question: str):
-    return understand(question, corpus.vocabulary())
+def read(vocabulary: Vocabulary, question: str):
+    return understand(question, vocabulary)
 
 
 # (question, expected plan fields)
@@ -89,15 +91,15 @@ CASES = [
 
 
 @pytest.mark.parametrize("question, expected", CASES, ids=[c[0][:24] for c in CASES])
-def test_question_reads_as_plan(corpus, question, expected):
-    plan = read(corpus, question)
+def test_question_reads_as_plan(vocabulary, question, expected):
+    plan = read(vocabulary, question)
     found = plan.to_dict()
     for field, value in expected.items():
         assert found[field] == value, f"{field}: {found[field]!r} != {value!r}\n{found}"
 
 
-def test_every_piece_says_how_it_was_read(corpus):
-    plan = read(corpus, "去年大涌镇行政处罚决定有多少件？")
+def test_every_piece_says_how_it_was_read(vocabulary):
+    plan = read(vocabulary, "去年大涌镇行政处罚决定有多少件？")
     year = plan.reading("year")
     assert year.value == 2024 and "2024" in year.how_zh and "去年" in year.how_zh
     agency = plan.reading("agency")
@@ -105,9 +107,9 @@ def test_every_piece_says_how_it_was_read(corpus):
     assert plan.reading("metric").value == ["active_disclosure.penalty.decisions"]
 
 
-def test_ambiguous_name_keeps_every_candidate(corpus):
+def test_ambiguous_name_keeps_every_candidate(vocabulary):
     # 越城 names the agency loosely (without its place suffix), not ambiguously.
-    plan = read(corpus, "越城2021年收到多少申请")
+    plan = read(vocabulary, "越城2021年收到多少申请")
     entity = plan.entities[0]
     assert entity.names == [YUECHENG] and entity.confidence < 0.9 and not entity.ambiguous
 
@@ -134,20 +136,20 @@ def test_language(text, lang):
 # ---------------------------------------------------------------------------
 
 
-def converse(corpus: Corpus, questions: list[str], agencies: list[list[str]] | None = None):
+def converse(vocabulary: Vocabulary, questions: list[str], agencies: list[list[str]] | None = None):
     """Plans of a conversation; ``agencies[i]`` stands for what answer i was about."""
     conversation = Conversation()
     plans = []
     for i, question in enumerate(questions):
-        plan = plan_for(read(corpus, question), conversation)
+        plan = plan_for(read(vocabulary, question), conversation)
         plans.append(plan)
         about = agencies[i] if agencies else plan.agencies
         conversation.add(Turn(question, plan, about))
     return plans
 
 
-def test_follow_up_with_a_metric_keeps_agency_and_year(corpus):
-    first, second = converse(corpus, ["大涌镇2022年行政处罚决定有多少件？", "那行政强制呢？"])
+def test_follow_up_with_a_metric_keeps_agency_and_year(vocabulary):
+    first, second = converse(vocabulary, ["大涌镇2022年行政处罚决定有多少件？", "那行政强制呢？"])
     assert second.follow_up and second.intent == "lookup"
     assert second.metrics == ["active_disclosure.coercion.decisions"]
     assert second.agencies == [DAYONG] and second.years == [2022]
@@ -161,44 +163,44 @@ def test_follow_up_with_a_metric_keeps_agency_and_year(corpus):
     (["将乐县2024年本年制发的规范性文件有多少件？", "那废止了多少？"],
      "active_disclosure.normative_documents.repealed"),
 ])
-def test_follow_up_naming_a_column_keeps_the_row(corpus, questions, metric):
+def test_follow_up_naming_a_column_keeps_the_row(vocabulary, questions, metric):
     """Regression: a follow-up naming only another column kept the previous column."""
-    first, second = converse(corpus, questions)
+    first, second = converse(vocabulary, questions)
     assert second.follow_up and second.metrics == [metric]
     assert second.agencies == first.agencies and second.years == first.years
 
 
-def test_follow_up_with_a_year_keeps_agency_and_metric(corpus):
-    _, second = converse(corpus, ["将乐县2024年收到多少申请？", "那2022年呢？"])
+def test_follow_up_with_a_year_keeps_agency_and_metric(vocabulary):
+    _, second = converse(vocabulary, ["将乐县2024年收到多少申请？", "那2022年呢？"])
     assert second.years == [2022] and second.agencies == [JIANGLE] and second.metrics == [REQUESTS]
     assert set(second.inherited) == {"agencies", "metrics"}
 
 
-def test_follow_up_with_an_agency_turns_a_list_into_a_lookup(corpus):
-    _, second = converse(corpus, ["2021年哪些机关有行政诉讼？", "将乐县呢？"])
+def test_follow_up_with_an_agency_turns_a_list_into_a_lookup(vocabulary):
+    _, second = converse(vocabulary, ["2021年哪些机关有行政诉讼？", "将乐县呢？"])
     assert second.intent == "lookup" and second.agencies == [JIANGLE]
     assert second.years == [2021] and second.metrics == [LITIGATION]
 
 
-def test_english_follow_up_with_a_name_only(corpus):
-    _, second = converse(corpus, ["How many requests did Yuecheng District receive in 2021?", "Jiangle?"])
+def test_english_follow_up_with_a_name_only(vocabulary):
+    _, second = converse(vocabulary, ["How many requests did Yuecheng District receive in 2021?", "Jiangle?"])
     assert second.lang == "en" and second.agencies == [JIANGLE] and second.years == [2021]
     assert second.read_as.startswith("Read as:") and "kept from the previous question" in second.read_as
 
 
-def test_they_means_the_previous_answers_agencies(corpus):
-    _, second = converse(corpus, ["2021年哪些机关有行政诉讼？", "它们的改进措施呢？"], [[YUECHENG], []])
+def test_they_means_the_previous_answers_agencies(vocabulary):
+    _, second = converse(vocabulary, ["2021年哪些机关有行政诉讼？", "它们的改进措施呢？"], [[YUECHENG], []])
     assert second.intent == "narrative" and second.kinds == ["measures"]
     assert second.from_previous and second.agencies == [YUECHENG] and second.years == [2021]
     assert "它们" in second.read_as_zh
 
 
-def test_a_complete_question_is_not_a_follow_up(corpus):
-    _, second = converse(corpus, ["将乐县2024年收到多少申请？", "越城区2021年行政复议有多少件？"])
+def test_a_complete_question_is_not_a_follow_up(vocabulary):
+    _, second = converse(vocabulary, ["将乐县2024年收到多少申请？", "越城区2021年行政复议有多少件？"])
     assert not second.follow_up and second.inherited == []
     assert second.agencies == [YUECHENG] and second.metrics == ["review_litigation.review.total"]
 
 
-def test_they_without_a_previous_turn_points_nowhere(corpus):
-    (plan,) = converse(corpus, ["它们的改进措施呢？"])
+def test_they_without_a_previous_turn_points_nowhere(vocabulary):
+    (plan,) = converse(vocabulary, ["它们的改进措施呢？"])
     assert not plan.from_previous and plan.intent == "narrative"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -145,7 +146,10 @@ def load_model(name: str | None = None, precision_value: str | None = None) -> M
         except (OSError, ValueError) as exc:
             raise ModelUnavailable(name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
     getter = getattr(loaded, "get_embedding_dimension", None) or loaded.get_sentence_embedding_dimension
-    model = Model(name=name, tag=model_tag(name), dim=int(getter()), precision=chosen, st=loaded)
+    dim = getter()
+    if dim is None:  # a model none of whose modules states its output size
+        raise ModelUnavailable(name, "it does not state its embedding dimension")
+    model = Model(name=name, tag=model_tag(name), dim=int(dim), precision=chosen, st=loaded)
     _MODELS[key] = model
     return model
 
@@ -222,6 +226,20 @@ class EmbeddingCache:
         self._matrix = None
 
 
+# Vectors this process encoded lately, by (model tag, text hash): a process that fills several
+# corpora (the app's uploads, a test session) encodes a text once.  Bounded: about 40 MB.
+_RECENT: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_RECENT_MAX = 20_000
+
+
+def _remember(tag: str, keys: list[str], vectors: np.ndarray) -> None:
+    for key, vector in zip(keys, vectors):
+        _RECENT[(tag, key)] = vector
+        _RECENT.move_to_end((tag, key))
+    while len(_RECENT) > _RECENT_MAX:
+        _RECENT.popitem(last=False)
+
+
 def embed_texts(data_dir: Path, texts: Sequence[str], model: Model | None = None,
                 progress: bool = False) -> np.ndarray:
     """Vectors of ``texts`` (rows in order), encoding only texts the cache lacks."""
@@ -233,10 +251,15 @@ def embed_texts(data_dir: Path, texts: Sequence[str], model: Model | None = None
         if key not in cache.rows and key not in missing:
             missing[key] = text
     if missing:
+        known = [k for k in missing if (model.tag, k) in _RECENT]
+        if known:
+            cache.add(known, np.stack([_RECENT[(model.tag, k)] for k in known]))
         # Encode longest first: batches of similar length waste less padding.
-        order = sorted(missing, key=lambda k: -len(missing[k]))
-        vectors = model.encode([missing[k] for k in order], progress=progress)
-        cache.add(order, vectors)
+        order = sorted((k for k in missing if k not in cache.rows), key=lambda k: -len(missing[k]))
+        if order:
+            vectors = model.encode([missing[k] for k in order], progress=progress)
+            cache.add(order, vectors)
+            _remember(model.tag, order, vectors)
     matrix = cache.matrix()
     if not keys:
         return np.zeros((0, model.dim), dtype=np.float32)

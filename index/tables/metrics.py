@@ -363,7 +363,7 @@ def get(key: str) -> Metric:
 
 
 @dataclass(frozen=True)
-class _Concept:
+class Concept:
     """A row (or a derived row) as users name it, with the metrics of each of its columns."""
 
     key: str  # table.row
@@ -394,11 +394,11 @@ def _defaults(by_column: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _phrase_table() -> tuple[list[tuple[str, str, str]], dict[str, _Concept]]:
+def phrase_table() -> tuple[list[tuple[str, str, str]], dict[str, Concept]]:
     """(phrase, "row"|"column", target) for every name, and the concepts by key."""
     metrics = catalogue()
     concepts: dict[str, dict[str, list[str]]] = {}
-    by_concept: dict[str, _Concept] = {}
+    by_concept: dict[str, Concept] = {}
     row_names: dict[str, list[str]] = {}
     for metric in metrics.values():
         concept = metric.key.rsplit(".", 1)[0]
@@ -422,12 +422,12 @@ def _phrase_table() -> tuple[list[tuple[str, str, str]], dict[str, _Concept]]:
                     entries.append((normalize(phrase), "column", f"{table.key}.{column.key}"))
     for concept, by_column in concepts.items():
         frozen = {c: tuple(keys) for c, keys in by_column.items()}
-        by_concept[concept] = _Concept(concept, frozen, _defaults(frozen))
+        by_concept[concept] = Concept(concept, frozen, _defaults(frozen))
     return list(dict.fromkeys(entries)), by_concept
 
 
 @dataclass(frozen=True)
-class _Hit:
+class PhraseHit:
     start: int
     end: int
     kind: str
@@ -450,9 +450,9 @@ def _occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
     return found
 
 
-def _longest(hits: list[_Hit]) -> list[_Hit]:
+def _longest(hits: list[PhraseHit]) -> list[PhraseHit]:
     """Longest first; a hit overlapping a longer chosen one is dropped (same span: both kept)."""
-    taken: list[_Hit] = []
+    taken: list[PhraseHit] = []
     for hit in sorted(hits, key=lambda h: (-h.length, h.start)):
         overlapping = [t for t in taken if hit.start < t.end and t.start < hit.end]
         if all((t.start, t.end) == (hit.start, hit.end) for t in overlapping):
@@ -460,15 +460,15 @@ def _longest(hits: list[_Hit]) -> list[_Hit]:
     return taken
 
 
-def _hits(text: str) -> list[_Hit]:
+def phrase_hits(text: str) -> list[PhraseHit]:
     """Row names and column names found in ``text``, in text order.
 
     Rows compete with rows and columns with columns, longest first; a column name inside
     a chosen row name is part of that name (其他 inside 其他处理), not a column.
     """
-    entries, _ = _phrase_table()
+    entries, _ = phrase_table()
     found = [
-        _Hit(start, end, kind, target)
+        PhraseHit(start, end, kind, target)
         for phrase, kind, target in entries if phrase
         for start, end in _occurrences(text, phrase)
     ]
@@ -492,8 +492,8 @@ def find_metric(text: str) -> list[tuple[Metric, float]]:
     if stripped in metrics:
         return [(metrics[stripped], float(len(stripped)))]
     normalized = normalize(text)
-    _, concepts = _phrase_table()
-    hits = _hits(normalized)
+    _, concepts = phrase_table()
+    hits = phrase_hits(normalized)
     columns = [h for h in hits if h.kind == "column"]
     scored: dict[str, float] = {}
     order: dict[str, int] = {}
@@ -539,9 +539,9 @@ def find_metric_spans(text: str) -> list[Span]:
     Offsets are into :func:`normalize` ``(text)``.
     """
     normalized = normalize(text)
-    return [Span(h.start, h.end, h.kind, h.target, normalized[h.start:h.end]) for h in _hits(normalized)]
+    return [Span(h.start, h.end, h.kind, h.target, normalized[h.start:h.end]) for h in phrase_hits(normalized)]
 
 
 def metric_names() -> list[tuple[str, str, str]]:
     """Every (normalized name, "row"|"column", target) the catalogue answers to."""
-    return list(_phrase_table()[0])
+    return list(phrase_table()[0])
