@@ -112,7 +112,7 @@ def make_applications(rng: random.Random, agency: Agency, template: str, state: 
     rows = result_rows(template)
     weights = _jitter(rng, [_result_weight(r) for r in rows])
     grid: Grid = {"new_received": dict(new), "carried_over": dict(carried)}
-    results = {r: dict.fromkeys(APPLICANT_PARTS, 0) for r in rows}
+    results: Grid = {r: dict.fromkeys(APPLICANT_PARTS, 0) for r in rows}
     forward: dict[str, int] = {}
     for column in APPLICANT_PARTS:
         available = new[column] + carried[column]
@@ -144,7 +144,7 @@ def _ordered(grid: Grid, template: str) -> Grid:
 # ---------------------------------------------------------------------------
 
 
-def make_review(rng: random.Random, agency: Agency, requests: int) -> Grid:
+def make_review(rng: random.Random, agency: Agency, requests: Number) -> Grid:
     """The 四 table: mostly zeros, cases in proportion to the requests handled."""
     rates = {"review": 0.02, "litigation_direct": 0.01, "litigation_after_review": 0.005}
     if agency.level == "township":

@@ -85,6 +85,7 @@ def _label(text: str, opts: Options) -> str:
 def active_table(report: DemoReport, opts: Options) -> PrintedTable:
     table = TEMPLATES[report.template].tables["active_disclosure"]
     grid = report.active_disclosure
+    items: tuple[tuple[int, tuple[str, ...]], ...]
     if report.template == TEMPLATE_2019:
         items = ((0, ("regulations", "normative_documents")), (4, ("licensing", "other_services")),
                  (5, ("penalty", "coercion")), (7, ("fees",)), (8, ("procurement",)))

@@ -89,7 +89,7 @@ def _sentences(parts: list[str]) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _request_sentence(rng: random.Random, ctx: Context, apps: Grid, stated: int) -> str:
+def _request_sentence(rng: random.Random, ctx: Context, apps: Grid, stated: Number) -> str:
     carried, forward = apps["carried_over"]["total"], apps["carried_forward"]["total"]
     if stated == 0:
         return _fill(rng, ctx, rng.choice(P.REQUEST_FIGURE_ZERO))
@@ -98,7 +98,7 @@ def _request_sentence(rng: random.Random, ctx: Context, apps: Grid, stated: int)
     return text + "，" + rng.choice(follow).format(forward=forward)
 
 
-def _review_sentence(rng: random.Random, ctx: Context, review: Grid, deny: bool) -> tuple[str, dict[str, int]]:
+def _review_sentence(rng: random.Random, ctx: Context, review: Grid, deny: bool) -> tuple[str, dict[str, Number]]:
     r = review["review"]["total"]
     lit = review["litigation_direct"]["total"] + review["litigation_after_review"]["total"]
     if deny or (r == 0 and lit == 0):
@@ -119,7 +119,7 @@ def _docs_sentence(rng: random.Random, ctx: Context, template: str, docs: dict[s
     return _fill(rng, ctx, text, **docs), stated
 
 
-def _misstate(rng: random.Random, true: int, avoid: set[int]) -> int:
+def _misstate(rng: random.Random, true: int, avoid: set[Number]) -> int:
     """A figure that is clearly not ``true`` (nor any figure in ``avoid``)."""
     while True:
         delta = rng.randint(1, max(3, true // 3))
@@ -153,7 +153,7 @@ def _overview(rng: random.Random, ctx: Context, template: str, tables: dict[str,
             truth = apps["new_received"]["total"]
             if conflict == "requests":
                 avoid = {truth, apps["total_processed"]["total"], truth + apps["carried_over"]["total"]}
-                said = _misstate(rng, truth, avoid)
+                said = _misstate(rng, int(truth), avoid)
                 planted = {"field": "applications.new_received.total", "stated": said, "table": truth}
                 figures.append(_request_sentence(rng, ctx, apps, said))
             elif rng.random() < 0.85:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, SupportsInt, cast
 
 import pandas as pd
 
@@ -356,12 +356,13 @@ def copied_passages(plan: Plan, corpus: Corpus) -> pd.DataFrame | None:
     originals = frame.set_index("id")
     rows = []
     for (report_id, section_no), group in marked.groupby(["report_id", "section_no"], sort=False):
+        section = int(cast(SupportsInt, section_no))  # a section_no value (pandas types group keys as Hashable)
         first = group.iloc[0]
         source = originals.loc[first["duplicate_of"]]
         rows.append({
             "report_id": report_id, "agency": first["agency"], "year": _int(first["year"]),
-            "rule": f"copied.section_{int(section_no)}",
-            "detail": f"{len(group)}", "problem": "copied", "section_no": int(section_no),
+            "rule": f"copied.section_{section}",
+            "detail": f"{len(group)}", "problem": "copied", "section_no": section,
             "source_agency": source["agency"], "source_year": _int(source["year"]),
             "similarity": float(group["duplicate_score"].max()), "passage_id": first["id"],
             "text": first["text"], "source_file": first["source"], "kind": first["kind"],

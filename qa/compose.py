@@ -152,7 +152,7 @@ def listing(facts: Facts, lang: str, lines: list[str], count: bool = False) -> d
     condition = _condition(plan, metric, lang)
     agencies = list(dict.fromkeys(frame["agency"])) if frame is not None else []
     n_reports = 0 if frame is None else len(frame)
-    if not agencies:
+    if frame is None or not agencies:
         lines.append(f"{scope}没有符合条件({condition})的机关。" if lang == "zh" else
                      f"No agency{' in ' + scope if scope else ''} had {condition}.")
         return None
@@ -244,6 +244,7 @@ def comparison(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | No
 def _year_sums(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     """Years compared over all reports in scope: each year's sum, then the difference."""
     frame, metric = facts.frame, facts.metrics[0]
+    assert frame is not None  # comparison calls this only with a frame
     if not len(frame):
         return None
     table = _grouped(facts, lang, lines, "year")
@@ -293,6 +294,7 @@ def trend(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
 
 def _grouped(facts: Facts, lang: str, lines: list[str], key: str, average: bool = False) -> dict[str, Any]:
     frame = facts.frame
+    assert frame is not None  # its callers return early without a frame
     metric = facts.metrics[0]
     columns = [GROUP_NAMES[key][lang == "en"]]
     rows = []
@@ -362,6 +364,7 @@ def totals(facts: Facts, lang: str, lines: list[str], average: bool) -> dict[str
 def _overall(facts: Facts, lang: str, lines: list[str], average: bool) -> None:
     """All groups together, with the arithmetic over the group sums."""
     frame, metric = facts.frame, facts.metrics[0]
+    assert frame is not None  # totals returns early without a frame
     if metric.unit == "%" or len(frame) < 2:
         return
     present = frame[frame[metric.key].notna()]

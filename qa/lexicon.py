@@ -127,7 +127,7 @@ CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 ENGLISH_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
 # (words before a number, operator); the number follows.
-THRESHOLD_BEFORE = (
+THRESHOLD_BEFORE: tuple[tuple[tuple[str, ...], str], ...] = (
     (("不少于", "不低于", "至少", "最少", "起码", "大于等于", "at least", "no fewer than", "no less than", "minimum of"), ">="),
     (("不超过", "不多于", "不高于", "至多", "最多", "小于等于", "at most", "no more than", "maximum of"), "<="),
     (("超过", "多于", "大于", "高于", "超出", "逾", "more than", "over", "above", "greater than", "exceeding",
@@ -136,7 +136,7 @@ THRESHOLD_BEFORE = (
     (("等于", "恰好", "正好", "exactly", "equal to"), "="),
 )
 # (words after a number, operator): "10件以上".
-THRESHOLD_AFTER = (
+THRESHOLD_AFTER: tuple[tuple[tuple[str, ...], str], ...] = (
     (("及以上", "以上", "或以上", "or more", "and above", "or above", "plus"), ">="),
     (("及以下", "以下", "以内", "或以下", "or fewer", "or less", "and below", "or below"), "<="),
 )

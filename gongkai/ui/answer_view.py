@@ -78,7 +78,7 @@ def _chart(answer: Answer, frame: pd.DataFrame | None) -> None:
 def source_label(view: View, source: dict[str, Any]) -> str:
     """"agency · year · section" of one source, safe for a Markdown label."""
     no = source.get("section")
-    title = _SECTION_TITLES.get(no, ("", ""))[view.lang == "en"]
+    title = "" if no is None else _SECTION_TITLES.get(no, ("", ""))[view.lang == "en"]
     section = view.t("source.section", no=no if no is not None else "?", title=title)
     year = source.get("year")
     year_text = "?" if year is None else (f"{year}年" if view.lang == "zh" else str(year))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -32,7 +34,9 @@ def language() -> str:
     if _LANG_KEY not in st.session_state:
         st.session_state[_LANG_KEY] = _browser_language()
     # One bilingual label: the switch must read the same in both languages.
-    chosen = st.sidebar.segmented_control("语言 / Language", LANGUAGES, format_func=LANGUAGE_NAMES.get,
+    # dict.get is overloaded, which the stub's Callable[[Any], str] does not accept.
+    names = cast(Callable[[Any], str], LANGUAGE_NAMES.get)
+    chosen = st.sidebar.segmented_control("语言 / Language", LANGUAGES, format_func=names,
                                           key=_LANG_KEY, required=True)
     return chosen if chosen in LANGUAGES else "zh"
 

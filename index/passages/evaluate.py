@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 
@@ -27,8 +28,14 @@ from index.passages.search import search
 from parsing.errors import GongkaiError
 from parsing.meta import to_simplified
 
+class DemoCorpus(TypedDict):
+    n_agencies: int
+    years: range
+    seed: int
+
+
 # The demo corpus the labelled set was written against (corpus.demo.write_corpus arguments).
-DEMO_CORPUS = {"n_agencies": 40, "years": range(2021, 2024), "seed": 7}
+DEMO_CORPUS: DemoCorpus = {"n_agencies": 40, "years": range(2021, 2024), "seed": 7}
 SYSTEMS = {"bm25": ("bm25",), "dense": ("dense",), "hybrid": ("bm25", "dense")}
 RECALL_AT = 5
 MRR_DEPTH = 10

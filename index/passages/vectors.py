@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from index.passages import runtime  # noqa: F401  (passive OpenMP: before FAISS loads)
 
@@ -54,7 +55,9 @@ class VectorIndex:
 
     def _storage(self) -> faiss.IndexFlat:
         if self._flat is None:
-            self._flat = faiss.downcast_index(self.index.storage)
+            # Only an HNSW index asks for its storage, which is flat.
+            graph = cast(faiss.IndexHNSW, self.index)
+            self._flat = cast(faiss.IndexFlat, faiss.downcast_index(graph.storage))
         return self._flat
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -67,7 +70,7 @@ class VectorIndex:
         k = min(k, self.ntotal if allowed is None else len(allowed))
         with _single_thread():
             if allowed is None:
-                params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k)) if self.kind == HNSW else None
+                params = _search_params_hnsw(efSearch=max(HNSW_EF_SEARCH, k)) if self.kind == HNSW else None
                 scores, rows = self.index.search(query, k, params=params)
             else:
                 # ``bitmap`` and ``selector`` must outlive the search: FAISS reads them.
@@ -75,14 +78,24 @@ class VectorIndex:
                 selector = faiss.IDSelectorBitmap(self.ntotal, faiss.swig_ptr(bitmap))
                 if self.kind == FLAT or len(allowed) <= SUBSET_EXACT_MAX:
                     target = self.index if self.kind == FLAT else self._storage()
-                    scores, rows = target.search(query, k, params=faiss.SearchParameters(sel=selector))
+                    scores, rows = target.search(query, k, params=_search_params(sel=selector))
                 else:
                     share = len(allowed) / self.ntotal
                     ef = int(min(HNSW_EF_MAX, max(HNSW_EF_SEARCH, k) / share))
-                    params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
+                    params = _search_params_hnsw(sel=selector, efSearch=ef)
                     scores, rows = self.index.search(query, k, params=params)
         keep = rows[0] >= 0
         return rows[0][keep].astype(np.int64), scores[0][keep]
+
+
+def _search_params(**fields: Any) -> faiss.SearchParameters:
+    # FAISS sets keyword arguments as fields; its stubs declare an __init__ without them.
+    return cast(Any, faiss.SearchParameters)(**fields)
+
+
+def _search_params_hnsw(**fields: Any) -> faiss.SearchParameters:
+    # FAISS's stubs lack SearchParametersHNSW (a SearchParameters with efSearch).
+    return cast(Any, faiss).SearchParametersHNSW(**fields)
 
 
 def _bitmap(rows: np.ndarray, n: int) -> np.ndarray:

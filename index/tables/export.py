@@ -81,7 +81,9 @@ def export(data: Path, out: Path, fmt: str = "csv") -> list[Path]:
 
 def _export_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
     for table in EXPORT_TABLES:
-        rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        counted = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        assert counted is not None  # an aggregate without GROUP BY returns one row
+        rows = counted[0]
         if rows > EXCEL_MAX_ROWS:
             raise ExportError(
                 f"Table {table} has {rows:,} rows, more than an Excel sheet holds "

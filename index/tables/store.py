@@ -312,9 +312,9 @@ def report_tables(stored: Iterable[StoredReport]) -> dict[str, pa.Table]:
                     cells["row"].append(row)
                     cells["column"].append(column_key)
                     cells["value"].append(float(value))
-                    name = _METRIC_COLUMN.get((table, row, column_key))
-                    if name is not None:
-                        wide[name] = float(value)
+                    metric = _METRIC_COLUMN.get((table, row, column_key))
+                    if metric is not None:
+                        wide[metric] = float(value)
         for name, column in metrics.items():
             column.append(head[name] if name in head else wide.get(name))
         for s in r.sections:
@@ -434,7 +434,9 @@ class StoreSummary:
 def summary(con: duckdb.DuckDBPyConnection) -> StoreSummary:
     """Counts of what the store holds."""
     def count(sql: str) -> int:
-        return con.execute(sql).fetchone()[0]
+        row = con.execute(sql).fetchone()
+        assert row is not None  # an aggregate without GROUP BY returns one row
+        return row[0]
 
     years = dict(con.execute(
         "SELECT year, count(*) FROM reports WHERE year IS NOT NULL GROUP BY year ORDER BY year"

@@ -102,6 +102,7 @@ def corpus_summary(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -
         "count(DISTINCT CASE WHEN county IS NOT NULL THEN concat_ws('/', province, city, county) END), "
         f"count(*) FILTER (WHERE n_failed_checks > 0) FROM reports r{where}", params
     ).fetchone()
+    assert head is not None  # an aggregate without GROUP BY returns one row
     years = dict(con.execute(
         f"SELECT year, count(*) FROM reports r{where}{' AND' if where else ' WHERE'} year IS NOT NULL "
         "GROUP BY year ORDER BY year", params
@@ -109,11 +110,13 @@ def corpus_summary(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -
     levels = dict(con.execute(
         f"SELECT level, count(*) FROM reports r{where} GROUP BY level ORDER BY count(*) DESC, level", params
     ).fetchall())
-    failed, narrative = con.execute(
+    checks = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE starts_with(c.rule, 'narrative.')) "
         f"FROM checks c JOIN reports r USING (report_id){where}{' AND' if where else ' WHERE'} NOT c.ok",
         params,
     ).fetchone()
+    assert checks is not None  # an aggregate without GROUP BY returns one row
+    failed, narrative = checks
     return CorpusSummary(
         reports=head[0], agencies=head[1], years={int(y): n for y, n in years.items()},
         provinces=head[2], cities=head[3], counties=head[4], levels=levels,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 import pandas as pd
 import streamlit as st
 
@@ -23,8 +26,10 @@ _ABSENT_STYLE = "color: rgba(128, 128, 128, 0.9)"
 
 def _pick(view: View, frame: pd.DataFrame) -> str:
     """The report to show: the one the URL names (a source link), else the reader's choice."""
-    ids = frame["report_id"].tolist()
-    labels = {row.report_id: f"{row.agency or '?'} · {row.year or '?'} · {row.source}" for row in frame.itertuples()}
+    ids: list[str] = frame["report_id"].tolist()
+    # The stub types a row's fields as any scalar, bytes included; these columns hold text and years.
+    labels = {row.report_id: f"{row.agency or '?'} · {row.year or '?'} · {row.source}"  # type: ignore[str-bytes-safe]
+              for row in frame.itertuples()}
     wanted = st.query_params.get(REPORT_PARAM)
     # A link followed (the URL names a report not yet seen) overrides the previous choice.
     if wanted and wanted != st.session_state.get(_SEEN_PARAM) and wanted in labels:
@@ -32,7 +37,8 @@ def _pick(view: View, frame: pd.DataFrame) -> str:
     st.session_state[_SEEN_PARAM] = wanted
     if st.session_state.get(_PICK_KEY) not in labels:
         st.session_state[_PICK_KEY] = wanted if wanted in labels else ids[0]
-    chosen = st.selectbox(view.t("reports.pick"), ids, key=_PICK_KEY, format_func=labels.get)
+    # dict.get is overloaded, which the stub's Callable[[Any], str] does not accept.
+    chosen = st.selectbox(view.t("reports.pick"), ids, key=_PICK_KEY, format_func=cast(Callable[[Any], str], labels.get))
     if chosen != wanted:
         st.query_params[REPORT_PARAM] = chosen
         st.session_state[_SEEN_PARAM] = chosen

@@ -47,12 +47,12 @@ def render(view: View) -> None:
         st.session_state[_RESULTS_KEY] = outcomes
         # The store changed: rerun so the sidebar and every page read the new version.
         st.rerun()
-    outcomes = st.session_state.get(_RESULTS_KEY)
-    if outcomes:
-        bad = sum(o.status in (FAILED, REJECTED) for o in outcomes)
-        message = view.t("upload.done", ok=len(outcomes) - bad, bad=bad)
+    results: list[UploadOutcome] | None = st.session_state.get(_RESULTS_KEY)
+    if results:
+        bad = sum(o.status in (FAILED, REJECTED) for o in results)
+        message = view.t("upload.done", ok=len(results) - bad, bad=bad)
         (st.warning if bad else st.success)(message)
-        st.dataframe(_results_frame(view, outcomes), width="stretch", hide_index=True)
+        st.dataframe(_results_frame(view, results), width="stretch", hide_index=True)
 
 
 if __name__ == "__main__":
