@@ -34,8 +34,11 @@ $(BROWSER):
 run: install
 	$(BIN)/gongkai app --demo
 
+# The type checker reads its files from pyproject.toml; the suite runs on every core, one test
+# file per worker (session fixtures are built once per worker).
 test: install $(BROWSER)
-	$(BIN)/python -m pytest -q
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 bench: install
 	$(BIN)/python bench/parse.py
