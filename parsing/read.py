@@ -1,4 +1,4 @@
-"""Bytes → :class:`Document`: the report as a text dump, whatever the file format.
+"""Bytes → :class:`Document`: the report as a text dump plus its tables as grids.
 
 The text-dump contract the parser downstream relies on:
 
@@ -8,6 +8,23 @@ The text-dump contract the parser downstream relies on:
 * line breaks inside a cell join with no separator (``商业<br>企业`` → ``商业企业``);
   whitespace inside a cell collapses to one space;
 * nested (layout) tables are read as blocks, their inner data tables as rows.
+
+Beside the text, a reader that sees table structure (HTML, DOCX, ruled PDF tables, OCR
+boxes of a scanned page) hands the table matcher each data table as a :class:`TableGrid`
+(``Document.tables``): a rectangle of cells in the pdfplumber ``Table.extract()`` style,
+
+* ``cells[r][c]`` is the text of the cell at row ``r``, column ``c`` (whitespace collapsed,
+  in-cell line breaks joined as in the text dump);
+* a blank cell (``&nbsp;``, ``<o:p> </o:p>``, an empty ``<td>``/``w:tc``/ruled box) is ``None``,
+  never ``"0"``: the matcher leaves it absent and names it in one warning per table;
+* a merged cell (rowspan/colspan, ``w:gridSpan``/``w:vMerge``, a spanning PDF box) is
+  expanded: every position it covers repeats its text, and ``covered[r][c]`` is ``True`` at
+  the positions other than its origin (so a value is never counted twice);
+* ``lines[r]`` is the index in ``Document.lines`` of the ``a | b | c`` line the row was also
+  written as, or ``None`` when the row printed nothing; the text stays the complete dump, so
+  a parser that ignores grids still works.
+
+The OCR reader builds the same type from the positions of OCR boxes (``source="ocr"``).
 
 Formats are recognised by their bytes first (``PK`` zip holding ``word/document.xml``,
 ``%PDF``, an HTML start tag), then by the file extension.  Every failure is a
@@ -25,7 +42,7 @@ from pathlib import Path
 from parsing.encoding import decode, decode_html
 from parsing.errors import ParseError, UnsupportedFormat
 
-__all__ = ["Document", "decode", "sniff_format", "read_bytes", "read_path", "ACCEPTED"]
+__all__ = ["Document", "TableGrid", "grid_from_rows", "decode", "sniff_format", "read_bytes", "read_path", "ACCEPTED"]
 
 ACCEPTED = "plain text (UTF-8, GB18030/GBK or Big5), HTML, DOCX or PDF"
 
@@ -53,13 +70,79 @@ _FOREIGN = (
 
 
 @dataclass
+class TableGrid:
+    """One data table as a grid of cells (see the module docstring for the contract).
+
+    ``cells`` is rectangular: ``len(row) == width`` for every row.  ``None`` is a blank
+    cell; ``covered[r][c]`` marks the non-origin positions of a merged cell, whose text is
+    repeated there.  ``lines[r]`` maps row ``r`` to its line in ``Document.lines``.
+    """
+
+    cells: list[list[str | None]]
+    lines: list[int | None]
+    covered: list[list[bool]] = field(default_factory=list)
+    source: str = ""  # "html", "docx", "pdf" or "ocr"
+    page: int | None = None  # 1-based page of a PDF table
+
+    def __post_init__(self) -> None:
+        if not self.covered:
+            self.covered = [[False] * len(row) for row in self.cells]
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.cells), default=0)
+
+
+def grid_from_rows(rows: list[list[tuple[str | None, int, int]]]) -> tuple[list[list[str | None]], list[list[bool]]]:
+    """Expand rows of ``(text, rowspan, colspan)`` cells into a rectangle (HTML table model).
+
+    A cell is placed at the first free column of its row; its text is repeated over every
+    position it spans (``covered`` is ``True`` there except at its origin).  Empty text is
+    ``None``.  Short rows are padded with ``None``.
+    """
+    grid: list[list[str | None]] = []
+    covered: list[list[bool]] = []
+    taken: dict[tuple[int, int], str | None] = {}
+    for r, row in enumerate(rows):
+        out: list[str | None] = []
+        cov: list[bool] = []
+        queue = list(row)
+        while queue or any(k[0] == r and k[1] >= len(out) for k in taken):
+            c = len(out)
+            if (r, c) in taken:
+                out.append(taken.pop((r, c)))
+                cov.append(True)
+                continue
+            if not queue:  # a gap before a cell spanning down from above: a blank
+                out.append(None)
+                cov.append(False)
+                continue
+            text, rowspan, colspan = queue.pop(0)
+            text = text or None
+            rowspan, colspan = max(1, min(rowspan, 1000)), max(1, min(colspan, 100))
+            for dc in range(colspan):
+                out.append(text)
+                cov.append(dc > 0)
+                for dr in range(1, rowspan):
+                    taken[(r + dr, c + dc)] = text
+        grid.append(out)
+        covered.append(cov)
+    width = max((len(r) for r in grid), default=0)
+    for out, cov in zip(grid, covered):
+        out.extend([None] * (width - len(out)))
+        cov.extend([False] * (width - len(cov)))
+    return grid, covered
+
+
+@dataclass
 class Document:
-    """A report as a text dump (see the module docstring for the contract)."""
+    """A report as a text dump and its tables as grids (see the module docstring)."""
 
     text: str
     format: str
     encoding: str | None
     warnings: list[str] = field(default_factory=list)
+    tables: list[TableGrid] = field(default_factory=list)
 
     @property
     def lines(self) -> list[str]:
