@@ -18,13 +18,13 @@ import re
 import unicodedata
 from pathlib import Path
 
-from parsing import meta
+from parsing import chrome, meta
 from parsing.cells import cell_stream
 from parsing.checks import run_checks
 from parsing.errors import GongkaiError, NotAReport, ParseError
 from parsing.record import Grid, Region, Report
 from parsing.region import resolve_region, trim_to_region
-from parsing.sections import build_sections, find_headings
+from parsing.sections import build_sections, find_headings, split_headings, unmark
 from parsing.tables import TableResult, parse_active_disclosure, parse_applications, parse_review_litigation
 from parsing.template import TABLES, TEMPLATE_UNKNOWN
 
@@ -96,13 +96,19 @@ def _parse_text(text: str, source: str) -> Report:
     if not text.strip():
         raise ParseError(source, "empty file: no text to parse")
     lines = text.split("\n")
+    header = chrome.crawl_header(lines)
+    lines = [chrome.cut_inline(unmark(line)) for line in lines]
     work_lines = working_lines(lines)
     work = "\n".join(work_lines)
     warnings: list[str] = []
 
     template = meta.detect_template(work)
     title_agency, title_year, _ = meta.find_title(work_lines)
+    published = meta.published_date(work)
+    lines, work_lines = split_headings(lines, work_lines, template, working_lines)
     headings = find_headings(work_lines, template)
+    masked = chrome.chrome_lines(work_lines, header, headings[-1].line if headings else None)
+    lines, work_lines = chrome.blank(lines, masked), chrome.blank(work_lines, masked)
     if template == TEMPLATE_UNKNOWN and title_year is None and (
             len(headings) < 2 or not any(w in work for w in _REPORT_WORDS)):
         raise NotAReport(source, "no report title, sections or statistics tables found: "
@@ -151,7 +157,7 @@ def _parse_text(text: str, source: str) -> Report:
         agency=agency,
         region=region,
         year=year,
-        published=meta.published_date(work),
+        published=published,
         template=template,
         script=script,
         active_disclosure=tables["active_disclosure"],
