@@ -1,0 +1,459 @@
+"""Scanned PDF pages → text-dump lines and table grids, by OCR.
+
+A page with no text layer is rendered with pypdfium2 and read with RapidOCR (the
+``rapidocr-onnxruntime`` wheel, which ships the PP-OCRv4 Chinese detection and recognition
+models: nothing is downloaded at run time).  The steps, each a plain function:
+
+    render ──▶ OCR boxes ──▶ rulings (long dark lines in the image)
+           ──▶ ruled tables: rulings → cells (spans from missing ruling pieces) → boxes placed
+           ──▶ the rest: boxes → visual lines → paragraphs
+
+Unruled pages fall back to rows from the boxes' vertical centres (cells separated by
+spaces, as PDF text prints them), so the text parser still reads them.
+
+Nothing here guesses a digit: a box the recogniser is not sure of is dropped (its cell is a
+blank, absent downstream), and :func:`distrust_unbalanced` removes OCR-read cells that
+break a template sum, each named in a warning that says they came from OCR.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+# One callback per OCRed page: (source, page number 1-based, pages in the file).
+OcrProgress = Callable[[str, int, int], None]
+
+# Render scale of a page (1.0 = 72 dpi).  2.0 (144 dpi) keeps 7-point table digits about
+# 14 px high: measured in bench/parse.py as the speed/accuracy trade-off (see OCR.md).
+RENDER_SCALE = 2.0
+# A digits-only box recognised with less confidence than this is not trusted.
+MIN_NUMBER_SCORE = 0.6
+# Intra-op threads of the ONNX sessions (environment: GONGKAI_OCR_THREADS).
+THREADS_ENV = "GONGKAI_OCR_THREADS"
+
+_DIGITS = re.compile(r"^[\d.,，．]+$")
+_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．](?!\d))")
+
+
+class OcrUnavailable(Exception):
+    """The OCR engine cannot be loaded (rapidocr-onnxruntime not installed or broken)."""
+
+
+@dataclass(frozen=True)
+class Box:
+    """One recognised text box, in image pixels."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    score: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class OcrTable:
+    """A ruled table rebuilt from OCR boxes: the :class:`parsing.read.TableGrid` fields."""
+
+    cells: list[list[str | None]]
+    covered: list[list[bool]]
+    top: float
+
+
+@dataclass
+class OcrPage:
+    """What one OCRed page gives: lines of the text dump, its tables, and warnings.
+
+    ``table_rows[i]`` is ``(table index, row index)`` for a line that prints a table row.
+    """
+
+    lines: list[str] = field(default_factory=list)
+    tables: list[OcrTable] = field(default_factory=list)
+    table_rows: dict[int, tuple[int, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Engine, rendering, recognition
+# ---------------------------------------------------------------------------
+
+
+def default_threads() -> int:
+    value = os.environ.get(THREADS_ENV, "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+@lru_cache(maxsize=4)
+def engine(threads: int = 1) -> Any:
+    """The RapidOCR engine (models from the wheel), one per thread count, loaded once."""
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except Exception as error:  # ImportError, or a broken onnxruntime/opencv install
+        raise OcrUnavailable(f"rapidocr-onnxruntime cannot be loaded ({type(error).__name__}: {error})") from None
+    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False)
+
+
+def render(page: Any, scale: float = RENDER_SCALE) -> Any:
+    """A pypdfium2 page → an RGB ``numpy`` array."""
+    import numpy as np
+
+    image = page.render(scale=scale, grayscale=True).to_pil().convert("RGB")
+    return np.asarray(image)
+
+
+def recognise(image: Any, threads: int = 1) -> list[Box]:
+    """OCR boxes of an RGB image (axis-aligned hulls of the detected quadrilaterals)."""
+    result, _ = engine(threads)(image, use_cls=False)
+    boxes = []
+    for quad, text, score in result or []:
+        xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+        text = unicodedata.normalize("NFKC", str(text)).strip()
+        if text:
+            boxes.append(Box(min(xs), min(ys), max(xs), max(ys), text, float(score)))
+    return boxes
+
+
+# ---------------------------------------------------------------------------
+# Rulings and ruled tables
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Rulings:
+    """Masks of the long vertical and horizontal dark lines of a page image."""
+
+    vertical: Any  # uint8 array, 1 on a long ruling (finds tables and their columns)
+    horizontal: Any
+    regions: list[tuple[int, int, int, int]]  # (x0, top, x1, bottom) of each ruled table
+    # Shorter pieces (one table row high or one narrow column wide): do two neighbouring
+    # grid positions have a ruling between them, or are they one merged cell?
+    vertical_piece: Any = None
+    horizontal_piece: Any = None
+
+
+def find_rulings(image: Any, scale: float = RENDER_SCALE) -> Rulings:
+    """Long straight lines: a morphological opening keeps runs longer than any glyph stroke."""
+    import cv2
+    import numpy as np
+
+    gray = image[:, :, 0] if image.ndim == 3 else image
+    dark = (gray < 160).astype(np.uint8)
+    length = max(20, int(24 * scale))  # 24 pt: longer than a stroke of body or title text
+    vertical = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    horizontal = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    piece = max(6, int(5 * scale))
+    vertical_piece = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, piece)))
+    horizontal_piece = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (piece, 1)))
+    both = cv2.dilate(vertical | horizontal, np.ones((3, 3), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
+    regions = []
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        if w >= 4 * length and h >= 2 * length:  # a grid, not an underline or a box rule
+            regions.append((int(x), int(y), int(x + w), int(y + h)))
+    return Rulings(vertical, horizontal, sorted(regions, key=lambda r: r[1]), vertical_piece, horizontal_piece)
+
+
+def _positions(profile: Sequence[float], threshold: float) -> list[int]:
+    """Centres of the runs of ``profile`` at or above ``threshold``."""
+    out, start = [], None
+    for i, value in enumerate([*profile, 0]):
+        if value >= threshold and start is None:
+            start = i
+        elif value < threshold and start is not None:
+            out.append((start + i - 1) // 2)
+            start = None
+    return out
+
+
+def _covers(mask: Any, fixed: int, lo: int, hi: int, along_x: bool) -> bool:
+    """Whether a ruling runs along most of ``lo..hi`` near coordinate ``fixed``."""
+    if hi - lo < 4:
+        return True
+    lo, hi = lo + 2, hi - 2
+    if along_x:  # a horizontal piece at y = fixed
+        band = mask[max(0, fixed - 3):fixed + 4, lo:hi]
+    else:  # a vertical piece at x = fixed
+        band = mask[lo:hi, max(0, fixed - 3):fixed + 4]
+    if band.size == 0:
+        return False
+    hits = band.max(axis=0 if along_x else 1)
+    return float(hits.mean()) >= 0.6
+
+
+def grid_lines(rulings: Rulings, region: tuple[int, int, int, int], scale: float = RENDER_SCALE
+               ) -> tuple[list[int], list[int]]:
+    """x positions of the vertical rulings and y positions of the horizontal ones in a table."""
+    x0, top, x1, bottom = region
+    length = max(20, int(24 * scale))
+    vertical = rulings.vertical[top:bottom + 1, x0:x1 + 1]
+    horizontal = rulings.horizontal[top:bottom + 1, x0:x1 + 1]
+    xs = [x0 + x for x in _positions(vertical.sum(axis=0), length // 2)]
+    ys = [top + y for y in _positions(horizontal.sum(axis=1), length)]
+    return _dedupe(xs, 3), _dedupe(ys, 3)
+
+
+def _dedupe(values: list[int], gap: int) -> list[int]:
+    out: list[int] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= gap:
+            continue
+        out.append(v)
+    return out
+
+
+def ruled_cells(rulings: Rulings, xs: list[int], ys: list[int]) -> list[list[tuple[int, int]]]:
+    """Each grid position's merged-cell origin ``(row, column)``.
+
+    Two neighbouring positions belong to one merged cell when no ruling separates them.
+    """
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = {(r, c): (r, c) for r in range(rows) for c in range(cols)}
+
+    def find(p: tuple[int, int]) -> tuple[int, int]:
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    def union(a: tuple[int, int], b: tuple[int, int]) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and not _covers(rulings.vertical_piece, xs[c + 1], ys[r], ys[r + 1], along_x=False):
+                union((r, c), (r, c + 1))
+            if r + 1 < rows and not _covers(rulings.horizontal_piece, ys[r + 1], xs[c], xs[c + 1], along_x=True):
+                union((r, c), (r + 1, c))
+    return [[find((r, c)) for c in range(cols)] for r in range(rows)]
+
+
+def _band(value: float, edges: list[int]) -> int | None:
+    for i in range(len(edges) - 1):
+        if edges[i] <= value < edges[i + 1]:
+            return i
+    return None
+
+
+def boxes_to_grid(boxes: Sequence[Box], xs: list[int], ys: list[int],
+                  origins: list[list[tuple[int, int]]]) -> tuple[list[list[str | None]], list[list[bool]]]:
+    """Place boxes in the ruled cells: rows of ``str | None`` cells, merged cells expanded.
+
+    A box goes to the cell holding its centre; several boxes in one cell (a wrapped label)
+    join in reading order.  A cell no box reached is ``None`` (blank).
+    """
+    texts: dict[tuple[int, int], list[Box]] = {}
+    for box in boxes:
+        r, c = _band(box.cy, ys), _band(box.cx, xs)
+        if r is None or c is None:
+            continue
+        texts.setdefault(origins[r][c], []).append(box)
+    cells: list[list[str | None]] = []
+    covered: list[list[bool]] = []
+    for r, row in enumerate(origins):
+        out: list[str | None] = []
+        cov: list[bool] = []
+        for c, origin in enumerate(row):
+            inside = texts.get(origin)
+            out.append(_join_boxes(inside) if inside else None)
+            cov.append(origin != (r, c))
+        cells.append(out)
+        covered.append(cov)
+    return cells, covered
+
+
+def _join_boxes(boxes: Sequence[Box]) -> str:
+    """Boxes of one cell or line in reading order: visual lines top to bottom, each left to right."""
+    lines = _visual_lines(boxes)
+    return "".join(_line_text(line) for line in lines)
+
+
+def _visual_lines(boxes: Sequence[Box]) -> list[list[Box]]:
+    """Boxes grouped into visual lines by vertical centre (within half a line height)."""
+    lines: list[list[Box]] = []
+    for box in sorted(boxes, key=lambda b: b.cy):
+        if lines:
+            last = lines[-1]
+            centre = sum(b.cy for b in last) / len(last)
+            height = max(b.height for b in last)
+            if abs(box.cy - centre) <= 0.5 * max(height, box.height):
+                last.append(box)
+                continue
+        lines.append([box])
+    return [sorted(line, key=lambda b: b.x0) for line in lines]
+
+
+def _line_text(line: Sequence[Box]) -> str:
+    """A visual line's boxes joined; a space only between two Latin/digit ends."""
+    out = ""
+    for box in line:
+        if out and out[-1].isascii() and out[-1].isalnum() and box.text[0].isascii() and box.text[0].isalnum():
+            out += " "
+        out += box.text
+    return out
+
+
+# ---------------------------------------------------------------------------
+# A page: tables and text in vertical order
+# ---------------------------------------------------------------------------
+
+
+def _trusted(boxes: list[Box], page_no: int, warnings: list[str]) -> list[Box]:
+    """Drop digit boxes the recogniser is unsure of: their cells become blanks (absent)."""
+    kept, doubtful = [], []
+    for box in boxes:
+        if _DIGITS.match(box.text) and box.score < MIN_NUMBER_SCORE:
+            doubtful.append(box.text)
+        else:
+            kept.append(box)
+    if doubtful:
+        warnings.append(f"page {page_no}: OCR read {len(doubtful)} number(s) with low confidence "
+                        f"({', '.join(doubtful[:5])}); their cells are left blank")
+    return kept
+
+
+def _inside(box: Box, region: tuple[int, int, int, int]) -> bool:
+    x0, top, x1, bottom = region
+    return x0 <= box.cx <= x1 and top <= box.cy <= bottom
+
+
+@dataclass
+class _Block:
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    text: str
+    table_row: tuple[int, int] | None = None
+
+
+def _text_blocks(boxes: Sequence[Box]) -> list[_Block]:
+    """Boxes outside tables → visual lines; wide gaps on a line print as spaces (cells)."""
+    out = []
+    for line in _visual_lines(boxes):
+        parts: list[str] = []
+        for prev, box in zip([None, *line], line):
+            gap = box.x0 - prev.x1 if prev is not None else 0.0
+            if prev is not None and gap > 1.5 * max(box.height, prev.height):
+                parts.append(" ")  # a column gap of an unruled table
+            elif parts and parts[-1][-1:].isascii() and parts[-1][-1:].isalnum() and box.text[0].isascii() \
+                    and box.text[0].isalnum():
+                parts.append(" ")
+            parts.append(box.text)
+        out.append(_Block(min(b.top for b in line), max(b.bottom for b in line),
+                          line[0].x0, line[-1].x1, "".join(parts)))
+    return out
+
+
+def _join_paragraphs(blocks: list[_Block]) -> list[_Block]:
+    """A prose line that reaches the right edge continues on the next line (one paragraph)."""
+    prose = [b for b in blocks if b.table_row is None and " " not in b.text]
+    if not prose:
+        return blocks
+    right = max(b.x1 for b in prose)
+    out: list[_Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        height = (prev.bottom - prev.top) if prev else 0.0
+        if (prev is not None and prev.table_row is None and block.table_row is None
+                and " " not in prev.text and " " not in block.text
+                and prev.x1 >= right - 1.5 * height
+                and block.top - prev.bottom < height
+                and not _MARKER.match(block.text)):
+            prev.text += block.text
+            prev.x1, prev.bottom = block.x1, block.bottom
+            continue
+        out.append(block)
+    return out
+
+
+def page_from_boxes(boxes: list[Box], rulings: Rulings, page_no: int, scale: float = RENDER_SCALE) -> OcrPage:
+    """Lay out one page's boxes: ruled tables as grids and ``a | b`` rows, the rest as lines."""
+    page = OcrPage()
+    boxes = _trusted(boxes, page_no, page.warnings)
+    blocks: list[_Block] = []
+    rest = list(boxes)
+    for region in rulings.regions:
+        xs, ys = grid_lines(rulings, region, scale)
+        if len(xs) < 3 or len(ys) < 3:
+            continue
+        inside = [b for b in rest if _inside(b, region)]
+        rest = [b for b in rest if not _inside(b, region)]
+        cells, covered = boxes_to_grid(inside, xs, ys, ruled_cells(rulings, xs, ys))
+        index = len(page.tables)
+        page.tables.append(OcrTable(cells, covered, region[1]))
+        for r, (row, cov) in enumerate(zip(cells, covered)):
+            texts = [t for t, c in zip(row, cov) if t is not None and not c]
+            if texts:
+                blocks.append(_Block(ys[r], ys[r + 1], xs[0], xs[-1], " | ".join(texts), (index, r)))
+    blocks += _text_blocks(rest)
+    blocks.sort(key=lambda b: (b.top, b.x0))
+    for block in _join_paragraphs(blocks):
+        if block.table_row is not None:
+            page.table_rows[len(page.lines)] = block.table_row
+        page.lines.append(block.text)
+    return page
+
+
+def ocr_page(pdf_page: Any, page_no: int, threads: int = 1, scale: float = RENDER_SCALE) -> OcrPage:
+    """Render, recognise and lay out one PDF page (a pypdfium2 page)."""
+    image = render(pdf_page, scale)
+    boxes = recognise(image, threads)
+    page = page_from_boxes(boxes, find_rulings(image, scale), page_no, scale)
+    if not page.lines:
+        page.warnings.append(f"page {page_no} has no text layer and OCR found no text on it")
+    return page
+
+
+class PageReader:
+    """OCR of the image-only pages of one PDF, opened once with pypdfium2."""
+
+    def __init__(self, data: bytes, source: str, progress: OcrProgress | None = None,
+                 threads: int | None = None, scale: float = RENDER_SCALE) -> None:
+        import pypdfium2
+
+        self.pdf = pypdfium2.PdfDocument(data)
+        self.source = source
+        self.progress = progress
+        self.threads = threads or default_threads()
+        self.scale = scale
+
+    def __len__(self) -> int:
+        return len(self.pdf)
+
+    def read(self, page_no: int) -> OcrPage:
+        """OCR page ``page_no`` (1-based), reporting progress first."""
+        if self.progress is not None:
+            self.progress(self.source, page_no, len(self.pdf))
+        return ocr_page(self.pdf[page_no - 1], page_no, self.threads, self.scale)
+
+    def close(self) -> None:
+        self.pdf.close()
+
+
+def print_progress(source: str, page: int, pages: int) -> None:
+    """The progress hook ``gongkai parse`` uses: one stderr line per OCRed page."""
+    print(f"OCR page {page}/{pages} of {source}", file=sys.stderr, flush=True)
