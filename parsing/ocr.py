@@ -433,27 +433,49 @@ class PageReader:
 
     def __init__(self, data: bytes, source: str, progress: OcrProgress | None = None,
                  threads: int | None = None, scale: float = RENDER_SCALE) -> None:
-        import pypdfium2
-
-        self.pdf = pypdfium2.PdfDocument(data)
+        self.data = data
         self.source = source
         self.progress = progress
         self.threads = threads or default_threads()
         self.scale = scale
-
-    def __len__(self) -> int:
-        return len(self.pdf)
+        self.pages_read: list[int] = []
+        self._pdf: Any = None  # opened at the first image-only page: text PDFs never pay for it
 
     def read(self, page_no: int) -> OcrPage:
         """OCR page ``page_no`` (1-based), reporting progress first."""
+        import pypdfium2
+
+        engine(self.threads)  # fail early, before any progress line, if OCR cannot load
+        if self._pdf is None:
+            self._pdf = pypdfium2.PdfDocument(self.data)
         if self.progress is not None:
-            self.progress(self.source, page_no, len(self.pdf))
-        return ocr_page(self.pdf[page_no - 1], page_no, self.threads, self.scale)
+            self.progress(self.source, page_no, len(self._pdf))
+        self.pages_read.append(page_no)
+        return ocr_page(self._pdf[page_no - 1], page_no, self.threads, self.scale)
 
     def close(self) -> None:
-        self.pdf.close()
+        if self._pdf is not None:
+            self._pdf.close()
+            self._pdf = None
 
 
 def print_progress(source: str, page: int, pages: int) -> None:
     """The progress hook ``gongkai parse`` uses: one stderr line per OCRed page."""
     print(f"OCR page {page}/{pages} of {source}", file=sys.stderr, flush=True)
+
+
+def scanned_grids(scanned: Sequence[tuple[int, OcrPage]], pages: Sequence[int]) -> list[Any]:
+    """The :class:`parsing.read.TableGrid` of every OCRed table (``source="ocr"``).
+
+    ``scanned`` pairs each OCRed page's first line index in the document with the page;
+    ``pages`` gives their page numbers.
+    """
+    from parsing.read import TableGrid
+
+    grids = []
+    for (offset, page), number in zip(scanned, pages):
+        for index, table in enumerate(page.tables):
+            line_of = {row: offset + line for line, (t, row) in page.table_rows.items() if t == index}
+            grids.append(TableGrid(cells=table.cells, lines=[line_of.get(r) for r in range(len(table.cells))],
+                                   covered=table.covered, source="ocr", page=number))
+    return grids

@@ -38,9 +38,13 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from parsing.encoding import decode, decode_html
 from parsing.errors import ParseError, UnsupportedFormat
+
+if TYPE_CHECKING:
+    from parsing.ocr import OcrProgress
 
 __all__ = ["Document", "TableGrid", "grid_from_rows", "decode", "sniff_format", "read_bytes", "read_path", "ACCEPTED"]
 
@@ -143,6 +147,8 @@ class Document:
     encoding: str | None
     warnings: list[str] = field(default_factory=list)
     tables: list[TableGrid] = field(default_factory=list)
+    # OCRed pages of a scanned PDF: (page number, first line, end line) in ``lines``.
+    ocr_pages: list[tuple[int, int, int]] = field(default_factory=list)
 
     @property
     def lines(self) -> list[str]:
@@ -250,31 +256,54 @@ def _read_docx(data: bytes, source: str) -> Document:
     return Document("\n".join(lines), DOCX, None, [])
 
 
-def _read_pdf(data: bytes, source: str) -> Document:
+def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None) -> Document:
+    from parsing.ocr import OcrUnavailable, PageReader, scanned_grids
     from parsing.read_pdf import NoTextLayer, pdf_lines
 
+    reader = PageReader(data, source, progress) if ocr else None
+    scanned: list[tuple[int, Any]] = []
     try:
-        lines, warnings = pdf_lines(data)
+        lines, warnings = pdf_lines(data, reader, scanned)
     except NoTextLayer:
-        raise ParseError(source, "the PDF has no text layer (scanned PDF?) — OCR it first") from None
+        if reader is None:
+            raise ParseError(source, "the PDF has no text layer (scanned PDF?) — OCR it first "
+                                     "(OCR is off: parse it without --no-ocr)") from None
+        raise ParseError(source, "the PDF has no text layer and OCR found no text on its pages") from None
+    except OcrUnavailable as error:
+        raise ParseError(source, f"the PDF has pages without a text layer and OCR cannot run ({error}); "
+                                 "install rapidocr-onnxruntime==1.4.4 or parse with --no-ocr") from None
     except Exception as error:  # pdfminer raises many classes for damaged files
         raise ParseError(
             source, f"the PDF is damaged or encrypted ({type(error).__name__}: {error}); "
             "re-export it or print it to a new PDF"
         ) from None
-    return Document("\n".join(lines), PDF, None, warnings)
+    finally:
+        if reader is not None:
+            reader.close()
+    document = Document("\n".join(lines), PDF, None, warnings)
+    if scanned:
+        pages = reader.pages_read if reader is not None else []
+        document.tables += scanned_grids(scanned, pages)
+        ends = [offset for offset, _ in scanned[1:]] + [None]
+        document.ocr_pages = [(page, offset, end if end is not None else offset + len(read.lines))
+                              for page, (offset, read), end in zip(pages, scanned, ends)]
+    return document
 
 
 _READERS = {TEXT: _read_text, HTML: _read_html, DOCX: _read_docx, PDF: _read_pdf}
 
 
-def read_bytes(data: bytes, source: str) -> Document:
-    """Read a report file's bytes.  Raises only :class:`ParseError` subclasses."""
+def read_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None) -> Document:
+    """Read a report file's bytes.  Raises only :class:`ParseError` subclasses.
+
+    ``ocr``: OCR the pages of a PDF that have no text layer (``progress`` is called before
+    each one); when off, such pages are skipped with a warning.
+    """
     if not data:
         raise ParseError(source, "empty file (0 bytes); nothing to parse")
     try:
         kind = sniff_format(data, source)
-        document = _READERS[kind](data, source)
+        document = _read_pdf(data, source, ocr, progress) if kind == PDF else _READERS[kind](data, source)
     except ParseError:
         raise
     except RecursionError:
@@ -288,11 +317,11 @@ def read_bytes(data: bytes, source: str) -> Document:
     return document
 
 
-def read_path(path: str | os.PathLike[str]) -> Document:
+def read_path(path: str | os.PathLike[str], ocr: bool = True, progress: OcrProgress | None = None) -> Document:
     """Read a report file from disk (see :func:`read_bytes`)."""
     source = os.fspath(path)
     try:
         data = Path(source).read_bytes()
     except OSError as error:
         raise ParseError(source, f"cannot open the file ({error.strerror or error})") from None
-    return read_bytes(data, source)
+    return read_bytes(data, source, ocr, progress)

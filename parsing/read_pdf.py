@@ -121,14 +121,27 @@ def _page_lines(page: Any) -> list[str]:
     return [ln.text for ln in _join_wrapped(placed, page.width)]
 
 
-def pdf_lines(data: bytes) -> tuple[list[str], list[str]]:
+def pdf_lines(data: bytes, ocr: Any = None, scanned: list[Any] | None = None) -> tuple[list[str], list[str]]:
     """``(lines, warnings)`` of a PDF.  Raises :class:`NoTextLayer` for image-only files;
-    pdfplumber/pdfminer errors propagate to the caller."""
+    pdfplumber/pdfminer errors propagate to the caller.
+
+    ``ocr`` (a :class:`parsing.ocr.PageReader`) reads the pages without a text layer; each
+    OCRed page is appended to ``scanned`` as ``(first line index, OcrPage)``.  Without it
+    such pages are skipped with a warning.
+    """
     lines: list[str] = []
     warnings: list[str] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages_with_text = 0
         for number, page in enumerate(pdf.pages, start=1):
+            if not page.chars and ocr is not None:
+                read = ocr.read(number)
+                warnings.extend(read.warnings)
+                if scanned is not None:
+                    scanned.append((len(lines), read))
+                lines.extend(read.lines)
+                pages_with_text += bool(read.lines)
+                continue
             if not page.chars:
                 warnings.append(f"page {number} has no text layer; its content is skipped")
                 continue
@@ -137,6 +150,7 @@ def pdf_lines(data: bytes) -> tuple[list[str], list[str]]:
             page.close()
         if pages_with_text == 0:
             raise NoTextLayer()
-    if len(warnings) > 3:
-        warnings = warnings[:3] + [f"{len(warnings) - 3} more pages have no text layer"]
+    skipped = [w for w in warnings if w.endswith("has no text layer; its content is skipped")]
+    if len(skipped) > 3:
+        warnings = [w for w in warnings if w not in skipped[3:]] + [f"{len(skipped) - 3} more pages have no text layer"]
     return lines, warnings
