@@ -23,7 +23,7 @@ from parsing.cells import cell_stream
 from parsing.checks import run_checks
 from parsing.errors import GongkaiError, NotAReport, ParseError
 from parsing.record import Grid, Region, Report
-from parsing.region import resolve_region, trim_to_region
+from parsing.region import is_zone, region_of, trim_to_region
 from parsing.sections import build_sections, find_headings, split_headings, unmark
 from parsing.tables import TableResult, parse_active_disclosure, parse_applications, parse_review_litigation
 from parsing.template import TABLES, TEMPLATE_UNKNOWN
@@ -139,8 +139,12 @@ def _parse_text(text: str, source: str) -> Report:
     ]
     narrative = "\n".join(narrative_lines)
 
-    agency = title_agency or meta.find_agency(narrative) or meta.find_agency(work)
-    region = resolve_region(agency) if agency else Region()
+    publisher = header.get("发布机构")
+    agency = title_agency or publisher or meta.find_agency(narrative) or meta.find_agency(work)
+    if agency:
+        agency = meta.place_for(agency, [publisher or "", narrative])
+    region, region_warnings = region_of(agency)
+    warnings.extend(region_warnings)
     if agency and not title_agency:
         agency = trim_to_region(agency, region)
     agency = _with_city(agency, region)
@@ -173,6 +177,6 @@ def _with_city(agency: str | None, region: Region) -> str | None:
     """Prefix the city to a district's agency name: district names repeat across cities."""
     if not agency or not region.city or not region.county:
         return agency
-    if region.county.endswith("区") and agency.startswith(region.county):
+    if region.county.endswith("区") and agency.startswith(region.county) and not is_zone(region.county):
         return region.city + agency
     return agency

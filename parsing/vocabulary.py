@@ -70,6 +70,10 @@ ZONE_SUFFIXES: tuple[str, ...] = (
 )
 # Office words of an agency named without its place ("区统计局", "县人社局").
 PLACELESS_PREFIXES: tuple[str, ...] = ("省", "市", "区", "县", "镇", "乡", "旗")
+# Words that start with a level character but are not "level + office" ("市场监督管理局").
+NOT_PLACELESS: tuple[str, ...] = ("市场", "区域", "县域", "乡村", "镇街", "省级", "市级", "县级", "区级", "市政", "市容")
+# How a report names its own agency: never an agency name.
+SELF_REFERENCES: tuple[str, ...] = ("我", "本", "该")
 
 # ---------------------------------------------------------------------------
 # Stated figures (reports on no national template)
