@@ -16,16 +16,20 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from parsing import chrome, meta
 from parsing.cells import cell_stream
 from parsing.checks import run_checks
 from parsing.errors import GongkaiError, NotAReport, ParseError
+from parsing.read import TableGrid
 from parsing.record import Grid, Region, Report
 from parsing.region import is_zone, region_of, trim_to_region
 from parsing.sections import build_sections, find_headings, split_headings, unmark
-from parsing.tables import TableResult, parse_active_disclosure, parse_applications, parse_review_litigation
+from parsing.tables import (TableResult, find_table_spans, grid_row_cells, parse_active_disclosure,
+                            parse_applications, parse_review_litigation, restore_tables, span_cells,
+                            strip_marks, without_tables)
 from parsing.template import TABLES, TEMPLATE_UNKNOWN
 
 __all__ = ["parse_path", "parse_bytes", "parse_text", "ParseError", "GongkaiError", "Report"]
@@ -55,7 +59,7 @@ def parse_bytes(data: bytes, source: str) -> Report:
     from parsing.read import read_bytes
 
     document = read_bytes(data, source)
-    report = parse_text(document.text, source)
+    report = parse_text(document.text, source, document.tables)
     report.warnings[:0] = document.warnings
     return report
 
@@ -80,10 +84,14 @@ def report_id(text: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
-def parse_text(text: str, source: str = "<text>") -> Report:
-    """Parse a report already decoded to text (a text dump, one cell or row per line)."""
+def parse_text(text: str, source: str = "<text>", grids: Sequence[TableGrid] = ()) -> Report:
+    """Parse a report already decoded to text (a text dump, one cell or row per line).
+
+    ``grids`` are the reader's table grids (:class:`parsing.read.TableGrid`), whose line
+    indices refer to ``text``: their rows replace those lines' cells in the table matcher.
+    """
     try:
-        return _parse_text(text, source)
+        return _parse_text(text, source, grids)
     except GongkaiError:
         raise
     except Exception as exc:  # never a crash: any surprise becomes a clear ParseError
@@ -91,7 +99,7 @@ def parse_text(text: str, source: str = "<text>") -> Report:
                                  "please report this file") from exc
 
 
-def _parse_text(text: str, source: str) -> Report:
+def _parse_text(text: str, source: str, grids: Sequence[TableGrid] = ()) -> Report:
     text = normalise(text)
     if not text.strip():
         raise ParseError(source, "empty file: no text to parse")
@@ -105,6 +113,12 @@ def _parse_text(text: str, source: str) -> Report:
     template = meta.detect_template(work)
     title_agency, title_year, _ = meta.find_title(work_lines)
     published = meta.published_date(work)
+    # Tables are found by their own header phrases wherever they stand, then cut out of
+    # the text that headings and sections are read from.
+    spans = find_table_spans(work, template) if template != TEMPLATE_UNKNOWN else {}
+    rows_of_grids = grid_row_cells(grids) if grids and len(text.split("\n")) == len(lines) else {}
+    table_cells = {key: span_cells(work_lines, span, rows_of_grids) for key, span in spans.items()}
+    lines, work_lines, table_texts = without_tables(lines, work_lines, list(spans.values()))
     lines, work_lines = split_headings(lines, work_lines, template, working_lines)
     headings = find_headings(work_lines, template)
     masked = chrome.chrome_lines(work_lines, header, headings[-1].line if headings else None)
@@ -116,20 +130,27 @@ def _parse_text(text: str, source: str) -> Report:
 
     narrative_nos = _NARRATIVE_SECTIONS if template != TEMPLATE_UNKNOWN else frozenset(h.no for h in headings)
     sections = build_sections(lines, headings, narrative_nos)
+    restore_tables(sections, table_texts, narrative_nos)
     tables: dict[str, Grid] = {key: {} for key in TABLES}
     if template != TEMPLATE_UNKNOWN:
         bounds = {h.no: (h.line, nxt.line if nxt else len(lines))
                   for h, nxt in zip(headings, [*headings[1:], None])}
         for key, (no, matcher) in _TABLE_SECTIONS.items():
-            if no not in bounds:
-                warnings.append(f"{key}: section {no} heading not found; table not parsed")
+            if key in table_cells:
+                result: TableResult = matcher(table_cells[key], template)
+                where = "where its header phrases are"
+            elif no in bounds:
+                start, end = bounds[no]
+                result = matcher(cell_stream(work_lines[start + 1:end]), template)
+                where = f"in section {no}"
+            else:
+                warnings.append(f"{key}: none of its header phrases found and no section {no} heading; "
+                                "table not parsed")
                 continue
-            start, end = bounds[no]
-            result: TableResult = matcher(cell_stream(work_lines[start + 1:end]), template)
             tables[key] = result.grid
             warnings.extend(result.warnings)
             if not result.found:
-                warnings.append(f"{key}: no table found in section {no}")
+                warnings.append(f"{key}: no table found {where}")
 
     first_heading = headings[0].line if headings else len(lines)
     preamble = "\n".join(work_lines[:first_heading])
@@ -137,7 +158,7 @@ def _parse_text(text: str, source: str) -> Report:
         "\n".join(work_lines[h.line + 1:(nxt.line if nxt else len(lines))])
         for h, nxt in zip(headings, [*headings[1:], None]) if h.no in _NARRATIVE_SECTIONS
     ]
-    narrative = "\n".join(narrative_lines)
+    narrative = strip_marks("\n".join(narrative_lines))
 
     publisher = header.get("发布机构")
     agency = title_agency or publisher or meta.find_agency(narrative) or meta.find_agency(work)

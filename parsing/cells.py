@@ -31,8 +31,18 @@ class Absent:
     text: str
 
 
+class Blank(Absent):
+    """A cell the table left empty (``&nbsp;``, an empty ``<td>``): absent, never 0."""
+
+
 Value = int | float
 Cell = str
+
+# Tokens a table grid adds to the cell stream: a blank data cell, and the end of a grid
+# row (so a short row never borrows the next row's numbers).  Private-use characters: no
+# report text holds them.
+BLANK: Cell = "\ue000"
+ROW_END: Cell = "\ue001"
 
 
 def split_line(line: str) -> list[Cell]:
@@ -69,6 +79,8 @@ def parse_number(cell: Cell) -> Value | Absent | None:
     """
     if cell.isdigit() and cell.isascii():
         return int(cell)
+    if cell == BLANK:
+        return Blank("")
     text = cell.strip().replace(",", "").replace("，", "")
     if text in ABSENT_MARKERS:
         return Absent(text)
@@ -90,6 +102,58 @@ def split_trailing_digits(cell: Cell) -> tuple[Cell, str] | None:
     if not match:
         return None
     return match.group(1), match.group(2).replace(" ", "")
+
+
+# A run of numbers (spaces allowed between them), e.g. "21710000218" or "23 0 00 0 023".
+_DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \t]+\d+(?:\.\d+)?)*")
+# A list marker glued after the run: "…40000042.其他法律…" ends in the "2." of the next label.
+_MARKER_AFTER = re.compile(r"\s*[.、．](?=\s*\D)")
+
+
+_NOT_A_CELL = frozenset("年月日号%％")
+_UNIT_AFTER = re.compile(r"万元|元")
+
+
+def explode(cell: Cell) -> list[Cell]:
+    """Split a cell where labels and numbers run together into label and number cells.
+
+    ``"规章000行政规范性文件6233440"`` → ``["规章", "000", "行政规范性文件", "6233440"]``.  A digit
+    directly before ``.``/``、`` and text is the next label's list marker
+    (``"…40000042.其他"`` → ``"4000004"``, ``"2.其他"``).  Cells that are one number, or
+    hold no digit, come back unchanged.
+    """
+    if not any(ch.isdigit() for ch in cell) or parse_number(cell) is not None:
+        return [cell]
+    out: list[Cell] = []
+    text_start = 0
+    for match in _DIGIT_RUN.finditer(cell):
+        start, end = match.span()
+        run = match.group(0)
+        if cell[end:end + 1] in _NOT_A_CELL:  # "2024年", "30%": part of the text
+            continue
+        unit = _UNIT_AFTER.match(cell, end)
+        if unit:  # "13575394432.52元": the unit belongs to the number
+            run += unit.group(0)
+            end = unit.end()
+        marker = _MARKER_AFTER.match(cell, end)
+        if marker and "." not in run.rsplit(" ", 1)[-1]:
+            # the last digit opens the next label: keep it with the text that follows
+            end -= 1
+            run = run[:-1].rstrip()
+        label = cell[text_start:start].strip()
+        if not run:  # the run is only the marker: it starts a new label cell
+            if label:
+                out.append(label)
+            text_start = start
+            continue
+        if label:
+            out.append(label)
+        out.extend(run.split())
+        text_start = end
+    tail = cell[text_start:].strip()
+    if tail:
+        out.append(tail)
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from parsing import cells as C
 from parsing.record import Grid
-from parsing.template import RESULT_GROUPS, TEMPLATES, Row, Table
+from parsing.template import (RESULT_GROUPS, TABLE_ANCHORS, TABLE_LEAD_WORDS, TABLE_ROW_HEADS, TEMPLATES, Row,
+                              Table)
 
 _OTHER_ROW = re.compile(r"^\d+\s*[.、．]?\s*其他$|^其他$")
 
@@ -30,15 +31,27 @@ class TableResult:
     grid: Grid = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     found: bool = False
+    # "row.column" of the cells the table left blank (named in one warning per table).
+    blanks: list[str] = field(default_factory=list)
+
+    def blank_warning(self, table: str) -> None:
+        """One warning naming every blank cell of the table, if any."""
+        if self.blanks:
+            rows = list(dict.fromkeys(b.rsplit(".", 1)[0] for b in self.blanks))
+            self.warnings.append(
+                f"{table}: {len(self.blanks)} blank cell{'s' if len(self.blanks) > 1 else ''} left absent "
+                f"(not 0) in row{'s' if len(rows) > 1 else ''} {', '.join(rows)}")
 
 
-def _put(grid: Grid, row: str, columns: Sequence[str], values: Sequence[object], table: str,
-         warnings: list[str]) -> None:
+def _put(result: TableResult, row: str, columns: Sequence[str], values: Sequence[object], table: str) -> None:
     for column, value in zip(columns, values):
-        if isinstance(value, C.Absent):
-            warnings.append(f"{table}.{row}.{column}: cell reads {value.text!r}, not a number; left absent")
+        if isinstance(value, C.Blank):
+            result.blanks.append(f"{row}.{column}")
             continue
-        grid.setdefault(row, {})[column] = value  # type: ignore[assignment]
+        if isinstance(value, C.Absent):
+            result.warnings.append(f"{table}.{row}.{column}: cell reads {value.text!r}, not a number; left absent")
+            continue
+        result.grid.setdefault(row, {})[column] = value  # type: ignore[assignment]
 
 
 class RowMatcher:
@@ -77,6 +90,7 @@ class _RowCollector:
         self.row: Row | None = None
         self.values: list[object] = []
         self.raw: list[str] = []
+        self.blank = False  # the current row holds a blank grid cell
         # Rows whose run-together digits allow several splits: resolved table-wide later.
         self.ambiguous: dict[str, list[tuple[int, ...]]] = {}
 
@@ -85,22 +99,49 @@ class _RowCollector:
         self.row = row
         self.values = []
         self.raw = []
+        self.blank = False
 
     def add(self, cell: str, value: object) -> None:
         if self.row is None:
             return
         self.values.append(value)
         self.raw.append(cell)
-        if len(self.values) == len(self.row.columns):
+        self.blank = self.blank or isinstance(value, C.Blank)
+        # With a blank cell in the row, which number is which column is decided at the
+        # row's end (end_row), where the grid row's width is known.
+        if not self.blank and len(self.values) == len(self.row.columns):
             self._commit(self.values)
+
+    def end_row(self) -> None:
+        """The end of a grid row: place its numbers by position, blanks left absent."""
+        if self.row is None or not self.blank:
+            self.finish()
+            return
+        row, values, need = self.row, self.values, len(self.row.columns)
+        numbers = [v for v in values if not isinstance(v, C.Blank)]
+        if not numbers and row not in self.table.rows:  # a group heading's empty cells
+            self.row = None
+            self.values, self.raw, self.blank = [], [], False
+            return
+        if len(values) == need:
+            self._commit(values)
+        elif len(numbers) == need:
+            self._commit(numbers)
+        else:
+            self.result.warnings.append(
+                f"{self.table.key}.{row.key}: {len(numbers)} numbers and {len(values) - len(numbers)} blank cells "
+                f"for {need} columns; which column each number belongs to is unclear; row left absent")
+            self.row = None
+            self.values, self.raw, self.blank = [], [], False
 
     def _commit(self, values: Sequence[object]) -> None:
         assert self.row is not None
         self.result.found = True
-        _put(self.result.grid, self.row.key, self.row.columns, values, self.table.key, self.result.warnings)
+        _put(self.result, self.row.key, self.row.columns, values, self.table.key)
         self.row = None
         self.values = []
         self.raw = []
+        self.blank = False
 
     def finish(self) -> None:
         """Close the current row: complete, recovered from run-together digits, or absent."""
@@ -109,6 +150,10 @@ class _RowCollector:
         row, raw, need = self.row, self.raw, len(self.row.columns)
         self.row = None
         if not raw:
+            return
+        if self.blank:
+            self.row = row
+            self.end_row()
             return
         name = f"{self.table.key}.{row.key}"
         if all(t.isdigit() for t in raw):
@@ -167,21 +212,26 @@ def _resolve_ambiguous(collector: _RowCollector, template: str) -> None:
             "cells left absent")
 
 
-def _iter_cells(cells: Sequence[str], match: RowMatcher):
-    """Yield (cell, number-or-None, row-or-None), splitting "label123" cells in two."""
+def _pieces(cells: Sequence[str]):
+    """The cells with run-together labels and numbers split apart (see ``cells.explode``)."""
     for cell in cells:
+        if cell == C.ROW_END or cell == C.BLANK:
+            yield cell
+        else:
+            yield from C.explode(cell)
+
+
+def _iter_cells(cells: Sequence[str], match: RowMatcher):
+    """Yield (cell, number-or-None, row-or-None); a grid row's end yields (ROW_END, None, None)."""
+    for cell in _pieces(cells):
+        if cell == C.ROW_END:
+            yield cell, None, None
+            continue
         value = C.parse_number(cell)
         if value is not None:
             yield cell, value, None
             continue
-        row = match(cell)
-        if row is not None:
-            split = C.split_trailing_digits(cell)
-            if split and match(split[0]) is row:
-                yield split[0], None, row
-                yield split[1], int(split[1]), None
-                continue
-        yield cell, None, row
+        yield cell, None, match(cell)
 
 
 def parse_active_disclosure(cells: Sequence[str], template: str) -> TableResult:
@@ -193,7 +243,10 @@ def parse_active_disclosure(cells: Sequence[str], template: str) -> TableResult:
             collector.add(cell, value)
         elif row is not None:
             collector.start(row)
+        elif cell == C.ROW_END:
+            collector.end_row()
     collector.finish()
+    result.blank_warning(table.key)
     return result
 
 
@@ -206,6 +259,9 @@ def parse_applications(cells: Sequence[str], template: str) -> TableResult:
     for cell, value, row in _iter_cells(cells, _matcher(template, table.key)):
         if value is not None:
             collector.add(cell, value)
+            continue
+        if cell == C.ROW_END:
+            collector.end_row()
             continue
         if row is not None:
             collector.start(row)
@@ -229,6 +285,7 @@ def parse_applications(cells: Sequence[str], template: str) -> TableResult:
             result.grid.pop(g)
             result.warnings.append(f"applications.{g}: the report gives only the group total; sub-rows absent")
     _resolve_ambiguous(collector, template)
+    result.blank_warning(table.key)
     return result
 
 
@@ -236,7 +293,7 @@ def parse_review_litigation(cells: Sequence[str], template: str) -> TableResult:
     table = TEMPLATES[template].tables["review_litigation"]
     result = TableResult()
     numbers: list[tuple[str, object]] = []
-    for cell in cells:
+    for cell in _pieces(cells):
         value = C.parse_number(cell)
         if value is not None:
             numbers.append((cell, value))
@@ -266,5 +323,221 @@ def parse_review_litigation(cells: Sequence[str], template: str) -> TableResult:
         result.warnings.append(
             f"review_litigation: found {len(values)} numbers, expected {need}; used the first {need}")
     for i, row in enumerate(table.rows):
-        _put(result.grid, row.key, row.columns, values[i * width:(i + 1) * width], table.key, result.warnings)
+        _put(result, row.key, row.columns, values[i * width:(i + 1) * width], table.key)
+    result.blank_warning(table.key)
     return result
+
+
+# ---------------------------------------------------------------------------
+# Finding the tables wherever they stand
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableSpan:
+    """Where one statistics table stands: character offsets in the working text
+    (``"\\n".join(work_lines)``), ``start`` inclusive, ``end`` exclusive."""
+
+    key: str
+    start: int
+    end: int
+
+
+_NUMBER_ANYWHERE = re.compile(r"\d")
+# What ends a table: a heading "N、…" that is not one of the table's own numbered rows, or a
+# sentence (tables hold no "。").
+_TABLE_END = re.compile(r"[一二三四五六七八九十]{1,2}[ \t]*[、．.][ \t]*(?![ \t]*(?:" + "|".join(TABLE_ROW_HEADS) + ")|\n)|。")
+# How far after an anchor its table's row labels must start.
+_ANCHOR_REACH = 600
+# How far before an anchor the table's header words may start.
+_LEAD_REACH = 120
+
+
+@lru_cache(maxsize=16)
+def _anchor_pattern(key: str) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(p) for p in TABLE_ANCHORS[key]))
+
+
+def _has_rows_after(work: str, pos: int, key: str, template: str) -> bool:
+    """A real table, not a mention in prose: a row label and a digit follow the anchor."""
+    window = work[pos:pos + _ANCHOR_REACH]
+    if key == "review_litigation":
+        return bool(_NUMBER_ANYWHERE.search(window))
+    match = _matcher(template, key)
+    return any(match(line) for line in window.split("\n")) and bool(_NUMBER_ANYWHERE.search(window))
+
+
+def _lead_start(work: str, pos: int, key: str) -> int:
+    """Move a table's start back over the header words printed before its anchor."""
+    floor = max(0, pos - _LEAD_REACH)
+    before = work[floor:pos]
+    start = pos
+    # an opening bracket just before ("(本列数据的勾稽关系…")
+    bracket = max(before.rfind("("), before.rfind("（"))
+    if bracket >= 0 and pos - (floor + bracket) <= 12 and ")" not in before[bracket:]:
+        start = floor + bracket
+    words = TABLE_LEAD_WORDS.get(key, ())
+    while True:  # header words, pipes and spaces directly before the start
+        head = work[floor:start].rstrip(" \t|｜\n")
+        word = next((w for w in words if head.endswith(w)), None)
+        if word is None:
+            break
+        start = floor + len(head) - len(word)
+    # a line holding only pipes/spaces before the start: the table starts with the line
+    line_start = work.rfind("\n", 0, start) + 1
+    if not work[line_start:start].strip(" \t|｜"):
+        start = line_start
+    return start
+
+
+def find_table_spans(work: str, template: str) -> dict[str, TableSpan]:
+    """Each statistics table found by its own header phrases, wherever it stands.
+
+    A table starts at the first of its anchor phrases (:data:`template.TABLE_ANCHORS`) that
+    has row labels and digits after it, moved back over its header words; it ends at the
+    next table's start, a heading that is not one of its numbered rows, or a sentence.
+    Tables not found are not in the result (the caller falls back to the section).
+    """
+    starts: dict[str, tuple[int, int]] = {}
+    for key in TABLE_ANCHORS:
+        for match in _anchor_pattern(key).finditer(work):
+            if _has_rows_after(work, match.start(), key, template):
+                starts[key] = (_lead_start(work, match.start(), key), match.start())
+                break
+    ordered = sorted(starts.items(), key=lambda item: item[1][0])
+    spans: dict[str, TableSpan] = {}
+    for i, (key, (start, anchor)) in enumerate(ordered):
+        limit = ordered[i + 1][1][0] if i + 1 < len(ordered) else len(work)
+        limit = max(limit, anchor)
+        end_match = _TABLE_END.search(work, anchor, limit)
+        end = end_match.start() if end_match else limit
+        while end > start and work[end - 1] in " \t\n|｜":
+            end -= 1
+        spans[key] = TableSpan(key, start, end)
+    return spans
+
+
+# ---------------------------------------------------------------------------
+# Spans → cells, and the text outside the tables
+# ---------------------------------------------------------------------------
+
+
+def _line_starts(lines: Sequence[str]) -> list[int]:
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    return starts
+
+
+def span_cells(work_lines: Sequence[str], span: TableSpan,
+               grid_rows: dict[int, list[str]] | None = None) -> list[str]:
+    """The cell stream of a table span; lines that are rows of a reader's grid give the
+    grid's cells (blanks as ``cells.BLANK``, each row closed by ``cells.ROW_END``)."""
+    out: list[str] = []
+    for i, start in enumerate(_line_starts(work_lines)):
+        end = start + len(work_lines[i])
+        if end < span.start or start >= span.end:
+            continue
+        if grid_rows and i in grid_rows:
+            out.extend(grid_rows[i])
+            continue
+        out.extend(C.split_line(work_lines[i][max(0, span.start - start):span.end - start]))
+    return out
+
+
+def _column_map(original: str, work: str) -> list[int]:
+    """Offset in ``original`` of each offset of ``work`` (its NFKC/simplified form)."""
+    if len(original) == len(work):
+        return list(range(len(work) + 1))
+    import unicodedata
+
+    out: list[int] = []
+    for k, ch in enumerate(original):
+        out.extend([k] * len(unicodedata.normalize("NFKC", ch)))
+    out.append(len(original))
+    out = out[:len(work)] + [len(original)] * max(1, len(work) + 1 - len(out))
+    return out
+
+
+# One private-use character stands where each cut-out table stood (see without_tables).
+TABLE_MARKS = "".join(chr(0xE010 + i) for i in range(8))
+_MARKS = re.compile(f"[{TABLE_MARKS}]")
+
+
+def without_tables(lines: Sequence[str], work_lines: Sequence[str],
+                   spans: Sequence[TableSpan]) -> tuple[list[str], list[str], list[str]]:
+    """``lines`` and ``work_lines`` with every table span cut out, and each table's original
+    text.  Table ``i`` leaves the one character ``TABLE_MARKS[i]`` where it stood, so headings
+    are never looked for inside a table and :func:`restore_tables` can put the text back
+    into the table's own section (or drop it from a narrative one)."""
+    new_lines, new_work = list(lines), list(work_lines)
+    originals = [""] * len(spans)
+    starts = _line_starts(work_lines)
+    for i, start in enumerate(starts):
+        work = work_lines[i]
+        end = start + len(work)
+        cuts = [(n, max(s.start, start) - start, min(s.end, end) - start)
+                for n, s in enumerate(spans) if s.start <= end and s.end > start]
+        if not cuts:
+            continue
+        cmap = _column_map(lines[i], work)
+        for n, a, b in sorted(cuts, key=lambda cut: -cut[1]):
+            oa, ob = cmap[min(a, len(cmap) - 1)], cmap[min(b, len(cmap) - 1)]
+            originals[n] += "\n" + lines[i][oa:ob].strip()
+            mark = TABLE_MARKS[n] if spans[n].start >= start else ""  # once, where the table starts
+            new_work[i] = new_work[i][:a] + f" {mark} " + new_work[i][b:]
+            new_lines[i] = new_lines[i][:oa] + f" {mark} " + new_lines[i][ob:]
+        if not new_work[i].strip():
+            new_work[i] = new_lines[i] = ""
+    originals = ["\n".join(ln for ln in text.split("\n") if ln.strip()) for text in originals]
+    return new_lines, new_work, originals
+
+
+def strip_marks(text: str) -> str:
+    return _MARKS.sub("", text)
+
+
+def restore_tables(sections: list, originals: Sequence[str], narrative: frozenset[int]) -> None:
+    """Each table's text back into the section it stands in, unless that section is
+    narrative (then the table is no part of it).  Marks are removed everywhere."""
+    for section in sections:
+        for where in ("title", "text"):
+            value = getattr(section, where)
+            if not _MARKS.search(value):
+                continue
+            tables = [originals[ord(m) - 0xE010] for m in _MARKS.findall(value)]
+            setattr(section, where, _MARKS.sub("", value).strip())
+            if section.no not in narrative:
+                section.text = "\n".join(t for t in [section.text, *tables] if t)
+        if _MARKS.search(section.text):
+            section.text = _MARKS.sub("", section.text)
+        for item in getattr(section, "items", []):
+            item.text = _MARKS.sub("", item.text)
+
+
+def grid_row_cells(grids: Sequence[object]) -> dict[int, list[str]]:
+    """Line index → the cells of the reader's grid row printed on that line.
+
+    Columns from the first one holding a number are data columns: there a blank cell
+    becomes ``cells.BLANK`` and a merged cell counts once (at its origin); to the left are
+    the label columns, whose merged cells (三、本年度办理结果 spanning rows) count once too.
+    Rows that hold neither a number nor a blank data cell give only their text.
+    """
+    out: dict[int, list[str]] = {}
+    for grid in grids:
+        cells, covered = grid.cells, grid.covered  # type: ignore[attr-defined]
+        data_cols = [c for r, row in enumerate(cells) for c, text in enumerate(row)
+                     if text is not None and not covered[r][c] and C.parse_number(text) is not None]
+        first = min(data_cols, default=len(cells[0]) if cells else 0)
+        for r, (row, line) in enumerate(zip(cells, grid.lines)):  # type: ignore[attr-defined]
+            if line is None:
+                continue
+            labels = [t for c, t in enumerate(row[:first]) if t is not None and not covered[r][c]]
+            data = [t for c, t in enumerate(row) if c >= first and not covered[r][c]]
+            is_data = labels and any(t is None or C.parse_number(t) is not None for t in data)
+            if not is_data:
+                out[line] = [t for c, t in enumerate(row) if t is not None and not covered[r][c]]
+                continue
+            out[line] = labels + [C.BLANK if t is None else t for t in data] + [C.ROW_END]
+    return out
