@@ -35,6 +35,10 @@ OcrProgress = Callable[[str, int, int], None]
 RENDER_SCALE = 2.0
 # A digits-only box recognised with less confidence than this is not trusted.
 MIN_NUMBER_SCORE = 0.6
+# Detection: a lone thin digit ("1" in a wide cell) scores about 0.4 as a text region, so
+# the detector's box threshold is lowered from RapidOCR's 0.5 (measured on report_scanned.pdf:
+# 12 → 15 of 15 cells of the 四 table); recognition keeps its default score floor.
+DETECT_SETTINGS: dict[str, float] = {"box_thresh": 0.3, "unclip_ratio": 1.6, "text_score": 0.5}
 # Intra-op threads of the ONNX sessions (environment: GONGKAI_OCR_THREADS).
 THREADS_ENV = "GONGKAI_OCR_THREADS"
 
@@ -124,7 +128,7 @@ def render(page: Any, scale: float = RENDER_SCALE) -> Any:
 
 def recognise(image: Any, threads: int = 1) -> list[Box]:
     """OCR boxes of an RGB image (axis-aligned hulls of the detected quadrilaterals)."""
-    result, _ = engine(threads)(image, use_cls=False)
+    result, _ = engine(threads)(image, use_cls=False, **DETECT_SETTINGS)
     boxes = []
     for quad, text, score in result or []:
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
@@ -479,3 +483,86 @@ def scanned_grids(scanned: Sequence[tuple[int, OcrPage]], pages: Sequence[int]) 
             grids.append(TableGrid(cells=table.cells, lines=[line_of.get(r) for r in range(len(table.cells))],
                                    covered=table.covered, source="ocr", page=number))
     return grids
+
+
+# ---------------------------------------------------------------------------
+# After the match: OCR-read cells that break a template sum are not trusted
+# ---------------------------------------------------------------------------
+
+
+def ocr_table_keys(document: Any) -> dict[str, list[int]]:
+    """The template tables (``"applications"`` …) whose header phrases stand on OCRed
+    lines, with the pages they stand on."""
+    from parsing.meta import to_simplified
+    from parsing.template import TABLE_ANCHORS
+
+    lines = document.lines
+    found: dict[str, list[int]] = {}
+    for page, first, end in document.ocr_pages:
+        text = to_simplified(unicodedata.normalize("NFKC", "\n".join(lines[first:end])))
+        for key, anchors in TABLE_ANCHORS.items():
+            if any(a in text for a in anchors):
+                found.setdefault(key, []).append(page)
+    return found
+
+
+def check_cells(rule: str, grid: dict[str, dict[str, float]], template: str) -> list[tuple[str, str]]:
+    """The ``(row, column)`` cells a sum check of :mod:`parsing.checks` adds up."""
+    from parsing.template import APPLICANT_COLUMNS, result_rows
+
+    applicants = [c.key for c in APPLICANT_COLUMNS]
+    parts = rule.split(".")
+    kind, key = parts[1], ".".join(parts[2:])
+    if kind == "balance":
+        return [(r, key) for r in ("new_received", "carried_over", "total_processed", "carried_forward")]
+    if kind == "row_total":
+        return [(key, c) for c in applicants]
+    if kind == "processed_total":
+        rows = [r for r in result_rows(template) if r in grid] + (["other"] if "other" in grid else [])
+        return [(r, key) for r in [*rows, "total_processed"]]
+    if kind == "total":  # review_litigation.total.<row>
+        return [(key, c) for c in ("upheld", "corrected", "other", "pending", "total")]
+    return []
+
+
+def distrust_unbalanced(report: Any, document: Any) -> None:
+    """Leave absent every OCR-read cell of a failed template sum, each sum named in a warning.
+
+    OCR can misread a digit; a sum that does not hold means some cell of it is wrong and we
+    cannot tell which, so none of its cells is kept.  Tables printed on text pages (a mixed
+    PDF) keep their cells: what is printed there is what the agency published.
+    """
+    from parsing.checks import application_checks, narrative_checks, review_checks
+
+    keys = ocr_table_keys(document)
+    for key, pages in keys.items():
+        report.warnings.append(f"{key}: table read by OCR (page {', '.join(map(str, pages))}); "
+                               "a cell OCR could not read is blank and left absent")
+    dropped = False
+    for table, checks in (("applications", lambda g: application_checks(g, report.template)),
+                          ("review_litigation", review_checks)):
+        grid = report.table(table)
+        if table not in keys or not grid:
+            continue
+        while True:  # dropping cells can only remove checks, so this ends
+            failed = [c for c in checks(grid) if not c.ok]
+            if not failed:
+                break
+            check = failed[0]
+            cells = [(r, c) for r, c in check_cells(check.rule, grid, report.template) if c in grid.get(r, {})]
+            if not cells:
+                break
+            for row, column in cells:
+                del grid[row][column]
+                if not grid[row]:
+                    del grid[row]
+            dropped = True
+            names = ", ".join(f"{row}.{column}" for row, column in cells)
+            report.warnings.append(f"{check.rule}: cells read by OCR break the template sum ({check.detail}); "
+                                   f"{len(cells)} cells left absent: {names}")
+    if dropped:
+        narrative = "\n".join(s.text for s in report.sections if s.no in (1, 5, 6))
+        tables = {key: report.table(key) for key in ("active_disclosure", "applications", "review_litigation")}
+        report.checks = (application_checks(tables["applications"], report.template)
+                         + review_checks(tables["review_litigation"])
+                         + narrative_checks(narrative, tables, report.template))

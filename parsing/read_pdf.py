@@ -143,14 +143,15 @@ def pdf_lines(data: bytes, ocr: Any = None, scanned: list[Any] | None = None) ->
                 pages_with_text += bool(read.lines)
                 continue
             if not page.chars:
-                warnings.append(f"page {number} has no text layer; its content is skipped")
+                warnings.append(f"page {number} has no text layer and OCR is off; its content is skipped")
                 continue
             pages_with_text += 1
             lines.extend(_page_lines(page))
             page.close()
         if pages_with_text == 0:
             raise NoTextLayer()
-    skipped = [w for w in warnings if w.endswith("has no text layer; its content is skipped")]
+    skipped = [w for w in warnings if w.endswith("has no text layer and OCR is off; its content is skipped")]
     if len(skipped) > 3:
-        warnings = [w for w in warnings if w not in skipped[3:]] + [f"{len(skipped) - 3} more pages have no text layer"]
+        warnings = [w for w in warnings if w not in skipped[3:]]
+        warnings.append(f"{len(skipped) - 3} more pages have no text layer and were skipped")
     return lines, warnings
