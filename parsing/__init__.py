@@ -18,23 +18,19 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from parsing import chrome, meta
+from parsing import chrome, meta, stated
 from parsing.cells import cell_stream
 from parsing.checks import run_checks
 from parsing.errors import GongkaiError, NotAReport, ParseError
 from parsing.read import TableGrid
-from parsing.record import Grid, Region, Report
+from parsing.record import Grid, Region, Report, StatedFigure
 from parsing.region import is_zone, region_of, trim_to_region
 from parsing.sections import build_sections, find_headings, split_headings, unmark
 from parsing.tables import (TableResult, find_table_spans, grid_row_cells, parse_active_disclosure,
                             parse_applications, parse_review_litigation, restore_tables, span_cells,
                             strip_marks, without_tables)
 from parsing.template import TABLES, TEMPLATE_UNKNOWN
-
-if TYPE_CHECKING:
-    from parsing.ocr import OcrProgress
 
 __all__ = ["parse_path", "parse_bytes", "parse_text", "ParseError", "GongkaiError", "Report"]
 
@@ -48,31 +44,23 @@ _NARRATIVE_SECTIONS = frozenset({1, 5, 6})
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 
-def parse_path(path: str | os.PathLike[str], ocr: bool = True, progress: OcrProgress | None = None) -> Report:
-    """Parse one file (text, HTML, DOCX or PDF, any supported encoding).
-
-    ``ocr``: OCR the pages of a PDF that have no text layer; ``progress(source, page,
-    pages)`` is called before each such page (``gongkai ingest`` prints it).
-    """
+def parse_path(path: str | os.PathLike[str]) -> Report:
+    """Parse one file (text, HTML, DOCX or PDF, any supported encoding)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ParseError(path.name, f"cannot read file: {exc.strerror or exc}") from exc
-    return parse_bytes(data, path.name, ocr, progress)
+    return parse_bytes(data, path.name)
 
 
-def parse_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None) -> Report:
+def parse_bytes(data: bytes, source: str) -> Report:
     """Parse the bytes of one file; ``source`` is the file name shown in messages."""
     from parsing.read import read_bytes
 
-    document = read_bytes(data, source, ocr, progress)
+    document = read_bytes(data, source)
     report = parse_text(document.text, source, document.tables)
     report.warnings[:0] = document.warnings
-    if document.ocr_pages:
-        from parsing.ocr import distrust_unbalanced
-
-        distrust_unbalanced(report, document)
     return report
 
 
@@ -166,6 +154,10 @@ def _parse_text(text: str, source: str, grids: Sequence[TableGrid] = ()) -> Repo
 
     first_heading = headings[0].line if headings else len(lines)
     preamble = "\n".join(work_lines[:first_heading])
+    stated_figures: list[StatedFigure] = []
+    if template == TEMPLATE_UNKNOWN:  # figures kept as stated, never as template cells
+        stated_figures, stated_warnings = stated.stated_figures(sections, preamble)
+        warnings.extend(stated_warnings)
     narrative_lines = [preamble] + [
         "\n".join(work_lines[h.line + 1:(nxt.line if nxt else len(lines))])
         for h, nxt in zip(headings, [*headings[1:], None]) if h.no in _NARRATIVE_SECTIONS
@@ -203,6 +195,7 @@ def _parse_text(text: str, source: str, grids: Sequence[TableGrid] = ()) -> Repo
         sections=sections,
         checks=run_checks(tables, template, narrative),
         warnings=warnings,
+        stated_figures=stated_figures,
     )
 
 

@@ -75,24 +75,64 @@ NOT_PLACELESS: tuple[str, ...] = ("市场", "区域", "县域", "乡村", "镇�
 # How a report names its own agency: never an agency name.
 SELF_REFERENCES: tuple[str, ...] = ("我", "本", "该")
 
+# Outcome words: a sentence that denies a reconsideration or lawsuit *outcome* ("未发生…被
+# 行政复议纠错或行政诉讼败诉情形") says nothing about the number of cases.
+OUTCOME_WORDS: tuple[str, ...] = ("纠错", "纠正", "败诉", "撤销", "确认违法", "被改变", "改变原", "责令", "不利")
+
 # ---------------------------------------------------------------------------
 # Stated figures (reports on no national template)
 # ---------------------------------------------------------------------------
 
-# (field key, words that name it in a sentence or a local table row, unit words)
-STATED_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("requests.received", ("受理依申请公开信息总数", "受理政府信息依申请公开总数", "依申请公开信息总数",
-                           "收到有关政府信息公开的", "收到有关政府信息公开申请", "收到政府信息公开申请",
-                           "受理政府信息公开申请", "共收到", "收到申请", "申请公开")),
-    ("requests.answered", ("对申请的答复总数", "对申请的答复数")),
-    ("requests.granted", ("同意公开答复数",)),
-    ("requests.partially_granted", ("同意部分公开答复数",)),
-    ("requests.denied", ("不予公开答复数", "否决公开答复数")),
-    ("active.published", ("主动公开信息数", "主动公开文件数", "主动公开政府信息")),
-    ("active.website", ("网站公开", "政府网站公开数")),
-    ("active.gazette", ("政府公报公开", "政府公报公开数")),
-    ("review.cases", ("行政复议数", "行政复议")),
-    ("litigation.cases", ("行政诉讼数", "行政诉讼")),
-    ("appeals.cases", ("行政申诉数", "行政申诉", "申诉", "接受行政诉讼、举报数", "行政申诉、举报数")),
-    ("fees.amount", ("收费减免金额", "收费", "费用")),
+# A local statistics table (before 2019) opens with this header: 指标名称 计量单位 2012年度 历年累计.
+LOCAL_TABLE_HEADER = r"指标名称\s*计量\s*单位"
+LOCAL_TABLE_COLUMNS = r"\s*(?:(?:19|20)\d{2}\s*年度?)?\s*(?:历年累计|累计)?"
+LOCAL_TABLE_UNITS: tuple[str, ...] = ("条", "件", "元", "万元", "人次", "项", "个")
+# (field key, words of a local table's row label), first match wins.
+LOCAL_TABLE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("active.website", ("网站公开",)),
+    ("active.gazette", ("公报公开",)),
+    ("active.published", ("主动公开",)),
+    ("requests.in_person", ("当面申请",)),
+    ("requests.letter_or_fax", ("信函、传真申请", "信函传真申请")),
+    ("requests.fax", ("传真申请",)),
+    ("requests.email", ("电子邮件申请",)),
+    ("requests.online", ("网上申请",)),
+    ("requests.letter", ("信函申请",)),
+    ("requests.other_form", ("其它形式申请", "其他形式申请")),
+    ("requests.received", ("依申请公开",)),
+    ("requests.partially_granted", ("部分公开答复",)),
+    ("requests.granted", ("同意公开答复",)),
+    ("requests.denied", ("不予公开答复", "否决公开答复")),
+    ("requests.other_answer", ("其他类型答复", "其它类型答复")),
+    ("requests.answered", ("答复",)),
+    ("fees.waived", ("收费减免",)),
+    ("complaints.cases", ("举报",)),
+    ("review.cases", ("行政复议",)),
+    ("litigation.cases", ("行政诉讼",)),
+    ("appeals.cases", ("申诉",)),
+)
+# Figures stated in a sentence: (field key, pattern with <value> and <unit> groups).
+_N = r"(?P<value>\d+(?:\.\d+)?)\s*"
+PROSE_FIGURES: tuple[tuple[str, str], ...] = (
+    ("requests.received",
+     r"(?:收到|受理|接到)[^，,；;。\d]{0,16}?政府信息公开[^，,；;。\d]{0,8}?申请(?!人)\s*(?:共)?" + _N
+     + r"(?P<unit>条|件|份|宗|个)"),
+    ("requests.answered", r"答复总数\s*(?:为)?" + _N + r"(?P<unit>条|件|份)"),
+    ("active.published",
+     r"(?:(?:19|20)\d{2}\s*年度?|全[区县市省]|我[区县市局办委])\s*(?:全[区县市省])?(?:共|累计)?(?:新增)?"
+     r"主动公开(?:政府)?信息\s*(?:共)?" + _N + r"(?P<unit>条|件)"),
+    ("active.published", r"政府信息总数\s*\d+\s*条[，,]\s*其中主动公开(?:政府)?信息\s*" + _N + r"(?P<unit>条|件)"),
+    ("review.cases", r"收到\s*" + _N + r"(?P<unit>份|件|起|宗)[^，,；;。\d]{0,12}?行政复议"),
+    ("review.cases", r"行政复议(?:申请|案件)?\s*(?:共)?" + _N + r"(?P<unit>件|起|宗|份)"),
+    ("litigation.cases", r"行政诉讼(?:案件)?\s*(?:共)?" + _N + r"(?P<unit>件|起|宗)"),
+    ("appeals.cases", r"申诉(?:案件)?\s*(?:共)?" + _N + r"(?P<unit>件|起|宗)"),
+)
+# Clauses that state a zero: (field key, pattern, unit).  A clause naming an outcome
+# (纠错, 败诉 …) is skipped: it says nothing about the number of cases.
+PROSE_ZEROS: tuple[tuple[str, str, str], ...] = (
+    ("requests.received", r"(?:未|没有)(?:收到|受理|接到)[^，,；;。\d复议诉讼]{0,16}?政府信息公开[^，,；;。\d复议诉讼]{0,6}?申请"
+                          r"(?![^，,；;。]*(?:复议|诉讼))", "条"),
+    ("review.cases", r"(?:未|没有)(?:收到|发生|受理)[^，,；;。\d]{0,20}?行政复议", "件"),
+    ("litigation.cases", r"(?:未|没有)(?:收到|发生|受理)[^，,；;。\d]{0,24}?(?:行政)?诉讼", "件"),
+    ("fees.charged", r"暂不收费|不收取(?:任何)?费用|未收取(?:任何)?费用|无收取信息处理费|未收取信息处理费", "元"),
 )
