@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parsing import chrome, meta, stated
 from parsing.cells import cell_stream
@@ -32,6 +33,9 @@ from parsing.tables import (TableResult, find_table_spans, grid_row_cells, parse
                             strip_marks, without_tables)
 from parsing.template import TABLES, TEMPLATE_UNKNOWN
 
+if TYPE_CHECKING:
+    from parsing.ocr import OcrProgress
+
 __all__ = ["parse_path", "parse_bytes", "parse_text", "ParseError", "GongkaiError", "Report"]
 
 # The section each table is printed in, and its matcher.
@@ -44,23 +48,31 @@ _NARRATIVE_SECTIONS = frozenset({1, 5, 6})
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 
-def parse_path(path: str | os.PathLike[str]) -> Report:
-    """Parse one file (text, HTML, DOCX or PDF, any supported encoding)."""
+def parse_path(path: str | os.PathLike[str], ocr: bool = True, progress: OcrProgress | None = None) -> Report:
+    """Parse one file (text, HTML, DOCX or PDF, any supported encoding).
+
+    ``ocr``: OCR the pages of a PDF that have no text layer; ``progress(source, page,
+    pages)`` is called before each such page (``gongkai ingest`` prints it).
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ParseError(path.name, f"cannot read file: {exc.strerror or exc}") from exc
-    return parse_bytes(data, path.name)
+    return parse_bytes(data, path.name, ocr, progress)
 
 
-def parse_bytes(data: bytes, source: str) -> Report:
+def parse_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None) -> Report:
     """Parse the bytes of one file; ``source`` is the file name shown in messages."""
     from parsing.read import read_bytes
 
-    document = read_bytes(data, source)
+    document = read_bytes(data, source, ocr, progress)
     report = parse_text(document.text, source, document.tables)
     report.warnings[:0] = document.warnings
+    if document.ocr_pages:
+        from parsing.ocr import distrust_unbalanced
+
+        distrust_unbalanced(report, document)
     return report
 
 
