@@ -128,7 +128,7 @@ def _parse_text(text: str, source: str, grids: Sequence[TableGrid] = ()) -> Repo
     # Tables are found by their own header phrases wherever they stand, then cut out of
     # the text that headings and sections are read from.
     spans = find_table_spans(work, template) if template != TEMPLATE_UNKNOWN else {}
-    rows_of_grids = grid_row_cells(grids) if grids and len(text.split("\n")) == len(lines) else {}
+    rows_of_grids = grid_row_cells(grids, working_lines) if grids and len(text.split("\n")) == len(lines) else {}
     table_cells = {key: span_cells(work_lines, span, rows_of_grids) for key, span in spans.items()}
     lines, work_lines, table_texts = without_tables(lines, work_lines, list(spans.values()))
     lines, work_lines = split_headings(lines, work_lines, template, working_lines)

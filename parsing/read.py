@@ -233,14 +233,14 @@ def _read_text(data: bytes, source: str) -> Document:
 def _read_html(data: bytes, source: str) -> Document:
     import lxml.etree
 
-    from parsing.read_html import html_lines
+    from parsing.read_html import html_document
 
     text, encoding, warnings = decode_html(data, source)
     try:
-        lines = html_lines(text)
+        lines, tables = html_document(text)
     except (lxml.etree.LxmlError, ValueError) as error:  # ValueError: control characters
         raise ParseError(source, f"the HTML cannot be parsed ({error}); save the page again and retry") from None
-    return Document("\n".join(lines), HTML, encoding, warnings)
+    return Document("\n".join(lines), HTML, encoding, warnings, tables)
 
 
 def _read_docx(data: bytes, source: str) -> Document:

@@ -516,17 +516,26 @@ def restore_tables(sections: list, originals: Sequence[str], narrative: frozense
             item.text = _MARKS.sub("", item.text)
 
 
-def grid_row_cells(grids: Sequence[object]) -> dict[int, list[str]]:
+def _converted(row: list[str | None], convert: C.Callable[[list[str]], list[str]]) -> list[str | None]:
+    texts = convert([t or "" for t in row])
+    return [None if t is None else new for t, new in zip(row, texts)]
+
+
+def grid_row_cells(grids: Sequence[object],
+                   convert: C.Callable[[list[str]], list[str]] | None = None) -> dict[int, list[str]]:
     """Line index → the cells of the reader's grid row printed on that line.
 
     Columns from the first one holding a number are data columns: there a blank cell
     becomes ``cells.BLANK`` and a merged cell counts once (at its origin); to the left are
     the label columns, whose merged cells (三、本年度办理结果 spanning rows) count once too.
     Rows that hold neither a number nor a blank data cell give only their text.
+    ``convert`` maps a list of cell texts to the working script (NFKC, simplified).
     """
     out: dict[int, list[str]] = {}
     for grid in grids:
         cells, covered = grid.cells, grid.covered  # type: ignore[attr-defined]
+        if convert is not None:
+            cells = [_converted(row, convert) for row in cells]
         data_cols = [c for r, row in enumerate(cells) for c, text in enumerate(row)
                      if text is not None and not covered[r][c] and C.parse_number(text) is not None]
         first = min(data_cols, default=len(cells[0]) if cells else 0)
@@ -535,7 +544,8 @@ def grid_row_cells(grids: Sequence[object]) -> dict[int, list[str]]:
                 continue
             labels = [t for c, t in enumerate(row[:first]) if t is not None and not covered[r][c]]
             data = [t for c, t in enumerate(row) if c >= first and not covered[r][c]]
-            is_data = labels and any(t is None or C.parse_number(t) is not None for t in data)
+            numbers = any(t is not None and C.parse_number(t) is not None for t in data)
+            is_data = numbers or (labels and data and all(t is None for t in data))
             if not is_data:
                 out[line] = [t for c, t in enumerate(row) if t is not None and not covered[r][c]]
                 continue
