@@ -244,16 +244,16 @@ def _read_html(data: bytes, source: str) -> Document:
 
 
 def _read_docx(data: bytes, source: str) -> Document:
-    from parsing.read_docx import docx_lines
+    from parsing.read_docx import docx_document
 
     try:
-        lines = docx_lines(data)
+        lines, tables = docx_document(data)
     except Exception as error:  # zipfile, lxml, python-docx and KeyError all occur
         raise ParseError(
             source, f"the DOCX file is damaged or not a Word document ({type(error).__name__}: {error}); "
             "open and re-save it in Word or LibreOffice"
         ) from None
-    return Document("\n".join(lines), DOCX, None, [])
+    return Document("\n".join(lines), DOCX, None, [], tables)
 
 
 def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None) -> Document:
