@@ -262,8 +262,9 @@ def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress 
 
     reader = PageReader(data, source, progress) if ocr else None
     scanned: list[tuple[int, Any]] = []
+    grids: list[TableGrid] = []
     try:
-        lines, warnings = pdf_lines(data, reader, scanned)
+        lines, warnings = pdf_lines(data, reader, scanned, grids)
     except NoTextLayer:
         if reader is None:
             raise ParseError(source, "the PDF has no text layer (scanned PDF?) — OCR it first "
@@ -280,7 +281,7 @@ def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress 
     finally:
         if reader is not None:
             reader.close()
-    document = Document("\n".join(lines), PDF, None, warnings)
+    document = Document("\n".join(lines), PDF, None, warnings, grids)
     if scanned:
         pages = reader.pages_read if reader is not None else []
         document.tables += scanned_grids(scanned, pages)
