@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from parsing.template import ABSENT_MARKERS
+from parsing.template import ABSENT_MARKERS, PLACEHOLDER_HEADERS
 
 _SPLIT = re.compile(r"\s*[|｜\t]\s*")
 _NUMBER = re.compile(r"^([+\-−]?)(\d+(?:\.\d+)?)\s*(万元|元|件|项|条|个|次|宗|起|份)?$")
@@ -63,11 +63,88 @@ def split_line(line: str) -> list[Cell]:
     return cells
 
 
-def cell_stream(lines: Iterable[str]) -> list[Cell]:
-    """All cells of ``lines`` in reading order."""
+# Pinyin a page prints in brackets after a character: 規(guī)章, 行政事業(yè)性收費.
+_PINYIN = re.compile(r"[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,6}\s*[)）]")
+# A page footer a PDF export leaves between table rows: "— 4 —", "- 12 -", "第 4 页", "4/12".
+_PAGE_FOOTER = re.compile(r"^(?:[—\-－–―~～]+\s*\d{1,4}\s*[—\-－–―~～]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+                          r"|\d{1,4}\s*/\s*\d{1,4})$")
+_MD_RULE = re.compile(r"^:?-{2,}:?$")
+_PLACEHOLDER = re.compile(r"^(?:" + "|".join(map(re.escape, PLACEHOLDER_HEADERS)) + r")\s*\d{1,2}$")
+
+
+def strip_pinyin(text: str) -> str:
+    """``規(guī)章`` → ``規章``: pinyin in brackets is no part of a label."""
+    return _PINYIN.sub("", text) if "(" in text or "（" in text else text
+
+
+def is_page_footer(line: str) -> bool:
+    return bool(_PAGE_FOOTER.match(line.strip()))
+
+
+def table_line_cells(line: str) -> list[Cell]:
+    """One line inside a table → its cells, for the table matcher.
+
+    Beyond :func:`split_line`: pinyin in brackets is dropped, a page footer gives no cell,
+    a converter's placeholder header ("数据3") is dropped, and a markdown row
+    (``| label |  | 0 |``) keeps its empty data cells as :data:`BLANK` and ends with
+    :data:`ROW_END`.
+    """
+    stripped = strip_pinyin(line.strip())
+    if not stripped or is_page_footer(stripped):
+        return []
+    if len(stripped) > 2 and stripped[0] in "|｜" and stripped[-1] in "|｜":
+        return _markdown_row(stripped)
+    return [c for c in split_line(stripped) if not _PLACEHOLDER.match(c)]
+
+
+def _markdown_row(line: str) -> list[Cell]:
+    parts = [p.strip() for p in _PIPES.split(line[1:-1])]
+    if all(_MD_RULE.match(p) for p in parts if p):
+        return []
+    parts = [p for p in parts if not _PLACEHOLDER.match(p)]
+    kinds = ["blank" if not p else "number" if parse_number(p) is not None else "label" for p in parts]
+    labels = [i for i, k in enumerate(kinds) if k == "label"]
+    numbers = [i for i, k in enumerate(kinds) if k == "number"]
+    if not numbers and not labels:
+        return []
+    first_data = labels[-1] + 1 if labels else numbers[0]
     out: list[Cell] = []
-    for line in lines:
-        out.extend(split_line(line))
+    for i, (part, kind) in enumerate(zip(parts, kinds)):
+        if kind == "blank":
+            if i >= first_data and labels:
+                out.append(BLANK)
+            elif i >= first_data and numbers and i > numbers[0]:
+                out.append(BLANK)
+            continue
+        out.extend(split_line(part) if kind == "label" else [part])
+    if numbers or BLANK in out:
+        out.append(ROW_END)
+    return out
+
+
+_PIPES = re.compile(r"[|｜]")
+
+
+def cell_stream(lines: Iterable[str]) -> list[Cell]:
+    """All cells of ``lines`` (a table's lines) in reading order, see :func:`table_line_cells`.
+
+    Where a table is laid out one cell per line and blank lines are rare (not used to
+    separate cells), a single blank line between two cells is a blank cell: ``0``, ``0``,
+    blank → :data:`BLANK`.
+    """
+    lines = list(lines)
+    per_line = [table_line_cells(line) for line in lines]
+    filled = [cells for cells in per_line if cells]
+    singles = sum(len(cells) == 1 for cells in filled)
+    empty = [i for i, line in enumerate(lines) if not line.strip()]
+    blank_cells = len(filled) >= 8 and singles >= 0.7 * len(filled) and 0 < len(empty) <= 0.1 * len(filled)
+    out: list[Cell] = []
+    for i, cells in enumerate(per_line):
+        if (blank_cells and not lines[i].strip() and 0 < i < len(lines) - 1
+                and lines[i - 1].strip() and lines[i + 1].strip()
+                and parse_number(strip_pinyin(lines[i - 1].strip())) is not None):
+            out.append(BLANK)
+        out.extend(cells)
     return out
 
 

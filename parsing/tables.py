@@ -346,7 +346,7 @@ class TableSpan:
 _NUMBER_ANYWHERE = re.compile(r"\d")
 # What ends a table: a heading "N、…" that is not one of the table's own numbered rows, or a
 # sentence (tables hold no "。").
-_TABLE_END = re.compile(r"[一二三四五六七八九十]{1,2}[ \t]*[、．.][ \t]*(?![ \t]*(?:" + "|".join(TABLE_ROW_HEADS) + ")|\n)|。")
+_TABLE_END = re.compile(r"[一二三四五六七八九十]{1,2}[ \t]*[、．.,，][ \t]*(?![ \t]*(?:" + "|".join(TABLE_ROW_HEADS) + ")|\n)|。")
 # How far after an anchor its table's row labels must start.
 _ANCHOR_REACH = 600
 # How far before an anchor the table's header words may start.
@@ -390,6 +390,16 @@ def _lead_start(work: str, pos: int, key: str) -> int:
     return start
 
 
+def _without_pinyin(work: str) -> tuple[str, list[int]]:
+    """``work`` without its bracketed pinyin, and the offset in ``work`` of each character."""
+    kept = [True] * len(work)
+    for match in C._PINYIN.finditer(work):
+        for k in range(match.start(), match.end()):
+            kept[k] = False
+    index = [k for k in range(len(work)) if kept[k]]
+    return "".join(work[k] for k in index), index + [len(work)]
+
+
 def find_table_spans(work: str, template: str) -> dict[str, TableSpan]:
     """Each statistics table found by its own header phrases, wherever it stands.
 
@@ -398,6 +408,10 @@ def find_table_spans(work: str, template: str) -> dict[str, TableSpan]:
     next table's start, a heading that is not one of its numbered rows, or a sentence.
     Tables not found are not in the result (the caller falls back to the section).
     """
+    if C.strip_pinyin(work) != work:  # look for the phrases without the pinyin, map back
+        plain, index = _without_pinyin(work)
+        spans = find_table_spans(plain, template)
+        return {k: TableSpan(k, index[s.start], index[s.end - 1] + 1 if s.end else 0) for k, s in spans.items()}
     starts: dict[str, tuple[int, int]] = {}
     for key in TABLE_ANCHORS:
         for match in _anchor_pattern(key).finditer(work):
@@ -435,14 +449,18 @@ def span_cells(work_lines: Sequence[str], span: TableSpan,
     """The cell stream of a table span; lines that are rows of a reader's grid give the
     grid's cells (blanks as ``cells.BLANK``, each row closed by ``cells.ROW_END``)."""
     out: list[str] = []
+    pending: list[str] = []  # text lines, read together (blank cells in one-cell-per-line rows)
     for i, start in enumerate(_line_starts(work_lines)):
         end = start + len(work_lines[i])
         if end < span.start or start >= span.end:
             continue
         if grid_rows and i in grid_rows:
+            out.extend(C.cell_stream(pending))
+            pending = []
             out.extend(grid_rows[i])
             continue
-        out.extend(C.split_line(work_lines[i][max(0, span.start - start):span.end - start]))
+        pending.append(work_lines[i][max(0, span.start - start):span.end - start])
+    out.extend(C.cell_stream(pending))
     return out
 
 

@@ -394,6 +394,10 @@ TABLE_LEAD_WORDS: dict[str, tuple[str, ...]] = {
 # they do not end it.
 TABLE_ROW_HEADS = ("本年新收", "上年结转", "本年度办", "结转下年", "办理结果")
 
+# Column headers some PDF→markdown converters invent for a table they split per row
+# ("数据1", "数据2" …): not the report's words, and never a number.
+PLACEHOLDER_HEADERS = ("数据", "列", "Column", "column", "Col", "col")
+
 # Cell text that means "no number here".
 ABSENT_MARKERS = ("/", "／", "—", "——", "-", "--", "－", "无", "空", "×", "\\")
 
