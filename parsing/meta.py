@@ -107,6 +107,15 @@ def place_for(agency: str, texts: Sequence[str]) -> str:
     if agency.startswith(NOT_PLACELESS):
         return agency
     places: Counter[str] = Counter()
+    # Best: the same office spelt with its place ("…请与示例市青石区统计局联系").
+    same_office = re.compile(r"([\u4e00-\u9fff]{1,12}" + re.escape(agency[0]) + ")" + re.escape(agency[1:]))
+    for text in texts:
+        for m in same_office.finditer(text or ""):
+            place = _trim(m.group(1) + agency[1:])[:-len(agency) + 1]
+            if len(place) > 1 and not _NOT_A_PLACE_START.match(place):
+                places[place] += 1
+    if places:
+        return places.most_common(1)[0][0] + agency[1:]
     for text in texts:
         for m in _FULL_AGENCY.finditer(text or ""):
             place = re.sub(OFFICE + "$", "", _trim(m.group(1)))

@@ -234,6 +234,8 @@ def split_items(text: str) -> list[SubItem]:
 
 
 _DEBRIS = re.compile(r"^[\u4e00-\u9fff]{1,4}$")
+# Spaces OCR puts between the characters of a title ("存 在 的 主 要 问 题").
+_OCR_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 def build_sections(lines: Sequence[str], headings: Sequence[Heading], narrative: frozenset[int]) -> list[Section]:
@@ -251,7 +253,8 @@ def build_sections(lines: Sequence[str], headings: Sequence[Heading], narrative:
             body = [ln for ln in body if not _DEBRIS.match(ln.strip("|｜ "))]
         text = "\n".join(body)
         original_title = lines[head.line].strip().strip("|｜").strip()
-        original_title = re.sub(r"^[一二三四五六七八九十]{1,2}\s*[、.．,，]\s*", "", original_title).rstrip("?？ ")
+        original_title = re.sub(r"^[一二三四五六七八九十]{1,2}\s*[、.．,，]\s*", "", original_title).rstrip("?？:： ")
+        original_title = _OCR_SPACE.sub("", original_title)
         items = split_items(text) if head.no in narrative else []
         sections.append(Section(head.no, original_title, text, items))
     _restore_displaced_items(sections)
