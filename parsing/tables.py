@@ -93,9 +93,13 @@ class _RowCollector:
         self.blank = False  # the current row holds a blank grid cell
         # Rows whose run-together digits allow several splits: resolved table-wide later.
         self.ambiguous: dict[str, list[tuple[int, ...]]] = {}
+        # The stream in order: ("row", key) for each label, ("orphan", values) for numbers
+        # that no label precedes, ("end", None) where a grid row ends.
+        self.events: list[tuple[str, object]] = []
 
     def start(self, row: Row) -> None:
         self.finish()
+        self.events.append(("row", row.key))
         self.row = row
         self.values = []
         self.raw = []
@@ -103,6 +107,11 @@ class _RowCollector:
 
     def add(self, cell: str, value: object) -> None:
         if self.row is None:
+            if not isinstance(value, C.Blank):
+                if self.events and self.events[-1][0] == "orphan":
+                    self.events[-1][1].append(value)  # type: ignore[union-attr]
+                else:
+                    self.events.append(("orphan", [value]))
             return
         self.values.append(value)
         self.raw.append(cell)
@@ -114,6 +123,7 @@ class _RowCollector:
 
     def end_row(self) -> None:
         """The end of a grid row: place its numbers by position, blanks left absent."""
+        self.events.append(("end", None))
         if self.row is None or not self.blank:
             self.finish()
             return
@@ -212,6 +222,43 @@ def _resolve_ambiguous(collector: _RowCollector, template: str) -> None:
             "cells left absent")
 
 
+def _place_orphans(collector: _RowCollector) -> None:
+    """Numbers no label precedes (a PDF→markdown export moved the label away): put them in
+    the one missing row that the template's row order (between the labelled rows around
+    them), the row's width and, for 三, its sum allow; otherwise leave them absent."""
+    table, grid, events = collector.table, collector.result.grid, collector.events
+    index = {row.key: i for i, row in enumerate(table.rows)}
+    for pos, (kind, payload) in enumerate(events):
+        if kind != "orphan":
+            continue
+        values = list(payload)  # type: ignore[arg-type]
+        prev = next((k for t, k in reversed(events[:pos]) if t == "row" and k in index), None)
+        nxt = next((k for t, k in events[pos + 1:] if t == "row" and k in index), None)
+        lo = index[prev] + 1 if prev is not None else 0  # type: ignore[index]
+        hi = index[nxt] if nxt is not None else len(table.rows) - 1  # type: ignore[index]
+        fits = [row for row in table.rows[lo:hi + 1]
+                if row.key not in grid and len(row.columns) == len(values)
+                and (table.key != "applications" or _sum_holds(values))]
+        where = f"between {prev or 'the table start'} and {nxt or 'the table end'}"
+        shown = "/".join(str(v.text if isinstance(v, C.Absent) else v) for v in values)
+        if len(fits) == 1:
+            row = fits[0]
+            _put(collector.result, row.key, row.columns, values, table.key)
+            collector.result.found = True
+            collector.result.warnings.append(
+                f"{table.key}.{row.key}: numbers {shown} stand without a label {where}; "
+                "the only row the template's order and sums allow there")
+        else:
+            collector.result.warnings.append(
+                f"{table.key}: numbers {shown} stand without a label {where}; "
+                f"{len(fits)} rows fit ({', '.join(r.key for r in fits) or 'none'}); left absent")
+
+
+def _sum_holds(values: Sequence[object]) -> bool:
+    numbers = [v for v in values if isinstance(v, (int, float))]
+    return len(numbers) == len(values) and abs(sum(numbers[:-1]) - numbers[-1]) < 1e-9  # type: ignore[arg-type]
+
+
 def _pieces(cells: Sequence[str]):
     """The cells with run-together labels and numbers split apart (see ``cells.explode``)."""
     for cell in cells:
@@ -246,6 +293,7 @@ def parse_active_disclosure(cells: Sequence[str], template: str) -> TableResult:
         elif cell == C.ROW_END:
             collector.end_row()
     collector.finish()
+    _place_orphans(collector)
     result.blank_warning(table.key)
     return result
 
@@ -285,6 +333,7 @@ def parse_applications(cells: Sequence[str], template: str) -> TableResult:
             result.grid.pop(g)
             result.warnings.append(f"applications.{g}: the report gives only the group total; sub-rows absent")
     _resolve_ambiguous(collector, template)
+    _place_orphans(collector)
     result.blank_warning(table.key)
     return result
 
