@@ -144,15 +144,15 @@ def _solve(rows: Sequence[_Row], columns: int,
     warnings = []
     in_group = {m for p, q in groups.items() for m in (p, *q)}
     for i, r in enumerate(rows):
-        if i not in decided:
-            if not options[i]:
-                why = "its digits are not figures"
-            elif i in in_group and not any(m in decided for m in in_group if rows[m].parent == i or m == i):
-                why = f"{len(options[i])} splits fit the row and the sums of its 其中 rows do not leave one"
-            else:
-                why = f"{len(options[i])} splits fit and nothing in the table decides"
-            warnings.append(f"stated figures: local table row “{r.label}” digits '{r.digits}' run together; "
-                            f"{why}; left out")
+        if i in decided:
+            continue
+        if not options[i]:
+            warnings.append(f"stated figures: local table row “{r.label}” prints '{r.digits}' where {columns} "
+                            "figures are expected; left out")
+            continue
+        why = ("the sums of its 其中 group do not leave one" if i in in_group else "nothing in the table decides")
+        warnings.append(f"stated figures: local table row “{r.label}” digits '{r.digits}' run together; "
+                        f"{len(options[i])} splits fit the row and {why}; left out")
     return decided, warnings
 
 
