@@ -115,7 +115,31 @@ def engine(threads: int = 1) -> Any:
         from rapidocr_onnxruntime import RapidOCR
     except Exception as error:  # ImportError, or a broken onnxruntime/opencv install
         raise OcrUnavailable(f"rapidocr-onnxruntime cannot be loaded ({type(error).__name__}: {error})") from None
-    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False)
+    ocr = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False)
+    for wrapper in (ocr.text_det.infer, ocr.text_rec.session):
+        _with_memory_arena(wrapper, threads)
+    return ocr
+
+
+def _with_memory_arena(wrapper: Any, threads: int) -> None:
+    """Rebuild a RapidOCR ONNX session with onnxruntime's CPU memory arena on.
+
+    RapidOCR turns the arena off; with it on, every page's varying tensor shapes reuse
+    memory instead of allocating afresh: measured 15-20 % less CPU per page (OCR.md).
+    """
+    try:
+        from onnxruntime import GraphOptimizationLevel, InferenceSession, SessionOptions
+
+        options = SessionOptions()
+        options.log_severity_level = 4
+        options.enable_cpu_mem_arena = True
+        options.graph_optimization_level = GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        wrapper.session = InferenceSession(wrapper.session._model_path, sess_options=options,
+                                           providers=["CPUExecutionProvider"])
+    except Exception:  # noqa: BLE001 - an older/newer onnxruntime: keep RapidOCR's own session
+        return
 
 
 def render(page: Any, scale: float = RENDER_SCALE) -> Any:
@@ -436,12 +460,12 @@ class PageReader:
     """OCR of the image-only pages of one PDF, opened once with pypdfium2."""
 
     def __init__(self, data: bytes, source: str, progress: OcrProgress | None = None,
-                 threads: int | None = None, scale: float = RENDER_SCALE) -> None:
+                 threads: int | None = None, scale: float | None = None) -> None:
         self.data = data
         self.source = source
         self.progress = progress
         self.threads = threads or default_threads()
-        self.scale = scale
+        self.scale = scale or RENDER_SCALE
         self.pages_read: list[int] = []
         self._pdf: Any = None  # opened at the first image-only page: text PDFs never pay for it
 
