@@ -103,6 +103,7 @@ _MD_BOLD = re.compile(r"\*\*|__")
 _INLINE = re.compile(r"(?:^|(?<=[\sA-Za-z0-9。；;！!？?）)」”』>】]))([一二三四五六七八九十]{1,2})[ \t]*[、.．,，][ \t]*")
 # After any character, a numeral opens a heading only when the template's full section title
 # follows it ("…32.52元三、收到和处理政府信息公开申请情况…").
+_ANY_NUMERAL = re.compile(r"[一二三四五六七八九十][ \t]*[、.．,，]")
 _INLINE_ANY = re.compile(r"([一二三四五六七八九十]{1,2})[ \t]*[、.．,，][ \t]*")
 _FULL_TITLES: dict[int, tuple[str, ...]] = {
     spec.no: tuple(t for t in (spec.title, *spec.match) if len(t) >= 6) for spec in SECTIONS}
@@ -159,16 +160,19 @@ class _Inline:
     title: str
 
 
-def _inline_candidates(lines: Sequence[str], convert: Callable[[list[str]], list[str]]) -> list[_Inline]:
+def _inline_candidates(lines: Sequence[str], work_lines: Sequence[str],
+                       convert: Callable[[list[str]], list[str]]) -> list[_Inline]:
     out = []
     for i, line in enumerate(lines):
-        if not any(n in line for n in NUMERALS):
+        if not _ANY_NUMERAL.search(line):
             continue
+        work = work_lines[i] if len(work_lines[i]) == len(line) else None
         for m in _INLINE_ANY.finditer(line):
             end = _inline_title(line, m.end())
             if end is None:
                 continue
-            title = convert([line[m.end():end]])[0].strip().rstrip("?？").strip()
+            raw = work[m.end():end] if work is not None else convert([line[m.end():end]])[0]
+            title = raw.strip().rstrip("?？").strip()
             after_text = m.start() > 0 and not _INLINE.match(line, m.start())
             if after_text and not _squeeze(title).startswith(_FULL_TITLES.get(NUMERALS[m.group(1)], ("\0",))):
                 continue
@@ -186,7 +190,7 @@ def split_headings(lines: list[str], work_lines: list[str], template: str,
     its line when it is accepted as a section heading by the same rule as
     :func:`find_headings`; ``convert`` turns original lines into working lines.
     """
-    inline = _inline_candidates(lines, convert)
+    inline = _inline_candidates(lines, work_lines, convert)
     if not inline:
         return lines, work_lines
     accepted = _accept([Heading(c.line, c.no, c.title) for c in inline], template)
