@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from parsing.meta import to_simplified
 from parsing.record import Number, Section, StatedFigure
 from parsing.vocabulary import (
     LOCAL_TABLE_COLUMNS,
@@ -51,7 +52,8 @@ class _Row:
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    """NFKC and simplified script: the forms the vocabulary is written in."""
+    return to_simplified(unicodedata.normalize("NFKC", text))
 
 
 # ---------------------------------------------------------------------------

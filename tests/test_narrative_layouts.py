@@ -78,6 +78,13 @@ def test_a_chinese_character_before_a_numeral_is_no_heading():
     assert report.section(1).text == "坚持统一、规范的公开标准。"
 
 
+def test_bold_heading_followed_by_its_text():
+    report = parse_text("示例县人民政府2015年政府信息公开工作年度报告\n**一、概述**2015年我县公开信息30条。\n"
+                        "**二、主动公开政府信息情况** 全年公开信息30条。\n")
+    assert [(s.title, s.text) for s in report.sections] == [
+        ("概述", "2015年我县公开信息30条。"), ("主动公开政府信息情况", "全年公开信息30条。")]
+
+
 # ---------------------------------------------------------------------------
 # Site chrome and crawl headers
 # ---------------------------------------------------------------------------
@@ -143,6 +150,17 @@ def test_agency_without_its_place_takes_the_place_the_page_states(parsed):
     assert parsed[N.PLACELESS].agency == "示例市青石区统计局"
     assert meta.place_for("区统计局", ["请与我区统计局联系。"]) == "区统计局"  # no place stated: kept as given
     assert meta.place_for("市场监督管理局", ["示例市人民政府"]) == "市场监督管理局"
+
+
+def test_agency_only_in_the_contact_sentence():
+    report = parse_text("2023年政府信息公开工作年度报告\n如对本报告有疑问,请与示例市青石区人民政府办公室联系。\n"
+                        "一、总体情况\n全年公开信息30条。\n二、主动公开政府信息情况\n全年公开信息30条。\n")
+    assert report.agency == "示例市青石区人民政府办公室"
+
+
+def test_traditional_script_prose_figures():
+    figures = prose_figures("2013年全縣共收到有關政府信息公開的申請7條。", 3)
+    assert [(f.field, f.value) for f in figures] == [("requests.received", 7)]
 
 
 def test_verb_glued_to_the_agency(parsed):
