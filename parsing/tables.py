@@ -37,10 +37,14 @@ class TableResult:
     def blank_warning(self, table: str) -> None:
         """One warning naming every blank cell of the table, if any."""
         if self.blanks:
-            rows = list(dict.fromkeys(b.rsplit(".", 1)[0] for b in self.blanks))
+            rows: dict[str, list[str]] = {}
+            for blank in self.blanks:
+                row, column = blank.rsplit(".", 1)
+                rows.setdefault(row, []).append(column)
+            named = "; ".join(f"{table}.{row} ({', '.join(columns)})" for row, columns in rows.items())
             self.warnings.append(
                 f"{table}: {len(self.blanks)} blank cell{'s' if len(self.blanks) > 1 else ''} left absent "
-                f"(not 0) in row{'s' if len(rows) > 1 else ''} {', '.join(rows)}")
+                f"(not 0): {named}")
 
 
 def _put(result: TableResult, row: str, columns: Sequence[str], values: Sequence[object], table: str) -> None:
@@ -439,6 +443,23 @@ def _lead_start(work: str, pos: int, key: str) -> int:
     return start
 
 
+_SECTION_HEADING = re.compile(r"^\s*[#*\s]*[一二三四五六七八九十]{1,2}\s*[、.．,，:：]")
+
+
+def _caption_start(work: str, start: int, template: str, key: str) -> int:
+    """Take in a caption line just above the table ("表一 主动公开政府信息情况统计"): short,
+    no sentence, naming the table, and not a numbered section heading (二、…)."""
+    if start and work[start - 1] != "\n":
+        return start
+    prev_start = work.rfind("\n", 0, max(0, start - 1)) + 1
+    caption = work[prev_start:max(prev_start, start - 1)].strip()
+    phrases = TEMPLATES[template].tables[key].heading_match
+    if (caption and len(caption) <= 40 and "。" not in caption and not _SECTION_HEADING.match(caption)
+            and any(p in caption for p in phrases)):
+        return prev_start
+    return start
+
+
 def _without_pinyin(work: str) -> tuple[str, list[int]]:
     """``work`` without its bracketed pinyin, and the offset in ``work`` of each character."""
     kept = [True] * len(work)
@@ -465,7 +486,8 @@ def find_table_spans(work: str, template: str) -> dict[str, TableSpan]:
     for key in TABLE_ANCHORS:
         for match in _anchor_pattern(key).finditer(work):
             if _has_rows_after(work, match.start(), key, template):
-                starts[key] = (_lead_start(work, match.start(), key), match.start())
+                start = _lead_start(work, match.start(), key)
+                starts[key] = (_caption_start(work, start, template, key), match.start())
                 break
     ordered = sorted(starts.items(), key=lambda item: item[1][0])
     spans: dict[str, TableSpan] = {}
@@ -476,6 +498,10 @@ def find_table_spans(work: str, template: str) -> dict[str, TableSpan]:
         end = end_match.start() if end_match else limit
         while end > start and work[end - 1] in " \t\n|｜":
             end -= 1
+        line_end = work.find("\n", end)
+        line_end = len(work) if line_end < 0 else line_end
+        if not work[end:line_end].strip(" \t|｜"):  # the row's trailing empty cells
+            end = line_end
         spans[key] = TableSpan(key, start, end)
     return spans
 
