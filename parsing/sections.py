@@ -162,7 +162,8 @@ class _Inline:
 
 def _inline_candidates(lines: Sequence[str], work_lines: Sequence[str],
                        convert: Callable[[list[str]], list[str]]) -> list[_Inline]:
-    out = []
+    out: list[_Inline] = []
+    found: list[_Inline] = []
     for i, line in enumerate(lines):
         if not _ANY_NUMERAL.search(line):
             continue
@@ -177,8 +178,23 @@ def _inline_candidates(lines: Sequence[str], work_lines: Sequence[str],
             if after_text and not _squeeze(title).startswith(_FULL_TITLES.get(NUMERALS[m.group(1)], ("\0",))):
                 continue
             if _title_ok(title):
-                out.append(_Inline(i, m.start(1), end, NUMERALS[m.group(1)], title))
+                found.append(_Inline(i, m.start(1), end, NUMERALS[m.group(1)], title))
+        out += _without_lists(line, found)
+        found = []
     return out
+
+
+_LIST_GAP = re.compile(r"^[\s；;，,、。.:：]*$")
+
+
+def _without_lists(line: str, found: list[_Inline]) -> list[_Inline]:
+    """Drop the titles of a contents list ("本报告包括：一、总体情况；二、主动公开…"): two or more
+    numbered titles with nothing but punctuation between them are no headings."""
+    keep = [True] * len(found)
+    for k in range(1, len(found)):
+        if _LIST_GAP.match(line[found[k - 1].end:found[k].start]):
+            keep[k - 1] = keep[k] = False
+    return [c for c, kept in zip(found, keep) if kept]
 
 
 def split_headings(lines: list[str], work_lines: list[str], template: str,

@@ -78,6 +78,15 @@ def test_a_chinese_character_before_a_numeral_is_no_heading():
     assert report.section(1).text == "坚持统一、规范的公开标准。"
 
 
+def test_a_contents_list_is_no_heading():
+    # "本报告包括：一、总体情况；二、…" before the real headings must not take their place.
+    lines = (REPORTS / N.MARKDOWN.name).read_text(encoding="utf-8").split("\n")
+    lines.insert(3, "本报告包括：" + "；".join(F.SECTION_TITLES) + "。")
+    report = parse_text("\n".join(lines))
+    assert [(s.no, s.title) for s in report.sections] == list(enumerate(PLAIN_TITLES, start=1))
+    assert report.applications["new_received"]["total"] == 71
+
+
 def test_bold_heading_followed_by_its_text():
     report = parse_text("示例县人民政府2015年政府信息公开工作年度报告\n**一、概述**2015年我县公开信息30条。\n"
                         "**二、主动公开政府信息情况** 全年公开信息30条。\n")
