@@ -21,6 +21,7 @@ from parsing.vocabulary import (
     CHROME_LINE_MAX,
     CHROME_PATTERNS,
     CHROME_WORDS,
+    FOOTER_WORDS,
     CRAWL_BODY_RULE,
     CRAWL_HEADER_KEYS,
     INLINE_CHROME_SPANS,
@@ -28,6 +29,7 @@ from parsing.vocabulary import (
 )
 
 _CHROME = re.compile("|".join([*map(re.escape, CHROME_WORDS), *CHROME_PATTERNS]), re.IGNORECASE)
+_FOOTER = re.compile("|".join(map(re.escape, FOOTER_WORDS)), re.IGNORECASE)
 _HEADER_LINE = re.compile(r"^\s*(" + "|".join(map(re.escape, CRAWL_HEADER_KEYS)) + r")\s*[:：]\s*(.*)$")
 _BODY_RULE = re.compile(r"^\s*[=＝\-]{3,}\s*" + re.escape(CRAWL_BODY_RULE) + r"\s*[=＝\-]{3,}\s*$")
 _INLINE_SPANS = [re.compile(re.escape(a) + r"\s*[:：].{0,300}?" + b) for a, b in INLINE_CHROME_SPANS]
@@ -81,14 +83,14 @@ def cut_inline(line: str) -> str:
 def chrome_lines(work_lines: Sequence[str], header: CrawlHeader, tail_from: int | None) -> set[int]:
     """Line numbers that are chrome: the crawler header, chrome lines, and the page footer.
 
-    ``tail_from`` is the line of the last section heading: from the first chrome line after
-    it, the rest of the page is its footer.
+    ``tail_from`` is the line of the last section heading: from the first footer line after
+    it (:data:`parsing.vocabulary.FOOTER_WORDS`), the rest of the page is its footer.
     """
     out = set(range(header.body_start))
     for i, line in enumerate(work_lines):
         if is_chrome(line):
             out.add(i)
-            if tail_from is not None and i > tail_from:
+            if tail_from is not None and i > tail_from and _FOOTER.search(line):
                 out.update(range(i, len(work_lines)))
                 break
     return out

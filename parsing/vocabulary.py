@@ -38,6 +38,13 @@ CHROME_PATTERNS: tuple[str, ...] = (
     r"^\s*(?:打印|关闭|返回顶部|【?打印】?\s*【?关闭】?)\s*$",
 )
 CHROME_LINE_MAX = 120
+# The chrome words that open a page's footer: from the first of them after the last section
+# heading, the rest of the page is footer (link lists included).  The other chrome words
+# only blank their own line ("联系我们" may stand in a report's own contact line).
+FOOTER_WORDS: tuple[str, ...] = (
+    "版权所有", "主办单位", "承办单位", "网站标识码", "ICP备", "公网安备", "公安备案号", "扫一扫在手机上查看当前页面",
+    "扫一扫在手机打开当前页", "打印本页", "关闭窗口", "【打印】", "【关闭】", "相关链接", "网站地图", "附件下载",
+)
 # Crawler dump headers ("标题: …") before the "==== 正文 ====" rule.
 CRAWL_HEADER_KEYS: tuple[str, ...] = ("标题", "发布时间", "文号", "发布机构", "栏目", "原文链接", "本地目录",
                                        "页面链接与图片详见", "来源", "索引号")

@@ -120,6 +120,12 @@ def test_crawl_header_is_metadata():
     assert chrome.crawl_header(["示例县2020年政府信息公开工作年度报告", "标题: 不是抓取头"]).fields == {}
 
 
+def test_a_contact_line_does_not_open_the_footer():
+    report = parse_text("示例县人民政府2015年政府信息公开工作年度报告\n一、概述\n全年公开信息30条。\n二、其他事项\n"
+                        "联系我们:0000-12345678\n本年度未收取任何费用。\n版权所有:示例县人民政府\n友情链接一\n")
+    assert report.section(2).text == "本年度未收取任何费用。"
+
+
 def test_a_sentence_mentioning_a_chrome_word_is_kept():
     assert not chrome.is_chrome("如对本报告有疑问,请联系我们。")
     assert chrome.is_chrome("网站地图 | 联系我们 | 使用帮助")
