@@ -479,7 +479,11 @@ class PageReader:
         if self.progress is not None:
             self.progress(self.source, page_no, len(self._pdf))
         self.pages_read.append(page_no)
-        return ocr_page(self._pdf[page_no - 1], page_no, self.threads, self.scale)
+        try:
+            return ocr_page(self._pdf[page_no - 1], page_no, self.threads, self.scale)
+        except Exception as error:  # noqa: BLE001 - one bad page must not lose the others
+            return OcrPage(warnings=[f"page {page_no} has no text layer and its OCR failed "
+                                     f"({type(error).__name__}: {error}); its content is skipped"])
 
     def close(self) -> None:
         if self._pdf is not None:

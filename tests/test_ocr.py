@@ -181,3 +181,18 @@ def test_ocr_runs_with_the_network_off(tmp_path):
                           timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"{EXPECTED[SCANNED]['agency']} {EXPECTED[SCANNED]['year']}"
+
+
+def test_a_page_whose_ocr_fails_is_named_and_skipped(monkeypatch):
+    import parsing.ocr
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("no memory for the page image")
+
+    monkeypatch.setattr(parsing.ocr, "ocr_page", broken)
+    reader = parsing.ocr.PageReader((REPORTS / SCANNED).read_bytes(), SCANNED, threads=1)
+    page = reader.read(2)
+    reader.close()
+    assert page.lines == []
+    assert page.warnings == ["page 2 has no text layer and its OCR failed (RuntimeError: no memory for the "
+                             "page image); its content is skipped"]
