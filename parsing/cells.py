@@ -90,7 +90,7 @@ def table_line_cells(line: str) -> list[Cell]:
     :data:`ROW_END`.
     """
     stripped = strip_pinyin(line.strip())
-    if not stripped or is_page_footer(stripped):
+    if not stripped or (len(stripped) <= 24 and is_page_footer(stripped)):
         return []
     if len(stripped) > 2 and stripped[0] in "|｜" and stripped[-1] in "|｜":
         return _markdown_row(stripped)
@@ -188,6 +188,7 @@ _MARKER_AFTER = re.compile(r"\s*[.、．](?=\s*\D)")
 
 
 _NOT_A_CELL = frozenset("年月日号%％")
+_ANY_DIGIT = re.compile(r"\d")
 _UNIT_AFTER = re.compile(r"万元|元")
 
 
@@ -199,7 +200,7 @@ def explode(cell: Cell) -> list[Cell]:
     (``"…40000042.其他"`` → ``"4000004"``, ``"2.其他"``).  Cells that are one number, or
     hold no digit, come back unchanged.
     """
-    if not any(ch.isdigit() for ch in cell) or parse_number(cell) is not None:
+    if not _ANY_DIGIT.search(cell) or parse_number(cell) is not None:
         return [cell]
     out: list[Cell] = []
     text_start = 0

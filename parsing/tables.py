@@ -12,6 +12,7 @@ Cells are matched in simplified script; labels come from :mod:`parsing.template`
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from functools import lru_cache
@@ -519,16 +520,22 @@ def _line_starts(lines: Sequence[str]) -> list[int]:
     return starts
 
 
+def _lines_of(starts: list[int], lengths: Sequence[str], span: TableSpan) -> range:
+    """Indices of the lines a span touches."""
+    first = max(0, bisect.bisect_right(starts, span.start) - 1)
+    last = max(first, bisect.bisect_right(starts, max(span.start, span.end - 1)) - 1)
+    return range(first, min(last, len(lengths) - 1) + 1)
+
+
 def span_cells(work_lines: Sequence[str], span: TableSpan,
-               grid_rows: dict[int, list[str]] | None = None) -> list[str]:
+               grid_rows: dict[int, list[str]] | None = None, starts: list[int] | None = None) -> list[str]:
     """The cell stream of a table span; lines that are rows of a reader's grid give the
     grid's cells (blanks as ``cells.BLANK``, each row closed by ``cells.ROW_END``)."""
+    starts = starts if starts is not None else _line_starts(work_lines)
     out: list[str] = []
     pending: list[str] = []  # text lines, read together (blank cells in one-cell-per-line rows)
-    for i, start in enumerate(_line_starts(work_lines)):
-        end = start + len(work_lines[i])
-        if end < span.start or start >= span.end:
-            continue
+    for i in _lines_of(starts, work_lines, span):
+        start = starts[i]
         if grid_rows and i in grid_rows:
             out.extend(C.cell_stream(pending))
             pending = []
@@ -565,25 +572,34 @@ def without_tables(lines: Sequence[str], work_lines: Sequence[str],
     are never looked for inside a table and :func:`restore_tables` can put the text back
     into the table's own section (or drop it from a narrative one)."""
     new_lines, new_work = list(lines), list(work_lines)
-    originals = [""] * len(spans)
+    parts: list[list[str]] = [[] for _ in spans]
     starts = _line_starts(work_lines)
-    for i, start in enumerate(starts):
+    touched = sorted({i for s in spans for i in _lines_of(starts, work_lines, s)})
+    for i in touched:
+        start = starts[i]
         work = work_lines[i]
         end = start + len(work)
         cuts = [(n, max(s.start, start) - start, min(s.end, end) - start)
                 for n, s in enumerate(spans) if s.start <= end and s.end > start]
-        if not cuts:
+        if len(cuts) == 1 and cuts[0][1] <= 0 and cuts[0][2] >= len(work):  # the whole line
+            n = cuts[0][0]
+            parts[n].append(lines[i])
+            mark = TABLE_MARKS[n] if spans[n].start >= start else ""
+            new_work[i] = new_lines[i] = mark
             continue
-        cmap = _column_map(lines[i], work)
+        same = len(lines[i]) == len(work)
+        cmap = None if same else _column_map(lines[i], work)
+        for n, a, b in sorted(cuts, key=lambda cut: cut[1]):
+            oa, ob = (a, b) if cmap is None else (cmap[min(a, len(cmap) - 1)], cmap[min(b, len(cmap) - 1)])
+            parts[n].append(lines[i][oa:ob])
         for n, a, b in sorted(cuts, key=lambda cut: -cut[1]):
-            oa, ob = cmap[min(a, len(cmap) - 1)], cmap[min(b, len(cmap) - 1)]
-            originals[n] += "\n" + lines[i][oa:ob].strip()
+            oa, ob = (a, b) if cmap is None else (cmap[min(a, len(cmap) - 1)], cmap[min(b, len(cmap) - 1)])
             mark = TABLE_MARKS[n] if spans[n].start >= start else ""  # once, where the table starts
             new_work[i] = new_work[i][:a] + f" {mark} " + new_work[i][b:]
             new_lines[i] = new_lines[i][:oa] + f" {mark} " + new_lines[i][ob:]
         if not new_work[i].strip():
             new_work[i] = new_lines[i] = ""
-    originals = ["\n".join(ln for ln in text.split("\n") if ln.strip()) for text in originals]
+    originals = ["\n".join(ln.strip() for ln in texts if ln.strip()) for texts in parts]
     return new_lines, new_work, originals
 
 
