@@ -189,6 +189,7 @@ _MARKER_AFTER = re.compile(r"\s*[.、．](?=\s*\D)")
 
 _NOT_A_CELL = frozenset("年月日号%％")
 _ANY_DIGIT = re.compile(r"\d")
+_OPENING, _CLOSING = frozenset("(（第"), frozenset(")）项条款")
 _UNIT_AFTER = re.compile(r"万元|元")
 
 
@@ -208,6 +209,8 @@ def explode(cell: Cell) -> list[Cell]:
         start, end = match.span()
         run = match.group(0)
         if cell[end:end + 1] in _NOT_A_CELL:  # "2024年", "30%": part of the text
+            continue
+        if start and cell[start - 1] in _OPENING and cell[end:end + 1] in _CLOSING:  # "第二十条第(1)项"
             continue
         unit = _UNIT_AFTER.match(cell, end)
         if unit:  # "13575394432.52元": the unit belongs to the number

@@ -174,6 +174,7 @@ def test_explode_splits_labels_from_run_together_digits():
     assert C.explode("(七)总计5 0 00 0 05四、结转") == ["(七)总计", "5", "0", "00", "0", "05", "四、结转"]
     assert C.explode("收费12.5万元三、") == ["收费", "12.5万元", "三、"]
     assert C.explode("2023年度") == ["2023年度"]  # a year is text
+    assert C.explode("第二十条第(1)项信息内容") == ["第二十条第(1)项信息内容"]  # so is an item number
 
 
 def test_crawl_dump_recovers_what_the_sums_decide_and_names_the_rest(report):
