@@ -39,6 +39,10 @@ MIN_NUMBER_SCORE = 0.6
 # the detector's box threshold is lowered from RapidOCR's 0.5 (measured on report_scanned.pdf:
 # 12 → 15 of 15 cells of the 四 table); recognition keeps its default score floor.
 DETECT_SETTINGS: dict[str, float] = {"box_thresh": 0.3, "unclip_ratio": 1.6, "text_score": 0.5}
+# A scan tilted by MIN_SKEW..MAX_SKEW degrees is straightened (image and boxes) before its
+# rulings are looked for: they are found as exactly vertical/horizontal runs, which a tilt
+# of 0.5° already breaks on a page-wide table.
+MIN_SKEW, MAX_SKEW = 0.1, 5.0
 # Intra-op threads of the ONNX sessions (environment: GONGKAI_OCR_THREADS).
 THREADS_ENV = "GONGKAI_OCR_THREADS"
 
@@ -60,6 +64,7 @@ class Box:
     bottom: float
     text: str
     score: float
+    quad: tuple[tuple[float, float], ...] = ()  # the detected quadrilateral, clockwise from top-left
 
     @property
     def cx(self) -> float:
@@ -158,7 +163,8 @@ def recognise(image: Any, threads: int = 1) -> list[Box]:
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
         text = unicodedata.normalize("NFKC", str(text)).strip()
         if text:
-            boxes.append(Box(min(xs), min(ys), max(xs), max(ys), text, float(score)))
+            corners = tuple((float(x), float(y)) for x, y in zip(xs, ys))
+            boxes.append(Box(min(xs), min(ys), max(xs), max(ys), text, float(score), corners))
     return boxes
 
 
@@ -446,10 +452,47 @@ def page_from_boxes(boxes: list[Box], rulings: Rulings, page_no: int, scale: flo
     return page
 
 
+def estimate_skew(boxes: Sequence[Box]) -> float:
+    """The page's tilt in degrees (clockwise positive in image coordinates), from the top
+    edges of the wide text boxes the detector found; 0.0 with fewer than three of them."""
+    import math
+    import statistics
+
+    angles = []
+    for box in boxes:
+        if len(box.quad) == 4 and box.x1 - box.x0 > 4 * max(box.height, 1.0):
+            (x0, y0), (x1, y1) = box.quad[0], box.quad[1]
+            if x1 > x0:
+                angles.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
+    return statistics.median(angles) if len(angles) >= 3 else 0.0
+
+
+def deskew(image: Any, boxes: Sequence[Box], angle: float) -> tuple[Any, list[Box]]:
+    """The image and its boxes turned by ``-angle`` degrees about the image centre (white corners)."""
+    import cv2
+    import numpy as np
+
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    turned = cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    out = []
+    for box in boxes:
+        points = np.asarray(box.quad or ((box.x0, box.top), (box.x1, box.top), (box.x1, box.bottom),
+                                         (box.x0, box.bottom)), dtype=np.float64)
+        moved = np.hstack([points, np.ones((len(points), 1))]) @ matrix.T
+        xs, ys = moved[:, 0], moved[:, 1]
+        out.append(Box(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()), box.text, box.score,
+                       tuple((float(x), float(y)) for x, y in moved)))
+    return turned, out
+
+
 def ocr_page(pdf_page: Any, page_no: int, threads: int = 1, scale: float = RENDER_SCALE) -> OcrPage:
-    """Render, recognise and lay out one PDF page (a pypdfium2 page)."""
+    """Render, straighten, recognise and lay out one PDF page (a pypdfium2 page)."""
     image = render(pdf_page, scale)
     boxes = recognise(image, threads)
+    angle = estimate_skew(boxes)
+    if MIN_SKEW <= abs(angle) <= MAX_SKEW:
+        image, boxes = deskew(image, boxes, angle)
     page = page_from_boxes(boxes, find_rulings(image, scale), page_no, scale)
     if not page.lines:
         page.warnings.append(f"page {page_no} has no text layer and OCR found no text on it")
