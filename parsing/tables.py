@@ -101,8 +101,19 @@ class _RowCollector:
         # The stream in order: ("row", key) for each label, ("orphan", values) for numbers
         # that no label precedes, ("end", None) where a grid row ends.
         self.events: list[tuple[str, object]] = []
+        # Labels printed one after another with no numbers between them (a label column
+        # exported apart from its numbers): they wait for the numbers that follow.
+        self.waiting: list[Row] = []
 
     def start(self, row: Row) -> None:
+        if self.row is not None and not self.raw:
+            if row is self.row:  # the same label again (a label wrapped over two lines)
+                return
+            if row in self.table.rows and self.row in self.table.rows:
+                self.waiting.append(self.row)
+                self.events.append(("row", row.key))
+                self.row = row
+                return
         self.finish()
         self.events.append(("row", row.key))
         self.row = row
@@ -122,8 +133,9 @@ class _RowCollector:
         self.raw.append(cell)
         self.blank = self.blank or isinstance(value, C.Blank)
         # With a blank cell in the row, which number is which column is decided at the
-        # row's end (end_row), where the grid row's width is known.
-        if not self.blank and len(self.values) == len(self.row.columns):
+        # row's end (end_row), where the grid row's width is known; with labels waiting,
+        # at the next label, when the count of numbers is known.
+        if not self.blank and not self.waiting and len(self.values) == len(self.row.columns):
             self._commit(self.values)
 
     def end_row(self) -> None:
@@ -162,6 +174,9 @@ class _RowCollector:
         """Close the current row: complete, recovered from run-together digits, or absent."""
         if self.row is None:
             return
+        if self.waiting:
+            self._finish_waiting()
+            return
         row, raw, need = self.row, self.raw, len(self.row.columns)
         self.row = None
         if not raw:
@@ -188,6 +203,33 @@ class _RowCollector:
                 f"{name}: digits {''.join(raw)!r} run together and {len(splits)} splits fit; cells left absent")
             return
         self.result.warnings.append(f"{name}: found {len(raw)} of {need} cells; row left absent")
+
+
+    def _finish_waiting(self) -> None:
+        """Labels printed apart from their numbers: the numbers that follow them go to them
+        in order when there are exactly as many as the labels' columns; otherwise which
+        label owns which number is unclear and every one of those rows is left absent."""
+        assert self.row is not None
+        labels = [*self.waiting, self.row]
+        values, need = self.values, sum(len(r.columns) for r in labels)
+        names = ", ".join(f"{self.table.key}.{r.key}" for r in labels)
+        self.waiting = []
+        if len(values) == need and not self.blank:
+            pos = 0
+            for row in labels:
+                self.row = row
+                self._commit(values[pos:pos + len(row.columns)])
+                pos += len(row.columns)
+            self.result.warnings.append(
+                f"{names}: labels printed apart from their numbers; the {need} numbers that follow them "
+                "fill them in the template's row order")
+            return
+        self.row = None
+        self.values, self.raw, self.blank = [], [], False
+        if values:
+            self.result.warnings.append(
+                f"{names}: labels printed apart from their numbers and {len(values)} numbers follow them "
+                f"({need} would fill them); which label owns which number is unclear; rows left absent")
 
 
 def _resolve_ambiguous(collector: _RowCollector, template: str) -> None:

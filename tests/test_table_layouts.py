@@ -241,3 +241,23 @@ def test_traditional_labels_with_pinyin(report):
     assert r.active_disclosure["fees"] == {"amount_wan": 0}
     assert r.active_disclosure["licensing"] == {"decisions": 2045}
     assert C.strip_pinyin("行政事業(yè)性收費") == "行政事業性收費"
+
+
+def test_labels_printed_apart_from_their_numbers():
+    stacked = ["规章", "行政规范性文件", "0", "0", "0", "4", "1", "9", "行政许可", "8"]
+    from parsing.tables import parse_active_disclosure
+
+    result = parse_active_disclosure(stacked, "2021")
+    assert result.grid["regulations"] == {"issued": 0, "repealed": 0, "in_force": 0}
+    assert result.grid["normative_documents"] == {"issued": 4, "repealed": 1, "in_force": 9}
+    assert result.warnings == [
+        "active_disclosure.regulations, active_disclosure.normative_documents: labels printed apart from their "
+        "numbers; the 6 numbers that follow them fill them in the template's row order"]
+    # one run of numbers for two labels: which label owns it is unclear
+    result = parse_active_disclosure(["规章", "行政规范性文件", "4", "1", "9", "行政许可", "8"], "2021")
+    assert "regulations" not in result.grid and "normative_documents" not in result.grid
+    assert result.grid["licensing"] == {"decisions": 8}
+    assert result.warnings == [
+        "active_disclosure.regulations, active_disclosure.normative_documents: labels printed apart from their "
+        "numbers and 3 numbers follow them (6 would fill them); which label owns which number is unclear; "
+        "rows left absent"]
