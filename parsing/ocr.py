@@ -402,6 +402,50 @@ def _text_blocks(boxes: Sequence[Box]) -> list[_Block]:
     return out
 
 
+def _is_number(box: Box) -> bool:
+    return bool(_DIGITS.match(box.text))
+
+
+def _number_runs(lines: list[list[Box]]) -> list[list[list[Box]]]:
+    """Runs of at least two consecutive visual lines that each hold two or more number boxes:
+    the rows of a table printed without rulings."""
+    runs: list[list[list[Box]]] = [[]]
+    for line in lines:
+        if sum(_is_number(b) for b in line) >= 2:
+            runs[-1].append(line)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if len(run) >= 2]
+
+
+def unruled_grid(rows: list[list[Box]]) -> list[list[str | None]] | None:
+    """Rows of an unruled table → ``[label, value, value …]`` cells, columns from the number
+    boxes' x-centres (clustered over all rows); a row with no number under a column gets
+    ``None`` there.  ``None`` overall when two numbers of a row fall in one column (the
+    columns cannot be told apart: the rows stay plain text)."""
+    numbers = sorted(b.cx for row in rows for b in row if _is_number(b))
+    heights = sorted(b.height for row in rows for b in row)
+    gap = 2 * heights[len(heights) // 2]
+    columns: list[list[float]] = []
+    for x in numbers:
+        if columns and x - columns[-1][-1] <= gap:
+            columns[-1].append(x)
+        else:
+            columns.append([x])
+    centres = [sum(c) / len(c) for c in columns]
+    grid: list[list[str | None]] = []
+    for row in rows:
+        cells: list[str | None] = [None] * len(centres)
+        label = [b for b in row if not _is_number(b)]
+        for box in (b for b in row if _is_number(b)):
+            column = min(range(len(centres)), key=lambda i: abs(centres[i] - box.cx))
+            if abs(centres[column] - box.cx) > gap or cells[column] is not None:
+                return None
+            cells[column] = box.text
+        grid.append([_line_text(label) if label else None, *cells])
+    return grid
+
+
 def _join_paragraphs(blocks: list[_Block]) -> list[_Block]:
     """A prose line that reaches the right edge continues on the next line (one paragraph)."""
     prose = [b for b in blocks if b.table_row is None and " " not in b.text]
@@ -443,7 +487,19 @@ def page_from_boxes(boxes: list[Box], rulings: Rulings, page_no: int, scale: flo
             texts = [t for t, c in zip(row, cov) if t is not None and not c]
             if texts:
                 blocks.append(_Block(ys[r], ys[r + 1], xs[0], xs[-1], " | ".join(texts), (index, r)))
-    blocks += _text_blocks(rest)
+    lines = _visual_lines(rest)
+    for run in _number_runs(lines):
+        grid = unruled_grid(run)
+        if grid is None:
+            continue
+        index = len(page.tables)
+        page.tables.append(OcrTable(grid, [[False] * len(row) for row in grid], run[0][0].top))
+        for r, (line, row) in enumerate(zip(run, grid)):
+            texts = [t for t in row if t is not None]
+            blocks.append(_Block(min(b.top for b in line), max(b.bottom for b in line), line[0].x0, line[-1].x1,
+                                 " | ".join(texts), (index, r)))
+        lines = [line for line in lines if not any(line is taken for taken in run)]
+    blocks += _text_blocks([box for line in lines for box in line])
     blocks.sort(key=lambda b: (b.top, b.x0))
     for block in _join_paragraphs(blocks):
         if block.table_row is not None:

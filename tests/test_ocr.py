@@ -219,3 +219,17 @@ def test_a_tilted_page_is_straightened_from_its_text_boxes():
     _, level = deskew(image, boxes, estimate_skew(boxes))
     assert estimate_skew(level) == pytest.approx(0.0, abs=0.01)
     assert all(b.height == pytest.approx(20.0, abs=0.5) for b in level)
+
+
+def test_an_unruled_table_gets_columns_from_its_numbers_and_keeps_blanks():
+    from parsing.ocr import unruled_grid
+
+    def line(y: float, *cells: tuple[float, str]) -> list[Box]:
+        return [Box(x, y, x + 12 * len(t), y + 20, t, 0.99) for x, t in cells]
+
+    rows = [line(100, (50, "行政许可"), (400, "57"), (520, "3")),
+            line(130, (50, "行政处罚"), (402, "8")),  # nothing under the second column
+            line(160, (50, "行政强制"), (398, "0"), (522, "12"))]
+    assert unruled_grid(rows) == [["行政许可", "57", "3"], ["行政处罚", "8", None], ["行政强制", "0", "12"]]
+    # Two numbers of one row under one column: the columns cannot be told apart.
+    assert unruled_grid([line(100, (50, "甲"), (400, "1"), (430, "2")), line(130, (50, "乙"), (402, "3"))]) is None
