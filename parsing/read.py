@@ -285,9 +285,9 @@ def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress 
     if scanned:
         pages = reader.pages_read if reader is not None else []
         document.tables += scanned_grids(scanned, pages)
-        ends = [offset for offset, _ in scanned[1:]] + [None]
-        document.ocr_pages = [(page, offset, end if end is not None else offset + len(read.lines))
-                              for page, (offset, read), end in zip(pages, scanned, ends)]
+        # Text and OCR grids in document order (a mixed PDF interleaves them).
+        document.tables.sort(key=lambda g: min((n for n in g.lines if n is not None), default=len(lines)))
+        document.ocr_pages = [(page, offset, offset + len(read.lines)) for page, (offset, read) in zip(pages, scanned)]
     return document
 
 
