@@ -69,6 +69,8 @@ _PINYIN = re.compile(r"[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔù�
 _PAGE_FOOTER = re.compile(r"^(?:[—\-－–―~～]+\s*\d{1,4}\s*[—\-－–―~～]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
                           r"|\d{1,4}\s*/\s*\d{1,4})$")
 _MD_RULE = re.compile(r"^:?-{2,}:?$")
+_FOOTER_HINT = re.compile(r"[—\-－–―~～页/]")
+_PLACEHOLDER_HINT = re.compile("|".join(map(re.escape, PLACEHOLDER_HEADERS)))
 _PLACEHOLDER = re.compile(r"^(?:" + "|".join(map(re.escape, PLACEHOLDER_HEADERS)) + r")\s*\d{1,2}$")
 
 
@@ -90,11 +92,18 @@ def table_line_cells(line: str) -> list[Cell]:
     :data:`ROW_END`.
     """
     stripped = strip_pinyin(line.strip())
-    if not stripped or (len(stripped) <= 24 and is_page_footer(stripped)):
+    if not stripped:
+        return []
+    if stripped.isdigit():  # the common one-number-per-line case
+        return [stripped]
+    if len(stripped) <= 24 and _FOOTER_HINT.search(stripped) and is_page_footer(stripped):
         return []
     if len(stripped) > 2 and stripped[0] in "|｜" and stripped[-1] in "|｜":
         return _markdown_row(stripped)
-    return [c for c in split_line(stripped) if not _PLACEHOLDER.match(c)]
+    cells = split_line(stripped)
+    if _PLACEHOLDER_HINT.search(stripped):
+        cells = [c for c in cells if not _PLACEHOLDER.match(c)]
+    return cells
 
 
 def _markdown_row(line: str) -> list[Cell]:

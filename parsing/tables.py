@@ -309,7 +309,7 @@ def _sum_holds(values: Sequence[object]) -> bool:
 def _pieces(cells: Sequence[str]):
     """The cells with run-together labels and numbers split apart (see ``cells.explode``)."""
     for cell in cells:
-        if cell == C.ROW_END or cell == C.BLANK:
+        if cell.isdigit() or cell == C.ROW_END or cell == C.BLANK:
             yield cell
         else:
             yield from C.explode(cell)
@@ -555,11 +555,8 @@ def find_table_spans(work: str, template: str) -> dict[str, TableSpan]:
 
 
 def _line_starts(lines: Sequence[str]) -> list[int]:
-    starts, pos = [], 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
-    return starts
+    """Offset of each line in ``"\n".join(lines)``."""
+    return [0, *itertools.accumulate(len(line) + 1 for line in lines)][:len(lines)]
 
 
 def _lines_of(starts: list[int], lengths: Sequence[str], span: TableSpan) -> range:
@@ -614,10 +611,16 @@ def without_tables(lines: Sequence[str], work_lines: Sequence[str],
     are never looked for inside a table and :func:`restore_tables` can put the text back
     into the table's own section (or drop it from a narrative one)."""
     new_lines, new_work = list(lines), list(work_lines)
-    parts: list[list[str]] = [[] for _ in spans]
+    parts: list[dict[int, str]] = [{} for _ in spans]  # line index → the table's text there
     starts = _line_starts(work_lines)
-    touched = sorted({i for s in spans for i in _lines_of(starts, work_lines, s)})
-    for i in touched:
+    ranges = [_lines_of(starts, work_lines, s) for s in spans]
+    edges = {i for r in ranges if r for i in (r[0], r[-1])}
+    for n, r in enumerate(ranges):  # lines wholly inside one table
+        inner = [i for i in r[1:-1] if i not in edges]
+        parts[n].update((i, lines[i]) for i in inner)
+        for i in inner:
+            new_work[i] = new_lines[i] = ""
+    for i in sorted(edges):
         start = starts[i]
         work = work_lines[i]
         end = start + len(work)
@@ -625,7 +628,7 @@ def without_tables(lines: Sequence[str], work_lines: Sequence[str],
                 for n, s in enumerate(spans) if s.start <= end and s.end > start]
         if len(cuts) == 1 and cuts[0][1] <= 0 and cuts[0][2] >= len(work):  # the whole line
             n = cuts[0][0]
-            parts[n].append(lines[i])
+            parts[n][i] = lines[i]
             mark = TABLE_MARKS[n] if spans[n].start >= start else ""
             new_work[i] = new_lines[i] = mark
             continue
@@ -633,7 +636,7 @@ def without_tables(lines: Sequence[str], work_lines: Sequence[str],
         cmap = None if same else _column_map(lines[i], work)
         for n, a, b in sorted(cuts, key=lambda cut: cut[1]):
             oa, ob = (a, b) if cmap is None else (cmap[min(a, len(cmap) - 1)], cmap[min(b, len(cmap) - 1)])
-            parts[n].append(lines[i][oa:ob])
+            parts[n][i] = lines[i][oa:ob]
         for n, a, b in sorted(cuts, key=lambda cut: -cut[1]):
             oa, ob = (a, b) if cmap is None else (cmap[min(a, len(cmap) - 1)], cmap[min(b, len(cmap) - 1)])
             mark = TABLE_MARKS[n] if spans[n].start >= start else ""  # once, where the table starts
@@ -641,7 +644,7 @@ def without_tables(lines: Sequence[str], work_lines: Sequence[str],
             new_lines[i] = new_lines[i][:oa] + f" {mark} " + new_lines[i][ob:]
         if not new_work[i].strip():
             new_work[i] = new_lines[i] = ""
-    originals = ["\n".join(ln.strip() for ln in texts if ln.strip()) for texts in parts]
+    originals = ["\n".join(texts[i].strip() for i in sorted(texts) if texts[i].strip()) for texts in parts]
     return new_lines, new_work, originals
 
 
