@@ -41,7 +41,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "reports"
 def make_files(count: int, html: bool) -> list[tuple[str, bytes]]:
     years = range(2019, 2025)
     agencies = max(1, count // len(years) + 1)
-    files = []
+    files: list[tuple[str, bytes]] = []
     for i, report in enumerate(generate_records(agencies, years, seed=7)):
         if len(files) == count:
             break

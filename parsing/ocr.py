@@ -199,7 +199,7 @@ def find_rulings(image: Any, scale: float = RENDER_SCALE) -> Rulings:
     piece = max(6, int(5 * scale))
     vertical_piece = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, piece)))
     horizontal_piece = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (piece, 1)))
-    both = cv2.dilate(vertical | horizontal, np.ones((3, 3), np.uint8))
+    both = cv2.dilate(np.maximum(vertical, horizontal), np.ones((3, 3), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
     regions = []
     for i in range(1, count):
