@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from parsing.template import ABSENT_MARKERS
+from parsing.template import ABSENT_MARKERS, PLACEHOLDER_HEADERS
 
 _SPLIT = re.compile(r"\s*[|｜\t]\s*")
 _NUMBER = re.compile(r"^([+\-−]?)(\d+(?:\.\d+)?)\s*(万元|元|件|项|条|个|次|宗|起|份)?$")
@@ -31,8 +31,18 @@ class Absent:
     text: str
 
 
+class Blank(Absent):
+    """A cell the table left empty (``&nbsp;``, an empty ``<td>``): absent, never 0."""
+
+
 Value = int | float
 Cell = str
+
+# Tokens a table grid adds to the cell stream: a blank data cell, and the end of a grid
+# row (so a short row never borrows the next row's numbers).  Private-use characters: no
+# report text holds them.
+BLANK: Cell = "\ue000"
+ROW_END: Cell = "\ue001"
 
 
 def split_line(line: str) -> list[Cell]:
@@ -53,11 +63,97 @@ def split_line(line: str) -> list[Cell]:
     return cells
 
 
-def cell_stream(lines: Iterable[str]) -> list[Cell]:
-    """All cells of ``lines`` in reading order."""
+# Pinyin a page prints in brackets after a character: 規(guī)章, 行政事業(yè)性收費.
+_PINYIN = re.compile(r"[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,6}\s*[)）]")
+# A page footer a PDF export leaves between table rows: "— 4 —", "- 12 -", "第 4 页", "4/12".
+_PAGE_FOOTER = re.compile(r"^(?:[—\-－–―~～]+\s*\d{1,4}\s*[—\-－–―~～]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+                          r"|\d{1,4}\s*/\s*\d{1,4})$")
+_MD_RULE = re.compile(r"^:?-{2,}:?$")
+_FOOTER_HINT = re.compile(r"[—\-－–―~～页/]")
+_PLACEHOLDER_HINT = re.compile("|".join(map(re.escape, PLACEHOLDER_HEADERS)))
+_PLACEHOLDER = re.compile(r"^(?:" + "|".join(map(re.escape, PLACEHOLDER_HEADERS)) + r")\s*\d{1,2}$")
+
+
+def strip_pinyin(text: str) -> str:
+    """``規(guī)章`` → ``規章``: pinyin in brackets is no part of a label."""
+    return _PINYIN.sub("", text) if "(" in text or "（" in text else text
+
+
+def is_page_footer(line: str) -> bool:
+    return bool(_PAGE_FOOTER.match(line.strip()))
+
+
+def table_line_cells(line: str) -> list[Cell]:
+    """One line inside a table → its cells, for the table matcher.
+
+    Beyond :func:`split_line`: pinyin in brackets is dropped, a page footer gives no cell,
+    a converter's placeholder header ("数据3") is dropped, and a markdown row
+    (``| label |  | 0 |``) keeps its empty data cells as :data:`BLANK` and ends with
+    :data:`ROW_END`.
+    """
+    stripped = strip_pinyin(line.strip())
+    if not stripped:
+        return []
+    if stripped.isdigit():  # the common one-number-per-line case
+        return [stripped]
+    if len(stripped) <= 24 and _FOOTER_HINT.search(stripped) and is_page_footer(stripped):
+        return []
+    if len(stripped) > 2 and stripped[0] in "|｜" and stripped[-1] in "|｜":
+        return _markdown_row(stripped)
+    cells = split_line(stripped)
+    if _PLACEHOLDER_HINT.search(stripped):
+        cells = [c for c in cells if not _PLACEHOLDER.match(c)]
+    return cells
+
+
+def _markdown_row(line: str) -> list[Cell]:
+    parts = [p.strip() for p in _PIPES.split(line[1:-1])]
+    if all(_MD_RULE.match(p) for p in parts if p):
+        return []
+    parts = [p for p in parts if not _PLACEHOLDER.match(p)]
+    kinds = ["blank" if not p else "number" if parse_number(p) is not None else "label" for p in parts]
+    labels = [i for i, k in enumerate(kinds) if k == "label"]
+    numbers = [i for i, k in enumerate(kinds) if k == "number"]
+    if not numbers and not labels:
+        return []
+    first_data = labels[-1] + 1 if labels else numbers[0]
     out: list[Cell] = []
-    for line in lines:
-        out.extend(split_line(line))
+    for i, (part, kind) in enumerate(zip(parts, kinds)):
+        if kind == "blank":
+            if i >= first_data and labels:
+                out.append(BLANK)
+            elif i >= first_data and numbers and i > numbers[0]:
+                out.append(BLANK)
+            continue
+        out.extend(split_line(part) if kind == "label" else [part])
+    if numbers or BLANK in out:
+        out.append(ROW_END)
+    return out
+
+
+_PIPES = re.compile(r"[|｜]")
+
+
+def cell_stream(lines: Iterable[str]) -> list[Cell]:
+    """All cells of ``lines`` (a table's lines) in reading order, see :func:`table_line_cells`.
+
+    Where a table is laid out one cell per line and blank lines are rare (not used to
+    separate cells), a single blank line between two cells is a blank cell: ``0``, ``0``,
+    blank → :data:`BLANK`.
+    """
+    lines = list(lines)
+    per_line = [table_line_cells(line) for line in lines]
+    filled = [cells for cells in per_line if cells]
+    singles = sum(len(cells) == 1 for cells in filled)
+    empty = [i for i, line in enumerate(lines) if not line.strip()]
+    blank_cells = len(filled) >= 8 and singles >= 0.7 * len(filled) and 0 < len(empty) <= 0.1 * len(filled)
+    out: list[Cell] = []
+    for i, cells in enumerate(per_line):
+        if (blank_cells and not lines[i].strip() and 0 < i < len(lines) - 1
+                and lines[i - 1].strip() and lines[i + 1].strip()
+                and parse_number(strip_pinyin(lines[i - 1].strip())) is not None):
+            out.append(BLANK)
+        out.extend(cells)
     return out
 
 
@@ -69,6 +165,8 @@ def parse_number(cell: Cell) -> Value | Absent | None:
     """
     if cell.isdigit() and cell.isascii():
         return int(cell)
+    if cell == BLANK:
+        return Blank("")
     text = cell.strip().replace(",", "").replace("，", "")
     if text in ABSENT_MARKERS:
         return Absent(text)
@@ -90,6 +188,62 @@ def split_trailing_digits(cell: Cell) -> tuple[Cell, str] | None:
     if not match:
         return None
     return match.group(1), match.group(2).replace(" ", "")
+
+
+# A run of numbers (spaces allowed between them), e.g. "21710000218" or "23 0 00 0 023".
+_DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \t]+\d+(?:\.\d+)?)*")
+# A list marker glued after the run: "…40000042.其他法律…" ends in the "2." of the next label.
+_MARKER_AFTER = re.compile(r"\s*[.、．](?=\s*\D)")
+
+
+_NOT_A_CELL = frozenset("年月日号%％")
+_ANY_DIGIT = re.compile(r"\d")
+_OPENING, _CLOSING = frozenset("(（第"), frozenset(")）项条款")
+_UNIT_AFTER = re.compile(r"万元|元")
+
+
+def explode(cell: Cell) -> list[Cell]:
+    """Split a cell where labels and numbers run together into label and number cells.
+
+    ``"规章000行政规范性文件6233440"`` → ``["规章", "000", "行政规范性文件", "6233440"]``.  A digit
+    directly before ``.``/``、`` and text is the next label's list marker
+    (``"…40000042.其他"`` → ``"4000004"``, ``"2.其他"``).  Cells that are one number, or
+    hold no digit, come back unchanged.
+    """
+    if not _ANY_DIGIT.search(cell) or parse_number(cell) is not None:
+        return [cell]
+    out: list[Cell] = []
+    text_start = 0
+    for match in _DIGIT_RUN.finditer(cell):
+        start, end = match.span()
+        run = match.group(0)
+        if cell[end:end + 1] in _NOT_A_CELL:  # "2024年", "30%": part of the text
+            continue
+        if start and cell[start - 1] in _OPENING and cell[end:end + 1] in _CLOSING:  # "第二十条第(1)项"
+            continue
+        unit = _UNIT_AFTER.match(cell, end)
+        if unit:  # "13575394432.52元": the unit belongs to the number
+            run += unit.group(0)
+            end = unit.end()
+        marker = _MARKER_AFTER.match(cell, end)
+        if marker and "." not in run.rsplit(" ", 1)[-1]:
+            # the last digit opens the next label: keep it with the text that follows
+            end -= 1
+            run = run[:-1].rstrip()
+        label = cell[text_start:start].strip()
+        if not run:  # the run is only the marker: it starts a new label cell
+            if label:
+                out.append(label)
+            text_start = start
+            continue
+        if label:
+            out.append(label)
+        out.extend(run.split())
+        text_start = end
+    tail = cell[text_start:].strip()
+    if tail:
+        out.append(tail)
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from parsing.record import Check, Grid
+from parsing.vocabulary import OUTCOME_WORDS
 from parsing.template import APPLICANT_COLUMNS, REVIEW_LITIGATION, TEMPLATE_UNKNOWN, TEMPLATES, result_rows
 
 _APPLICANTS = [c.key for c in APPLICANT_COLUMNS]
@@ -135,6 +136,9 @@ def _narrative_claims(text: str, template: str) -> Iterable[tuple[str, float, st
                 yield field, float(m.group(1)), m.group(0)
         for m in _NO_CASES.finditer(sentence):
             window = m.group(0)
+            if any(w in window for w in OUTCOME_WORDS):
+                # "未发生…被行政复议纠错或行政诉讼败诉情形": no case lost, not no case.
+                continue
             if "复议" in window:
                 yield "review_litigation.review.total", 0.0, window
             if "诉讼" in window:

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from parsing.template import TEMPLATE_2019, TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
+from parsing.vocabulary import BARE_DATE_LABEL, DATE_LABELS, GLUED_VERBS, NOT_PLACELESS, PLACELESS_PREFIXES, SELF_REFERENCES
 
 _REPORT_TITLE = re.compile(
-    r"^(?:.*?[:：|]\s*)?(?P<agency>[\u4e00-\u9fff（）()·]{2,40}?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*"
+    r"^(?:.*?[:：|，,。]\s*)?(?P<agency>[\u4e00-\u9fff（）()·]{2,40}?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*"
     r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告"
 )
 _TITLE_ONLY = re.compile(
@@ -20,8 +21,13 @@ _PERIOD_YEAR = re.compile(
 _REPORTED_YEAR = re.compile(r"(?:现将|现就|根据|对)\s*((?:19|20)\d{2})\s*年度?[^。]{0,30}?(?:政府信息公开|政务公开)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _DATE = re.compile(
-    r"(?:公开日期|发布日期|发布时间|成文日期|印发日期|日期)\s*[:：]?\s*[|｜]?\s*"
-    r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+    r"(?:" + "|".join(DATE_LABELS) + rf"|(?:(?<=\s)|^){BARE_DATE_LABEL}(?=\s*[:：]))\s*[:：]?\s*[|｜]?\s*"
+    r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})", re.M)
+# "2024年示例市科委政府信息公开工作年度报告": the year before the agency.
+_YEAR_FIRST_TITLE = re.compile(
+    r"^(?P<year>(?:19|20)\d{2})\s*年度?\s*(?!度|政府信息|政务公开|信息公开)(?P<agency>[\u4e00-\u9fff（）()·]{2,30}?)\s*"
+    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告")
+_GLUED_VERB = re.compile("^(?:" + "|".join(sorted(GLUED_VERBS, key=len, reverse=True)) + ")+")
 _CHROME_PREFIX = re.compile(r"^(?:文件名称|标题|名称|题名)\s*[:：]?\s*[|｜]?\s*")
 
 # Administrative units a self-named agency ends with, and the office names that follow them
@@ -50,17 +56,75 @@ def report_year(work_text: str, title_year: int | None, narrative: str) -> int |
 
 
 def find_title(work_lines: Sequence[str], limit: int = 25) -> tuple[str | None, int | None, int | None]:
-    """(agency, year, line number) of the report's title, if it prints one near the top."""
-    for i, line in enumerate(work_lines[:limit]):
-        text = _CHROME_PREFIX.sub("", line.strip())
-        match = _REPORT_TITLE.search(text)
-        if match:
-            agency = match.group("agency").strip("|｜ ")
-            return (agency or None), int(match.group("year")), i
-        only = _TITLE_ONLY.search(text)
-        if only and len(text) < 40 and text.startswith(only.group(0)[:4]):
-            return None, int(only.group("year")), i
+    """(agency, year, line number) of the report's title, if it prints one near the top.
+
+    A title may be split over two lines ("2024 年示例市科委政府信息公开工作" / "年度报告").
+    """
+    head = [_CHROME_PREFIX.sub("", line.strip()) for line in work_lines[:limit + 1]]
+    for i, text in enumerate(head[:limit]):
+        found = _title_in(text)
+        if found is None and i + 1 < len(head) and 0 < len(text) < 40 and 0 < len(head[i + 1]) < 20:
+            found = _title_in(text + head[i + 1])
+        if found is not None:
+            return found[0], found[1], i
     return None, None, None
+
+
+def _title_in(text: str) -> tuple[str | None, int] | None:
+    match = _REPORT_TITLE.search(text)
+    if match:
+        agency = strip_glued_verb(match.group("agency").strip("|｜ "))
+        return (agency or None), int(match.group("year"))
+    first = _YEAR_FIRST_TITLE.search(re.sub(r"(?<=\d)\s+(?=年)", "", text))
+    if first and len(text) < 60:
+        return strip_glued_verb(first.group("agency")) or None, int(first.group("year"))
+    only = _TITLE_ONLY.search(text)
+    if only and len(text) < 40 and text.startswith(only.group(0)[:4]):
+        return None, int(only.group("year"))
+    return None
+
+
+def strip_glued_verb(agency: str) -> str:
+    """An agency name without the verb the opening sentence glued to it ("特编制示例市…")."""
+    cut = _GLUED_VERB.match(agency)
+    name = agency[cut.end():] if cut and len(agency) - cut.end() >= 2 else agency
+    # "现将我局…报告": the report names itself, not its agency.
+    return "" if name.startswith(SELF_REFERENCES) else name
+
+
+_PLACE_OF_LEVEL = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|自治区|市|自治州|县|自治县|区|旗|镇|乡))")
+
+
+def place_for(agency: str, texts: Sequence[str]) -> str:
+    """An agency named without its place ("区统计局") with the place the page states.
+
+    The place is the most frequent full agency name's place in ``texts`` (the page's
+    publisher, its narrative) whose level matches the agency's first character; without one
+    the name is kept as given.
+    """
+    if len(agency) < 3 or agency[0] not in PLACELESS_PREFIXES or agency[1] in PLACELESS_PREFIXES:
+        return agency
+    if agency.startswith(NOT_PLACELESS):
+        return agency
+    places: Counter[str] = Counter()
+    # Best: the same office spelt with its place ("…请与示例市青石区统计局联系").
+    same_office = re.compile(r"([\u4e00-\u9fff]{1,12}" + re.escape(agency[0]) + ")" + re.escape(agency[1:]))
+    for text in texts:
+        for m in same_office.finditer(text or ""):
+            place = _trim(m.group(1) + agency[1:])[:-len(agency) + 1]
+            if len(place) > 1 and not _NOT_A_PLACE_START.match(place):
+                places[place] += 1
+    if places:
+        return places.most_common(1)[0][0] + agency[1:]
+    for text in texts:
+        for m in _FULL_AGENCY.finditer(text or ""):
+            place = re.sub(OFFICE + "$", "", _trim(m.group(1)))
+            if place.endswith(agency[0]) and len(place) > 1:
+                places[place] += 1
+    if not places:
+        return agency
+    place = places.most_common(1)[0][0]
+    return place + agency[1:]
 
 
 def find_agency(work_text: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Bytes → :class:`Document`: the report as a text dump, whatever the file format.
+"""Bytes → :class:`Document`: the report as a text dump plus its tables as grids.
 
 The text-dump contract the parser downstream relies on:
 
@@ -8,6 +8,23 @@ The text-dump contract the parser downstream relies on:
 * line breaks inside a cell join with no separator (``商业<br>企业`` → ``商业企业``);
   whitespace inside a cell collapses to one space;
 * nested (layout) tables are read as blocks, their inner data tables as rows.
+
+Beside the text, a reader that sees table structure (HTML, DOCX, ruled PDF tables, OCR
+boxes of a scanned page) hands the table matcher each data table as a :class:`TableGrid`
+(``Document.tables``): a rectangle of cells in the pdfplumber ``Table.extract()`` style,
+
+* ``cells[r][c]`` is the text of the cell at row ``r``, column ``c`` (whitespace collapsed,
+  in-cell line breaks joined as in the text dump);
+* a blank cell (``&nbsp;``, ``<o:p> </o:p>``, an empty ``<td>``/``w:tc``/ruled box) is ``None``,
+  never ``"0"``: the matcher leaves it absent and names it in one warning per table;
+* a merged cell (rowspan/colspan, ``w:gridSpan``/``w:vMerge``, a spanning PDF box) is
+  expanded: every position it covers repeats its text, and ``covered[r][c]`` is ``True`` at
+  the positions other than its origin (so a value is never counted twice);
+* ``lines[r]`` is the index in ``Document.lines`` of the ``a | b | c`` line the row was also
+  written as, or ``None`` when the row printed nothing; the text stays the complete dump, so
+  a parser that ignores grids still works.
+
+The OCR reader builds the same type from the positions of OCR boxes (``source="ocr"``).
 
 Formats are recognised by their bytes first (``PK`` zip holding ``word/document.xml``,
 ``%PDF``, an HTML start tag), then by the file extension.  Every failure is a
@@ -21,11 +38,15 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from parsing.encoding import decode, decode_html
 from parsing.errors import ParseError, UnsupportedFormat
 
-__all__ = ["Document", "decode", "sniff_format", "read_bytes", "read_path", "ACCEPTED"]
+if TYPE_CHECKING:
+    from parsing.ocr import OcrProgress
+
+__all__ = ["Document", "TableGrid", "grid_from_rows", "decode", "sniff_format", "read_bytes", "read_path", "ACCEPTED"]
 
 ACCEPTED = "plain text (UTF-8, GB18030/GBK or Big5), HTML, DOCX or PDF"
 
@@ -53,13 +74,81 @@ _FOREIGN = (
 
 
 @dataclass
+class TableGrid:
+    """One data table as a grid of cells (see the module docstring for the contract).
+
+    ``cells`` is rectangular: ``len(row) == width`` for every row.  ``None`` is a blank
+    cell; ``covered[r][c]`` marks the non-origin positions of a merged cell, whose text is
+    repeated there.  ``lines[r]`` maps row ``r`` to its line in ``Document.lines``.
+    """
+
+    cells: list[list[str | None]]
+    lines: list[int | None]
+    covered: list[list[bool]] = field(default_factory=list)
+    source: str = ""  # "html", "docx", "pdf" or "ocr"
+    page: int | None = None  # 1-based page of a PDF table
+
+    def __post_init__(self) -> None:
+        if not self.covered:
+            self.covered = [[False] * len(row) for row in self.cells]
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.cells), default=0)
+
+
+def grid_from_rows(rows: list[list[tuple[str | None, int, int]]]) -> tuple[list[list[str | None]], list[list[bool]]]:
+    """Expand rows of ``(text, rowspan, colspan)`` cells into a rectangle (HTML table model).
+
+    A cell is placed at the first free column of its row; its text is repeated over every
+    position it spans (``covered`` is ``True`` there except at its origin).  Empty text is
+    ``None``.  Short rows are padded with ``None``.
+    """
+    grid: list[list[str | None]] = []
+    covered: list[list[bool]] = []
+    taken: dict[tuple[int, int], str | None] = {}
+    for r, row in enumerate(rows):
+        out: list[str | None] = []
+        cov: list[bool] = []
+        queue = list(row)
+        while queue or any(k[0] == r and k[1] >= len(out) for k in taken):
+            c = len(out)
+            if (r, c) in taken:
+                out.append(taken.pop((r, c)))
+                cov.append(True)
+                continue
+            if not queue:  # a gap before a cell spanning down from above: a blank
+                out.append(None)
+                cov.append(False)
+                continue
+            text, rowspan, colspan = queue.pop(0)
+            text = text or None
+            rowspan, colspan = max(1, min(rowspan, 1000)), max(1, min(colspan, 100))
+            for dc in range(colspan):
+                out.append(text)
+                cov.append(dc > 0)
+                for dr in range(1, rowspan):
+                    taken[(r + dr, c + dc)] = text
+        grid.append(out)
+        covered.append(cov)
+    width = max((len(r) for r in grid), default=0)
+    for out, cov in zip(grid, covered):
+        out.extend([None] * (width - len(out)))
+        cov.extend([False] * (width - len(cov)))
+    return grid, covered
+
+
+@dataclass
 class Document:
-    """A report as a text dump (see the module docstring for the contract)."""
+    """A report as a text dump and its tables as grids (see the module docstring)."""
 
     text: str
     format: str
     encoding: str | None
     warnings: list[str] = field(default_factory=list)
+    tables: list[TableGrid] = field(default_factory=list)
+    # OCRed pages of a scanned PDF: (page number, first line, end line) in ``lines``.
+    ocr_pages: list[tuple[int, int, int]] = field(default_factory=list)
 
     @property
     def lines(self) -> list[str]:
@@ -144,54 +233,78 @@ def _read_text(data: bytes, source: str) -> Document:
 def _read_html(data: bytes, source: str) -> Document:
     import lxml.etree
 
-    from parsing.read_html import html_lines
+    from parsing.read_html import html_document
 
     text, encoding, warnings = decode_html(data, source)
     try:
-        lines = html_lines(text)
+        lines, tables = html_document(text)
     except (lxml.etree.LxmlError, ValueError) as error:  # ValueError: control characters
         raise ParseError(source, f"the HTML cannot be parsed ({error}); save the page again and retry") from None
-    return Document("\n".join(lines), HTML, encoding, warnings)
+    return Document("\n".join(lines), HTML, encoding, warnings, tables)
 
 
 def _read_docx(data: bytes, source: str) -> Document:
-    from parsing.read_docx import docx_lines
+    from parsing.read_docx import docx_document
 
     try:
-        lines = docx_lines(data)
+        lines, tables = docx_document(data)
     except Exception as error:  # zipfile, lxml, python-docx and KeyError all occur
         raise ParseError(
             source, f"the DOCX file is damaged or not a Word document ({type(error).__name__}: {error}); "
             "open and re-save it in Word or LibreOffice"
         ) from None
-    return Document("\n".join(lines), DOCX, None, [])
+    return Document("\n".join(lines), DOCX, None, [], tables)
 
 
-def _read_pdf(data: bytes, source: str) -> Document:
+def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None) -> Document:
+    from parsing.ocr import OcrUnavailable, PageReader, scanned_grids
     from parsing.read_pdf import NoTextLayer, pdf_lines
 
+    reader = PageReader(data, source, progress) if ocr else None
+    scanned: list[tuple[int, Any]] = []
+    grids: list[TableGrid] = []
     try:
-        lines, warnings = pdf_lines(data)
+        lines, warnings = pdf_lines(data, reader, scanned, grids)
     except NoTextLayer:
-        raise ParseError(source, "the PDF has no text layer (scanned PDF?) — OCR it first") from None
+        if reader is None:
+            raise ParseError(source, "the PDF has no text layer (scanned PDF?) — OCR it first "
+                                     "(OCR is off: parse it without --no-ocr)") from None
+        raise ParseError(source, "the PDF has no text layer and OCR found no text on its pages") from None
+    except OcrUnavailable as error:
+        raise ParseError(source, f"the PDF has pages without a text layer and OCR cannot run ({error}); "
+                                 "install rapidocr-onnxruntime==1.4.4 or parse with --no-ocr") from None
     except Exception as error:  # pdfminer raises many classes for damaged files
         raise ParseError(
             source, f"the PDF is damaged or encrypted ({type(error).__name__}: {error}); "
             "re-export it or print it to a new PDF"
         ) from None
-    return Document("\n".join(lines), PDF, None, warnings)
+    finally:
+        if reader is not None:
+            reader.close()
+    document = Document("\n".join(lines), PDF, None, warnings, grids)
+    if scanned:
+        pages = reader.pages_read if reader is not None else []
+        document.tables += scanned_grids(scanned, pages)
+        # Text and OCR grids in document order (a mixed PDF interleaves them).
+        document.tables.sort(key=lambda g: min((n for n in g.lines if n is not None), default=len(lines)))
+        document.ocr_pages = [(page, offset, offset + len(read.lines)) for page, (offset, read) in zip(pages, scanned)]
+    return document
 
 
 _READERS = {TEXT: _read_text, HTML: _read_html, DOCX: _read_docx, PDF: _read_pdf}
 
 
-def read_bytes(data: bytes, source: str) -> Document:
-    """Read a report file's bytes.  Raises only :class:`ParseError` subclasses."""
+def read_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None) -> Document:
+    """Read a report file's bytes.  Raises only :class:`ParseError` subclasses.
+
+    ``ocr``: OCR the pages of a PDF that have no text layer (``progress`` is called before
+    each one); when off, such pages are skipped with a warning.
+    """
     if not data:
         raise ParseError(source, "empty file (0 bytes); nothing to parse")
     try:
         kind = sniff_format(data, source)
-        document = _READERS[kind](data, source)
+        document = _read_pdf(data, source, ocr, progress) if kind == PDF else _READERS[kind](data, source)
     except ParseError:
         raise
     except RecursionError:
@@ -205,11 +318,11 @@ def read_bytes(data: bytes, source: str) -> Document:
     return document
 
 
-def read_path(path: str | os.PathLike[str]) -> Document:
+def read_path(path: str | os.PathLike[str], ocr: bool = True, progress: OcrProgress | None = None) -> Document:
     """Read a report file from disk (see :func:`read_bytes`)."""
     source = os.fspath(path)
     try:
         data = Path(source).read_bytes()
     except OSError as error:
         raise ParseError(source, f"cannot open the file ({error.strerror or error})") from None
-    return read_bytes(data, source)
+    return read_bytes(data, source, ocr, progress)

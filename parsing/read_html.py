@@ -1,4 +1,6 @@
-"""HTML page → text-dump lines (one per block; one ``a | b | c`` line per table row).
+"""HTML page → text-dump lines (one per block; one ``a | b | c`` line per table row) and
+each data table as a :class:`parsing.read.TableGrid` (rowspan/colspan expanded, empty
+cells — ``&nbsp;``, ``<o:p> </o:p>``, an empty ``<td>`` — kept as ``None``).
 
 Rules (the contract ``parsing.read`` documents):
 
@@ -15,6 +17,8 @@ from __future__ import annotations
 import re
 
 import lxml.etree
+
+from parsing.read import TableGrid, grid_from_rows
 
 # Elements whose content a reader never sees.
 _DROP = frozenset(
@@ -110,6 +114,7 @@ class _Lines:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self._parts: list[str] = []
+        self.tables: list[TableGrid] = []
 
     def text(self, text: str | None) -> None:
         if text:
@@ -187,22 +192,46 @@ def _table(table: lxml.etree._Element, out: _Lines) -> None:
         text = _cell_text(caption)
         if text:
             out.line(text)
+    spec: list[list[tuple[str | None, int, int]]] = []
+    row_lines: list[int | None] = []
     for row in _rows(table):
         if _hidden(row):
             continue
-        texts = [_cell_text(cell) for cell in _cells(row)]
+        cells = _cells(row)
+        texts = [_cell_text(cell) for cell in cells]
+        spec.append([(text, _span(cell, "rowspan"), _span(cell, "colspan")) for cell, text in zip(cells, texts)])
         if any(texts):
             out.line(" | ".join(texts))
+            row_lines.append(len(out.lines) - 1)
+        else:
+            row_lines.append(None)
+    if any(line is not None for line in row_lines):
+        grid, covered = grid_from_rows(spec)
+        out.tables.append(TableGrid(grid, row_lines, covered, "html"))
+
+
+def _span(cell: lxml.etree._Element, attribute: str) -> int:
+    """A cell's rowspan/colspan: 1 when absent or unreadable (``rowspan="2;"``)."""
+    value = cell.get(attribute)
+    if not value:
+        return 1
+    digits = re.match(r"\s*(\d+)", value)
+    return max(1, int(digits.group(1))) if digits else 1
 
 
 def html_lines(text: str) -> list[str]:
     """Visible text of an HTML page as text-dump lines, in document order."""
+    return html_document(text)[0]
+
+
+def html_document(text: str) -> tuple[list[str], list[TableGrid]]:
+    """Text-dump lines of an HTML page and its data tables as grids."""
     text = _XML_DECLARATION.sub("", text, count=1)
     root = lxml.etree.fromstring(text, _PARSER)
     if root is None:
-        return []
+        return [], []
     body = root.find("body")
     out = _Lines()
     _walk(body if body is not None else root, out)
     out.br()
-    return out.lines
+    return out.lines, out.tables

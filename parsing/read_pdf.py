@@ -16,6 +16,8 @@ from typing import Any
 
 import pdfplumber
 
+from parsing.read import TableGrid
+
 # Official report tables are fully ruled, so lines alone find them without mistaking
 # aligned narrative text for a table.
 TABLE_SETTINGS: dict[str, Any] = {
@@ -61,6 +63,7 @@ class _Line:
     text: str
     char_width: float = 0.0
     is_row: bool = False
+    grid_row: tuple[int, int] | None = None  # (table of the page, row) of a ruled table row
 
 
 def _text_lines(page: Any) -> list[_Line]:
@@ -102,41 +105,72 @@ def _join_wrapped(lines: list[_Line], page_width: float) -> list[_Line]:
     return out
 
 
-def _page_lines(page: Any) -> list[str]:
+def _page_lines(page: Any, grids: list[TableGrid] | None = None, offset: int = 0,
+                number: int | None = None) -> list[str]:
+    """The page's lines; its ruled tables are appended to ``grids`` as :class:`TableGrid`
+    (pdfplumber's ``None`` for a merged-over position is a covered cell, an empty box is a
+    blank ``None``), their row line indices counted from ``offset``."""
     tables = page.find_tables(table_settings=TABLE_SETTINGS)
     if not tables:
         return [ln.text for ln in _join_wrapped(_text_lines(page), page.width)]
     placed: list[_Line] = []
-    for table in tables:
+    page_grids: list[TableGrid] = []
+    for t, table in enumerate(tables):
         rows = table.extract(**TEXT_SETTINGS)
-        for row_obj, cells in zip(table.rows, rows):
-            texts = [_clean(c) for c in cells if c is not None]
+        cells = [[_clean(c) or None for c in row] for row in rows]
+        covered = [[c is None for c in row] for row in rows]
+        page_grids.append(TableGrid(cells, [None] * len(rows), covered, "pdf", number))
+        for r, (row_obj, row) in enumerate(zip(table.rows, rows)):
+            texts = [_clean(c) for c in row if c is not None]
             if any(texts):
                 x0, top, x1, bottom = row_obj.bbox
-                placed.append(_Line(top, bottom, x0, x1, " | ".join(texts), is_row=True))
+                placed.append(_Line(top, bottom, x0, x1, " | ".join(texts), is_row=True, grid_row=(t, r)))
     boxes = [table.bbox for table in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     placed += _text_lines(outside)
     placed.sort(key=lambda ln: (ln.top, ln.x0))
-    return [ln.text for ln in _join_wrapped(placed, page.width)]
+    joined = _join_wrapped(placed, page.width)
+    for i, line in enumerate(joined):
+        if line.grid_row is not None:
+            t, r = line.grid_row
+            page_grids[t].lines[r] = offset + i
+    if grids is not None:
+        grids.extend(g for g in page_grids if any(line is not None for line in g.lines))
+    return [ln.text for ln in joined]
 
 
-def pdf_lines(data: bytes) -> tuple[list[str], list[str]]:
+def pdf_lines(data: bytes, ocr: Any = None, scanned: list[Any] | None = None,
+              grids: list[TableGrid] | None = None) -> tuple[list[str], list[str]]:
     """``(lines, warnings)`` of a PDF.  Raises :class:`NoTextLayer` for image-only files;
-    pdfplumber/pdfminer errors propagate to the caller."""
+    pdfplumber/pdfminer errors propagate to the caller.
+
+    ``ocr`` (a :class:`parsing.ocr.PageReader`) reads the pages without a text layer; each
+    OCRed page is appended to ``scanned`` as ``(first line index, OcrPage)``.  Without it
+    such pages are skipped with a warning.
+    """
     lines: list[str] = []
     warnings: list[str] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages_with_text = 0
         for number, page in enumerate(pdf.pages, start=1):
+            if not page.chars and ocr is not None:
+                read = ocr.read(number)
+                warnings.extend(read.warnings)
+                if scanned is not None:
+                    scanned.append((len(lines), read))
+                lines.extend(read.lines)
+                pages_with_text += bool(read.lines)
+                continue
             if not page.chars:
-                warnings.append(f"page {number} has no text layer; its content is skipped")
+                warnings.append(f"page {number} has no text layer and OCR is off; its content is skipped")
                 continue
             pages_with_text += 1
-            lines.extend(_page_lines(page))
+            lines.extend(_page_lines(page, grids, len(lines), number))
             page.close()
         if pages_with_text == 0:
             raise NoTextLayer()
-    if len(warnings) > 3:
-        warnings = warnings[:3] + [f"{len(warnings) - 3} more pages have no text layer"]
+    skipped = [w for w in warnings if w.endswith("has no text layer and OCR is off; its content is skipped")]
+    if len(skipped) > 3:
+        warnings = [w for w in warnings if w not in skipped[3:]]
+        warnings.append(f"{len(skipped) - 3} more pages have no text layer and were skipped")
     return lines, warnings

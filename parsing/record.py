@@ -45,6 +45,26 @@ class Check:
 
 
 @dataclass
+class StatedFigure:
+    """A figure a report states outside the national template's tables.
+
+    Reports on no national template (before 2019) state their figures in prose or in a
+    local statistics table of their own; they are kept with the words they came from and are
+    never copied into the template's cells.
+    """
+
+    field: str  # e.g. "requests.received" (see parsing.vocabulary.STATED_FIELDS)
+    label: str  # the row label or phrase as the report prints it
+    value: Number
+    unit: str  # 条, 件, 元 … as printed
+    period: str  # "year" (the year reported on) or "cumulative" (历年累计)
+    quote: str  # the sentence or table row the figure was read from
+    section: int | None  # the section it stands in (None: before the first heading)
+    source: str  # "prose" | "local_table"
+    national_table: bool = False  # always False: not a cell of the national template
+
+
+@dataclass
 class Report:
     id: str
     source: str
@@ -60,6 +80,7 @@ class Report:
     sections: list[Section] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    stated_figures: list[StatedFigure] = field(default_factory=list)
 
     def table(self, key: str) -> Grid:
         return getattr(self, key)
@@ -93,4 +114,5 @@ class Report:
             for s in data.get("sections", [])
         ]
         data["checks"] = [Check(**c) for c in data.get("checks", [])]
+        data["stated_figures"] = [StatedFigure(**f) for f in data.get("stated_figures", [])]
         return cls(**data)

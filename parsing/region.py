@@ -19,6 +19,7 @@ import zipfile
 from functools import lru_cache
 
 from parsing.record import Region
+from parsing.vocabulary import ZONE_SUFFIXES
 
 # A township name ends the place part of an agency name: what follows is the office.
 _AFTER_TOWNSHIP = r"(?=人民政府|政府|办事处|党委|党工委|$)"
@@ -148,3 +149,164 @@ def _consistent(agency: str, region: Region) -> bool:
         if found and named != found and not found.startswith(named.rstrip("省市")):
             return False
     return True
+
+
+# ---------------------------------------------------------------------------
+# Zones (综合实验区, 开发区, 新区 …) and OCR variants of place names
+# ---------------------------------------------------------------------------
+
+_ZONE = re.compile("|".join(map(re.escape, sorted(ZONE_SUFFIXES, key=len, reverse=True))))
+_LEVEL_NAMES = re.compile(r"[\u4e00-\u9fff]{2,}?(?:省|自治区|市|自治州|盟|地区|县|自治县|区|旗)")
+
+
+def is_zone(name: str) -> bool:
+    """True for a zone's name (综合实验区, 开发区, 新区 …): not a district to prefix with its city."""
+    return bool(_ZONE.search(name))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, list[tuple[str, str | None, str | None]]]:
+    """Province / city / county names and their short forms → [(province, city, county)].
+
+    Read from jionlp's ``china_location`` gazetteer (empty if it is absent).
+    """
+    try:
+        path = importlib.metadata.distribution("jionlp").locate_file("jionlp/dictionary/china_location.zip")
+        with zipfile.ZipFile(str(path)) as zf:
+            raw = zf.read(zf.namelist()[0]).decode("utf-8")
+    except (importlib.metadata.PackageNotFoundError, OSError, KeyError, zipfile.BadZipFile):
+        return {}
+    index: dict[str, list[tuple[str, str | None, str | None]]] = {}
+    province = city = ""
+    for line in io.StringIO(raw):
+        depth = len(line) - len(line.lstrip("\t"))
+        if depth > 2:
+            continue
+        parts = [p for p in line.strip().split("\t") if p and not p.isdigit()]
+        if not parts:
+            continue
+        if depth == 0:
+            province = parts[0]
+            place: tuple[str, str | None, str | None] = (province, None, None)
+        elif depth == 1:
+            city = parts[0]
+            place = (province, city, None)
+        else:
+            place = (province, city, parts[0])
+        for name in dict.fromkeys(parts):
+            if place not in index.setdefault(name, []):
+                index[name].append(place)
+    return index
+
+
+def _unique(places: list[tuple[str, str | None, str | None]]) -> tuple[str, str | None, str | None] | None:
+    return places[0] if len(set(places)) == 1 else None
+
+
+def zone_region(agency: str, region: Region) -> Region:
+    """The province and city of a zone ("平潭综合实验区" → 福建省 福州市), through the gazetteer.
+
+    The name before the zone word is looked up as a province, city or county name or short
+    name; when exactly one place answers, its province and city fill the fields the name
+    did not fix.  The zone keeps its own name in the county field.
+    """
+    zone = _ZONE.search(agency)
+    if not zone or (region.province and (region.city or region.county)):
+        return region
+    stem = agency[:zone.start()]
+    for m in _LEVEL_NAMES.finditer(stem):  # "福建省平潭…": drop places already spelt out
+        if m.start() == 0 and m.end() < len(stem):
+            stem = stem[m.end():]
+    place = _unique(_gazetteer().get(stem, [])) if len(stem) >= 2 else None
+    if place is None:
+        return region
+    province, city, county = place
+    if region.province and region.province != province:
+        return region
+    out = Region(province, region.city or city, region.county, region.township)
+    if county is None and city and region.city is None:
+        out.city = city
+    if out.county is None:
+        out.county = stem + zone.group(0) if zone.group(0).endswith("区") else None
+    return out
+
+
+@lru_cache(maxsize=1)
+def _masked_names() -> dict[str, list[str]]:
+    """Gazetteer names of three or more characters by each one-character mask ("沭?县" …)."""
+    out: dict[str, list[str]] = {}
+    for name in _gazetteer():
+        if len(name) >= 3 and _LEVEL_SUFFIX.search(name):
+            for i in range(len(name) - 1):  # the level suffix itself is never the variant
+                out.setdefault(name[:i] + "\0" + name[i + 1:], []).append(name)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _char_shapes() -> dict[str, tuple[str, str, str]]:
+    """Character → (radical, four-corner code, wubi code), from jionlp's character dictionary."""
+    try:
+        path = importlib.metadata.distribution("jionlp").locate_file("jionlp/dictionary/chinese_char_dictionary.zip")
+        with zipfile.ZipFile(str(path)) as zf:
+            raw = zf.read(zf.namelist()[0]).decode("utf-8")
+    except (importlib.metadata.PackageNotFoundError, OSError, KeyError, zipfile.BadZipFile):
+        return {}
+    out = {}
+    for line in raw.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 7 and len(parts[0]) == 1:
+            out[parts[0]] = (parts[1], parts[3], parts[6])
+    return out
+
+
+def look_alike(a: str, b: str) -> bool:
+    """Two characters OCR confuses: same radical, and one's wubi code (its strokes' shape
+    code) extends the other's: 沐 ISY / 沭 ISYY."""
+    shapes = _char_shapes()
+    if a not in shapes or b not in shapes:
+        return False
+    (rad_a, _, wubi_a), (rad_b, _, wubi_b) = shapes[a], shapes[b]
+    if rad_a != rad_b:
+        return False
+    return bool(wubi_a and wubi_b) and (wubi_a.startswith(wubi_b) or wubi_b.startswith(wubi_a))
+
+
+def near_place(name: str) -> str | None:
+    """The gazetteer name an OCR variant stands for (沐阳县 → 沭阳县), if exactly one fits.
+
+    A fit differs from ``name`` in one character (never the level suffix), and the two
+    characters look alike (:func:`look_alike`).
+    """
+    if len(name) < 3 or name in _gazetteer():
+        return None
+    found = set()
+    for i in range(len(name) - 1):
+        for other in _masked_names().get(name[:i] + "\0" + name[i + 1:], []):
+            if look_alike(name[i], other[i]):
+                found.add(other)
+    return found.pop() if len(found) == 1 else None
+
+
+def region_of(agency: str | None) -> tuple[Region, list[str]]:
+    """The agency's region, and warnings on what had to be read into the name.
+
+    Beyond :func:`resolve_region`: a zone (综合实验区, 开发区 …) is placed through the
+    gazetteer, and a place name one character off a gazetteer name (沐阳县 for 沭阳县, an OCR
+    misreading) is read as that name, with a warning.
+    """
+    if not agency:
+        return Region(), []
+    region = resolve_region(agency)
+    zoned = zone_region(agency, region)
+    if zoned is not region:
+        return zoned, []
+    spelt = places_in_name(agency)
+    known = {p for p in (region.province, region.city, region.county) if p in _gazetteer()}
+    for place in (spelt.province, spelt.city, spelt.county):
+        near = near_place(place) if place and place not in known else None
+        if near:
+            fixed = resolve_region(agency.replace(place, near, 1))
+            if near in (fixed.province, fixed.city, fixed.county):
+                return fixed, [f"region: “{place}” is not in the gazetteer; read as “{near}” "
+                               f"(the only gazetteer name one look-alike character away)"]
+    return region, []

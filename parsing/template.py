@@ -371,6 +371,33 @@ SECTIONS = (
 IMPROVEMENT_MARKERS = ("改进措施", "改进情况", "下一步", "下步", "努力方向", "工作打算", "整改措施", "改进方向")
 PROBLEM_MARKERS = ("存在的问题", "存在问题", "主要问题", "不足")
 
+# ---------------------------------------------------------------------------
+# Finding the tables wherever they stand (parsing.tables.find_table_spans)
+# ---------------------------------------------------------------------------
+
+# Phrases (simplified script, NFKC) of each table's header or first rows: a table is looked
+# for at the first of them that has row labels and numbers after it, under any heading.
+TABLE_ANCHORS: dict[str, tuple[str, ...]] = {
+    "active_disclosure": ("第二十条第(一)项", "第二十条第(五)项", "第二十条第(六)项", "第二十条第(八)项",
+                          "本年制发件数", "本年新制作数量", "现行有效件数", "对外公开总数量"),
+    "applications": ("勾稽关系", "申请人情况", "本年新收政府信息公开申请数量", "本年新收"),
+    "review_litigation": ("未经复议直接起诉", "复议后起诉"),
+}
+# Header words printed just before a table's anchor that still belong to the table
+# (the review table's two-level header opens with 行政复议 | 行政诉讼 | 结果维持 …).
+TABLE_LEAD_WORDS: dict[str, tuple[str, ...]] = {
+    "active_disclosure": ("信息内容",),
+    "applications": ("申请人情况",),
+    "review_litigation": ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"),
+}
+# Row labels numbered like headings ("一、本年新收…", "四、结转下年度继续办理"): inside a table
+# they do not end it.
+TABLE_ROW_HEADS = ("本年新收", "上年结转", "本年度办", "结转下年", "办理结果")
+
+# Column headers some PDF→markdown converters invent for a table they split per row
+# ("数据1", "数据2" …): not the report's words, and never a number.
+PLACEHOLDER_HEADERS = ("数据", "列", "Column", "column", "Col", "col")
+
 # Cell text that means "no number here".
 ABSENT_MARKERS = ("/", "／", "—", "——", "-", "--", "－", "无", "空", "×", "\\")
 

@@ -28,7 +28,7 @@ def test_parse_json_is_the_schema_record(seeds_dir):
     assert len(records) == 5
     assert set(records[0]) == {"id", "source", "agency", "region", "year", "published", "template", "script",
                                "active_disclosure", "applications", "review_litigation", "sections", "checks",
-                               "warnings"}
+                               "warnings", "stated_figures"}
     by_source = {r["source"][:3]: r for r in records}
     assert by_source["004"]["active_disclosure"]["penalty"]["decisions"] == 191
     assert by_source["002"]["active_disclosure"]["procurement"]["amount_wan"] == 2191.563

@@ -250,15 +250,20 @@ def test_pdf_fixture_tables_and_text_in_order():
     assert len(preface) == 1 and preface[0].endswith("政务公开工作机构联系。")
 
 
-def test_pdf_without_text_layer_asks_for_ocr():
+def test_pdf_without_text_layer_asks_for_ocr_when_ocr_is_off():
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
     pdf.rect(20, 20, 100, 50, style="F")  # an "image" page: shapes, no characters
-    with pytest.raises(ParseError, match=r"no text layer \(scanned PDF\?\) — OCR it first") as caught:
+    with pytest.raises(ParseError) as caught:
+        read_bytes(bytes(pdf.output()), "scan.pdf", ocr=False)
+    assert str(caught.value) == ("scan.pdf: the PDF has no text layer (scanned PDF?) — OCR it first "
+                                 "(OCR is off: parse it without --no-ocr)")
+    # With OCR on, the page is OCRed and found to hold no text at all.
+    with pytest.raises(ParseError) as caught:
         read_bytes(bytes(pdf.output()), "scan.pdf")
-    assert "scan.pdf" in str(caught.value)
+    assert str(caught.value) == "scan.pdf: the PDF has no text layer and OCR found no text on its pages"
 
 
 # ---------------------------------------------------------------------------

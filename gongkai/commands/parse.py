@@ -6,14 +6,19 @@ import click
 
 from parsing import parse_path
 from parsing.errors import ParseError
+from parsing.ocr import print_progress
 from parsing.summary import describe
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the SCHEMA.md record, one JSON object per line.")
-def parse(files: tuple[str, ...], as_json: bool) -> None:
+@click.option("--no-ocr", "no_ocr", is_flag=True,
+              help="Do not OCR PDF pages that have no text layer (scanned pages are skipped).")
+def parse(files: tuple[str, ...], as_json: bool, no_ocr: bool) -> None:
     """Parse report files (text, HTML, DOCX, PDF) and print what was found.
+
+    PDF pages without a text layer (scans) are OCRed, one progress line per page on stderr.
 
     Every file is tried; a file that cannot be read is reported with its reason and the
     command exits with status 1 after the others are done.
@@ -21,7 +26,7 @@ def parse(files: tuple[str, ...], as_json: bool) -> None:
     failed = 0
     for i, name in enumerate(files):
         try:
-            report = parse_path(name)
+            report = parse_path(name, ocr=not no_ocr, progress=print_progress)
         except ParseError as exc:
             failed += 1
             click.echo(f"error: {exc}", err=True)

@@ -1,0 +1,145 @@
+"""Word lists the narrative steps read (headings, site chrome, metadata, stated figures).
+
+The template's own labels and header phrases live in :mod:`parsing.template`; everything
+else the parser recognises by its words is declared here, once.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------------------
+# Headings
+# ---------------------------------------------------------------------------
+
+# Words a section title ends with.  When a heading is followed by its text on the same line
+# ("一、概述2018年以来…", "五、主要问题和改进措施虽然…"), the title is the longest stretch
+# after the numeral that ends with one of them.
+TITLE_ENDINGS: tuple[str, ...] = (
+    "情况", "概述", "概况", "措施", "事项", "统计表", "问题", "不足", "打算", "方向", "说明", "报告",
+)
+# The longest section title we accept, in characters.
+TITLE_MAX = 40
+
+# ---------------------------------------------------------------------------
+# Site chrome: page headers and footers that are not part of the report
+# ---------------------------------------------------------------------------
+
+# A line holding one of these is chrome when it is short (see CHROME_LINE_MAX).
+CHROME_WORDS: tuple[str, ...] = (
+    "版权所有", "主办单位", "承办单位", "协办单位", "网站标识码", "ICP备", "公网安备", "公安备案号",
+    "扫一扫在手机上查看当前页面", "扫一扫在手机打开当前页", "打印本页", "关闭窗口", "【打印】", "【关闭】",
+    "相关链接", "网站地图", "使用帮助", "联系我们", "隐私保护", "建议您使用", "浏览器版本", "技术支持",
+    "当前位置", "分享到", "收藏本页", "字体：", "字号：", "【字体", "附件下载", "文件下载", "全真版",
+    "政府网站找错", "网站纠错", "无障碍浏览", "长者模式",
+)
+# Patterns (regular expressions) of chrome lines that a bare word would over-match.
+CHROME_PATTERNS: tuple[str, ...] = (
+    r"访问量\s*[:：]\s*\d",
+    r"浏览次数\s*[:：]?\s*\d",
+    r"^\s*(?:打印|关闭|返回顶部|【?打印】?\s*【?关闭】?)\s*$",
+)
+CHROME_LINE_MAX = 120
+# The chrome words that open a page's footer: from the first of them after the last section
+# heading, the rest of the page is footer (link lists included).  The other chrome words
+# only blank their own line ("联系我们" may stand in a report's own contact line).
+FOOTER_WORDS: tuple[str, ...] = (
+    "版权所有", "主办单位", "承办单位", "网站标识码", "ICP备", "公网安备", "公安备案号", "扫一扫在手机上查看当前页面",
+    "扫一扫在手机打开当前页", "打印本页", "关闭窗口", "【打印】", "【关闭】", "相关链接", "网站地图", "附件下载",
+)
+# Crawler dump headers ("标题: …") before the "==== 正文 ====" rule.
+CRAWL_HEADER_KEYS: tuple[str, ...] = ("标题", "发布时间", "文号", "发布机构", "栏目", "原文链接", "本地目录",
+                                       "页面链接与图片详见", "来源", "索引号")
+CRAWL_BODY_RULE = "正文"
+# Chrome a page prints inline before the report ("当前位置： 首页… 相关链接： -->").
+INLINE_CHROME_SPANS: tuple[tuple[str, str], ...] = (("当前位置", "相关链接：\\s*(?:-->)?"),)
+# Chrome words a crawled body ends with.
+TRAILING_CHROME: tuple[str, ...] = ("附件下载", "打印本页", "关闭窗口", "扫一扫在手机上查看当前页面")
+
+# ---------------------------------------------------------------------------
+# Metadata
+# ---------------------------------------------------------------------------
+
+# Labels a page prints before its publication date.
+DATE_LABELS: tuple[str, ...] = ("公开日期", "发布日期", "发布时间", "成文日期", "印发日期", "生成日期", "日期")
+# "时间：" alone is a date label only where it starts a line or follows a space (来源：… 时间：…).
+BARE_DATE_LABEL = "时间"
+
+# Verbs a report's opening sentence glues to the agency's name ("特编制示例市文化局…年度报告").
+GLUED_VERBS: tuple[str, ...] = (
+    "特编制", "现编制", "编制了", "编制", "特发布", "现发布", "发布", "现公布", "特公布", "公布", "特此", "现将",
+    "根据", "按照", "依据", "由",
+)
+# Endings of agencies that are zones rather than administrative divisions; the place they
+# sit in is found through the gazetteer from the name before the ending.
+ZONE_SUFFIXES: tuple[str, ...] = (
+    "综合实验区", "综合试验区", "经济技术开发区", "高新技术产业开发区", "高新技术开发区", "高新区",
+    "经济开发区", "开发区", "工业园区", "产业园区", "园区", "保税区", "自贸区", "新区", "示范区", "实验区",
+    "试验区", "管委会", "管理委员会",
+)
+# Office words of an agency named without its place ("区统计局", "县人社局").
+PLACELESS_PREFIXES: tuple[str, ...] = ("省", "市", "区", "县", "镇", "乡", "旗")
+# Words that start with a level character but are not "level + office" ("市场监督管理局").
+NOT_PLACELESS: tuple[str, ...] = ("市场", "区域", "县域", "乡村", "镇街", "省级", "市级", "县级", "区级", "市政", "市容")
+# How a report names its own agency: never an agency name.
+SELF_REFERENCES: tuple[str, ...] = ("我", "本", "该")
+
+# Outcome words: a sentence that denies a reconsideration or lawsuit *outcome* ("未发生…被
+# 行政复议纠错或行政诉讼败诉情形") says nothing about the number of cases.
+OUTCOME_WORDS: tuple[str, ...] = ("纠错", "纠正", "败诉", "撤销", "确认违法", "被改变", "改变原", "责令", "不利")
+
+# ---------------------------------------------------------------------------
+# Stated figures (reports on no national template)
+# ---------------------------------------------------------------------------
+
+# A local statistics table (before 2019) opens with this header: 指标名称 计量单位 2012年度 历年累计.
+LOCAL_TABLE_HEADER = r"指标名称\s*计量\s*单位"
+LOCAL_TABLE_COLUMNS = r"\s*(?:(?:19|20)\d{2}\s*年度?)?\s*(?:历年累计|累计)?"
+LOCAL_TABLE_UNITS: tuple[str, ...] = ("条", "件", "元", "万元", "人次", "项", "个")
+# (field key, words of a local table's row label), first match wins.
+LOCAL_TABLE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("active.website", ("网站公开",)),
+    ("active.gazette", ("公报公开",)),
+    ("active.published", ("主动公开",)),
+    ("requests.in_person", ("当面申请",)),
+    ("requests.letter_or_fax", ("信函、传真申请", "信函传真申请")),
+    ("requests.fax", ("传真申请",)),
+    ("requests.email", ("电子邮件申请",)),
+    ("requests.online", ("网上申请",)),
+    ("requests.letter", ("信函申请",)),
+    ("requests.other_form", ("其它形式申请", "其他形式申请")),
+    ("requests.received", ("依申请公开",)),
+    ("requests.partially_granted", ("部分公开答复",)),
+    ("requests.granted", ("同意公开答复",)),
+    ("requests.denied", ("不予公开答复", "否决公开答复")),
+    ("requests.other_answer", ("其他类型答复", "其它类型答复")),
+    ("requests.answered", ("答复",)),
+    ("fees.waived", ("收费减免",)),
+    ("complaints.cases", ("举报",)),
+    ("review.cases", ("行政复议",)),
+    ("litigation.cases", ("行政诉讼",)),
+    ("appeals.cases", ("申诉",)),
+)
+# Figures stated in a sentence: (field key, pattern with <value> and <unit> groups).
+_N = r"(?P<value>\d+(?:\.\d+)?)\s*"
+PROSE_FIGURES: tuple[tuple[str, str], ...] = (
+    ("requests.received",
+     r"(?:收到|受理|接到)[^，,；;。\d]{0,16}?政府信息公开[^，,；;。\d]{0,8}?申请(?!人)\s*(?:共)?" + _N
+     + r"(?P<unit>条|件|份|宗|个)"),
+    ("requests.answered", r"答复总数\s*(?:为)?" + _N + r"(?P<unit>条|件|份)"),
+    ("active.published",
+     r"(?:(?:19|20)\d{2}\s*年度?|全[区县市省]|我[区县市局办委])\s*(?:全[区县市省])?(?:共|累计)?(?:新增)?"
+     r"主动公开(?:政府)?信息\s*(?:共)?" + _N + r"(?P<unit>条|件)"),
+    ("active.published", r"政府信息总数\s*\d+\s*条[，,]\s*其中主动公开(?:政府)?信息\s*" + _N + r"(?P<unit>条|件)"),
+    ("review.cases", r"收到\s*" + _N + r"(?P<unit>份|件|起|宗)[^，,；;。\d]{0,12}?行政复议"),
+    ("review.cases", r"行政复议(?:申请|案件)?\s*(?:共)?" + _N + r"(?P<unit>件|起|宗|份)"),
+    ("litigation.cases", r"行政诉讼(?:案件)?\s*(?:共)?" + _N + r"(?P<unit>件|起|宗)"),
+    ("appeals.cases", r"申诉(?:案件)?\s*(?:共)?" + _N + r"(?P<unit>件|起|宗)"),
+)
+# Clauses that state a zero: (field key, pattern, unit).  A clause naming an outcome
+# (纠错, 败诉 …) is skipped: it says nothing about the number of cases.
+PROSE_ZEROS: tuple[tuple[str, str, str], ...] = (
+    ("requests.received", r"(?:未|没有)(?:收到|受理|接到)[^，,；;。\d复议诉讼]{0,16}?政府信息公开[^，,；;。\d复议诉讼]{0,6}?申请"
+                          r"(?![^，,；;。]*(?:复议|诉讼))", "条"),
+    ("review.cases", r"(?:未|没有)(?:收到|发生|受理)[^，,；;。\d]{0,20}?行政复议", "件"),
+    ("litigation.cases", r"(?:未|没有)(?:收到|发生|受理)[^，,；;。\d]{0,24}?(?:行政)?诉讼", "件"),
+    ("fees.charged", r"暂不收费|不收取(?:任何)?费用|未收取(?:任何)?费用|无收取信息处理费|未收取信息处理费", "元"),
+)
