@@ -85,6 +85,9 @@ def test_ask_in_a_real_browser(app_url):
     except ImportError:
         pytest.fail("Playwright is missing: pip install playwright (never `playwright install`)")
     ARTIFACTS.mkdir(exist_ok=True)
+    # expect() has its own 5 s default, apart from the page's: on a busy machine the first
+    # render alone can take longer, so every assertion waits (for its condition) up to STEP.
+    expect.set_options(timeout=STEP * 1000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
                                              timeout=STEP * 1000)
