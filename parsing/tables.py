@@ -585,6 +585,13 @@ def span_cells(work_lines: Sequence[str], span: TableSpan,
     return out
 
 
+def spans_cells(work_lines: Sequence[str], spans: dict[str, TableSpan],
+                grid_rows: dict[int, list[str]] | None = None) -> dict[str, list[str]]:
+    """:func:`span_cells` of every table span, line offsets computed once."""
+    starts = _line_starts(work_lines) if spans else []
+    return {key: span_cells(work_lines, span, grid_rows, starts) for key, span in spans.items()}
+
+
 def _column_map(original: str, work: str) -> list[int]:
     """Offset in ``original`` of each offset of ``work`` (its NFKC/simplified form)."""
     if len(original) == len(work):
