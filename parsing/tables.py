@@ -677,11 +677,6 @@ def restore_tables(sections: list, originals: Sequence[str], narrative: frozense
             item.text = _MARKS.sub("", item.text)
 
 
-def _converted(row: list[str | None], convert: C.Callable[[list[str]], list[str]]) -> list[str | None]:
-    texts = convert([t or "" for t in row])
-    return [None if t is None else new for t, new in zip(row, texts)]
-
-
 def grid_row_cells(grids: Sequence[object],
                    convert: C.Callable[[list[str]], list[str]] | None = None) -> dict[int, list[str]]:
     """Line index → the cells of the reader's grid row printed on that line.
@@ -695,17 +690,22 @@ def grid_row_cells(grids: Sequence[object],
     out: dict[int, list[str]] = {}
     for grid in grids:
         cells, covered = grid.cells, grid.covered  # type: ignore[attr-defined]
-        if convert is not None:
-            cells = [_converted(row, convert) for row in cells]
-        data_cols = [c for r, row in enumerate(cells) for c, text in enumerate(row)
-                     if text is not None and not covered[r][c] and C.parse_number(text) is not None]
-        first = min(data_cols, default=len(cells[0]) if cells else 0)
+        if convert is not None:  # one conversion per grid: its cells one per line
+            flat = convert([(t or "").replace("\n", " ") for row in cells for t in row])
+            pos, converted = 0, []
+            for row in cells:
+                converted.append([None if t is None else new for t, new in zip(row, flat[pos:pos + len(row)])])
+                pos += len(row)
+            cells = converted
+        numeric = [[text is not None and not covered[r][c] and C.parse_number(text) is not None
+                    for c, text in enumerate(row)] for r, row in enumerate(cells)]
+        first = min((row.index(True) for row in numeric if True in row), default=len(cells[0]) if cells else 0)
         for r, (row, line) in enumerate(zip(cells, grid.lines)):  # type: ignore[attr-defined]
             if line is None:
                 continue
             labels = [t for c, t in enumerate(row[:first]) if t is not None and not covered[r][c]]
             data = [t for c, t in enumerate(row) if c >= first and not covered[r][c]]
-            numbers = any(t is not None and C.parse_number(t) is not None for t in data)
+            numbers = True in numeric[r][first:]
             is_data = numbers or (labels and data and all(t is None for t in data))
             if not is_data:
                 out[line] = [t for c, t in enumerate(row) if t is not None and not covered[r][c]]
