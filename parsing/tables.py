@@ -521,7 +521,7 @@ def find_table_spans(work: str, template: str) -> dict[str, TableSpan]:
     next table's start, a heading that is not one of its numbered rows, or a sentence.
     Tables not found are not in the result (the caller falls back to the section).
     """
-    if C.strip_pinyin(work) != work:  # look for the phrases without the pinyin, map back
+    if C._PINYIN.search(work):  # look for the phrases without the pinyin, map back
         plain, index = _without_pinyin(work)
         spans = find_table_spans(plain, template)
         return {k: TableSpan(k, index[s.start], index[s.end - 1] + 1 if s.end else 0) for k, s in spans.items()}
