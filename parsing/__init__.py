@@ -29,7 +29,7 @@ from parsing.record import Grid, Region, Report, StatedFigure
 from parsing.region import is_zone, region_of, trim_to_region
 from parsing.sections import build_sections, find_headings, split_headings, unmark
 from parsing.tables import (TableResult, find_table_spans, grid_row_cells, parse_active_disclosure,
-                            parse_applications, parse_review_litigation, restore_tables, span_cells,
+                            parse_applications, parse_review_litigation, restore_tables, spans_cells,
                             strip_marks, without_tables)
 from parsing.template import TABLES, TEMPLATE_UNKNOWN
 
@@ -129,7 +129,7 @@ def _parse_text(text: str, source: str, grids: Sequence[TableGrid] = ()) -> Repo
     # the text that headings and sections are read from.
     spans = find_table_spans(work, template) if template != TEMPLATE_UNKNOWN else {}
     rows_of_grids = grid_row_cells(grids, working_lines) if grids and len(text.split("\n")) == len(lines) else {}
-    table_cells = {key: span_cells(work_lines, span, rows_of_grids) for key, span in spans.items()}
+    table_cells = spans_cells(work_lines, spans, rows_of_grids)
     lines, work_lines, table_texts = without_tables(lines, work_lines, list(spans.values()))
     lines, work_lines = split_headings(lines, work_lines, template, working_lines)
     headings = find_headings(work_lines, template)

@@ -96,6 +96,9 @@ def table_line_cells(line: str) -> list[Cell]:
         return []
     if stripped.isdigit():  # the common one-number-per-line case
         return [stripped]
+    core = stripped.rstrip(" |｜")
+    if core.isdigit() and (len(stripped) == len(core) or stripped[0] not in "|｜"):  # "12 |"
+        return [core]
     if len(stripped) <= 24 and _FOOTER_HINT.search(stripped) and is_page_footer(stripped):
         return []
     if len(stripped) > 2 and stripped[0] in "|｜" and stripped[-1] in "|｜":

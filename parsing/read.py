@@ -106,15 +106,17 @@ def grid_from_rows(rows: list[list[tuple[str | None, int, int]]]) -> tuple[list[
     """
     grid: list[list[str | None]] = []
     covered: list[list[bool]] = []
-    taken: dict[tuple[int, int], str | None] = {}
+    taken: dict[int, dict[int, str | None]] = {}  # row → column → text spanning down into it
     for r, row in enumerate(rows):
         out: list[str | None] = []
         cov: list[bool] = []
+        below = taken.pop(r, {})
+        last_taken = max(below, default=-1)
         queue = list(row)
-        while queue or any(k[0] == r and k[1] >= len(out) for k in taken):
+        while queue or len(out) <= last_taken:
             c = len(out)
-            if (r, c) in taken:
-                out.append(taken.pop((r, c)))
+            if c in below:
+                out.append(below[c])
                 cov.append(True)
                 continue
             if not queue:  # a gap before a cell spanning down from above: a blank
@@ -128,7 +130,7 @@ def grid_from_rows(rows: list[list[tuple[str | None, int, int]]]) -> tuple[list[
                 out.append(text)
                 cov.append(dc > 0)
                 for dr in range(1, rowspan):
-                    taken[(r + dr, c + dc)] = text
+                    taken.setdefault(r + dr, {})[c + dc] = text
         grid.append(out)
         covered.append(cov)
     width = max((len(r) for r in grid), default=0)

@@ -521,7 +521,7 @@ def find_table_spans(work: str, template: str) -> dict[str, TableSpan]:
     next table's start, a heading that is not one of its numbered rows, or a sentence.
     Tables not found are not in the result (the caller falls back to the section).
     """
-    if C.strip_pinyin(work) != work:  # look for the phrases without the pinyin, map back
+    if C._PINYIN.search(work):  # look for the phrases without the pinyin, map back
         plain, index = _without_pinyin(work)
         spans = find_table_spans(plain, template)
         return {k: TableSpan(k, index[s.start], index[s.end - 1] + 1 if s.end else 0) for k, s in spans.items()}
@@ -583,6 +583,13 @@ def span_cells(work_lines: Sequence[str], span: TableSpan,
         pending.append(work_lines[i][max(0, span.start - start):span.end - start])
     out.extend(C.cell_stream(pending))
     return out
+
+
+def spans_cells(work_lines: Sequence[str], spans: dict[str, TableSpan],
+                grid_rows: dict[int, list[str]] | None = None) -> dict[str, list[str]]:
+    """:func:`span_cells` of every table span, line offsets computed once."""
+    starts = _line_starts(work_lines) if spans else []
+    return {key: span_cells(work_lines, span, grid_rows, starts) for key, span in spans.items()}
 
 
 def _column_map(original: str, work: str) -> list[int]:
@@ -670,11 +677,6 @@ def restore_tables(sections: list, originals: Sequence[str], narrative: frozense
             item.text = _MARKS.sub("", item.text)
 
 
-def _converted(row: list[str | None], convert: C.Callable[[list[str]], list[str]]) -> list[str | None]:
-    texts = convert([t or "" for t in row])
-    return [None if t is None else new for t, new in zip(row, texts)]
-
-
 def grid_row_cells(grids: Sequence[object],
                    convert: C.Callable[[list[str]], list[str]] | None = None) -> dict[int, list[str]]:
     """Line index → the cells of the reader's grid row printed on that line.
@@ -688,17 +690,22 @@ def grid_row_cells(grids: Sequence[object],
     out: dict[int, list[str]] = {}
     for grid in grids:
         cells, covered = grid.cells, grid.covered  # type: ignore[attr-defined]
-        if convert is not None:
-            cells = [_converted(row, convert) for row in cells]
-        data_cols = [c for r, row in enumerate(cells) for c, text in enumerate(row)
-                     if text is not None and not covered[r][c] and C.parse_number(text) is not None]
-        first = min(data_cols, default=len(cells[0]) if cells else 0)
+        if convert is not None:  # one conversion per grid: its cells one per line
+            flat = convert([(t or "").replace("\n", " ") for row in cells for t in row])
+            pos, converted = 0, []
+            for row in cells:
+                converted.append([None if t is None else new for t, new in zip(row, flat[pos:pos + len(row)])])
+                pos += len(row)
+            cells = converted
+        numeric = [[text is not None and not covered[r][c] and C.parse_number(text) is not None
+                    for c, text in enumerate(row)] for r, row in enumerate(cells)]
+        first = min((row.index(True) for row in numeric if True in row), default=len(cells[0]) if cells else 0)
         for r, (row, line) in enumerate(zip(cells, grid.lines)):  # type: ignore[attr-defined]
             if line is None:
                 continue
             labels = [t for c, t in enumerate(row[:first]) if t is not None and not covered[r][c]]
             data = [t for c, t in enumerate(row) if c >= first and not covered[r][c]]
-            numbers = any(t is not None and C.parse_number(t) is not None for t in data)
+            numbers = True in numeric[r][first:]
             is_data = numbers or (labels and data and all(t is None for t in data))
             if not is_data:
                 out[line] = [t for c, t in enumerate(row) if t is not None and not covered[r][c]]
