@@ -104,13 +104,12 @@ def scanned_rate(threads: int, scale: float) -> None:
     path = FIXTURES / "report_scanned.pdf"
     golden = json.loads((FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))[path.name]["cells"]
     parsing.ocr.RENDER_SCALE = scale
-    os.environ[parsing.ocr.THREADS_ENV] = str(threads)
     parsing.ocr.engine(threads)  # the models load once per process: not a page's cost
     pages: list[int] = []
     data = path.read_bytes()
     load_before = load_average()
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = parse_bytes(data, path.name, progress=lambda _s, page, _n: pages.append(page))
+    report = parse_bytes(data, path.name, progress=lambda _s, page, _n: pages.append(page), ocr_threads=threads)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     got = {f"{t}.{r}.{c}": v for t in ("active_disclosure", "applications", "review_litigation")
            for r, cols in report.table(t).items() for c, v in cols.items()}

@@ -57,6 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("embed_precision", _INDEX.embed_precision,
             "Passage embedding arithmetic: bf16 autocast, fp32, or auto (bf16 where the CPU has it natively: "
             "about 3x faster, cosine 0.99998 to fp32). Queries always run in fp32."),
+    Setting("ocr_threads", 0, "Threads the OCR of one scanned PDF page uses; 0 = the number of cores, at most 4."),
     Setting("max_upload_mb", MAX_UPLOAD_MB, "Largest file the app accepts for upload, in MiB."),
     Setting("llm_url", "", "Optional OpenAI-compatible endpoint that may rephrase composed answers."),
     Setting("llm_model", "", "Model name sent to that endpoint."),

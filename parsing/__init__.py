@@ -48,25 +48,28 @@ _NARRATIVE_SECTIONS = frozenset({1, 5, 6})
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 
-def parse_path(path: str | os.PathLike[str], ocr: bool = True, progress: OcrProgress | None = None) -> Report:
+def parse_path(path: str | os.PathLike[str], ocr: bool = True, progress: OcrProgress | None = None,
+               ocr_threads: int = 0) -> Report:
     """Parse one file (text, HTML, DOCX or PDF, any supported encoding).
 
     ``ocr``: OCR the pages of a PDF that have no text layer; ``progress(source, page,
-    pages)`` is called before each such page (``gongkai ingest`` prints it).
+    pages)`` is called before each such page (``gongkai ingest`` prints it); ``ocr_threads``
+    threads per page (0 = the number of cores, at most 4).
     """
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ParseError(path.name, f"cannot read file: {exc.strerror or exc}") from exc
-    return parse_bytes(data, path.name, ocr, progress)
+    return parse_bytes(data, path.name, ocr, progress, ocr_threads)
 
 
-def parse_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None) -> Report:
+def parse_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None,
+                ocr_threads: int = 0) -> Report:
     """Parse the bytes of one file; ``source`` is the file name shown in messages."""
     from parsing.read import read_bytes
 
-    document = read_bytes(data, source, ocr, progress)
+    document = read_bytes(data, source, ocr, progress, ocr_threads)
     report = parse_text(document.text, source, document.tables)
     report.warnings[:0] = document.warnings
     if document.ocr_pages:

@@ -44,8 +44,6 @@ DETECT_SETTINGS: dict[str, float] = {"box_thresh": 0.3, "unclip_ratio": 1.6, "te
 # of 0.5° already breaks on a page-wide table.
 MIN_SKEW, MAX_SKEW = 0.1, 5.0
 REC_BATCH = 1
-# Intra-op threads of the ONNX sessions (environment: GONGKAI_OCR_THREADS).
-THREADS_ENV = "GONGKAI_OCR_THREADS"
 
 _DIGITS = re.compile(r"^[\d.,，．]+$")
 _MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．](?!\d))")
@@ -108,9 +106,7 @@ class OcrPage:
 
 
 def default_threads() -> int:
-    value = os.environ.get(THREADS_ENV, "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
+    """Intra-op threads of the ONNX sessions when none are given: the cores, at most 4."""
     return max(1, min(4, os.cpu_count() or 1))
 
 

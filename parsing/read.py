@@ -258,11 +258,12 @@ def _read_docx(data: bytes, source: str) -> Document:
     return Document("\n".join(lines), DOCX, None, [], tables)
 
 
-def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None) -> Document:
+def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None,
+              ocr_threads: int = 0) -> Document:
     from parsing.ocr import OcrUnavailable, PageReader, scanned_grids
     from parsing.read_pdf import NoTextLayer, pdf_lines
 
-    reader = PageReader(data, source, progress) if ocr else None
+    reader = PageReader(data, source, progress, threads=ocr_threads) if ocr else None
     scanned: list[tuple[int, Any]] = []
     grids: list[TableGrid] = []
     try:
@@ -296,7 +297,8 @@ def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress 
 _READERS = {TEXT: _read_text, HTML: _read_html, DOCX: _read_docx, PDF: _read_pdf}
 
 
-def read_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None) -> Document:
+def read_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None,
+               ocr_threads: int = 0) -> Document:
     """Read a report file's bytes.  Raises only :class:`ParseError` subclasses.
 
     ``ocr``: OCR the pages of a PDF that have no text layer (``progress`` is called before
@@ -306,7 +308,7 @@ def read_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress
         raise ParseError(source, "empty file (0 bytes); nothing to parse")
     try:
         kind = sniff_format(data, source)
-        document = _read_pdf(data, source, ocr, progress) if kind == PDF else _READERS[kind](data, source)
+        document = _read_pdf(data, source, ocr, progress, ocr_threads) if kind == PDF else _READERS[kind](data, source)
     except ParseError:
         raise
     except RecursionError:
@@ -320,11 +322,12 @@ def read_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress
     return document
 
 
-def read_path(path: str | os.PathLike[str], ocr: bool = True, progress: OcrProgress | None = None) -> Document:
+def read_path(path: str | os.PathLike[str], ocr: bool = True, progress: OcrProgress | None = None,
+              ocr_threads: int = 0) -> Document:
     """Read a report file from disk (see :func:`read_bytes`)."""
     source = os.fspath(path)
     try:
         data = Path(source).read_bytes()
     except OSError as error:
         raise ParseError(source, f"cannot open the file ({error.strerror or error})") from None
-    return read_bytes(data, source, ocr, progress)
+    return read_bytes(data, source, ocr, progress, ocr_threads)

@@ -45,11 +45,11 @@ def flat_cells(report: Report) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def scanned() -> dict[str, tuple[Report, list[tuple[str, int, int]]]]:
     """Each OCR fixture parsed once, with the progress calls it made."""
-    os.environ.setdefault("GONGKAI_OCR_THREADS", "1")  # two shared cores: be polite
     out = {}
     for name in (SCANNED, MIXED):
         calls: list[tuple[str, int, int]] = []
-        report = parse_path(REPORTS / name, progress=lambda *call: calls.append(call))
+        # One OCR thread: two shared cores, be polite.
+        report = parse_path(REPORTS / name, progress=lambda *call: calls.append(call), ocr_threads=1)
         out[name] = (report, calls)
     return out
 
@@ -170,12 +170,12 @@ def test_ocr_runs_with_the_network_off(tmp_path):
     one_page.import_pages(pypdfium2.PdfDocument(REPORTS / SCANNED), [0])
     path = tmp_path / "scan_page1.pdf"
     one_page.save(path)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GONGKAI_OCR_THREADS": "1"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     code = ("import sys, socket\n"
             "from parsing import parse_path\n"
             "try:\n    socket.create_connection(('1.1.1.1', 443), timeout=2); sys.exit('network is on')\n"
             "except OSError:\n    pass\n"
-            f"r = parse_path({str(path)!r})\n"
+            f"r = parse_path({str(path)!r}, ocr_threads=1)\n"
             "print(r.agency, r.year)\n")
     done = subprocess.run([*prefix, sys.executable, "-c", code], capture_output=True, text=True, env=env,
                           timeout=600)
