@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -114,15 +115,27 @@ class Parsed:
     error: str | None = None
 
 
-def parse_file(task: tuple[str, str]) -> Parsed:
+@dataclass(frozen=True)
+class ParseOptions:
+    """How files are parsed on ingest: OCR of scanned PDF pages, its threads, its progress."""
+
+    ocr: bool = True
+    ocr_threads: int = 0  # 0 = the cores divided among the parser processes
+    show_ocr: bool = False  # one stderr line per OCRed page (``OCR page 2/5 of FILE``)
+
+
+def parse_file(task: tuple[str, str], options: ParseOptions = ParseOptions()) -> Parsed:
     """Parse one file into what the store keeps; never raises (a failure is a reason)."""
     from parsing import parse_bytes
+    from parsing.ocr import print_progress
     from parsing.read import sniff_format
 
     given, source_path = task
     try:
         data = Path(source_path).read_bytes()
-        report = parse_bytes(data, Path(given).name)
+        report = parse_bytes(data, Path(given).name, ocr=options.ocr,
+                             progress=print_progress if options.show_ocr else None,
+                             ocr_threads=options.ocr_threads)
         stored = StoredReport(
             report=report,
             record_json=report.to_json(),
@@ -155,16 +168,20 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def parse_files(tasks: list[tuple[str, str]], workers: int) -> Iterator[Parsed]:
+def parse_files(tasks: list[tuple[str, str]], workers: int,
+                options: ParseOptions = ParseOptions()) -> Iterator[Parsed]:
     """Parsed files in task order, over ``workers`` processes (1 = in this process)."""
+    if not options.ocr_threads:  # share the cores among the parser processes
+        options = replace(options, ocr_threads=max(1, (os.cpu_count() or 1) // max(1, workers)))
+    parse = partial(parse_file, options=options)
     if workers <= 1 or len(tasks) <= 1:
-        yield from map(parse_file, tasks)
+        yield from map(parse, tasks)
         return
     done = 0
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
         chunk = max(1, min(32, len(tasks) // (workers * 8)))
-        for parsed in pool.map(parse_file, tasks, chunksize=chunk):
+        for parsed in pool.map(parse, tasks, chunksize=chunk):
             done += 1
             yield parsed
     except BrokenProcessPool:
@@ -264,12 +281,16 @@ def ingest(
     batch_reports: int = BATCH_REPORTS,
     passages: bool = True,
     index: IndexSettings = IndexSettings(),
+    ocr: bool = True,
+    ocr_threads: int = 0,
 ) -> IngestResult:
     """Ingest files and folders into the corpus at ``data``; see the module docstring.
 
     With ``passages`` (the default) the passage index is then brought in step with the
     store: the new and changed reports' passages are embedded, removed reports' dropped,
     as ``index`` says (model, chunk size, …).  ``workers`` parse processes; 0 = one per core.
+    PDF pages without a text layer are OCRed unless ``ocr`` is False (``progress`` also
+    prints one line per OCRed page).
     """
     started = time.perf_counter()
     data_dir = Path(data)
@@ -297,7 +318,7 @@ def ingest(
         bar = tqdm(total=len(tasks), desc="ingest", unit="file", file=sys.stderr,
                    disable=not progress or not tasks)
         with bar:
-            for parsed in parse_files(tasks, n_workers):
+            for parsed in parse_files(tasks, n_workers, ParseOptions(ocr, ocr_threads, show_ocr=progress)):
                 bar.update(1)
                 _record(corpus, parsed, result)
         corpus.flush()

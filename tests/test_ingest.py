@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -303,3 +304,18 @@ def test_ingest_keeps_the_passage_index_in_step(tmp_path, seeds_dir):
 
     # Nothing changed: the index is left alone.
     assert ingest([files], data, workers=1, progress=False).index == {}
+
+
+def test_ingest_ocrs_scanned_pages_and_says_so_page_by_page(tmp_path, capfd):
+    """A mixed PDF (one page scanned) is OCRed on ingest with a progress line for that page;
+    with OCR off, the scanned page is skipped and its content named in the report's warnings."""
+    mixed = ROOT / "tests" / "fixtures" / "reports" / "report_mixed.pdf"
+    result = ingest([mixed], tmp_path / "data", workers=1, progress=True, passages=False, ocr_threads=1)
+    assert len(result.new) == 1 and not result.failed
+    assert re.search(r"OCR page \d+/\d+ of report_mixed\.pdf", capfd.readouterr().err)
+    assert query(tmp_path / "data", "SELECT count(*) FROM cells WHERE \"table\" = 'applications'")[0][0] > 0
+
+    skipped = ingest([mixed], tmp_path / "plain", workers=1, progress=True, passages=False, ocr=False)
+    assert len(skipped.new) == 1 and "OCR page" not in capfd.readouterr().err
+    warnings = query(tmp_path / "plain", "SELECT warnings FROM reports")[0][0]
+    assert any("has no text layer and OCR is off; its content is skipped" in w for w in warnings)
