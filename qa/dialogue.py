@@ -132,6 +132,7 @@ def merge(new: Plan, previous: Turn) -> Plan:
     merged.question, merged.lang, merged.follow_up = new.question, new.lang, True
     merged.readings = list(new.readings)
     merged.unknown_names = list(new.unknown_names)
+    merged.unlinked = list(new.unlinked)
     merged.search_text = new.search_text if len(re.sub(r"\W", "", new.search_text)) >= 2 else old.search_text
     merged.given = list(new.given)
     changed = [p for p in PIECES if p in new.given]

@@ -38,6 +38,10 @@ class MetricMatch:
     how: str  # catalogue | english word forms | embedding
     confidence: float = 1.0
     spans: list[tuple[int, int]] = field(default_factory=list)
+    # Column and unit words that chose a column of the metrics (自然人, 现行有效, 花了多少钱).
+    columns: list[str] = field(default_factory=list)
+    # Column and unit words no chosen metric has (花了多少钱 asked of lawsuits): not understood.
+    unused: list[str] = field(default_factory=list)
 
 
 def _concept(key: str) -> str:
@@ -185,7 +189,28 @@ def find_metrics(text: str) -> MetricMatch | None:
     keys.sort(key=lambda k: position.get(_concept(k), 10**6))
     phrases = [normalized[h.start:h.end] for h in sorted(kept, key=lambda h: h.start)]
     return MetricMatch(keys=list(dict.fromkeys(keys)), phrases=list(dict.fromkeys(phrases)), how=how,
-                       spans=[(h.start, h.end) for h in kept])
+                       spans=[(h.start, h.end) for h in kept], **_column_words(masked, keys))
+
+
+def _column_words(text: str, keys: list[str]) -> dict[str, list[str]]:
+    """The column and unit words of ``text`` that the chosen metrics' columns answer to
+    (``columns``) and those they do not (``unused``)."""
+    metrics = catalogue()
+    by_span: dict[tuple[int, int], bool] = {}
+    for hit in catalogue_module.phrase_hits(text):
+        if hit.kind == "column":
+            table, column = hit.target.split(".", 1)
+            chosen = any(k.split(".")[0] == table and k.rsplit(".", 1)[1] == column for k in keys)
+        elif hit.kind == "unit":
+            chosen = any(metrics[k].unit == hit.target for k in keys if k in metrics)
+        else:
+            continue
+        # One word may name a column of several tables (总数): used when any of them is chosen.
+        span = (hit.start, hit.end)
+        by_span[span] = by_span.get(span, False) or chosen
+    used = [text[s:e] for (s, e), chosen in by_span.items() if chosen]
+    unused = [text[s:e] for (s, e), chosen in by_span.items() if not chosen]
+    return {"columns": list(dict.fromkeys(used)), "unused": list(dict.fromkeys(unused))}
 
 
 def metric_phrases(text: str) -> list[str]:

@@ -16,9 +16,10 @@ from index.passages.topics import tag_topics
 from parsing.meta import to_simplified
 from qa import lexicon
 from qa.corpus import Mention, Vocabulary
+from qa.coverage import unlinked_words
 from qa.metric_terms import MetricMatch, find_metrics, row_phrases_in
 from qa.names import entity_for, read_names
-from qa.plan import Plan, Reading
+from qa.plan import STRUCTURED, Plan, Reading
 from qa.quantities import (blank_all, chinese_years, find_cue, phrase_pattern, read_group, read_level,
                            read_threshold, read_top, read_years)
 
@@ -264,7 +265,20 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
     if plan.intent in ("narrative", "mixed"):
         read_topic(plan, blank_all(rest, [m.text for m in mentions]), match)
     plan.search_text = search_text(rest, plan)
+    read_coverage(plan, cue_text, match)
     return plan
+
+
+def read_coverage(plan: Plan, cue_text: str, match: MetricMatch | None) -> None:
+    """The question's content words that nothing above linked (figures only: a narrative
+    question's other words are what its passages are searched for)."""
+    if plan.intent not in STRUCTURED or (match is not None and match.how == "embedding"):
+        return  # an embedding match is stated as a loose match already
+    words = unlinked_words(cue_text, match.columns + match.unused if match else [])
+    plan.unlinked = list(dict.fromkeys((match.unused if match else []) + words))
+    if plan.unlinked:
+        plan.readings.append(Reading("unlinked", "、".join(plan.unlinked), plan.unlinked, "not understood",
+                                     "没有识别", 0.0))
 
 
 def english_forms_safe(text: str) -> str:

@@ -315,6 +315,7 @@ MEANINGS: tuple[Meaning, ...] = (
     Meaning("column", ("active_disclosure.in_force",), (
         "有效", "现行", "仍然有效", "仍有效", "还有效", "在用", "still in force", "in effect", "valid",
         "currently valid", "effective")),
+    Meaning("column", ("active_disclosure.decisions",), ("决定", "decision", "decisions made")),
     Meaning("column", ("review_litigation.pending",), (
         "没审结", "没有审结", "还没审结", "尚未审结", "未结案", "没结案", "还在审", "审理中", "没判", "还没判",
         "still pending", "undecided", "unresolved", "not yet decided", "open cases")),
