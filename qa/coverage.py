@@ -64,3 +64,40 @@ def outcome_words(words: list[str]) -> list[str]:
     """The unlinked words that would change the figure (拒绝, 平均, 公开率 …)."""
     pattern = re.compile(phrase_pattern(lexicon.OUTCOME_WORDS))
     return [w for w in words if pattern.search(w)]
+
+
+# What may precede a name at the head of a question ("那平潭…", "请问平潭…").
+_HEAD = re.compile(r"^[\s,，。?？!！、:：]*(?:(?:那么|那|请问|还有|另外|再看)[\s,，]*)?$")
+
+
+def name_like(word: str, question: str) -> bool:
+    """Does the unlinked ``word`` stand where a name stands in ``question``: at its head (平潭…,
+    那平潭…) or just before a year (平潭2022年), or capitalised inside an English sentence?
+    Such a word is an agency the corpus lacks, never a reason to answer for every agency."""
+    if outcome_words([word]) or _is_topic_word(word):
+        return False
+    if word.isascii():
+        found = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", question, flags=re.IGNORECASE)
+        return bool(found and found.start() > 0 and question[found.start()].isupper())
+    start = question.find(word)
+    if start < 0 or len(word) > 12:
+        return False
+    after = question[start + len(word):].lstrip()
+    return bool(_HEAD.match(question[:start])) or re.match(r"(?:19|20)\d{2}|去年|今年|前年", after) is not None
+
+
+@lru_cache(maxsize=1)
+def _topic_words() -> frozenset[str]:
+    from index.passages.topics import keywords
+
+    return frozenset(keywords())
+
+
+def _is_topic_word(word: str) -> bool:
+    return any(k in word for k in _topic_words() if len(k) >= 2)
+
+
+def original_case(word: str, question: str) -> str:
+    """``word`` as the question spells it ("pingtan" → "Pingtan")."""
+    found = re.search(re.escape(word), question, flags=re.IGNORECASE)
+    return found.group(0) if found else word

@@ -142,7 +142,8 @@ def english_forms(text: str) -> str:
         word = match.group(0)
         if word in words or len(word) < 3:
             return word
-        return by_stem.get(stem(word), word)
+        # The word may itself be a stem ("repeal" of "repealed", which stem() would cut to "repe").
+        return by_stem.get(word) or by_stem.get(stem(word), word)
 
     return _ASCII_WORD.sub(replace, text)
 

@@ -16,7 +16,7 @@ from index.passages.topics import tag_topics
 from parsing.meta import to_simplified
 from qa import lexicon
 from qa.corpus import Mention, Vocabulary
-from qa.coverage import unlinked_words
+from qa.coverage import name_like, original_case, unlinked_words
 from qa.metric_terms import MetricMatch, find_metrics, row_phrases_in
 from qa.names import entity_for, read_names
 from qa.plan import STRUCTURED, Plan, Reading
@@ -265,17 +265,25 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
     if plan.intent in ("narrative", "mixed"):
         read_topic(plan, blank_all(rest, [m.text for m in mentions]), match)
     plan.search_text = search_text(rest, plan)
-    read_coverage(plan, cue_text, match)
+    read_coverage(plan, text, cue_text, match)
     return plan
 
 
-def read_coverage(plan: Plan, cue_text: str, match: MetricMatch | None) -> None:
+def read_coverage(plan: Plan, question: str, cue_text: str, match: MetricMatch | None) -> None:
     """The question's content words that nothing above linked (figures only: a narrative
-    question's other words are what its passages are searched for)."""
-    if plan.intent not in STRUCTURED or (match is not None and match.how == "embedding"):
-        return  # an embedding match is stated as a loose match already
+    question's other words are what its passages are searched for).  A word standing where
+    a name stands (平潭2022年…) is an agency the corpus lacks: the answer says so."""
+    if plan.intent not in STRUCTURED:
+        return
     words = unlinked_words(cue_text, match.columns + match.unused if match else [])
-    plan.unlinked = list(dict.fromkeys((match.unused if match else []) + words))
+    names = [original_case(w, question) for w in words if name_like(w, question)]
+    if names:
+        plan.unknown_names += [n for n in names if n not in plan.unknown_names]
+        plan.readings.append(Reading("agency", "、".join(names), None, "a name the corpus does not hold",
+                                     "语料库中没有的名称", 0.0))
+    if match is not None and match.how == "embedding":
+        return  # an embedding match is stated as a loose match already
+    plan.unlinked = list(dict.fromkeys((match.unused if match else []) + [w for w in words if original_case(w, question) not in names]))
     if plan.unlinked:
         plan.readings.append(Reading("unlinked", "、".join(plan.unlinked), plan.unlinked, "not understood",
                                      "没有识别", 0.0))

@@ -316,6 +316,9 @@ MEANINGS: tuple[Meaning, ...] = (
         "有效", "现行", "仍然有效", "仍有效", "还有效", "在用", "still in force", "in effect", "valid",
         "currently valid", "effective")),
     Meaning("column", ("active_disclosure.decisions",), ("决定", "decision", "decisions made")),
+    Meaning("column", ("active_disclosure.repealed",), (
+        "作废", "取消", "repealed", "abolished", "revoked", "rescinded", "annulled")),
+    Meaning("column", ("active_disclosure.issued",), ("发布", "新出台", "issued", "adopted", "enacted")),
     Meaning("column", ("review_litigation.pending",), (
         "没审结", "没有审结", "还没审结", "尚未审结", "未结案", "没结案", "还在审", "审理中", "没判", "还没判",
         "still pending", "undecided", "unresolved", "not yet decided", "open cases")),
