@@ -189,13 +189,14 @@ def find_metrics(text: str) -> MetricMatch | None:
     keys = [m.key for m, s in scored if s >= best[_concept(m.key)]]
     keys.sort(key=lambda k: position.get(_concept(k), 10**6))
     phrases = [normalized[h.start:h.end] for h in sorted(kept, key=lambda h: h.start)]
+    used, unused = _column_words(masked, keys)
     return MetricMatch(keys=list(dict.fromkeys(keys)), phrases=list(dict.fromkeys(phrases)), how=how,
-                       spans=[(h.start, h.end) for h in kept], **_column_words(masked, keys))
+                       spans=[(h.start, h.end) for h in kept], columns=used, unused=unused)
 
 
-def _column_words(text: str, keys: list[str]) -> dict[str, list[str]]:
+def _column_words(text: str, keys: list[str]) -> tuple[list[str], list[str]]:
     """The column and unit words of ``text`` that the chosen metrics' columns answer to
-    (``columns``) and those they do not (``unused``)."""
+    and those they do not."""
     metrics = catalogue()
     by_span: dict[tuple[int, int], bool] = {}
     for hit in catalogue_module.phrase_hits(text):
@@ -211,7 +212,7 @@ def _column_words(text: str, keys: list[str]) -> dict[str, list[str]]:
         by_span[span] = by_span.get(span, False) or chosen
     used = [text[s:e] for (s, e), chosen in by_span.items() if chosen]
     unused = [text[s:e] for (s, e), chosen in by_span.items() if not chosen]
-    return {"columns": list(dict.fromkeys(used)), "unused": list(dict.fromkeys(unused))}
+    return list(dict.fromkeys(used)), list(dict.fromkeys(unused))
 
 
 def metric_phrases(text: str) -> list[str]:
