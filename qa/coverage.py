@@ -39,7 +39,8 @@ def cue_words() -> tuple[str, ...]:
     words: set[str] = set()
     for name in dir(lexicon):
         if name.isupper() and name not in _NOT_WORDS:
-            words.update(w for w in _strings(getattr(lexicon, name)) if len(w) > 1 or w.isascii() is False)
+            # One Chinese character alone (位, 前, 无) would cut content words apart (中位数).
+            words.update(w for w in _strings(getattr(lexicon, name)) if len(w) > 1)
     return tuple(sorted(words, key=len, reverse=True))
 
 
@@ -67,18 +68,20 @@ def outcome_words(words: list[str]) -> list[str]:
 
 
 # What may precede a name at the head of a question ("那平潭…", "请问平潭…").
-_HEAD = re.compile(r"^[\s,，。?？!！、:：]*(?:(?:那么|那|请问|还有|另外|再看)[\s,，]*)?$")
+_HEAD = re.compile(r"^[\s,，。?？!！、:：]*(?:(?:那么|那|请问|还有|另外|再看)[\s,，]*)?"
+                   r"(?:(?:19|20)\d{2}\s*年度?[\s,，]*)?$")
 
 
 def name_like(word: str, question: str) -> bool:
     """Does the unlinked ``word`` stand where a name stands in ``question``: at its head (平潭…,
-    那平潭…) or just before a year (平潭2022年), or capitalised inside an English sentence?
+    那平潭…, 2022年平潭…) or just before a year (…平潭2022年), or capitalised in English?
     Such a word is an agency the corpus lacks, never a reason to answer for every agency."""
     if outcome_words([word]) or _is_topic_word(word):
         return False
     if word.isascii():
         found = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", question, flags=re.IGNORECASE)
-        return bool(found and found.start() > 0 and question[found.start()].isupper())
+        # Capitalised, even first in the sentence: question words are all in the lexicon.
+        return bool(found and question[found.start()].isupper())
     start = question.find(word)
     if start < 0 or len(word) > 12:
         return False

@@ -72,10 +72,11 @@ def _contains(haystack: str, needle: str) -> bool:
 
 @lru_cache(maxsize=1)
 def generic_phrases() -> frozenset[str]:
-    """Row names that also occur inside the names of two or more unrelated rows (申请, requests)."""
+    """Row names that also occur inside the names of two or more unrelated rows, and the words
+    naming what a table counts (:data:`index.tables.metrics.TABLE_NOUNS`: 申请, requests)."""
     rows = _row_phrases()
     parts = _parts()
-    generic = set()
+    generic = {normalize(w) for words in catalogue_module.TABLE_NOUNS.values() for w in words}
     for phrase, concept in rows:
         own = parts.get(concept, set()) | {concept}
         others = {c for p, c in rows if c not in own and concept not in parts.get(c, set())

@@ -337,6 +337,16 @@ MEANINGS: tuple[Meaning, ...] = (
 )
 
 
+# Words that name what a table counts rather than one of its rows: 申请 / requests are the
+# requests received when nothing else is named, and only the object of the sentence when
+# another row is (拒绝了多少申请, requests carried over).
+TABLE_NOUNS: dict[str, tuple[str, ...]] = {
+    "applications": ("申请", "申请数", "申请数量", "申请件数", "公开申请", "信息公开申请", "政府信息公开申请", "依申请公开",
+                     "requests", "request", "applications", "application", "disclosure requests",
+                     "disclosure applications"),
+}
+
+
 def _common_prefix(labels: list[str]) -> str:
     heads = {label.split("·")[0] for label in labels}
     return heads.pop() if len(heads) == 1 and all("·" in label for label in labels) else ""
