@@ -185,7 +185,7 @@ FILLER_WORDS = (
     "file", "submitted", "submit", "made", "make", "handled", "handle", "processed", "process", "by", "people",
     "s", "all", "any", "some", "number", "total", "overall", "altogether", "i", "we", "you", "know", "want", "like",
     "would", "could", "can", "case", "cases", "requests", "request", "applications", "application", "times",
-    "face", "faced", "per", "administrative", "during", "were there", "as", "so", "far",
+    "face", "faced", "per", "administrative", "during", "were there", "as", "so", "far", "across", "over", "among",
 )
 # Words that change the figure when they are not understood: when one is left unlinked the
 # answer says so first (qa.compose).

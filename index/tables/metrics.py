@@ -299,28 +299,34 @@ class Meaning:
 MEANINGS: tuple[Meaning, ...] = (
     Meaning("row", ("applications.denied",), (
         "拒绝", "拒绝公开", "被拒", "驳回", "不公开", "不予以公开", "没有公开", "没公开", "未予公开", "未公开",
-        "refused", "refusal", "refusals", "rejected", "rejection", "rejections", "denied", "denial", "denials",
+        "refusal", "refusals", "rejected", "rejection", "rejections", "denied", "denial", "denials",
         "turned down", "declined", "withheld")),
+    Meaning("row", ("applications.granted",), (
+        "全部予以公开", "grant in full", "fully granted", "grant", "approved", "approve")),
+    Meaning("row", ("applications.partially_granted",), (
+        "部分同意", "部分予以公开", "partly grant", "partly granted", "partially grant", "grant in part")),
     Meaning("row", ("applications.carried_over",), (
-        "结转过来", "上年结转", "去年结转", "上一年结转", "上年度结转", "从上年", "上年遗留", "遗留", "转过来",
-        "carried over", "brought forward", "left over from last year", "left over from the previous year",
+        "结转过来", "去年结转", "上一年结转", "上年度结转", "从上年", "上年遗留", "遗留", "转过来",
+        "brought forward", "left over from last year", "left over from the previous year",
         "from the previous year", "carried into this year")),
     Meaning("row", ("applications.carried_forward",), (
-        "结转下年", "结转到下一年", "结转到下年", "结转至下年", "结转到明年", "留到下一年", "留到下年", "留到明年",
+        "结转到下一年", "结转到下年", "结转至下年", "结转到明年", "留到下一年", "留到下年", "留到明年",
         "留待下年", "下年度继续办理", "继续办理", "没办完", "未办完", "未办结", "尚未办结", "还没办完", "没有办结",
-        "没办结", "carried forward", "carried into next year", "rolled over", "unfinished", "still open",
+        "没办结", "carried into next year", "rolled over", "unfinished", "still open",
         "left for next year", "still being handled", "still being processed", "not yet handled")),
     # 结转 alone: from last year or into next year; both are shown.
-    Meaning("row", ("applications.carried_over", "applications.carried_forward"), ("结转", "carried")),
+    Meaning("row", ("applications.carried_over", "applications.carried_forward"), ("结转",)),
     Meaning("column", ("active_disclosure.in_force",), (
         "有效", "现行", "仍然有效", "仍有效", "还有效", "在用", "still in force", "in effect", "valid",
         "currently valid", "effective")),
     Meaning("column", ("active_disclosure.decisions",), ("决定", "decision", "decisions made")),
     Meaning("column", ("active_disclosure.repealed",), (
         "作废", "取消", "repealed", "abolished", "revoked", "rescinded", "annulled")),
-    Meaning("column", ("active_disclosure.issued",), ("发布", "新出台", "issued", "adopted", "enacted")),
+    Meaning("column", ("active_disclosure.issued",), ("发布", "新出台", "adopted", "enacted")),
+    # "issue" a document or a decision: either column, whichever the row has.
+    Meaning("column", ("active_disclosure.issued", "active_disclosure.decisions"), ("issued", "issue", "issues")),
     Meaning("column", ("review_litigation.pending",), (
-        "没审结", "没有审结", "还没审结", "尚未审结", "未结案", "没结案", "还在审", "审理中", "没判", "还没判",
+        "没审结", "没有审结", "还没审结", "未结案", "没结案", "还在审", "审理中", "没判", "还没判",
         "still pending", "undecided", "unresolved", "not yet decided", "open cases")),
     Meaning("column", ("applications.natural_person",), (
         "老百姓", "市民", "个人申请", "普通群众", "private individuals", "individual", "members of the public",
