@@ -136,6 +136,19 @@ def test_the_name_notice_counts_when_the_name_is_what_went_wrong(corpus):
     assert shown_doubts(answer, on_names=True) == ["warning"]
 
 
+def test_a_name_the_corpus_lacks_read_as_another_is_shown_by_its_notice(corpus):
+    # 越秀区 (Guangzhou) is not in the seeds; an answer about 越城区 must at least say how it read the name.
+    answer = _answer(corpus, "越秀区2021年拒绝公开了几件申请")
+
+    def is_name(text):
+        return bool(corpus.vocabulary().mentions(text))
+
+    expect = {"mentions": ["越秀"], "not_numbers": [3]}
+    if check(answer, expect) and "越城区" in answer["answer"]:
+        assert failed_on_names(answer, expect, is_name)
+        assert any("越秀区" in w for w in answer["warnings"]) == ("warning" in shown_doubts(answer, True))
+
+
 def test_a_failed_data_check_is_no_doubt_about_the_reading(corpus):
     answer = _answer(corpus, "将乐县2024年废止了几件规范性文件？")
     assert any("13" in w for w in answer["warnings"])  # text 13, table 4
