@@ -173,13 +173,17 @@ def read_metric(plan: Plan, match: MetricMatch | None) -> None:
     plan.readings.append(Reading("metric", phrases, list(match.keys), how[0], how[1], match.confidence))
 
 
-def decide_intent(plan: Plan, cues: _Cues, mentions: list[Mention], plural: bool, text: str) -> None:
+def decide_intent(plan: Plan, cues: _Cues, mentions: list[Mention], plural: bool, text: str,
+                  column_words: bool = False) -> None:
+    # "What did procurement cost": a word that chose a column asks for the figure, not for
+    # passages, unless problems or measures are asked for.
+    practice_only = cues.narrative and not cues.kinds and column_words and bool(plan.metrics)
     if cues.quality:
         plan.intent, plan.quality = "quality", cues.quality
         plan.given.append("quality")
         plan.readings.append(Reading("quality", cues.quality_words or "", cues.quality,
                                      f"data quality: {cues.quality}", f"数据质量:{cues.quality}"))
-    elif cues.narrative:
+    elif cues.narrative and not practice_only:
         condition = plan.metrics and (cues.agency_list or plan.threshold or cues["rank"] or cues["count"])
         plan.intent = "mixed" if condition else "narrative"
         plan.kinds = cues.kinds
@@ -187,7 +191,7 @@ def decide_intent(plan: Plan, cues: _Cues, mentions: list[Mention], plural: bool
         plan.readings.append(Reading("kind", cues.kind_words or "", cues.kinds,
                                      f"passages: {', '.join(cues.kinds) or 'any section'}",
                                      f"段落类型:{'、'.join(cues.kinds) or '不限'}"))
-    elif plan.metrics or cues.numeric:
+    elif plan.metrics or cues.numeric or practice_only:
         n_agencies = 0 if plural and len(mentions) == 1 else len(mentions)
         plan.intent = _structured_intent(plan, cues.found, n_agencies)
     elif mentions or len(re.sub(r"[\W\d_]", "", text)) >= 4:
@@ -254,7 +258,7 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
                   or plan.group_by or (cues["list"] and not mentions) or find_cue(cue_text, ("各", "所有", "全部")))
     if plural:
         read_level(cue_text, plan)
-    decide_intent(plan, cues, mentions, plural, lowered)
+    decide_intent(plan, cues, mentions, plural, lowered, bool(match and match.columns))
     read_entities(plan, mentions, plural, vocabulary)
     # Negation: "哪些机关没有行政诉讼" asks for the zero rows.
     if plan.intent in ("list", "count") and plan.threshold is None and plan.metrics:

@@ -117,6 +117,14 @@ def test_words_choose_the_row_and_column_by_meaning(seeds, questions, right, wro
             assert not stated(number, text), (question, number, text)
 
 
+@pytest.mark.parametrize("question", ["What did central procurement cost Ankang High-tech Zone in 2019?",
+                                      "How much did Ankang High-tech Zone spend on procurement in 2019?",
+                                      "安康高新区2019年集中采购花费多少万元"])
+def test_a_money_word_asks_for_the_figure_not_for_passages(seeds, question):
+    result = ask(question, None, seeds)
+    assert result.plan.intent == "lookup" and stated("2191.563", result.text), result.text
+
+
 def test_a_money_word_asked_of_a_count_is_stated_not_dropped(seeds):
     text = answer(seeds, "大涌镇2022年诉讼花了多少钱")
     assert "没有识别“花了多少钱”" in text and "可能改变数字" in text
