@@ -76,7 +76,7 @@ def name_like(word: str, question: str) -> bool:
     """Does the unlinked ``word`` stand where a name stands in ``question``: at its head (平潭…,
     那平潭…, 2022年平潭…) or just before a year (…平潭2022年), or capitalised in English?
     Such a word is an agency the corpus lacks, never a reason to answer for every agency."""
-    if outcome_words([word]) or _is_topic_word(word):
+    if outcome_words([word]) or _is_topic_word(word) or _names_a_figure(word):
         return False
     if word.isascii():
         found = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", question, flags=re.IGNORECASE)
@@ -104,3 +104,17 @@ def original_case(word: str, question: str) -> str:
     """``word`` as the question spells it ("pingtan" → "Pingtan")."""
     found = re.search(re.escape(word), question, flags=re.IGNORECASE)
     return found.group(0) if found else word
+
+
+def only_name(word: str, question: str) -> bool:
+    """Is ``question`` nothing but ``word`` and follow-up words (那平潭呢？, And Pingtan?)."""
+    rest = re.sub(re.escape(word), " ", question, flags=re.IGNORECASE).lower()
+    rest = re.sub(phrase_pattern(lexicon.FOLLOW_UP_HEAD + lexicon.FOLLOW_UP_TAIL), " ", rest)
+    return not re.sub(r"[\W_]", "", rest)
+
+
+def _names_a_figure(word: str) -> bool:
+    """Does ``word`` hold a row, column or unit name of the catalogue (那结果纠正呢: a column)?"""
+    from index.tables.metrics import normalize, phrase_hits
+
+    return bool(phrase_hits(normalize(word)))

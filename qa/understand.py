@@ -16,7 +16,7 @@ from index.passages.topics import tag_topics
 from parsing.meta import to_simplified
 from qa import lexicon
 from qa.corpus import Mention, Vocabulary
-from qa.coverage import name_like, original_case, unlinked_words
+from qa.coverage import name_like, only_name, original_case, unlinked_words
 from qa.metric_terms import MetricMatch, find_metrics, row_phrases_in
 from qa.names import entity_for, read_names
 from qa.plan import STRUCTURED, Plan, Reading
@@ -277,15 +277,17 @@ def read_coverage(plan: Plan, question: str, cue_text: str, match: MetricMatch |
     """The question's content words that nothing above linked (figures only: a narrative
     question's other words are what its passages are searched for).  A word standing where
     a name stands (平潭2022年…) is an agency the corpus lacks: the answer says so."""
-    if plan.intent not in STRUCTURED:
-        return
     words = unlinked_words(cue_text, match.columns + match.unused if match else [])
+    if plan.intent not in STRUCTURED:
+        # Only a bare follow-up (那平潭呢？ / And Pingtan?) is read for a name here: a passage
+        # question's other words are what it searches for.
+        words = [w for w in words if only_name(w, question)]
     names = [original_case(w, question) for w in words if name_like(w, question)]
     if names:
         plan.unknown_names += [n for n in names if n not in plan.unknown_names]
         plan.readings.append(Reading("agency", "、".join(names), None, "a name the corpus does not hold",
                                      "语料库中没有的名称", 0.0))
-    if match is not None and match.how == "embedding":
+    if plan.intent not in STRUCTURED or (match is not None and match.how == "embedding"):
         return  # an embedding match is stated as a loose match already
     plan.unlinked = list(dict.fromkeys((match.unused if match else []) + [w for w in words if original_case(w, question) not in names]))
     if plan.unlinked:

@@ -188,6 +188,20 @@ def test_a_name_the_corpus_lacks_is_the_answer_not_a_wider_scope(seeds, question
     assert result.table is None or not result.cells
 
 
+@pytest.mark.parametrize("follow_up", ["那平潭呢？", "平潭呢", "那么平潭呢？", "And Pingtan?", "What about Pingtan?",
+                                       "Pingtan?"])
+def test_a_follow_up_naming_an_unknown_agency_does_not_repeat_the_previous_one(seeds, follow_up):
+    from qa import Conversation
+
+    conversation = Conversation()
+    first = ask("越城区2021年拒绝了多少申请？", conversation, seeds)
+    assert stated("3", first.text)
+    result = ask(follow_up, conversation, seeds)
+    assert "平潭" in result.text or "Pingtan" in result.text
+    assert "没有与“平潭”对应的机关" in result.text or "No agency in the corpus matches “Pingtan”" in result.text
+    assert not stated("3", result.text) and "越城区" not in result.text, result.text
+
+
 @pytest.mark.parametrize("question", PINGTAN)
 def test_a_short_name_finds_the_agency_by_its_place_ending(pingtan, question):
     text = answer(pingtan, question)
