@@ -81,7 +81,8 @@ def name_like(word: str, question: str) -> bool:
     if word.isascii():
         found = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", question, flags=re.IGNORECASE)
         # Capitalised, even first in the sentence: question words are all in the lexicon.
-        return bool(found and question[found.start()].isupper())
+        # (An acronym in capitals, FOI, is not taken for a name.)
+        return bool(found and question[found.start()].isupper() and not found.group(0).isupper())
     start = question.find(word)
     if start < 0 or len(word) > 12:
         return False

@@ -106,7 +106,7 @@ LEVEL_WORDS = {
     "county": ("县级", "区县政府", "县政府", "county governments", "county-level"),
     "city": ("市级", "地市级", "city governments", "city-level"),
     "province": ("省级", "provincial governments", "province-level"),
-    "department": ("部门", "委办局", "departments", "bureaus"),
+    "department": ("部门", "委办局", "省直", "市直", "区直", "县直", "departments", "bureaus"),
 }
 
 # --- conversation -----------------------------------------------------------------------
@@ -185,7 +185,7 @@ FILLER_WORDS = (
     "file", "submitted", "submit", "made", "make", "handled", "handle", "processed", "process", "by", "people",
     "s", "all", "any", "some", "number", "total", "overall", "altogether", "i", "we", "you", "know", "want", "like",
     "would", "could", "can", "case", "cases", "requests", "request", "applications", "application", "times",
-    "face", "faced", "per", "administrative", "during", "were there", "as", "so", "far", "across", "over", "among",
+    "face", "faced", "per", "administrative", "during", "were there", "as", "so", "far", "across", "over", "among", "foi",
 )
 # Words that change the figure when they are not understood: when one is left unlinked the
 # answer says so first (qa.compose).
