@@ -89,8 +89,8 @@ def scope_notes(plan: Plan, corpus: Corpus, facts: Facts) -> bool:
     ok = True
     for name in plan.unknown_names:
         closest = list(getattr(vocabulary.resolve(name), "closest", []) or [])
-        hint_en = f" Closest names: {', '.join(closest)}." if closest else ""
-        hint_zh = f"最接近的名称:{'、'.join(closest)}。" if closest else ""
+        hint_en = f" Closest names: {', '.join(closest)}." if closest else " No name in the corpus is close to it."
+        hint_zh = f"最接近的名称:{'、'.join(closest)}。" if closest else "也没有相近的名称。"
         facts.missing.append(Note(f"No agency in the corpus matches “{name}”.{hint_en}",
                                   f"语料库中没有与“{name}”对应的机关。{hint_zh}"))
         ok = False

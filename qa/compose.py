@@ -542,11 +542,30 @@ def _nothing(plan: Plan, lang: str) -> str:
             f"No report in the corpus matches ({listed}).")
 
 
+def unlinked_line(plan: Plan, lang: str) -> str:
+    """How the question was read, and the words that were not understood (stated, never dropped)."""
+    from qa.coverage import outcome_words
+    from qa.dialogue import describe
+
+    read_as = (plan.read_as_zh if lang == "zh" else plan.read_as) if plan.follow_up else ""
+    read_as = read_as or describe(plan, lang)
+    changes = outcome_words(plan.unlinked)
+    if lang == "zh":
+        words = "、".join(f"“{w}”" for w in plan.unlinked)
+        tail = "这可能改变数字:请换个说法或写明指标。" if changes else ""
+        return f"{read_as};没有识别{words}。{tail}"
+    words = ", ".join(f"“{w}”" for w in plan.unlinked)
+    tail = " This may change the figure: rephrase it or name the figure." if changes else ""
+    return f"{read_as}; {words} {'was' if len(plan.unlinked) == 1 else 'were'} not understood.{tail}"
+
+
 def compose(facts: Facts) -> Answer:
     plan = facts.plan
     lang = plan.lang
     lines: list[str] = []
-    if plan.follow_up and (plan.read_as or plan.read_as_zh):
+    if plan.unlinked:
+        lines.append(unlinked_line(plan, lang))
+    elif plan.follow_up and (plan.read_as or plan.read_as_zh):
         lines.append(plan.read_as_zh if lang == "zh" else plan.read_as)
     lines += [n.text(lang) for n in facts.missing]
     table = None

@@ -132,6 +132,7 @@ def merge(new: Plan, previous: Turn) -> Plan:
     merged.question, merged.lang, merged.follow_up = new.question, new.lang, True
     merged.readings = list(new.readings)
     merged.unknown_names = list(new.unknown_names)
+    merged.unlinked = list(new.unlinked)
     merged.search_text = new.search_text if len(re.sub(r"\W", "", new.search_text)) >= 2 else old.search_text
     merged.given = list(new.given)
     changed = [p for p in PIECES if p in new.given]
@@ -160,8 +161,10 @@ def merge(new: Plan, previous: Turn) -> Plan:
         merged.compare = "agency"
     relevant = _RELEVANT.get(merged.intent, PIECES)
     kept = [p for p in PIECES if p not in changed and _has(old, p) and p in relevant]
-    if new.from_previous:
+    if new.from_previous or (new.unknown_names and not new.entities):
         kept = [p for p in kept if p not in ("agencies", "region")]
+    if new.unknown_names and not new.entities:
+        merged.entities = []  # 那平潭呢: a name the corpus lacks replaces the previous agency
     merged.inherited = kept
     merged.read_as_zh, merged.read_as = describe(merged, "zh"), describe(merged, "en")
     return merged

@@ -106,7 +106,7 @@ LEVEL_WORDS = {
     "county": ("县级", "区县政府", "县政府", "county governments", "county-level"),
     "city": ("市级", "地市级", "city governments", "city-level"),
     "province": ("省级", "provincial governments", "province-level"),
-    "department": ("部门", "委办局", "departments", "bureaus"),
+    "department": ("部门", "委办局", "省直", "市直", "区直", "县直", "departments", "bureaus"),
 }
 
 # --- conversation -----------------------------------------------------------------------
@@ -162,3 +162,36 @@ BEFORE = ("以前", "之前", "before", "until")
 SEARCH_NOISE = ("有哪些", "哪些", "是什么", "什么", "怎么样", "如何", "吗", "呢", "请问", "一下", "关于", "方面",
                 "的", "？", "?", "，", ",", "。", "what", "which", "are", "is", "the", "of", "about", "did", "do",
                 "does", "for", "on", "in", "there", "any", "please", "tell", "me")
+
+# --- coverage: words that link to nothing on purpose ---------------------------------------
+
+# Characters that carry no figure of their own (particles, measure words, copulas): removed
+# before the words of a question left unlinked are reported (qa.coverage); a single
+# character left alone is never reported, so 有 / 多 need no entry.
+FILLER_CHARS = "的了吗呢吧啊呀么是在和与及或把被对从向给为个件次份项条宗年月日这那其该些都也就又再很并且而里请问"
+# Words about the reports in general (every figure is from them), and question phrasing.
+FILLER_WORDS = (
+    "政府信息公开", "信息公开", "政务公开", "工作年度报告", "年度报告", "年报", "报告", "工作", "情况", "统计", "表格", "数据",
+    "一共", "总共", "请问", "告诉我", "告诉", "查一下", "查询", "看看", "看一下", "知道", "想", "能否", "可以", "是否",
+    "多大", "怎样", "如何", "什么", "哪里", "多少件", "多少个", "多少次", "数目", "收到", "提出", "提交", "处理", "办理",
+    "机关", "单位", "部门", "政府", "人民政府", "办公室", "有多少", "有几", "有没有", "有哪些", "有无", "还有", "共有", "相关",
+    "信息", "因为", "由于", "情形", "方面", "其中", "当年", "本年", "本年度", "全年", "全市", "全省", "全区", "全县",
+    "全国", "本市", "我市", "本地", "各地", "地方",
+    "a", "an", "the", "of", "in", "on", "at", "for", "to", "by", "from", "with", "and", "or", "did", "do", "does",
+    "was", "were", "is", "are", "be", "been", "has", "have", "had", "how", "many", "much", "what", "which", "who",
+    "there", "its", "it", "their", "they", "this", "that", "these", "those", "please", "tell", "me", "show", "give",
+    "get", "find", "list", "year", "years", "report", "reports", "reported", "government", "information",
+    "disclosure", "open", "annual", "office", "agency", "agencies", "receive", "received", "get", "got", "filed",
+    "file", "submitted", "submit", "made", "make", "handled", "handle", "processed", "process", "by", "people",
+    "s", "all", "any", "some", "number", "total", "overall", "altogether", "i", "we", "you", "know", "want", "like",
+    "would", "could", "can", "case", "cases", "requests", "request", "applications", "application", "times",
+    "face", "faced", "per", "administrative", "during", "were there", "as", "so", "far", "across", "over", "among", "foi",
+)
+# Words that change the figure when they are not understood: when one is left unlinked the
+# answer says so first (qa.compose).
+OUTCOME_WORDS = (
+    "拒绝", "驳回", "不公开", "有效", "金额", "钱", "平均", "增长", "减少", "下降", "比例", "占比", "率", "败诉", "胜诉",
+    "纠错", "撤销", "同比", "环比", "人均", "中位", "百分", "结转", "未结", "审结", "万元",
+    "rate", "share", "percent", "percentage", "ratio", "average", "mean", "median", "growth", "increase",
+    "decrease", "lost", "lose", "loss", "won", "win", "overturned", "money", "amount", "valid", "pending",
+)

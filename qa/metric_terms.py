@@ -38,6 +38,10 @@ class MetricMatch:
     how: str  # catalogue | english word forms | embedding
     confidence: float = 1.0
     spans: list[tuple[int, int]] = field(default_factory=list)
+    # Column and unit words that chose a column of the metrics (自然人, 现行有效, 花了多少钱).
+    columns: list[str] = field(default_factory=list)
+    # Column and unit words no chosen metric has (花了多少钱 asked of lawsuits): not understood.
+    unused: list[str] = field(default_factory=list)
 
 
 def _concept(key: str) -> str:
@@ -68,10 +72,11 @@ def _contains(haystack: str, needle: str) -> bool:
 
 @lru_cache(maxsize=1)
 def generic_phrases() -> frozenset[str]:
-    """Row names that also occur inside the names of two or more unrelated rows (申请, requests)."""
+    """Row names that also occur inside the names of two or more unrelated rows, and the words
+    naming what a table counts (:data:`index.tables.metrics.TABLE_NOUNS`: 申请, requests)."""
     rows = _row_phrases()
     parts = _parts()
-    generic = set()
+    generic = {normalize(w) for words in catalogue_module.TABLE_NOUNS.values() for w in words}
     for phrase, concept in rows:
         own = parts.get(concept, set()) | {concept}
         others = {c for p, c in rows if c not in own and concept not in parts.get(c, set())
@@ -138,7 +143,8 @@ def english_forms(text: str) -> str:
         word = match.group(0)
         if word in words or len(word) < 3:
             return word
-        return by_stem.get(stem(word), word)
+        # The word may itself be a stem ("repeal" of "repealed", which stem() would cut to "repe").
+        return by_stem.get(word) or by_stem.get(stem(word), word)
 
     return _ASCII_WORD.sub(replace, text)
 
@@ -184,8 +190,30 @@ def find_metrics(text: str) -> MetricMatch | None:
     keys = [m.key for m, s in scored if s >= best[_concept(m.key)]]
     keys.sort(key=lambda k: position.get(_concept(k), 10**6))
     phrases = [normalized[h.start:h.end] for h in sorted(kept, key=lambda h: h.start)]
+    used, unused = _column_words(masked, keys)
     return MetricMatch(keys=list(dict.fromkeys(keys)), phrases=list(dict.fromkeys(phrases)), how=how,
-                       spans=[(h.start, h.end) for h in kept])
+                       spans=[(h.start, h.end) for h in kept], columns=used, unused=unused)
+
+
+def _column_words(text: str, keys: list[str]) -> tuple[list[str], list[str]]:
+    """The column and unit words of ``text`` that the chosen metrics' columns answer to
+    and those they do not."""
+    metrics = catalogue()
+    by_span: dict[tuple[int, int], bool] = {}
+    for hit in catalogue_module.phrase_hits(text):
+        if hit.kind == "column":
+            table, column = hit.target.split(".", 1)
+            chosen = any(k.split(".")[0] == table and k.rsplit(".", 1)[1] == column for k in keys)
+        elif hit.kind == "unit":
+            chosen = any(metrics[k].unit == hit.target for k in keys if k in metrics)
+        else:
+            continue
+        # One word may name a column of several tables (总数): used when any of them is chosen.
+        span = (hit.start, hit.end)
+        by_span[span] = by_span.get(span, False) or chosen
+    used = [text[s:e] for (s, e), chosen in by_span.items() if chosen]
+    unused = [text[s:e] for (s, e), chosen in by_span.items() if not chosen]
+    return list(dict.fromkeys(used)), list(dict.fromkeys(unused))
 
 
 def metric_phrases(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from index.tables.resolve import AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution
+from index.tables.resolve import AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution, split_place, strip_government
 from qa.corpus import Mention, Vocabulary
 from qa.metric_terms import metric_phrases
 from qa.plan import Entity, Plan, Reading
@@ -37,14 +37,23 @@ def _region_confidence(match) -> float:
     return round(min(1.0, match.confidence / REGION_WEIGHT), 3)
 
 
+def names_an_office(text: str, how: str) -> bool:
+    """Does ``text`` name an agency itself (its full name, or a place plus a government or
+    office ending), rather than only the place it is named after?"""
+    if how.split(",")[-1].strip() in ("exact", "abbreviation", "short name") and strip_government(text) != text:
+        return True
+    return how.split(",")[-1].strip() == "exact" and split_place(text)[1] == ""
+
+
 def entity_for(mention: Mention, prefer_region: bool, vocabulary: Vocabulary) -> Entity:
     """The agency (or region) a mention means; ambiguous names keep every candidate."""
     resolution = mention.resolution
     matches = resolution.matches
     best = matches[0]
     regions = [m for m in matches if m.agency is None]
-    if prefer_region and regions and best.agency is not None:
-        # A government named after a place, asked about its place: the place is meant.
+    if prefer_region and regions and best.agency is not None and not names_an_office(mention.text, best.how):
+        # A government named after a place, asked about its place: the place is meant (never
+        # when the words name the office itself: 示例市人民政府办公室 is not all of 示例市).
         region = regions[0]
         return Entity(mention.text, "region", region=dict(region.region), confidence=_region_confidence(region),
                       how=region.how, how_zh=region.how_zh)

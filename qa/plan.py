@@ -86,6 +86,8 @@ class Plan:
     readings: list[Reading] = field(default_factory=list)
     # Names that matched nothing in the corpus, and metric words not understood.
     unknown_names: list[str] = field(default_factory=list)
+    # Content words linked to nothing (qa.coverage); the answer states them with its reading.
+    unlinked: list[str] = field(default_factory=list)
     newest_year: int | None = None
 
     @property

@@ -16,9 +16,10 @@ from index.passages.topics import tag_topics
 from parsing.meta import to_simplified
 from qa import lexicon
 from qa.corpus import Mention, Vocabulary
+from qa.coverage import name_like, only_name, original_case, unlinked_words
 from qa.metric_terms import MetricMatch, find_metrics, row_phrases_in
 from qa.names import entity_for, read_names
-from qa.plan import Plan, Reading
+from qa.plan import STRUCTURED, Plan, Reading
 from qa.quantities import (blank_all, chinese_years, find_cue, phrase_pattern, read_group, read_level,
                            read_threshold, read_top, read_years)
 
@@ -172,13 +173,17 @@ def read_metric(plan: Plan, match: MetricMatch | None) -> None:
     plan.readings.append(Reading("metric", phrases, list(match.keys), how[0], how[1], match.confidence))
 
 
-def decide_intent(plan: Plan, cues: _Cues, mentions: list[Mention], plural: bool, text: str) -> None:
+def decide_intent(plan: Plan, cues: _Cues, mentions: list[Mention], plural: bool, text: str,
+                  column_words: bool = False) -> None:
+    # "What did procurement cost": a word that chose a column asks for the figure, not for
+    # passages, unless problems or measures are asked for.
+    practice_only = cues.narrative and not cues.kinds and column_words and bool(plan.metrics)
     if cues.quality:
         plan.intent, plan.quality = "quality", cues.quality
         plan.given.append("quality")
         plan.readings.append(Reading("quality", cues.quality_words or "", cues.quality,
                                      f"data quality: {cues.quality}", f"数据质量:{cues.quality}"))
-    elif cues.narrative:
+    elif cues.narrative and not practice_only:
         condition = plan.metrics and (cues.agency_list or plan.threshold or cues["rank"] or cues["count"])
         plan.intent = "mixed" if condition else "narrative"
         plan.kinds = cues.kinds
@@ -186,7 +191,7 @@ def decide_intent(plan: Plan, cues: _Cues, mentions: list[Mention], plural: bool
         plan.readings.append(Reading("kind", cues.kind_words or "", cues.kinds,
                                      f"passages: {', '.join(cues.kinds) or 'any section'}",
                                      f"段落类型:{'、'.join(cues.kinds) or '不限'}"))
-    elif plan.metrics or cues.numeric:
+    elif plan.metrics or cues.numeric or practice_only:
         n_agencies = 0 if plural and len(mentions) == 1 else len(mentions)
         plan.intent = _structured_intent(plan, cues.found, n_agencies)
     elif mentions or len(re.sub(r"[\W\d_]", "", text)) >= 4:
@@ -253,7 +258,7 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
                   or plan.group_by or (cues["list"] and not mentions) or find_cue(cue_text, ("各", "所有", "全部")))
     if plural:
         read_level(cue_text, plan)
-    decide_intent(plan, cues, mentions, plural, lowered)
+    decide_intent(plan, cues, mentions, plural, lowered, bool(match and match.columns))
     read_entities(plan, mentions, plural, vocabulary)
     # Negation: "哪些机关没有行政诉讼" asks for the zero rows.
     if plan.intent in ("list", "count") and plan.threshold is None and plan.metrics:
@@ -264,7 +269,30 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
     if plan.intent in ("narrative", "mixed"):
         read_topic(plan, blank_all(rest, [m.text for m in mentions]), match)
     plan.search_text = search_text(rest, plan)
+    read_coverage(plan, text, cue_text, match)
     return plan
+
+
+def read_coverage(plan: Plan, question: str, cue_text: str, match: MetricMatch | None) -> None:
+    """The question's content words that nothing above linked (figures only: a narrative
+    question's other words are what its passages are searched for).  A word standing where
+    a name stands (平潭2022年…) is an agency the corpus lacks: the answer says so."""
+    words = unlinked_words(cue_text, match.columns + match.unused if match else [])
+    if plan.intent not in STRUCTURED:
+        # Only a bare follow-up (那平潭呢？ / And Pingtan?) is read for a name here: a passage
+        # question's other words are what it searches for.
+        words = [w for w in words if only_name(w, question)]
+    names = [original_case(w, question) for w in words if name_like(w, question)]
+    if names:
+        plan.unknown_names += [n for n in names if n not in plan.unknown_names]
+        plan.readings.append(Reading("agency", "、".join(names), None, "a name the corpus does not hold",
+                                     "语料库中没有的名称", 0.0))
+    if plan.intent not in STRUCTURED or (match is not None and match.how == "embedding"):
+        return  # an embedding match is stated as a loose match already
+    plan.unlinked = list(dict.fromkeys((match.unused if match else []) + [w for w in words if original_case(w, question) not in names]))
+    if plan.unlinked:
+        plan.readings.append(Reading("unlinked", "、".join(plan.unlinked), plan.unlinked, "not understood",
+                                     "没有识别", 0.0))
 
 
 def english_forms_safe(text: str) -> str:

@@ -116,18 +116,27 @@ def chat(verbose: bool, **given: Any) -> None:
 @settings.options("data")
 @click.option("--failures/--no-failures", default=True, help="List the questions that failed.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any question fails.")
-def evaluate(file: str, data: str | None, failures: bool, strict: bool) -> None:
-    """Run the conversations of FILE (JSON lines: turns + expect) and print accuracy per intent."""
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+def evaluate(file: str, data: str | None, failures: bool, strict: bool, as_json: bool) -> None:
+    """Run the conversations of FILE (JSON lines: turns + expect) and score them.
+
+    Prints per intent (and per ``kind`` when lines have one) the accuracy and the
+    confidently-wrong rate: wrong answers that show no assumption, warning or missing data.
+    Lines marked ``unsure`` are scored apart.
+    """
     from qa.evaluate import evaluate_file
 
     try:
         report = evaluate_file(Path(file), settings.data_dir(data))
     except GongkaiError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(report.summary())
-    if failures and report.failures:
-        click.echo("\nFailed:")
-        for failure in report.failures:
-            click.echo(f"  {failure}")
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(report.summary())
+        if failures and report.failures:
+            click.echo("\nFailed:")
+            for failure in report.failures:
+                click.echo(f"  {failure}")
     if strict and report.failures:
         raise SystemExit(1)

@@ -280,6 +280,79 @@ DERIVED_SHARES = (
 )
 
 
+@dataclass(frozen=True)
+class Meaning:
+    """Everyday words that choose a row, a column or a unit by what they mean.
+
+    The template holds the official labels; these are the words people ask with (拒绝 for
+    不予公开, 有效 for 现行有效, 花了多少钱 for a 万元 column).  ``kind`` is ``"row"`` (target
+    ``table.row``: a concept of the catalogue), ``"column"`` (target ``table.column``) or
+    ``"unit"`` (target a unit: the matched row's columns in that unit).  A word declared for
+    two rows (结转) names both: the answer shows each reading.
+    """
+
+    kind: str
+    targets: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+MEANINGS: tuple[Meaning, ...] = (
+    Meaning("row", ("applications.denied",), (
+        "拒绝", "拒绝公开", "被拒", "驳回", "不公开", "不予以公开", "没有公开", "没公开", "未予公开", "未公开",
+        "refusal", "refusals", "rejected", "rejection", "rejections", "denied", "denial", "denials",
+        "turned down", "declined", "withheld")),
+    Meaning("row", ("applications.granted",), (
+        "全部予以公开", "grant in full", "fully granted", "grant", "approved", "approve")),
+    Meaning("row", ("applications.partially_granted",), (
+        "部分同意", "部分予以公开", "partly grant", "partly granted", "partially grant", "grant in part")),
+    Meaning("row", ("applications.carried_over",), (
+        "结转过来", "去年结转", "上一年结转", "上年度结转", "从上年", "上年遗留", "遗留", "转过来",
+        "brought forward", "left over from last year", "left over from the previous year",
+        "from the previous year", "carried into this year")),
+    Meaning("row", ("applications.carried_forward",), (
+        "结转到下一年", "结转到下年", "结转至下年", "结转到明年", "留到下一年", "留到下年", "留到明年",
+        "留待下年", "下年度继续办理", "继续办理", "没办完", "未办完", "未办结", "尚未办结", "还没办完", "没有办结",
+        "没办结", "carried into next year", "rolled over", "unfinished", "still open",
+        "left for next year", "still being handled", "still being processed", "not yet handled")),
+    # 结转 alone: from last year or into next year; both are shown.
+    Meaning("row", ("applications.carried_over", "applications.carried_forward"), ("结转",)),
+    Meaning("column", ("active_disclosure.in_force",), (
+        "有效", "现行", "仍然有效", "仍有效", "还有效", "在用", "still in force", "in effect", "valid",
+        "currently valid", "effective")),
+    Meaning("column", ("active_disclosure.decisions",), ("决定", "decision", "decisions made")),
+    Meaning("column", ("active_disclosure.repealed",), (
+        "作废", "取消", "repealed", "abolished", "revoked", "rescinded", "annulled")),
+    Meaning("column", ("active_disclosure.issued",), ("发布", "新出台", "adopted", "enacted")),
+    # "issue" a document or a decision: either column, whichever the row has.
+    Meaning("column", ("active_disclosure.issued", "active_disclosure.decisions"), ("issued", "issue", "issues")),
+    Meaning("column", ("review_litigation.pending",), (
+        "没审结", "没有审结", "还没审结", "未结案", "没结案", "还在审", "审理中", "没判", "还没判",
+        "still pending", "undecided", "unresolved", "not yet decided", "open cases")),
+    Meaning("column", ("applications.natural_person",), (
+        "老百姓", "市民", "个人申请", "普通群众", "private individuals", "individual", "members of the public",
+        "residents", "private persons")),
+    Meaning("column", ("applications.commercial",), ("公司", "企业法人", "firms", "company", "business")),
+    Meaning("column", ("applications.research",), (
+        "科研院所", "研究机构", "高校", "大学", "universities", "research", "researchers")),
+    Meaning("column", ("applications.legal_service",), ("律师事务所", "law firms", "attorneys", "lawyer")),
+    Meaning("column", ("applications.social_welfare",), (
+        "公益", "非营利", "ngo", "ngos", "charities", "charity", "non-profits", "nonprofits")),
+    Meaning("unit", ("万元",), (
+        "花了多少钱", "花了多少", "多少钱", "花费", "花销", "支出", "开支", "经费", "金额", "多少万", "万元", "钱",
+        "money", "spent", "spend", "spending", "cost", "costs", "amount", "yuan", "how much money")),
+)
+
+
+# Words that name what a table counts rather than one of its rows: 申请 / requests are the
+# requests received when nothing else is named, and only the object of the sentence when
+# another row is (拒绝了多少申请, requests carried over).
+TABLE_NOUNS: dict[str, tuple[str, ...]] = {
+    "applications": ("申请", "申请数", "申请数量", "申请件数", "公开申请", "信息公开申请", "政府信息公开申请", "依申请公开",
+                     "requests", "request", "applications", "application", "disclosure requests",
+                     "disclosure applications"),
+}
+
+
 def _common_prefix(labels: list[str]) -> str:
     heads = {label.split("·")[0] for label in labels}
     return heads.pop() if len(heads) == 1 and all("·" in label for label in labels) else ""
@@ -395,7 +468,7 @@ def _defaults(by_column: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def phrase_table() -> tuple[list[tuple[str, str, str]], dict[str, Concept]]:
-    """(phrase, "row"|"column", target) for every name, and the concepts by key."""
+    """(phrase, "row"|"column"|"unit", target) for every name, and the concepts by key."""
     metrics = catalogue()
     concepts: dict[str, dict[str, list[str]]] = {}
     by_concept: dict[str, Concept] = {}
@@ -420,6 +493,9 @@ def phrase_table() -> tuple[list[tuple[str, str, str]], dict[str, Concept]]:
             for column in table.columns:
                 for phrase in _column_phrases(column):
                     entries.append((normalize(phrase), "column", f"{table.key}.{column.key}"))
+    for meaning in MEANINGS:
+        for target in meaning.targets:
+            entries += [(normalize(word), meaning.kind, target) for word in meaning.words]
     for concept, by_column in concepts.items():
         frozen = {c: tuple(keys) for c, keys in by_column.items()}
         by_concept[concept] = Concept(concept, frozen, _defaults(frozen))
@@ -473,8 +549,9 @@ def phrase_hits(text: str) -> list[PhraseHit]:
         for start, end in _occurrences(text, phrase)
     ]
     rows = _longest([h for h in found if h.kind == "row"])
+    # A unit word (金额, 花了多少钱) competes with column names: both choose a column.
     columns = [
-        c for c in _longest([h for h in found if h.kind == "column"])
+        c for c in _longest([h for h in found if h.kind in ("column", "unit")])
         if not any(r.start <= c.start and c.end <= r.end for r in rows)
     ]
     return sorted(rows + columns, key=lambda h: h.start)
@@ -495,6 +572,7 @@ def find_metric(text: str) -> list[tuple[Metric, float]]:
     _, concepts = phrase_table()
     hits = phrase_hits(normalized)
     columns = [h for h in hits if h.kind == "column"]
+    units = [h for h in hits if h.kind == "unit"]
     scored: dict[str, float] = {}
     order: dict[str, int] = {}
     for hit in hits:
@@ -504,9 +582,15 @@ def find_metric(text: str) -> list[tuple[Metric, float]]:
         table = hit.target.split(".")[0]
         named = [c for c in columns if c.target.startswith(table + ".")
                  and c.target.split(".", 1)[1] in concept.by_column]
+        by_unit = [(u, column) for u in units for column, keys in concept.by_column.items()
+                   if any(metrics[k].unit == u.target for k in keys)]
         if named:
             keys = [k for c in named for k in concept.by_column[c.target.split(".", 1)[1]]]
             score = hit.length + max(c.length for c in named)
+        elif by_unit:
+            # 花了多少钱 under a row with a 万元 column: that column, whatever its label.
+            keys = [k for _, column in by_unit for k in concept.by_column[column]]
+            score = hit.length + max(u.length for u, _ in by_unit)
         else:
             keys, score = list(concept.defaults), hit.length
         for key in keys:
@@ -528,7 +612,7 @@ class Span:
 
     start: int
     end: int
-    kind: str  # "row" (target "table.row") | "column" (target "table.column")
+    kind: str  # "row" (target "table.row") | "column" (target "table.column") | "unit" (target a unit)
     target: str
     text: str
 
@@ -543,5 +627,5 @@ def find_metric_spans(text: str) -> list[Span]:
 
 
 def metric_names() -> list[tuple[str, str, str]]:
-    """Every (normalized name, "row"|"column", target) the catalogue answers to."""
+    """Every (normalized name, "row"|"column"|"unit", target) the catalogue answers to."""
     return list(phrase_table()[0])
