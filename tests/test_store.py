@@ -11,6 +11,7 @@ from index.tables.level import report_level
 from index.tables.sql import NotReadOnly, check_read_only
 from index.tables.store import Batch, StoredReport
 from parsing.record import Check, Region, Report, Section
+from tests.conftest import ROOT
 
 
 def make_report(report_id: str, agency: str = "Agency A", year: int = 2021, new_received: float = 5,
@@ -201,3 +202,36 @@ def test_other_statements_are_refused(sql, message):
 ])
 def test_report_level(agency, region, level):
     assert report_level(agency, region) == level
+
+
+def test_stated_figures_of_a_pre_2019_report_are_stored_with_their_sentence(tmp_path):
+    """A 2015 report (no national template) keeps the figures it states, never as cells."""
+    from corpus.ingest import ingest
+
+    real = ROOT.parent / "shared" / "real" / "crawl" / "14.txt"
+    report_file = tmp_path / "files" / "2015.txt"
+    report_file.parent.mkdir()
+    report_file.write_bytes(real.read_bytes())
+    data = tmp_path / "data"
+    assert not ingest([report_file.parent], data, workers=1, progress=False, passages=False).failed
+    with store.reading(data) as con:
+        assert con.execute("SELECT count(*) FROM cells").fetchone() == (0,)
+        # Read in the report: "2015年全区未收到有关政府信息公开申请。", and its table's 2015 column 0.
+        rows = con.execute("SELECT source, value, unit, quote, national_table FROM stated_figures "
+                           "WHERE field = 'requests.received' AND period = 'year' ORDER BY source").fetchall()
+        assert [(r[0], r[1], r[4]) for r in rows] == [("local_table", 0.0, False), ("prose", 0.0, False)]
+        assert "2015年全区未收到有关政府信息公开申请" in rows[1][3]
+        # 主动公开: 2949 this year in the prose and the local table, 81916 counted since the start.
+        published = set(con.execute("SELECT period, value FROM stated_figures WHERE field = 'active.published'"
+                                    ).fetchall())
+        assert {("year", 2949.0), ("cumulative", 81916.0)} <= published
+        first = con.execute("SELECT count(*) FROM stated_figures").fetchone()[0]
+    # A changed file replaces its report's figures rather than adding to them.
+    report_file.write_bytes(real.read_bytes() + "\n（完）\n".encode())
+    ingest([report_file.parent], data, workers=1, progress=False, passages=False)
+    with store.reading(data) as con:
+        in_record = con.execute("SELECT json_array_length(record->'$.stated_figures') FROM reports").fetchall()
+        assert len(in_record) == 1 and in_record[0][0] > 0
+        assert con.execute("SELECT count(*), count(DISTINCT report_id) FROM stated_figures").fetchone() == (
+            in_record[0][0], 1)
+    assert first > 0

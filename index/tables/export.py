@@ -14,7 +14,7 @@ from index.tables import store
 from parsing.errors import GongkaiError
 
 FORMATS = ("csv", "parquet", "xlsx")
-EXPORT_TABLES = ("reports", "sources", "cells", "sections", "checks", "metrics")
+EXPORT_TABLES = ("reports", "sources", "cells", "sections", "checks", "metrics", "stated_figures")
 # Excel's hard limits: rows per sheet (less the header) and characters per cell.
 EXCEL_MAX_ROWS = 1_048_575
 EXCEL_MAX_CHARS = 32_767

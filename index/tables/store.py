@@ -7,6 +7,8 @@ Tables (field names follow ../shared/SCHEMA.md):
 * ``cells``: every table cell; ``"table"``, ``"row"`` and ``"column"`` are SQL keywords, so
   quote them: ``SELECT "row", value FROM cells WHERE "table" = 'applications'``;
 * ``sections`` and ``checks``: the narrative sections and the SCHEMA.md checks;
+* ``stated_figures``: figures a report states outside the national tables (pre-2019 reports'
+  prose and local statistics tables), each with the sentence or row it came from; never cells;
 * ``metrics``: one row per report and one column per template cell, named
   ``<table>__<row, '.' as '_'>__<column>`` (``applications__new_received__total``).
 
@@ -36,8 +38,10 @@ from parsing.record import Report
 from parsing.template import TABLES, TEMPLATE_2019, TEMPLATE_2021, all_cells
 
 STORE_FILE = "store.duckdb"
-SCHEMA_VERSION = 1
-DATA_TABLES = ("reports", "sources", "cells", "sections", "checks", "metrics")
+SCHEMA_VERSION = 2
+DATA_TABLES = ("reports", "sources", "cells", "sections", "checks", "metrics", "stated_figures")
+# The tables that hold one report's rows (replaced together when the report changes).
+_REPORT_TABLES = ("reports", "cells", "sections", "checks", "metrics", "stated_figures")
 REPORT_COLUMNS = ("report_id", "agency", "year", "province", "city", "county", "township", "level", "template")
 
 
@@ -98,6 +102,9 @@ def _ddl() -> list[str]:
   report_id VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, value DOUBLE)""",
         "CREATE TABLE IF NOT EXISTS sections (report_id VARCHAR, no INTEGER, title VARCHAR, text VARCHAR)",
         "CREATE TABLE IF NOT EXISTS checks (report_id VARCHAR, rule VARCHAR, ok BOOLEAN, detail VARCHAR)",
+        """CREATE TABLE IF NOT EXISTS stated_figures (
+  report_id VARCHAR, field VARCHAR, label VARCHAR, value DOUBLE, unit VARCHAR, period VARCHAR,
+  quote VARCHAR, section INTEGER, source VARCHAR, national_table BOOLEAN)""",
         f"""CREATE TABLE IF NOT EXISTS metrics (
   report_id VARCHAR, agency VARCHAR, year INTEGER, province VARCHAR, city VARCHAR,
   county VARCHAR, township VARCHAR, level VARCHAR, template VARCHAR,
@@ -267,6 +274,11 @@ _SECTIONS_SCHEMA = pa.schema([
 _CHECKS_SCHEMA = pa.schema([
     ("report_id", pa.string()), ("rule", pa.string()), ("ok", pa.bool_()), ("detail", pa.string()),
 ])
+_STATED_SCHEMA = pa.schema([
+    ("report_id", pa.string()), ("field", pa.string()), ("label", pa.string()), ("value", pa.float64()),
+    ("unit", pa.string()), ("period", pa.string()), ("quote", pa.string()), ("section", pa.int32()),
+    ("source", pa.string()), ("national_table", pa.bool_()),
+])
 _SOURCES_SCHEMA = pa.schema([
     ("source_path", pa.string()), ("content_hash", pa.string()), ("report_id", pa.string()),
 ])
@@ -287,7 +299,7 @@ def report_tables(stored: Iterable[StoredReport]) -> dict[str, pa.Table]:
     now = datetime.now()
     reports, cells = _columns(_REPORTS_SCHEMA), _columns(_CELLS_SCHEMA)
     sections, checks = _columns(_SECTIONS_SCHEMA), _columns(_CHECKS_SCHEMA)
-    metrics = _columns(_METRICS_SCHEMA)
+    metrics, stated = _columns(_METRICS_SCHEMA), _columns(_STATED_SCHEMA)
     for item in stored:
         r = item.report
         region = r.region
@@ -322,6 +334,12 @@ def report_tables(stored: Iterable[StoredReport]) -> dict[str, pa.Table]:
             sections["no"].append(s.no)
             sections["title"].append(s.title)
             sections["text"].append(s.text)
+        for f in r.stated_figures:
+            for name, value in (("report_id", r.id), ("field", f.field), ("label", f.label),
+                                ("value", float(f.value)), ("unit", f.unit), ("period", f.period),
+                                ("quote", f.quote), ("section", f.section), ("source", f.source),
+                                ("national_table", f.national_table)):
+                stated[name].append(value)
         for c in r.checks:
             checks["report_id"].append(r.id)
             checks["rule"].append(c.rule)
@@ -333,6 +351,7 @@ def report_tables(stored: Iterable[StoredReport]) -> dict[str, pa.Table]:
         "sections": _table(sections, _SECTIONS_SCHEMA),
         "checks": _table(checks, _CHECKS_SCHEMA),
         "metrics": _table(metrics, _METRICS_SCHEMA),
+        "stated_figures": _table(stated, _STATED_SCHEMA),
     }
 
 
@@ -350,7 +369,7 @@ def _delete_reports(con: duckdb.DuckDBPyConnection, report_ids: Iterable[str]) -
     ids = pa.table({"report_id": pa.array(sorted(report_ids), pa.string())})
     con.register("_batch_ids", ids)
     try:
-        for table in ("reports", "cells", "sections", "checks", "metrics"):
+        for table in _REPORT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM _batch_ids)")
     finally:
         con.unregister("_batch_ids")
