@@ -116,7 +116,8 @@ def test_export_csv(corpus, tmp_path):
     result = run("export", "--data", str(data), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["cells.csv", "checks.csv", "metrics.csv", "reports.csv", "sections.csv", "sources.csv"]
+    assert names == ["cells.csv", "checks.csv", "metrics.csv", "reports.csv", "sections.csv", "sources.csv",
+                     "stated_figures.csv"]
     with open(tmp_path / "out" / "metrics.csv", encoding="utf-8") as f:
         metrics = list(csv.DictReader(f))
     assert len(metrics) == 5
@@ -142,7 +143,7 @@ def test_export_xlsx(corpus, tmp_path):
     result = run("export", "--data", str(data), "--out", str(tmp_path / "out"), "--format", "xlsx")
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(tmp_path / "out" / "gongkai.xlsx", read_only=True)
-    assert book.sheetnames == ["reports", "sources", "cells", "sections", "checks", "metrics"]
+    assert book.sheetnames == ["reports", "sources", "cells", "sections", "checks", "metrics", "stated_figures"]
     assert book["cells"].max_row == 998 + 1
     header = [c.value for c in next(book["reports"].iter_rows(max_row=1))]
     assert "agency" in header and "record" not in header
