@@ -335,11 +335,11 @@ def report_tables(stored: Iterable[StoredReport]) -> dict[str, pa.Table]:
             sections["title"].append(s.title)
             sections["text"].append(s.text)
         for f in r.stated_figures:
-            row: dict[str, object] = {"report_id": r.id, "field": f.field, "label": f.label, "value": float(f.value),
-                                      "unit": f.unit, "period": f.period, "quote": f.quote, "section": f.section,
-                                      "source": f.source, "national_table": f.national_table}
+            figure: dict[str, object] = {"report_id": r.id, "field": f.field, "label": f.label, "value": float(f.value),
+                                        "unit": f.unit, "period": f.period, "quote": f.quote, "section": f.section,
+                                        "source": f.source, "national_table": f.national_table}
             for name, column in stated.items():
-                column.append(row[name])
+                column.append(figure[name])
         for c in r.checks:
             checks["report_id"].append(r.id)
             checks["rule"].append(c.rule)
