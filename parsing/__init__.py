@@ -32,6 +32,7 @@ from parsing.tables import (TableResult, find_table_spans, grid_row_cells, parse
                             parse_applications, parse_review_litigation, restore_tables, spans_cells,
                             strip_marks, without_tables)
 from parsing.template import TABLES, TEMPLATE_UNKNOWN
+from parsing.vocabulary import CHROME_LINE_MAX
 
 if TYPE_CHECKING:
     from parsing.ocr import OcrProgress
@@ -87,15 +88,26 @@ def normalise(text: str) -> str:
 
 def working_lines(lines: list[str]) -> list[str]:
     """``lines`` in NFKC and simplified script, one for one."""
-    converted = meta.to_simplified(unicodedata.normalize("NFKC", "\n".join(lines))).split("\n")
+    return _working(unicodedata.normalize("NFKC", "\n".join(lines)), lines)
+
+
+def _working(nfkc: str, lines: list[str]) -> list[str]:
+    """:func:`working_lines` given ``nfkc``, the NFKC form of ``"\n".join(lines)``."""
+    converted = meta.to_simplified(nfkc).split("\n")
     if len(converted) != len(lines):  # normalisation never merges lines, but be sure
         converted = [meta.to_simplified(unicodedata.normalize("NFKC", ln)) for ln in lines]
     return converted
 
 
-def report_id(text: str) -> str:
-    """12 hex characters from the text with all whitespace and pipes removed."""
-    key = re.sub(r"[\s|｜]+", "", unicodedata.normalize("NFKC", text))
+_ID_SKIP = re.compile(r"[\s|｜]+")
+
+
+def report_id(text: str, nfkc: str | None = None) -> str:
+    """12 hex characters from the text with all whitespace and pipes removed.
+
+    ``nfkc``: the NFKC form of ``text`` when the caller already has it.
+    """
+    key = _ID_SKIP.sub("", unicodedata.normalize("NFKC", text) if nfkc is None else nfkc)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
@@ -120,8 +132,13 @@ def _parse_text(text: str, source: str, grids: Sequence[TableGrid] = ()) -> Repo
         raise ParseError(source, "empty file: no text to parse")
     lines = text.split("\n")
     header = chrome.crawl_header(lines)
-    lines = [chrome.cut_inline(unmark(line)) for line in lines]
-    work_lines = working_lines(lines)
+    if "#" in text or "**" in text or "__" in text:  # markdown marks: none in most reports
+        lines = [unmark(line) for line in lines]
+    if any(len(line) > CHROME_LINE_MAX for line in lines):  # only long lines carry inline chrome
+        lines = [chrome.cut_inline(line) for line in lines]
+    joined = "\n".join(lines)
+    nfkc = unicodedata.normalize("NFKC", joined)
+    work_lines = _working(nfkc, lines)
     work = "\n".join(work_lines)
     warnings: list[str] = []
 
@@ -196,7 +213,7 @@ def _parse_text(text: str, source: str, grids: Sequence[TableGrid] = ()) -> Repo
 
     script = meta.detect_script(text[:6000], meta.to_simplified(text[:6000]))
     return Report(
-        id=report_id(text),
+        id=report_id(text, nfkc if joined == text else None),
         source=source,
         agency=agency,
         region=region,

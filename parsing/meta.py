@@ -200,6 +200,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def detect_script(original: str, simplified: str, sample: int = 6000) -> str:
     """"traditional" when converting to simplified changes a noticeable share of the text."""
     original, simplified = original[:sample], simplified[:sample]
+    if original == simplified:  # nothing changed (most reports): simplified, CJK or not
+        return "simplified"
     cjk = len(_CJK.findall(original))
     if not cjk:
         return "simplified"
