@@ -15,15 +15,21 @@ from parsing.template import APPLICANT_COLUMNS, REVIEW_LITIGATION, TEMPLATE_UNKN
 _APPLICANTS = [c.key for c in APPLICANT_COLUMNS]
 
 
+_INT_LIMIT = 10 ** 300  # ints below it convert to float exactly enough: str() is their form
+
+
 def _fmt(x: float) -> str:
+    if x.__class__ is int and -_INT_LIMIT < x < _INT_LIMIT:  # the common case, no float round trip
+        return str(x)
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def _sum_check(rule: str, left: Sequence[float], right: Sequence[float]) -> Check:
-    ok = abs(sum(left) - sum(right)) < 1e-6
+    total_left, total_right = sum(left), sum(right)
+    ok = abs(total_left - total_right) < 1e-6
     detail = f"{'+'.join(map(_fmt, left))} = {'+'.join(map(_fmt, right))}"
     if not ok:
-        detail = detail.replace(" = ", " ≠ ") + f" ({_fmt(sum(left))} vs {_fmt(sum(right))})"
+        detail = detail.replace(" = ", " ≠ ") + f" ({_fmt(total_left)} vs {_fmt(total_right)})"
     return Check(rule, ok, detail)
 
 
@@ -90,6 +96,8 @@ _REQUEST = re.compile(
     r"(?:收到|受理|办理|接收|新收|共收到|办结)[^，,。；;]{0,24}?(?:申请|信件)[^，,。；;\d]{0,6}?" + _COUNT)
 # "全年未收到政府信息公开申请": a claim of zero requests.
 _NO_REQUESTS = re.compile(r"(?:未收到|没有收到|未接到|没有接到|未受理|没有受理)[^。；;，,\d]{0,12}?申请(?![人表书])")
+_DIGIT_NEXT = re.compile(r"\s*\d")
+_COUNT_RE = re.compile(_COUNT)
 _REVIEW_N = re.compile(r"(?<!直接)(?:行政)?复议(?:案件)?\s*" + _COUNT)
 _LITIGATION_N = re.compile(r"(?:行政)?诉讼(?:案件)?\s*" + _COUNT)
 # Words that tie a clause about 规范性文件 to one column of the template.
@@ -114,7 +122,7 @@ def _narrative_claims(text: str, template: str) -> Iterable[tuple[str, float, st
     for sentence in _SENTENCE.findall(text):
         if "规范性文件" in sentence:
             for clause in _CLAUSE.findall(sentence):
-                number = re.search(_COUNT, clause)
+                number = _COUNT_RE.search(clause)
                 if not number:
                     continue
                 for verb, words in _DOC_VERBS:
@@ -125,15 +133,22 @@ def _narrative_claims(text: str, template: str) -> Iterable[tuple[str, float, st
                             yield (f"active_disclosure.normative_documents.{column}", float(number.group(1)),
                                    clause.strip())
                         break
-        for m in _REQUEST.finditer(sentence):
-            yield "applications.requests", float(m.group(1)), m.group(0)
-        for m in _NO_REQUESTS.finditer(sentence):
-            if not re.match(r"\s*\d", sentence[m.end():]):
-                yield "applications.requests", 0.0, m.group(0)
-        for pattern, field in ((_REVIEW_N, "review_litigation.review.total"),
-                               (_LITIGATION_N, "review_litigation.litigation.total")):
-            for m in pattern.finditer(sentence):
-                yield field, float(m.group(1)), m.group(0)
+        # Each pattern below needs its key word: sentences without it are skipped unsearched.
+        requests, review, litigation = "申请" in sentence, "复议" in sentence, "诉讼" in sentence
+        if requests or "信件" in sentence:
+            for m in _REQUEST.finditer(sentence):
+                yield "applications.requests", float(m.group(1)), m.group(0)
+        if requests:
+            for m in _NO_REQUESTS.finditer(sentence):
+                if not _DIGIT_NEXT.match(sentence, m.end()):
+                    yield "applications.requests", 0.0, m.group(0)
+        if not (review or litigation):
+            continue
+        for pattern, field, present in ((_REVIEW_N, "review_litigation.review.total", review),
+                                        (_LITIGATION_N, "review_litigation.litigation.total", litigation)):
+            if present:
+                for m in pattern.finditer(sentence):
+                    yield field, float(m.group(1)), m.group(0)
         for m in _NO_CASES.finditer(sentence):
             window = m.group(0)
             if any(w in window for w in OUTCOME_WORDS):
