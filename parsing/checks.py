@@ -13,6 +13,8 @@ from parsing.vocabulary import OUTCOME_WORDS
 from parsing.template import APPLICANT_COLUMNS, REVIEW_LITIGATION, TEMPLATE_UNKNOWN, TEMPLATES, result_rows
 
 _APPLICANTS = [c.key for c in APPLICANT_COLUMNS]
+_PARTS = _APPLICANTS[:-1]  # the applicant columns a row's total sums
+_REVIEW_PARTS = ("upheld", "corrected", "other", "pending")  # what a review/litigation total sums
 
 
 _INT_LIMIT = 10 ** 300  # ints below it convert to float exactly enough: str() is their form
@@ -40,9 +42,8 @@ def _result_values(grid: Grid, template: str, column: str) -> list[float] | None
         # A report that prints (六)其他处理 without its sub-rows.
         rows = [r for r in rows if not r.startswith("other.")] + ["other"]
     values = [grid.get(r, {}).get(column) for r in rows]
-    if any(v is None for v in values):
-        return None
-    return values  # type: ignore[return-value]
+    present = [v for v in values if v is not None]
+    return present if len(present) == len(values) else None
 
 
 def application_checks(grid: Grid, template: str) -> list[Check]:
@@ -50,18 +51,19 @@ def application_checks(grid: Grid, template: str) -> list[Check]:
     for column in _APPLICANTS:
         cells = [grid.get(r, {}).get(column) for r in ("new_received", "carried_over", "total_processed",
                                                         "carried_forward")]
-        if all(v is not None for v in cells):
-            checks.append(_sum_check(f"applications.balance.{column}", cells[:2], cells[2:]))
+        present = [v for v in cells if v is not None]
+        if len(present) == len(cells):
+            checks.append(_sum_check(f"applications.balance.{column}", present[:2], present[2:]))
     for row, values in grid.items():
-        parts = [values.get(c) for c in _APPLICANTS[:-1]]
+        parts = [v for v in (values.get(c) for c in _PARTS) if v is not None]
         total = values.get("total")
-        if total is not None and all(v is not None for v in parts):
-            checks.append(_sum_check(f"applications.row_total.{row}", parts, [total]))  # type: ignore[arg-type]
+        if total is not None and len(parts) == len(_PARTS):
+            checks.append(_sum_check(f"applications.row_total.{row}", parts, [total]))
     for column in _APPLICANTS:
         total = grid.get("total_processed", {}).get(column)
-        values = _result_values(grid, template, column)
-        if total is not None and values is not None:
-            checks.append(_sum_check(f"applications.processed_total.{column}", values, [total]))
+        results = _result_values(grid, template, column)
+        if total is not None and results is not None:
+            checks.append(_sum_check(f"applications.processed_total.{column}", results, [total]))
     return checks
 
 
@@ -75,10 +77,10 @@ def review_checks(grid: Grid) -> list[Check]:
     checks = []
     for row in REVIEW_LITIGATION.rows:
         values = grid.get(row.key, {})
-        parts = [values.get(c) for c in ("upheld", "corrected", "other", "pending")]
+        parts = [v for v in (values.get(c) for c in _REVIEW_PARTS) if v is not None]
         total = values.get("total")
-        if total is not None and all(v is not None for v in parts):
-            checks.append(_sum_check(f"review_litigation.total.{row.key}", parts, [total]))  # type: ignore[arg-type]
+        if total is not None and len(parts) == len(_REVIEW_PARTS):
+            checks.append(_sum_check(f"review_litigation.total.{row.key}", parts, [total]))
     return checks
 
 

@@ -106,7 +106,7 @@ def _is_layout(tbl: Element) -> bool:
 
 def _cell_text(tc: Element) -> str:
     """Paragraphs (and line breaks) of a cell joined with no separator."""
-    pieces = []
+    pieces: list[str] = []
     for p in tc.iter(_P):
         pieces.extend(_clean(piece) for piece in _paragraph_text(p).split(_LINE_BREAK))
     return "".join(pieces)

@@ -103,7 +103,7 @@ def _is_layout(table: lxml.etree._Element) -> bool:
     for cell in cells:
         if next(cell.iter("table"), None) is not None:
             return True
-        if len("".join(cell.itertext())) > MAX_DATA_CELL_CHARS:
+        if sum(map(len, cell.itertext())) > MAX_DATA_CELL_CHARS:
             return True
     return False
 

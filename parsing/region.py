@@ -36,13 +36,21 @@ _SUFFIX_LEVELS = (
 
 
 @lru_cache(maxsize=1)
-def _townships() -> dict[str, list[tuple[str, str, str]]]:
-    """Township name → [(province, city, county)] from jionlp's gazetteer (empty if absent)."""
+def _jionlp_gazetteer() -> str:
+    """The text of jionlp's ``china_location`` gazetteer (tab-indented levels), "" if absent."""
     try:
         path = importlib.metadata.distribution("jionlp").locate_file("jionlp/dictionary/china_location.zip")
         with zipfile.ZipFile(str(path)) as zf:
-            raw = zf.read(zf.namelist()[0]).decode("utf-8")
+            return zf.read(zf.namelist()[0]).decode("utf-8")
     except (importlib.metadata.PackageNotFoundError, OSError, KeyError, zipfile.BadZipFile):
+        return ""
+
+
+@lru_cache(maxsize=1)
+def _townships() -> dict[str, list[tuple[str, str, str]]]:
+    """Township name → [(province, city, county)] from jionlp's gazetteer (empty if absent)."""
+    raw = _jionlp_gazetteer()
+    if not raw:
         return {}
     index: dict[str, list[tuple[str, str, str]]] = {}
     province = city = county = ""
@@ -180,11 +188,8 @@ def _gazetteer() -> dict[str, list[tuple[str, str | None, str | None]]]:
 
     Read from jionlp's ``china_location`` gazetteer (empty if it is absent).
     """
-    try:
-        path = importlib.metadata.distribution("jionlp").locate_file("jionlp/dictionary/china_location.zip")
-        with zipfile.ZipFile(str(path)) as zf:
-            raw = zf.read(zf.namelist()[0]).decode("utf-8")
-    except (importlib.metadata.PackageNotFoundError, OSError, KeyError, zipfile.BadZipFile):
+    raw = _jionlp_gazetteer()
+    if not raw:
         return {}
     index: dict[str, list[tuple[str, str | None, str | None]]] = {}
     province = city = ""
@@ -313,7 +318,9 @@ def region_of(agency: str | None) -> tuple[Region, list[str]]:
     spelt = places_in_name(agency)
     known = {p for p in (region.province, region.city, region.county) if p in _gazetteer()}
     for place in (spelt.province, spelt.city, spelt.county):
-        near = near_place(place) if place and place not in known else None
+        if not place or place in known:
+            continue
+        near = near_place(place)
         if near:
             fixed = resolve_region(agency.replace(place, near, 1))
             if near in (fixed.province, fixed.city, fixed.county):

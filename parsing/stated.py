@@ -103,7 +103,7 @@ def _splits(digits: str, columns: int) -> list[tuple[int, ...]]:
         return []
     if columns == 1:
         return [(int(run),)] if (run == "0" or not run.startswith("0")) else []
-    out = []
+    out: list[tuple[int, ...]] = []
     for cut in range(1, len(run)):
         a, b = run[:cut], run[cut:]
         if (a != "0" and a.startswith("0")) or (b != "0" and b.startswith("0")):
@@ -215,10 +215,10 @@ def prose_figures(text: str, section: int | None) -> list[StatedFigure]:
             if any(w in clause for w in OUTCOME_WORDS):
                 continue  # "未发生…被复议纠错": says nothing about the number of cases
             for key, pattern, unit in PROSE_ZEROS:
-                m = re.search(pattern, clause)
-                if m and (key, 0) not in seen:
+                zero = re.search(pattern, clause)
+                if zero and (key, 0) not in seen:
                     seen.add((key, 0))
-                    figures.append(StatedFigure(key, m.group(0).strip(), 0, unit, "year", sentence.strip(),
+                    figures.append(StatedFigure(key, zero.group(0).strip(), 0, unit, "year", sentence.strip(),
                                                 section, "prose"))
     return figures
 

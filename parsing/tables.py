@@ -124,8 +124,9 @@ class _RowCollector:
     def add(self, cell: str, value: object) -> None:
         if self.row is None:
             if not isinstance(value, C.Blank):
-                if self.events and self.events[-1][0] == "orphan":
-                    self.events[-1][1].append(value)  # type: ignore[union-attr]
+                last = self.events[-1] if self.events else None
+                if last is not None and last[0] == "orphan" and isinstance(last[1], list):
+                    last[1].append(value)
                 else:
                     self.events.append(("orphan", [value]))
             return
@@ -276,9 +277,9 @@ def _place_orphans(collector: _RowCollector) -> None:
     table, grid, events = collector.table, collector.result.grid, collector.events
     index = {row.key: i for i, row in enumerate(table.rows)}
     for pos, (kind, payload) in enumerate(events):
-        if kind != "orphan":
+        if kind != "orphan" or not isinstance(payload, list):  # an orphan's payload: its numbers
             continue
-        values = list(payload)  # type: ignore[arg-type]
+        values = list(payload)
         prev = next((k for t, k in reversed(events[:pos]) if t == "row" and k in index), None)
         nxt = next((k for t, k in events[pos + 1:] if t == "row" and k in index), None)
         lo = index[prev] + 1 if prev is not None else 0  # type: ignore[index]
@@ -523,8 +524,8 @@ def find_table_spans(work: str, template: str) -> dict[str, TableSpan]:
     """
     if C._PINYIN.search(work):  # look for the phrases without the pinyin, map back
         plain, index = _without_pinyin(work)
-        spans = find_table_spans(plain, template)
-        return {k: TableSpan(k, index[s.start], index[s.end - 1] + 1 if s.end else 0) for k, s in spans.items()}
+        found = find_table_spans(plain, template)
+        return {k: TableSpan(k, index[s.start], index[s.end - 1] + 1 if s.end else 0) for k, s in found.items()}
     starts: dict[str, tuple[int, int]] = {}
     for key in TABLE_ANCHORS:
         for match in _anchor_pattern(key).finditer(work):
