@@ -137,6 +137,11 @@ def _markdown_row(line: str) -> list[Cell]:
 _PIPES = re.compile(r"[|｜]")
 
 
+# Line → its cells (table_line_cells is a pure function; table rows and labels recur).
+_LINE_CELLS: dict[str, list[Cell]] = {}
+_LINE_CELLS_MAX = 20_000
+
+
 def cell_stream(lines: Iterable[str]) -> list[Cell]:
     """All cells of ``lines`` (a table's lines) in reading order, see :func:`table_line_cells`.
 
@@ -145,7 +150,16 @@ def cell_stream(lines: Iterable[str]) -> list[Cell]:
     blank → :data:`BLANK`.
     """
     lines = list(lines)
-    per_line = [table_line_cells(line) for line in lines]
+    per_line = []
+    known = _LINE_CELLS
+    for line in lines:
+        cells = known.get(line)
+        if cells is None:
+            cells = table_line_cells(line)
+            if len(known) >= _LINE_CELLS_MAX:
+                known.clear()
+            known[line] = cells
+        per_line.append(cells)  # read only below: a remembered list may be shared
     filled = [cells for cells in per_line if cells]
     singles = sum(len(cells) == 1 for cells in filled)
     empty = [i for i, line in enumerate(lines) if not line.strip()]

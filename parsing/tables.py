@@ -49,14 +49,21 @@ class TableResult:
 
 
 def _put(result: TableResult, row: str, columns: Sequence[str], values: Sequence[object], table: str) -> None:
+    cells = None  # the grid row, made when its first number is stored
     for column, value in zip(columns, values):
-        if isinstance(value, C.Blank):
-            result.blanks.append(f"{row}.{column}")
-            continue
         if isinstance(value, C.Absent):
-            result.warnings.append(f"{table}.{row}.{column}: cell reads {value.text!r}, not a number; left absent")
+            if isinstance(value, C.Blank):
+                result.blanks.append(f"{row}.{column}")
+            else:
+                result.warnings.append(f"{table}.{row}.{column}: cell reads {value.text!r}, not a number; left absent")
             continue
-        result.grid.setdefault(row, {})[column] = value  # type: ignore[assignment]
+        if cells is None:
+            cells = result.grid.setdefault(row, {})
+        cells[column] = value  # type: ignore[assignment]
+
+
+# How many distinct cells a matcher remembers the reading of (see _iter_cells).
+_READINGS_MAX = 20_000
 
 
 class RowMatcher:
@@ -66,6 +73,9 @@ class RowMatcher:
         self.rows = tuple(rows)
         self._row_of = {m: (i, row) for i, row in enumerate(self.rows) for m in row.match}
         self._pattern = re.compile("|".join(re.escape(m) for m in self._row_of))
+        # cell → its pieces as (piece, number-or-None, row-or-None): a pure function of the
+        # cell, and template labels recur in every report.
+        self.readings: dict[str, tuple[tuple[str, object, Row | None], ...]] = {}
 
     def __call__(self, cell: str) -> Row | None:
         """The first row (in template order) one of whose phrases occurs in ``cell``."""
@@ -104,12 +114,17 @@ class _RowCollector:
         # Labels printed one after another with no numbers between them (a label column
         # exported apart from its numbers): they wait for the numbers that follow.
         self.waiting: list[Row] = []
+        self._own = {id(r) for r in table.rows}
+
+    def _in_table(self, row: Row) -> bool:
+        """``row in table.rows``, the rows themselves answered without comparing fields."""
+        return id(row) in self._own or row in self.table.rows
 
     def start(self, row: Row) -> None:
         if self.row is not None and not self.raw:
             if row is self.row:  # the same label again (a label wrapped over two lines)
                 return
-            if row in self.table.rows and self.row in self.table.rows:
+            if self._in_table(row) and self._in_table(self.row):
                 self.waiting.append(self.row)
                 self.events.append(("row", row.key))
                 self.row = row
@@ -147,7 +162,7 @@ class _RowCollector:
             return
         row, values, need = self.row, self.values, len(self.row.columns)
         numbers = [v for v in values if not isinstance(v, C.Blank)]
-        if not numbers and row not in self.table.rows:  # a group heading's empty cells
+        if not numbers and not self._in_table(row):  # a group heading's empty cells
             self.row = None
             self.values, self.raw, self.blank = [], [], False
             return
@@ -316,17 +331,32 @@ def _pieces(cells: Sequence[str]):
             yield from C.explode(cell)
 
 
+def _reading(piece: str, match: RowMatcher) -> tuple[str, object, Row | None]:
+    if piece == C.ROW_END:
+        return piece, None, None
+    value = C.parse_number(piece)
+    if value is not None:
+        return piece, value, None
+    return piece, None, match(piece)
+
+
 def _iter_cells(cells: Sequence[str], match: RowMatcher):
-    """Yield (cell, number-or-None, row-or-None); a grid row's end yields (ROW_END, None, None)."""
-    for cell in _pieces(cells):
-        if cell == C.ROW_END:
-            yield cell, None, None
+    """Yield (cell, number-or-None, row-or-None); a grid row's end yields (ROW_END, None, None).
+
+    Cells are split by :func:`_pieces`; each cell's readings are remembered by the matcher.
+    """
+    readings = match.readings
+    for cell in cells:
+        if cell.isdigit() and cell.isascii():  # a plain number: its own piece, its own value
+            yield cell, int(cell), None
             continue
-        value = C.parse_number(cell)
-        if value is not None:
-            yield cell, value, None
-            continue
-        yield cell, None, match(cell)
+        found = readings.get(cell)
+        if found is None:
+            found = tuple(_reading(piece, match) for piece in _pieces((cell,)))
+            if len(readings) >= _READINGS_MAX:
+                readings.clear()
+            readings[cell] = found
+        yield from found
 
 
 def parse_active_disclosure(cells: Sequence[str], template: str) -> TableResult:
@@ -572,9 +602,16 @@ def span_cells(work_lines: Sequence[str], span: TableSpan,
     """The cell stream of a table span; lines that are rows of a reader's grid give the
     grid's cells (blanks as ``cells.BLANK``, each row closed by ``cells.ROW_END``)."""
     starts = starts if starts is not None else _line_starts(work_lines)
+    touched = _lines_of(starts, work_lines, span)
+    if not grid_rows:  # only the first and last lines can be cut; the lines between are whole
+        pending = list(work_lines[touched.start:touched.stop])
+        for k in {0, len(pending) - 1} if pending else ():
+            start = starts[touched.start + k]
+            pending[k] = pending[k][max(0, span.start - start):span.end - start]
+        return C.cell_stream(pending)
     out: list[str] = []
-    pending: list[str] = []  # text lines, read together (blank cells in one-cell-per-line rows)
-    for i in _lines_of(starts, work_lines, span):
+    pending = []  # text lines, read together (blank cells in one-cell-per-line rows)
+    for i in touched:
         start = starts[i]
         if grid_rows and i in grid_rows:
             out.extend(C.cell_stream(pending))
