@@ -160,8 +160,21 @@ def _trim(name: str) -> str:
     return name[cut.end():] if cut and cut.end() < len(head) else name
 
 
+# Every date label holds one of these words, at most _DATE_LEAD characters into the label: a
+# match starts no earlier than that before the first of them (None: some label holds none).
+_DATE_KEYS = ("日期", BARE_DATE_LABEL)
+_DATE_LEAD = (max(min(label.find(k) for k in _DATE_KEYS if k in label) for label in DATE_LABELS)
+              if all(any(k in label for k in _DATE_KEYS) for label in DATE_LABELS) else None)
+
+
 def published_date(work_text: str) -> str | None:
-    match = _DATE.search(work_text)
+    start = 0
+    if _DATE_LEAD is not None:
+        found = [p for p in (work_text.find(k) for k in _DATE_KEYS) if p >= 0]
+        if not found:
+            return None
+        start = max(0, min(found) - _DATE_LEAD)
+    match = _DATE.search(work_text, start)
     if not match:
         return None
     y, m, d = (int(x) for x in match.groups())

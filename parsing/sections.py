@@ -7,7 +7,7 @@ original lines, so traditional-script narrative stays as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from parsing.record import Section, SubItem
@@ -40,9 +40,27 @@ def _title_ok(title: str) -> bool:
                                 or len(title) > TITLE_MAX or "。" in title)
 
 
+# A line whose text (after spaces and pipes) starts with a numeral: where candidates can stand.
+_NUMERAL_LINE = re.compile(r"^[^\S\n]*[|｜]*[^\S\n]*[一二三四五六七八九十]", re.M)
+
+
+def _numeral_lines(work_lines: Sequence[str]) -> Iterable[int]:
+    """Indices of the lines that may open with a numeral (a superset, found in one pass)."""
+    joined = "\n".join(work_lines)
+    if joined.count("\n") != len(work_lines) - 1:  # a line holding a newline: look at every line
+        yield from range(len(work_lines))
+        return
+    line, pos = 0, 0
+    for match in _NUMERAL_LINE.finditer(joined):
+        line += joined.count("\n", pos, match.start())
+        pos = match.start()
+        yield line
+
+
 def _candidates(work_lines: Sequence[str]) -> list[Heading]:
     out = []
-    for i, line in enumerate(work_lines):
+    for i in _numeral_lines(work_lines):
+        line = work_lines[i]
         stripped = line.strip().strip("|｜").strip()
         if stripped[:1] not in NUMERALS:
             continue

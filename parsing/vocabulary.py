@@ -37,6 +37,8 @@ CHROME_PATTERNS: tuple[str, ...] = (
     r"浏览次数\s*[:：]?\s*\d",
     r"^\s*(?:打印|关闭|返回顶部|【?打印】?\s*【?关闭】?)\s*$",
 )
+# A word each pattern above cannot match without (chrome.py looks for these first).
+CHROME_PATTERN_WORDS: tuple[str, ...] = ("访问量", "浏览次数", "打印", "关闭", "返回顶部")
 CHROME_LINE_MAX = 120
 # The chrome words that open a page's footer: from the first of them after the last section
 # heading, the rest of the page is footer (link lists included).  The other chrome words
