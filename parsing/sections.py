@@ -14,8 +14,12 @@ from parsing.record import Section, SubItem
 from parsing.template import SECTIONS, TEMPLATE_2019, TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
 from parsing.vocabulary import TITLE_ENDINGS, TITLE_MAX
 
-NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．,，]\s*(\S.{0,45}?)\s*[?？|｜]*\s*$")
+_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# Heading numerals 一 … 九十九 (a pre-2019 report may run past 十: 十一、十二、…).
+NUMERALS = {**_DIGITS, "十": 10, **{"十" + c: 10 + n for c, n in _DIGITS.items()},
+            **{c + "十": 10 * n for c, n in _DIGITS.items() if n > 1},
+            **{c + "十" + d: 10 * n + m for c, n in _DIGITS.items() if n > 1 for d, m in _DIGITS.items()}}
+_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．,，]\s*(\S.{0,45}?)\s*[?？|｜]*\s*$")
 # Table row labels that look like headings ("一、本年新收…", "四、结转下年度继续办理").
 _ROW_LIKE = ("本年新收", "上年结转", "结转下年度", "本年度办理结果", "办理结果")
 
@@ -65,7 +69,7 @@ def _candidates(work_lines: Sequence[str]) -> list[Heading]:
         if stripped[:1] not in NUMERALS:
             continue
         match = _HEADING.match(stripped)
-        if not match:
+        if not match or match.group(1) not in NUMERALS:  # 十一 is a numeral, 三四 is not
             continue
         title = match.group(2).strip().rstrip("?？").strip()
         if not _title_ok(title):
@@ -188,7 +192,7 @@ def _inline_candidates(lines: Sequence[str], work_lines: Sequence[str],
         work = work_lines[i] if len(work_lines[i]) == len(line) else None
         for m in _INLINE_ANY.finditer(line):
             end = _inline_title(line, m.end())
-            if end is None:
+            if end is None or m.group(1) not in NUMERALS:
                 continue
             raw = work[m.end():end] if work is not None else convert([line[m.end():end]])[0]
             title = raw.strip().rstrip("?？").strip()

@@ -315,3 +315,20 @@ def test_the_prose_figure_decides_a_run_together_row():
 ])
 def test_prose_figures(sentence, expected):
     assert [(f.field, f.value) for f in prose_figures(sentence, 3)] == expected
+
+
+def test_headings_past_ten_are_read_and_a_non_numeral_is_not_a_heading():
+    """Regression: "十一、" made the heading reader fail (KeyError) and the whole report with it."""
+    from parsing import parse_text
+
+    parts = ["示例县人民政府2013年政府信息公开工作年度报告"]
+    titles = ["概述", "主动公开情况", "依申请公开情况", "收费情况", "复议情况", "诉讼情况", "申诉情况",
+              "咨询情况", "存在问题", "改进措施", "其他事项", "附则"]
+    numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+    for numeral, title in zip(numerals, titles):
+        parts += [f"{numeral}、{title}", f"本节写{title}的具体内容，共若干条。"]
+    parts += ["三四、不是标题的一行", "这一行跟在上一行后面。"]
+    report = parse_text("\n".join(parts), "numerals.txt")
+    assert [s.no for s in report.sections] == list(range(1, 13))
+    assert report.sections[10].title == "其他事项" and report.sections[11].title == "附则"
+    assert "三四、不是标题的一行" in report.sections[11].text
