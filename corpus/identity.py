@@ -2,8 +2,9 @@
 
 A record's ``id`` hashes its normalized text, which differs between the HTML and the PDF of
 one report.  So two records are one report when their ids are equal, or when they share
-agency and year and either have equal table cells or, both lacking cells, near-identical
-narrative text.
+agency and year and either have equal table cells, or cells that agree wherever both have
+one (a crawler's dump of a page may leave a few run-together cells absent that its HTML
+gives), or, both lacking cells, near-identical narrative text.
 """
 
 from __future__ import annotations
@@ -20,6 +21,27 @@ from parsing.template import TABLES
 # page headers, line breaks and punctuation differ between formats, the wording does not.
 TEXT_SIMILARITY = 0.9
 _SHINGLE = 4
+# Two records whose cells differ are still one report when they share at least this many
+# cells, covering this share of the smaller record's cells, and no shared cell differs.
+MIN_SHARED_CELLS = 50
+MIN_SHARED_SHARE = 0.85
+
+Cells = dict[tuple[str, str, str], float]
+
+
+def cells_of(report: Report) -> Cells:
+    return {(table, row, column): float(value)
+            for table in TABLES
+            for row, by_column in report.table(table).items()
+            for column, value in by_column.items()}
+
+
+def cells_agree(a: Cells, b: Cells) -> bool:
+    """Whether two records' cells are one report's: many shared, none different."""
+    shared = a.keys() & b.keys()
+    if len(shared) < MIN_SHARED_CELLS or len(shared) < MIN_SHARED_SHARE * min(len(a), len(b)):
+        return False
+    return all(a[key] == b[key] for key in shared)
 
 
 def cells_fingerprint(report: Report) -> str:
@@ -70,24 +92,34 @@ class ReportIndex:
     """
 
     load_text: Callable[[str], str]
+    load_cells: Callable[[str], Cells] = lambda report_id: {}
     by_id: dict[str, KnownReport] = field(default_factory=dict)
     by_key: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, Cells] = field(default_factory=dict)
 
-    def add(self, known: KnownReport, text: str | None = None) -> None:
+    def add(self, known: KnownReport, text: str | None = None, cells: Cells | None = None) -> None:
         self.by_id[known.report_id] = known
         if known.agency and known.year is not None:
             self.by_key.setdefault((known.agency, known.year), []).append(known.report_id)
         if text is not None and not known.cells_hash:
             self.texts[known.report_id] = text
+        if cells is not None:
+            self.cells[known.report_id] = cells
 
     def remove(self, report_id: str) -> None:
         known = self.by_id.pop(report_id, None)
         self.texts.pop(report_id, None)
+        self.cells.pop(report_id, None)
         if known and known.agency and known.year is not None:
             ids = self.by_key.get((known.agency, known.year), [])
             if report_id in ids:
                 ids.remove(report_id)
+
+    def cells_of(self, report_id: str) -> Cells:
+        if report_id not in self.cells:
+            self.cells[report_id] = self.load_cells(report_id)
+        return self.cells[report_id]
 
     def _text(self, report_id: str) -> str:
         if report_id not in self.texts:
@@ -105,6 +137,8 @@ class ReportIndex:
             known = self.by_id[report_id]
             if cells_hash or known.cells_hash:
                 if cells_hash == known.cells_hash:
+                    return report_id
+                if cells_hash and known.cells_hash and cells_agree(cells_of(report), self.cells_of(report_id)):
                     return report_id
                 continue
             if text is None:

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from corpus.identity import KnownReport, ReportIndex, cells_fingerprint, narrative
+from corpus.identity import KnownReport, ReportIndex, cells_fingerprint, cells_of, narrative
 from index.passages.settings import IndexSettings
 from index.tables import store
 from index.tables.store import Batch, StoredReport
@@ -206,7 +206,8 @@ class _Corpus:
         self.batch = Batch()
         self._con: duckdb.DuckDBPyConnection | None = None
         self.sources: dict[str, tuple[str, str]] = {}
-        self.index = ReportIndex(load_text=lambda report_id: store.section_text(self.con(), report_id))
+        self.index = ReportIndex(load_text=lambda report_id: store.section_text(self.con(), report_id),
+                                 load_cells=lambda report_id: store.report_cells(self.con(), report_id))
         if store.store_file(data).exists():
             with store.reading(data) as con:
                 self.sources = store.load_sources(con)
@@ -259,13 +260,36 @@ class _Corpus:
         report_id = self.index.match(report, stored.cells_hash)
         is_new = report_id is None
         if report_id is None:
-            report_id = report.id
-            self.index.add(KnownReport(report_id, report.agency, report.year, stored.cells_hash),
-                           text=None if stored.cells_hash else narrative(report))
-            self.batch.add(stored)
-            self.added[report_id] = None
+            report_id = self._add(stored)
+        elif len(cells_of(report)) > len(self.index.cells_of(report_id)):
+            # The same report with more cells (its HTML after its crawl dump): keep the fuller record.
+            report_id = self._replace(report_id, stored)
         self._link(stored.source_path, stored.content_hash, report_id)
         return is_new
+
+    def _add(self, stored: StoredReport) -> str:
+        report = stored.report
+        self.index.add(KnownReport(report.id, report.agency, report.year, stored.cells_hash),
+                       text=None if stored.cells_hash else narrative(report), cells=cells_of(report))
+        self.batch.add(stored)
+        self.added[report.id] = None
+        return report.id
+
+    def _replace(self, old_id: str, stored: StoredReport) -> str:
+        """Store ``stored`` in place of report ``old_id``; the files of the old one follow it."""
+        self.index.remove(old_id)
+        self.batch.remove(old_id)
+        if old_id in self.added:
+            del self.added[old_id]
+        else:
+            self.removed.add(old_id)
+        new_id = self._add(stored)
+        for path, (content_hash, report_id) in list(self.sources.items()):
+            if report_id == old_id:
+                self.sources[path] = self.batch.sources[path] = (content_hash, new_id)
+                self.by_hash[content_hash] = new_id
+        self.refs[new_id] += self.refs.pop(old_id, 0)
+        return new_id
 
     def flush(self) -> None:
         if len(self.batch):

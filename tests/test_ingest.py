@@ -319,3 +319,32 @@ def test_ingest_ocrs_scanned_pages_and_says_so_page_by_page(tmp_path, capfd):
     assert len(skipped.new) == 1 and "OCR page" not in capfd.readouterr().err
     warnings = query(tmp_path / "plain", "SELECT warnings FROM reports")[0][0]
     assert any("has no text layer and OCR is off; its content is skipped" in w for w in warnings)
+
+
+@pytest.mark.parametrize("first, second", [("crawl/06.txt", "html/06.html"), ("html/06.html", "crawl/06.txt")])
+def test_a_crawl_dump_and_the_page_it_came_from_are_one_report(tmp_path, first, second):
+    """A crawler's dump leaves a few run-together cells absent that the HTML gives; the
+    cells they share agree, so they are one report, stored with the fuller record (the HTML's)."""
+    real = ROOT.parent / "shared" / "real"
+    for order, name in enumerate((first, second)):
+        copy = tmp_path / "files" / f"{order}_{name.replace('/', '_')}"
+        copy.parent.mkdir(exist_ok=True)
+        copy.write_bytes((real / name).read_bytes())
+        result = ingest([copy], tmp_path / "data", workers=1, progress=False, passages=False)
+        assert not result.failed
+    assert len(result.new) + len(result.duplicates) == 1
+    html_cells = query(tmp_path / "data", "SELECT count(*) FROM cells")[0][0]
+    assert query(tmp_path / "data", "SELECT count(*), min(year) FROM reports") == [(1, 2024)]
+    assert query(tmp_path / "data", "SELECT count(*), count(DISTINCT report_id) FROM sources") == [(2, 1)]
+    assert query(tmp_path / "data", "SELECT source FROM reports")[0][0].endswith("06.html")
+    # Read in the page's table 三: 本年新收 自然人 217 (the figure both files give).
+    assert query(tmp_path / "data", "SELECT applications__new_received__natural_person FROM metrics") == [(217.0,)]
+    assert html_cells == 200
+
+
+def test_the_real_collection_holds_each_report_once(tmp_path):
+    """22 files: 5 crawl dumps repeat 5 HTML pages, so 17 reports (and 2024 is counted once)."""
+    result = ingest([ROOT.parent / "shared" / "real"], tmp_path / "data", workers=2, progress=False, passages=False)
+    assert not result.failed and len(result.new) == 17 and len(result.duplicates) == 5
+    assert query(tmp_path / "data",
+                 "SELECT count(*) FROM reports WHERE agency = '平潭综合实验区' AND year = 2024") == [(1,)]

@@ -419,6 +419,12 @@ def load_report_keys(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | No
     return con.execute("SELECT report_id, agency, year, cells_hash FROM reports").fetchall()
 
 
+def report_cells(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[tuple[str, str, str], float]:
+    """Every cell of one report, keyed (table, row, column)."""
+    rows = con.execute('SELECT "table", "row", "column", value FROM cells WHERE report_id = ?', [report_id])
+    return {(t, r, c): v for t, r, c, v in rows.fetchall()}
+
+
 def section_text(con: duckdb.DuckDBPyConnection, report_id: str) -> str:
     """The narrative of one report, sections in order, one per line."""
     row = con.execute(
