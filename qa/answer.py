@@ -20,6 +20,7 @@ from index.tables import metrics as catalogue_module
 from index.tables.metrics import Metric
 from index.tables.query import QueryResult, QuerySpec, Rank, Threshold, run
 from index.passages.search import Hit, NoIndex, search
+from qa import corpus_facts
 from qa.corpus import Corpus
 from qa.plan import STRUCTURED, Plan
 
@@ -456,5 +457,8 @@ def gather(plan: Plan, corpus: Corpus, top_k: int | None = None) -> Facts:
             facts.agencies = found
     elif plan.intent == "narrative":
         passages(plan, corpus, facts, top_k=top_k)
+    elif plan.intent == corpus_facts.INTENT:
+        corpus_facts.gather(plan, corpus, facts)
+        return facts
     _report_facts(corpus, facts)
     return facts

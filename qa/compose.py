@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from index.tables.metrics import Metric, catalogue
+from qa import corpus_facts
 from qa.answer import Facts, Note
 from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
                         unit_word, year_text)
@@ -585,6 +586,9 @@ def compose(facts: Facts) -> Answer:
             table = trend(facts, lang, lines)
         elif intent in ("total", "average"):
             table = totals(facts, lang, lines, average=intent == "average")
+    if intent == corpus_facts.INTENT:
+        table = corpus_facts.compose(facts, lang, lines)
+        has_rows = facts.frame is not None and len(facts.frame) > 0
     if intent == "quality":
         table = quality(facts, lang, lines)
         has_rows = facts.quality is not None and len(facts.quality) > 0
