@@ -642,6 +642,12 @@ def find_metric(text: str) -> list[tuple[Metric, float]]:
         cells = set(metrics[key].cells)
         if any(o != key and set(metrics[o].cells) < cells for o in scored):
             del scored[key]
+    # A rate named with one of its parts (行政复议的纠错率, 办结中的公开率): the rate is meant.
+    for key in [k for k in scored if metrics[k].kind == "share"]:
+        share = metrics[key]
+        for part in (*share.numerator_keys, share.denominator_key):
+            if part in scored and part != key and order[part] != order[key]:
+                del scored[part]
     ranked = sorted(scored, key=lambda k: (-scored[k], order[k]))
     return [(metrics[k], scored[k]) for k in ranked]
 
