@@ -91,7 +91,7 @@ def _part_value(values: dict[str, Any], key: str) -> Any:
         found = [v for v in found if v is not None and not (isinstance(v, float) and pd.isna(v))]
         if not found or catalogue()[key].kind == "cell":
             return None
-    return sum(float(v) for v in found)
+    return sum(float(v) for v in found if v is not None)
 
 
 def share_parts(facts: Facts, report_id: str, metric: Metric) -> tuple[list[Any], Any]:

@@ -303,9 +303,10 @@ DERIVED_SHARES = (
                   ("行政复议结果纠正", "行政复议总计"), ("reconsiderations corrected", "reconsiderations in total")),
     _DerivedShare("review_litigation.litigation_corrected_share.total", ("review_litigation.litigation.corrected",),
                   "review_litigation.litigation.total",
-                  "诉讼败诉率", "litigation loss rate",
+                  "诉讼败诉率", "rate of lawsuits lost",
+                  # No "loss": English word forms would turn an unlinked "lose" into it.
                   ("行政诉讼败诉率", "败诉率", "败诉比例", "诉讼纠错率", "诉讼纠正率", "被告败诉率",
-                   "lawsuit loss rate", "loss rate", "rate of lawsuits lost", "litigation correction rate"),
+                   "share of lawsuits lost", "litigation correction rate", "lawsuit correction rate"),
                   ("行政诉讼结果纠正(直接起诉+复议后起诉)", "行政诉讼总计(直接起诉+复议后起诉)"),
                   ("lawsuits corrected (direct and after reconsideration)",
                    "lawsuits in total (direct and after reconsideration)")),
