@@ -14,11 +14,13 @@ tables), :func:`gather` in :func:`qa.answer.gather`, :func:`compose` in :func:`q
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from qa import lexicon
+from qa.coverage import name_like, unlinked_words
 from qa.plan import Plan, Reading
 from qa.quantities import find_cue, read_level
 
@@ -43,9 +45,16 @@ _TEMPLATE_NAMES = {"2021": ("2021年版格式(国办公开办函〔2021〕30号)
                    "unknown": ("2019年以前的格式(不是国家统一表格)", "a pre-2019 layout (not the national table)")}
 
 
-def _value_cue(text: str, values: dict[str, tuple[str, ...]]) -> tuple[str | None, str | None]:
+def _cue(text: str, words: tuple[str, ...]) -> str | None:
+    """``find_cue`` with English phrases in the word forms the question was put in."""
+    from qa.metric_terms import english_forms
+
+    return find_cue(text, tuple(dict.fromkeys(words + tuple(english_forms(w) for w in words if w.isascii()))))
+
+
+def _value_cue(text: str, values: Mapping[str, tuple[str, ...]]) -> tuple[str | None, str | None]:
     for value, words in values.items():
-        found = find_cue(text, words)
+        found = _cue(text, words)
         if found:
             return value, found
     return None, None
@@ -59,14 +68,23 @@ def read(plan: Plan, cue_text: str, figure_matched: bool, other_kind: bool) -> b
     ``other_kind`` a data-quality or problems/measures question."""
     if figure_matched or other_kind:
         return False
-    count = next((kind for kind, words in lexicon.CORPUS_COUNT.items() if find_cue(cue_text, words)), None)
-    fields = [key for key, words in lexicon.CORPUS_FIELDS.items() if find_cue(cue_text, words)]
+    count = next((kind for kind, words in lexicon.CORPUS_COUNT.items() if _cue(cue_text, words)), None)
+    fields = [key for key, words in lexicon.CORPUS_FIELDS.items() if _cue(cue_text, words)]
     script, script_words = _value_cue(cue_text, lexicon.CORPUS_SCRIPT_VALUES)
     template, template_words = _value_cue(cue_text, lexicon.CORPUS_TEMPLATE_VALUES)
-    noun = find_cue(cue_text, lexicon.CORPUS_NOUNS)
-    if count and not noun and count != "agencies":
+    nouns = {kind: _cue(cue_text, words) for kind, words in lexicon.CORPUS_NOUNS.items()}
+    if count == "reports" and not any(nouns.values()):
         count = None  # "几份" alone, without 年报 / reports, is no question about the corpus
+    if count is None and not fields and find_cue(cue_text, lexicon.COUNT + lexicon.NUMERIC):
+        # "县级机关有几个" / "how many reports are there": the noun says what is counted.
+        count = "agencies" if nouns["agencies"] else "reports" if nouns["reports"] else None
     if not (count or fields):
+        return False
+    # Every other content word must be linked: "有多少报告提到了政务新媒体" asks about passages.
+    found = [_cue(cue_text, words) for words in (*lexicon.CORPUS_FIELDS.values(), *lexicon.CORPUS_COUNT.values(),
+                                                  *lexicon.CORPUS_NOUNS.values(), lexicon.CORPUS_VERBS)]
+    linked = [w for w in found if w]
+    if [w for w in unlinked_words(cue_text, linked) if not name_like(w, plan.question)]:
         return False
     plan.intent = INTENT
     plan.metrics = []
@@ -77,7 +95,8 @@ def read(plan: Plan, cue_text: str, figure_matched: bool, other_kind: bool) -> b
         fields = [f for f in fields if f != "template"]
         # "2019版" is a template, not the year 2019.
         plan.years = [y for y in plan.years if str(y) not in (template_words or "")]
-    ask = count or "list"
+    _single_year(plan)
+    ask = count or ("years" if fields == ["years"] else "list")  # "哪几年的报告" lists the years
     plan.corpus = {"ask": ask, "fields": fields, "script": script, "template": template}
     if plan.level is None:
         read_level(cue_text, plan)
@@ -88,6 +107,16 @@ def read(plan: Plan, cue_text: str, figure_matched: bool, other_kind: bool) -> b
         if value:
             plan.readings.append(Reading(piece, words or "", value, f"only {piece} {value}", f"只看{words}"))
     return True
+
+
+def _single_year(plan: Plan) -> None:
+    """"reports from 2021" names a year, not "since 2021", unless a since-word says so."""
+    reading = plan.reading("year")
+    if plan.years or plan.year_from is None or plan.year_to is not None or reading is None:
+        return
+    words = reading.text.lower()
+    if find_cue(words, ("from",)) and not find_cue(words, tuple(w for w in lexicon.SINCE if w != "from")):
+        plan.years, plan.year_from = [plan.year_from], None
 
 
 def _where(plan: Plan) -> tuple[str, list[Any]]:
@@ -217,7 +246,7 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     if not len(frame):
         lines.append(f"语料库中没有符合条件的报告({where})。" if zh else f"No report in the corpus matches ({where}).")
         return None
-    years = {a: sorted(int(y) for y in g["year"]) for a, g in frame.groupby("agency")}
+    years: dict[str, list[int]] = {str(a): sorted(int(y) for y in g["year"]) for a, g in frame.groupby("agency")}
     if ask == "reports":
         lines.append(f"{where}:共{len(frame)}份年报。" if zh else f"{where}: {len(frame)} report{'s' * (len(frame) != 1)}.")
     elif ask == "agencies":

@@ -217,12 +217,12 @@ CORPUS_FIELDS = {
                "simplified characters", "script", "traditional", "simplified"),
     "template": ("模板", "格式版本", "哪版格式", "哪个版本的格式", "表格格式", "哪种格式", "报告格式", "template", "templates",
                  "format version", "which format", "what format"),
-    "level": ("什么级别", "哪一级", "哪个级别", "层级", "级别", "行政级别", "what level", "which level",
+    "level": ("属于哪一级", "属于什么级别", "什么级别", "哪一级", "哪个级别", "层级", "级别", "行政级别", "what level", "which level",
               "administrative level", "level"),
     "region": ("哪个省", "哪个市", "哪个地区", "哪个地方", "在哪里", "在哪儿", "所在地", "所在地区", "属于哪", "哪里的", "地区",
                "which province", "which city", "which region", "where is", "located", "region", "province"),
-    "years": ("哪些年", "哪几年", "哪些年份", "哪几个年份", "哪些年度", "哪一年", "什么年份", "which years", "what years",
-              "years covered", "which year", "what year"),
+    "years": ("哪几年", "哪些年份", "哪几个年份", "哪些年度", "哪一年", "什么年份", "which years", "what years",
+              "years covered", "which year", "what year", "cover", "covers", "covered"),
     "source": ("源文件", "原文件", "文件名", "来源文件", "哪个文件", "出处", "原文", "source file", "file name", "filename",
                "which file", "source"),
 }
@@ -236,7 +236,12 @@ CORPUS_TEMPLATE_VALUES = {
     "2019": ("2019版", "2019年版", "旧版", "旧模板", "老模板", "旧格式", "2019 template", "old template", "2019 format"),
     "unknown": ("2019年以前的格式", "早期格式", "pre-2019 format"),
 }
-# Words naming the corpus or its reports: a counting question with one of these and no figure
-# asks about the corpus.
-CORPUS_NOUNS = ("语料库", "语料", "数据库", "年报", "报告", "机关", "单位", "部门", "corpus", "database", "reports", "report",
-                "agencies", "agency", "documents")
+# Words naming the corpus, its reports or its agencies: a question with one of these, a word of
+# NUMERIC or COUNT and no figure of the tables counts what the noun names.
+CORPUS_NOUNS = {
+    "reports": ("语料库", "语料", "数据库", "年报", "报告", "corpus", "database", "reports", "report", "documents"),
+    "agencies": ("机关", "单位", "部门", "政府", "agencies", "agency", "governments", "offices"),
+}
+# Verbs of corpus questions that add nothing to what is asked ("收录了多少个机关", "written in").
+CORPUS_VERBS = ("发布", "公布", "发表", "出具", "来自", "收录", "包含", "包括", "覆盖", "涵盖", "写的", "用的是", "使用", "采用", "publish", "publishing", "written", "write", "use", "used",
+                "uses", "using", "contain", "contains", "include", "includes", "hold", "holds")
