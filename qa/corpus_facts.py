@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from qa import lexicon
-from qa.coverage import name_like, unlinked_words
+from qa.coverage import name_like, original_case, unlinked_words
 from qa.plan import Plan, Reading
 from qa.quantities import find_cue, read_level
 
@@ -84,8 +84,16 @@ def read(plan: Plan, cue_text: str, figure_matched: bool, other_kind: bool) -> b
     found = [_cue(cue_text, words) for words in (*lexicon.CORPUS_FIELDS.values(), *lexicon.CORPUS_COUNT.values(),
                                                   *lexicon.CORPUS_NOUNS.values(), lexicon.CORPUS_VERBS)]
     linked = [w for w in found if w]
-    if [w for w in unlinked_words(cue_text, linked) if not name_like(w, plan.question)]:
+    unlinked = unlinked_words(cue_text, linked)
+    if [w for w in unlinked if not name_like(w, plan.question)]:
         return False
+    # A word where a name stands is an agency the corpus lacks: said, never a count of everything.
+    names = [original_case(w, plan.question) for w in unlinked]
+    new = [n for n in names if n not in plan.unknown_names and not any(n in known for known in plan.unknown_names)]
+    if new:
+        plan.unknown_names += new
+        plan.readings.append(Reading("agency", "、".join(new), None, "a name the corpus does not hold",
+                                     "语料库中没有的名称", 0.0))
     plan.intent = INTENT
     plan.metrics = []
     plan.readings = [r for r in plan.readings if r.piece not in ("metric", "intent")]
@@ -244,22 +252,29 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     ask = plan.corpus.get("ask", "list")
     fields = list(plan.corpus.get("fields", []))
     if not len(frame):
-        lines.append(f"语料库中没有符合条件的报告({where})。" if zh else f"No report in the corpus matches ({where}).")
+        lines.append(f"语料库中没有符合条件的报告({where})。" if zh else f"The corpus has no report matching ({where}).")
         return None
     years: dict[str, list[int]] = {str(a): sorted(int(y) for y in g["year"]) for a, g in frame.groupby("agency")}
+    # One report is an agency's year: the same report stored twice (an HTML page and its text
+    # dump) is counted once, and the files are said.
+    n_reports = len(frame.drop_duplicates(["agency", "year"]))
+    files = "" if n_reports == len(frame) else (f"(共{len(frame)}个文件,同一报告的不同文件只算一份)" if zh else
+                                                f" ({len(frame)} files; one report stored in several files counts once)")
     if ask == "reports":
-        lines.append(f"{where}:共{len(frame)}份年报。" if zh else f"{where}: {len(frame)} report{'s' * (len(frame) != 1)}.")
+        lines.append(f"{where}:共{n_reports}份年报{files}。" if zh else
+                     f"{where}: {n_reports} report{'s' * (n_reports != 1)}{files}.")
     elif ask == "agencies":
         n = len(years)
-        lines.append(f"{where}:共{n}个机关发布了年报({len(frame)}份)。" if zh else
-                     f"{where}: {n} agenc{'ies' if n != 1 else 'y'} ({len(frame)} reports).")
+        lines.append(f"{where}:共{n}个机关发布了年报({n_reports}份)。" if zh else
+                     f"{where}: {n} agenc{'ies' if n != 1 else 'y'} ({n_reports} report{'s' * (n_reports != 1)}).")
     elif ask == "years":
         found = sorted({int(y) for y in frame["year"]})
         listed = "、".join(f"{y}年" for y in found) if zh else ", ".join(map(str, found))
         lines.append(f"{where}:共有{len(found)}个年份的年报:{listed}。" if zh else
                      f"{where}: reports for {len(found)} year{'s' * (len(found) != 1)}: {listed}.")
     else:
-        lines.append(f"{where}:{len(frame)}份年报。" if zh else f"{where}: {len(frame)} report{'s' * (len(frame) != 1)}.")
+        lines.append(f"{where}:{n_reports}份年报{files}。" if zh else
+                     f"{where}: {n_reports} report{'s' * (n_reports != 1)}{files}.")
     shown = fields or (["script"] if plan.corpus.get("script") else []) or (
         ["template"] if plan.corpus.get("template") else [])
     for _, row in frame.head(TEXT_ROWS).iterrows():

@@ -102,7 +102,7 @@ GROUP_WORDS = {
 
 # Kinds of agency a question may restrict itself to (keys of index.tables.level.LEVELS).
 LEVEL_WORDS = {
-    "township": ("街道办", "乡镇", "街道", "苏木", "townships", "sub-districts", "towns"),
+    "township": ("街道办", "乡镇", "街道", "苏木", "townships", "township-level", "sub-districts", "towns", "sumu"),
     "county": ("县级", "区县政府", "县政府", "county governments", "county-level"),
     "city": ("市级", "地市级", "city governments", "city-level"),
     "province": ("省级", "provincial governments", "province-level"),
@@ -210,9 +210,10 @@ CORPUS_COUNT = {
 }
 # A report's attributes a question may ask for (columns of the store's ``reports`` table).
 CORPUS_FIELDS = {
-    "published": ("哪天发布", "哪天公开", "哪天发的", "什么时候发布", "什么时候公开", "什么时候发的", "何时发布", "何时公开",
+    "published": ("哪天发布", "哪天公开", "哪天公布", "哪天挂网", "哪天发的", "什么时候发布", "什么时候公开", "什么时候公布",
+                  "什么时候挂网", "什么时候发的", "何时发布", "何时公开", "何时公布", "挂网",
                   "发布日期", "发布时间", "公开日期", "公开时间", "成文日期", "发布于", "哪一天", "哪天", "published",
-                  "publication date", "release date", "released", "date of publication", "what date", "which date"),
+                  "publication date", "release date", "released", "release", "date of publication", "what date", "which date"),
     "script": ("繁体", "简体", "字体", "繁简", "traditional chinese", "simplified chinese", "traditional characters",
                "simplified characters", "script", "traditional", "simplified"),
     "template": ("模板", "格式版本", "哪版格式", "哪个版本的格式", "表格格式", "哪种格式", "报告格式", "template", "templates",
@@ -221,7 +222,7 @@ CORPUS_FIELDS = {
               "administrative level", "level"),
     "region": ("哪个省", "哪个市", "哪个地区", "哪个地方", "在哪里", "在哪儿", "所在地", "所在地区", "属于哪", "哪里的", "地区",
                "which province", "which city", "which region", "where is", "located", "region", "province"),
-    "years": ("哪几年", "哪些年份", "哪几个年份", "哪些年度", "哪一年", "什么年份", "which years", "what years",
+    "years": ("哪几年", "哪些年份", "是哪年", "哪年的", "哪些年的", "哪几个年份", "哪些年度", "哪一年", "什么年份", "which years", "what years",
               "years covered", "which year", "what year", "cover", "covers", "covered"),
     "source": ("源文件", "原文件", "文件名", "来源文件", "哪个文件", "出处", "原文", "source file", "file name", "filename",
                "which file", "source"),
@@ -239,9 +240,11 @@ CORPUS_TEMPLATE_VALUES = {
 # Words naming the corpus, its reports or its agencies: a question with one of these, a word of
 # NUMERIC or COUNT and no figure of the tables counts what the noun names.
 CORPUS_NOUNS = {
-    "reports": ("语料库", "语料", "数据库", "年报", "报告", "corpus", "database", "reports", "report", "documents"),
+    "reports": ("语料库", "语料", "数据库", "库里", "库中", "库内", "年报", "报告", "corpus", "database", "reports", "report", "documents"),
     "agencies": ("机关", "单位", "部门", "政府", "agencies", "agency", "governments", "offices"),
 }
-# Verbs of corpus questions that add nothing to what is asked ("收录了多少个机关", "written in").
-CORPUS_VERBS = ("发布", "公布", "发表", "出具", "来自", "收录", "包含", "包括", "覆盖", "涵盖", "写的", "用的是", "使用", "采用", "publish", "publishing", "written", "write", "use", "used",
+# Verbs and words of corpus questions that add nothing to what is asked ("收录了多少个机关",
+# "written in", "乡镇一级", "不同的机关").
+CORPUS_VERBS = ("发布", "公布", "发表", "出具", "来自", "来源于", "收录", "涉及", "填报", "去重", "不同", "分别", "一级", "这一级", "包含", "包括", "覆盖", "涵盖", "写的", "用的是", "使用", "采用", "publish", "publishing", "collection", "different", "distinct", "deduplicated", "follow", "follows", "come", "comes",
+                "table", "older", "newer", "represented", "when", "written", "write", "use", "used",
                 "uses", "using", "contain", "contains", "include", "includes", "hold", "holds")
