@@ -20,6 +20,7 @@ from index.tables import metrics as catalogue_module
 from index.tables.metrics import Metric
 from index.tables.query import QueryResult, QuerySpec, Rank, Threshold, run
 from index.passages.search import Hit, NoIndex, search
+from qa import corpus_facts
 from qa.corpus import Corpus
 from qa.plan import STRUCTURED, Plan
 
@@ -208,6 +209,16 @@ def _years_in_scope(plan: Plan, corpus: Corpus) -> list[int]:
     return [y for y in years if low <= y <= high]
 
 
+def _zero_base(facts: Facts, report_id: str, metric: Metric) -> bool:
+    """Is ``metric`` a rate whose denominator the report gives as 0 (every cell of it present)?"""
+    if metric.kind != "share" or not metric.denominator_key:
+        return False
+    values = {c["field"]: c["value"] for c in facts.cells if c["report_id"] == report_id}
+    found = [values.get(".".join(c)) for c in catalogue_module.get(metric.denominator_key).cells]
+    present = [float(v) for v in found if v is not None and not pd.isna(v)]
+    return bool(present) and sum(present) == 0
+
+
 def _absent_cells(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     """Name every asked figure a report lacks, and the other template's cells it has instead."""
     frame = facts.frame
@@ -235,6 +246,13 @@ def _absent_cells(plan: Plan, corpus: Corpus, facts: Facts) -> None:
                                           else "."),
                         f"{row['agency']}{row['year']}年的报告采用{template}版模板,没有“{metric.zh}”"
                         + (f";该模板有“{names_zh}”(口径不同,见下表)。" if others else "。")))
+                elif _zero_base(facts, row["report_id"], metric):
+                    base = catalogue_module.get(str(metric.denominator_key))
+                    facts.missing.append(Note(
+                        f"{row['agency']}'s {row['year']} report has no {metric.en}: its denominator, {base.en}, "
+                        f"is 0 ({metric.definition_en}).",
+                        f"{row['agency']}{row['year']}年没有{metric.zh}:分母“{base.zh}”为0,无法计算"
+                        f"({metric.definition_zh})。"))
                 else:
                     facts.missing.append(Note(
                         f"{row['agency']}'s {row['year']} report does not give {metric.en} (absent, not 0).",
@@ -439,5 +457,8 @@ def gather(plan: Plan, corpus: Corpus, top_k: int | None = None) -> Facts:
             facts.agencies = found
     elif plan.intent == "narrative":
         passages(plan, corpus, facts, top_k=top_k)
+    elif plan.intent == corpus_facts.INTENT:
+        corpus_facts.gather(plan, corpus, facts)
+        return facts
     _report_facts(corpus, facts)
     return facts

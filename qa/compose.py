@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from index.tables.metrics import Metric, catalogue
+from qa import corpus_facts
 from qa.answer import Facts, Note
 from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
                         unit_word, year_text)
@@ -182,7 +183,8 @@ def ranking(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
         lines.append(f"{scope}没有报告填写了{metric.zh}。" if lang == "zh" else
                      f"No report{' in ' + scope if scope else ''} gives {metric.en}.")
         return None
-    word_zh = "最少" if plan.order == "asc" else "最多"
+    word_zh = ("最低" if plan.order == "asc" else "最高") if metric.unit == "%" else \
+        ("最少" if plan.order == "asc" else "最多")
     word_en = "the lowest" if plan.order == "asc" else "the highest"
     if plan.top_n:
         items = [f"{json_number(r['rank'])}. {r['agency']}({year_text(r['year'])}年){amount(r[metric.key], metric, lang)}"
@@ -223,7 +225,7 @@ def comparison(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | No
         diff = vb - va
         arith = f"{fmt(vb, metric.unit)} − {fmt(va, metric.unit)} = {fmt(diff, metric.unit)}"
         # A difference of shares is in percentage points, not per cent.
-        gap = f"{abs(diff):.1f}" if metric.unit == "%" else fmt(abs(diff))
+        gap = f"{abs(diff):.2f}" if metric.unit == "%" else fmt(abs(diff))
         if lang == "zh":
             unit = "个百分点" if metric.unit == "%" else unit_word(metric, "zh")
             word = "多" if diff > 0 else "少"
@@ -584,6 +586,9 @@ def compose(facts: Facts) -> Answer:
             table = trend(facts, lang, lines)
         elif intent in ("total", "average"):
             table = totals(facts, lang, lines, average=intent == "average")
+    if intent == corpus_facts.INTENT:
+        table = corpus_facts.compose(facts, lang, lines)
+        has_rows = facts.frame is not None and len(facts.frame) > 0
     if intent == "quality":
         table = quality(facts, lang, lines)
         has_rows = facts.quality is not None and len(facts.quality) > 0

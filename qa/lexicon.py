@@ -102,7 +102,7 @@ GROUP_WORDS = {
 
 # Kinds of agency a question may restrict itself to (keys of index.tables.level.LEVELS).
 LEVEL_WORDS = {
-    "township": ("街道办", "乡镇", "街道", "苏木", "townships", "sub-districts", "towns"),
+    "township": ("街道办", "乡镇", "街道", "苏木", "townships", "township-level", "sub-districts", "towns", "sumu"),
     "county": ("县级", "区县政府", "县政府", "county governments", "county-level"),
     "city": ("市级", "地市级", "city governments", "city-level"),
     "province": ("省级", "provincial governments", "province-level"),
@@ -195,3 +195,56 @@ OUTCOME_WORDS = (
     "rate", "share", "percent", "percentage", "ratio", "average", "mean", "median", "growth", "increase",
     "decrease", "lost", "lose", "loss", "won", "win", "overturned", "money", "amount", "valid", "pending",
 )
+
+# --- the corpus itself: counting reports and agencies, report metadata (qa.corpus_facts) -----
+
+# What a counting question counts; the first kind whose words occur wins.
+CORPUS_COUNT = {
+    "years": ("几年的", "多少年的", "几个年份", "多少个年份", "几个年度", "多少个年度", "几年有", "how many years"),
+    "agencies": ("多少个机关", "几个机关", "多少机关", "多少家", "几家", "多少个单位", "几个单位", "多少个部门", "几个部门",
+                 "多少个政府", "几个政府", "how many agencies", "number of agencies", "how many governments",
+                 "how many offices", "how many different agencies"),
+    "reports": ("几份", "多少份", "多少篇", "几篇", "多少个报告", "几个报告", "多少报告", "多少年报", "几个年报", "报告数量",
+                "年报数量", "报告总数", "how many reports", "number of reports", "how many annual reports",
+                "how many documents", "report count"),
+}
+# A report's attributes a question may ask for (columns of the store's ``reports`` table).
+CORPUS_FIELDS = {
+    "published": ("哪天发布", "哪天公开", "哪天公布", "哪天挂网", "哪天发的", "什么时候发布", "什么时候公开", "什么时候公布",
+                  "什么时候挂网", "什么时候发的", "何时发布", "何时公开", "何时公布", "挂网",
+                  "发布日期", "发布时间", "公开日期", "公开时间", "成文日期", "发布于", "哪一天", "哪天", "published",
+                  "publication date", "release date", "released", "release", "date of publication", "what date", "which date"),
+    "script": ("繁体", "简体", "字体", "繁简", "traditional chinese", "simplified chinese", "traditional characters",
+               "simplified characters", "script", "traditional", "simplified"),
+    "template": ("模板", "格式版本", "哪版格式", "哪个版本的格式", "表格格式", "哪种格式", "报告格式", "template", "templates",
+                 "format version", "which format", "what format"),
+    "level": ("属于哪一级", "属于什么级别", "什么级别", "哪一级", "哪个级别", "层级", "级别", "行政级别", "what level", "which level",
+              "administrative level", "level"),
+    "region": ("哪个省", "哪个市", "哪个地区", "哪个地方", "在哪里", "在哪儿", "所在地", "所在地区", "属于哪", "哪里的", "地区",
+               "which province", "which city", "which region", "where is", "located", "region", "province"),
+    "years": ("哪几年", "哪些年份", "是哪年", "哪年的", "哪些年的", "哪几个年份", "哪些年度", "哪一年", "什么年份", "which years", "what years",
+              "years covered", "which year", "what year", "cover", "covers", "covered"),
+    "source": ("源文件", "原文件", "文件名", "来源文件", "哪个文件", "出处", "原文", "source file", "file name", "filename",
+               "which file", "source"),
+}
+# Values a question may filter on: script and template (store values → words).
+CORPUS_SCRIPT_VALUES = {
+    "traditional": ("繁体字", "繁体", "traditional chinese", "traditional characters", "traditional"),
+    "simplified": ("简体字", "简体", "simplified chinese", "simplified characters", "simplified"),
+}
+CORPUS_TEMPLATE_VALUES = {
+    "2021": ("2021版", "2021年版", "新版", "新模板", "新格式", "2021 template", "new template", "2021 format"),
+    "2019": ("2019版", "2019年版", "旧版", "旧模板", "老模板", "旧格式", "2019 template", "old template", "2019 format"),
+    "unknown": ("2019年以前的格式", "早期格式", "pre-2019 format"),
+}
+# Words naming the corpus, its reports or its agencies: a question with one of these, a word of
+# NUMERIC or COUNT and no figure of the tables counts what the noun names.
+CORPUS_NOUNS = {
+    "reports": ("语料库", "语料", "数据库", "库里", "库中", "库内", "年报", "报告", "corpus", "database", "reports", "report", "documents"),
+    "agencies": ("机关", "单位", "部门", "政府", "agencies", "agency", "governments", "offices"),
+}
+# Verbs and words of corpus questions that add nothing to what is asked ("收录了多少个机关",
+# "written in", "乡镇一级", "不同的机关").
+CORPUS_VERBS = ("发布", "公布", "发表", "出具", "来自", "来源于", "收录", "涉及", "填报", "去重", "不同", "分别", "一级", "这一级", "包含", "包括", "覆盖", "涵盖", "写的", "用的是", "使用", "采用", "publish", "publishing", "collection", "different", "distinct", "deduplicated", "follow", "follows", "come", "comes",
+                "table", "older", "newer", "represented", "when", "written", "write", "use", "used",
+                "uses", "using", "contain", "contains", "include", "includes", "hold", "holds")

@@ -13,9 +13,10 @@ from typing import Any
 # lookup: one figure of named agencies; list: agencies meeting a condition; count: how many
 # do; rank: largest / smallest first; compare: agencies or years side by side; trend: a
 # figure over years; total / average: over many reports; narrative: passages; quality: data
-# problems; mixed: agencies meeting a condition, then their passages.
+# problems; mixed: agencies meeting a condition, then their passages; corpus: the reports
+# themselves (how many, which years, published when, which script or template: qa.corpus_facts).
 INTENTS = ("lookup", "list", "count", "rank", "compare", "trend", "total", "average", "narrative", "quality",
-           "mixed", "unknown")
+           "mixed", "corpus", "unknown")
 STRUCTURED = ("lookup", "list", "count", "rank", "compare", "trend", "total", "average")
 # Which data problems a quality question asks about.
 QUALITY_KINDS = ("balance", "narrative", "copied", "any")
@@ -74,6 +75,9 @@ class Plan:
     search_text: str = ""
     quality: str | None = None
     count_reports: bool = False
+    # A corpus question (qa.corpus_facts): {"ask": reports|agencies|years|list, "fields": [...],
+    # "script": ..., "template": ...}.
+    corpus: dict[str, Any] = field(default_factory=dict)
     # "它们" / "they": the agencies of the previous answer (filled in by qa.dialogue).
     from_previous: bool = False
     previous_agencies: list[str] = field(default_factory=list)

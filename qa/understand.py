@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from index.passages.topics import tag_topics
 from parsing.meta import to_simplified
-from qa import lexicon
+from qa import corpus_facts, lexicon
 from qa.corpus import Mention, Vocabulary
 from qa.coverage import name_like, only_name, original_case, unlinked_words
 from qa.metric_terms import MetricMatch, find_metrics, row_phrases_in
@@ -260,6 +260,9 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
         read_level(cue_text, plan)
     decide_intent(plan, cues, mentions, plural, lowered, bool(match and match.columns))
     read_entities(plan, mentions, plural, vocabulary)
+    # About the reports themselves (几份年报 / 哪天发布 / 繁体): only when no figure was named.
+    corpus_facts.read(plan, cue_text, match is not None and match.how != "embedding",
+                      bool(cues.quality or cues.kinds))
     # Negation: "哪些机关没有行政诉讼" asks for the zero rows.
     if plan.intent in ("list", "count") and plan.threshold is None and plan.metrics:
         negation = find_cue(lowered, lexicon.NEGATION)

@@ -57,6 +57,11 @@ class Metric:
     numerator: str | None = None
     denominator: str | None = None
     counterparts: tuple[str, ...] = ()
+    # A share's parts as metric keys (numerator terms, denominator) and its definition in words.
+    numerator_keys: tuple[str, ...] = ()
+    denominator_key: str | None = None
+    definition_zh: str = ""
+    definition_en: str = ""
 
     @property
     def table(self) -> str:
@@ -252,31 +257,59 @@ class _DerivedSum:
 
 @dataclass(frozen=True)
 class _DerivedShare:
-    """A share in per cent: the sum of some cells over another cell, both in one column."""
+    """A rate in per cent: the sum of some metrics over another metric, each named by its key.
 
-    table: str
-    key: str
-    column: str
-    numerator_rows: tuple[str, ...]
-    denominator_row: str
+    The parts may be template cells, group sums or derived sums (all lawsuits), in any
+    column; ``parts_zh`` / ``parts_en`` name the numerator terms and the denominator in the
+    definition shown with every value (公开率 = (予以公开 + 部分公开) / 办理结果总计).
+    """
+
+    key: str  # table.row.column of the share
+    numerator: tuple[str, ...]
+    denominator: str
     zh: str
     en: str
     synonyms: tuple[str, ...]
+    parts_zh: tuple[str, ...]
+    parts_en: tuple[str, ...]
 
 
-# NOTE: the template gives no words for shares, so their names live here (keys in English,
+# NOTE: the template gives no words for rates, so their names live here (keys in English,
 # names shown to users); the lead may move them into parsing/template.py.
 DERIVED_SUMS = (
     _DerivedSum("review_litigation", "litigation", ("litigation_direct", "litigation_after_review"),
                 "lawsuits (direct and after reconsideration)"),
 )
 DERIVED_SHARES = (
-    _DerivedShare("applications", "granted_share", "total", ("granted", "partially_granted"), "total_processed",
-                  "予以公开和部分公开占办理总数比例", "share of requests granted in full or in part",
-                  ("公开率", "答复公开率", "公开比例", "share granted", "grant rate")),
-    _DerivedShare("applications", "denied_share", "total", ("denied",), "total_processed",
-                  "不予公开占办理总数比例", "share of requests refused",
-                  ("不予公开率", "拒绝公开率", "share refused", "refusal rate")),
+    _DerivedShare("applications.granted_share.total",
+                  ("applications.granted.total", "applications.partially_granted.total"),
+                  "applications.total_processed.total",
+                  "公开率", "disclosure rate",
+                  ("予以公开和部分公开占办理总数比例", "答复公开率", "依申请公开率", "信息公开率", "公开比例", "公开占比",
+                   "公开的比例", "同意公开率", "share granted", "grant rate", "share of requests granted",
+                   "share of requests granted in full or in part", "disclosure ratio", "rate of disclosure"),
+                  ("予以公开", "部分公开", "办理结果总计"), ("granted in full", "granted in part", "total processed")),
+    _DerivedShare("applications.denied_share.total", ("applications.denied.total",),
+                  "applications.total_processed.total",
+                  "不予公开率", "refusal rate",
+                  ("不予公开占办理总数比例", "拒绝公开率", "不公开率", "拒绝率", "不予公开比例", "不予公开占比",
+                   "share refused", "share of requests refused", "refusal ratio", "denial rate", "rejection rate"),
+                  ("不予公开", "办理结果总计"), ("refused", "total processed")),
+    _DerivedShare("review_litigation.review_corrected_share.total", ("review_litigation.review.corrected",),
+                  "review_litigation.review.total",
+                  "复议纠错率", "reconsideration correction rate",
+                  ("行政复议纠错率", "纠错率", "复议纠正率", "复议被纠错率", "复议纠错比例", "复议纠正比例",
+                   "reconsideration reversal rate", "review correction rate", "correction rate"),
+                  ("行政复议结果纠正", "行政复议总计"), ("reconsiderations corrected", "reconsiderations in total")),
+    _DerivedShare("review_litigation.litigation_corrected_share.total", ("review_litigation.litigation.corrected",),
+                  "review_litigation.litigation.total",
+                  "诉讼败诉率", "rate of lawsuits lost",
+                  # No "loss": English word forms would turn an unlinked "lose" into it.
+                  ("行政诉讼败诉率", "败诉率", "败诉比例", "诉讼纠错率", "诉讼纠正率", "被告败诉率",
+                   "share of lawsuits lost", "litigation correction rate", "lawsuit correction rate"),
+                  ("行政诉讼结果纠正(直接起诉+复议后起诉)", "行政诉讼总计(直接起诉+复议后起诉)"),
+                  ("lawsuits corrected (direct and after reconsideration)",
+                   "lawsuits in total (direct and after reconsideration)")),
 )
 
 
@@ -384,21 +417,29 @@ def _derived_sums(rows: dict[tuple[str, str], _RowInfo]) -> list[Metric]:
     return made
 
 
+def _definition(terms: tuple[str, ...], base: str) -> str:
+    top = " + ".join(terms)
+    return f"({top}) / {base}" if len(terms) > 1 else f"{top} / {base}"
+
+
 def _derived_shares(by_key: dict[str, Metric]) -> list[Metric]:
     made = []
     for spec in DERIVED_SHARES:
-        numerators = [by_key[f"{spec.table}.{r}.{spec.column}"] for r in spec.numerator_rows]
-        denominator = by_key[f"{spec.table}.{spec.denominator_row}.{spec.column}"]
+        numerators = [by_key[k] for k in spec.numerator]
+        denominator = by_key[spec.denominator]
         parts = [*numerators, denominator]
         numerator = _sum_sql([m.sql for m in numerators]) if len(numerators) > 1 else numerators[0].sql
         templates = tuple(t for t in TEMPLATES if all(t in m.templates for m in parts))
         made.append(Metric(
-            key=f"{spec.table}.{spec.key}.{spec.column}", zh=spec.zh, en=spec.en,
+            key=spec.key, zh=spec.zh, en=spec.en,
             synonyms=_unique([spec.zh, *spec.synonyms, spec.en]), unit="%", templates=templates,
             sql=f"(100.0 * {numerator} / NULLIF({denominator.sql}, 0))",
             columns=_unique([c for m in parts for c in m.columns]),
             cells=tuple(dict.fromkeys(c for m in parts for c in m.cells)),
             kind="share", numerator=numerator, denominator=denominator.sql,
+            numerator_keys=spec.numerator, denominator_key=spec.denominator,
+            definition_zh=f"{spec.zh} = {_definition(spec.parts_zh[:-1], spec.parts_zh[-1])}",
+            definition_en=f"{spec.en} = {_definition(spec.parts_en[:-1], spec.parts_en[-1])}",
         ))
     return made
 
@@ -602,6 +643,12 @@ def find_metric(text: str) -> list[tuple[Metric, float]]:
         cells = set(metrics[key].cells)
         if any(o != key and set(metrics[o].cells) < cells for o in scored):
             del scored[key]
+    # A rate named with one of its parts (行政复议的纠错率, 办结中的公开率): the rate is meant.
+    for key in [k for k in scored if metrics[k].kind == "share"]:
+        share = metrics[key]
+        for part in (*share.numerator_keys, share.denominator_key):
+            if part in scored and part != key and order[part] != order[key]:
+                del scored[part]
     ranked = sorted(scored, key=lambda k: (-scored[k], order[k]))
     return [(metrics[k], scored[k]) for k in ranked]
 

@@ -1,0 +1,291 @@
+"""Questions about the corpus itself: how many reports or agencies, and what a report is.
+
+"语料库里一共有几份年报?" / "2024年有几个机关发布了年报?" / "平潭综合实验区有几年的年报?" count
+reports, agencies or years; "大涌镇的年报是哪天发布的?" / "哪些报告是繁体字的?" / "which template
+does it use?" read a report's attributes (publication date, script, template, level, region,
+years, source file).  All of them are one query over the store's ``reports`` table, filtered
+by the plan's years, region, agencies and level and by a script or template the question
+names.  The words are :data:`qa.lexicon.CORPUS_COUNT`, ``CORPUS_FIELDS``,
+``CORPUS_SCRIPT_VALUES``, ``CORPUS_TEMPLATE_VALUES`` and ``CORPUS_NOUNS``.
+
+:func:`read` runs in :func:`qa.understand.understand` (a question without a figure of the
+tables), :func:`gather` in :func:`qa.answer.gather`, :func:`compose` in :func:`qa.compose.compose`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from qa import lexicon
+from qa.coverage import name_like, original_case, unlinked_words
+from qa.plan import Plan, Reading
+from qa.quantities import find_cue, read_level
+
+if TYPE_CHECKING:
+    from qa.answer import Facts
+    from qa.corpus import Corpus
+
+INTENT = "corpus"
+# What a corpus question asks for: a count of reports / agencies / years, or a listing.
+ASKS = ("reports", "agencies", "years", "list")
+_REGION_LEVELS = ("province", "city", "county", "township")
+_COLUMNS = ["report_id", "agency", "year", "published", "template", "script", "level", *_REGION_LEVELS, "source"]
+_FIELD_NAMES = {"published": ("发布日期", "publication date"), "script": ("字体", "script"),
+                "template": ("模板", "template"), "level": ("层级", "level"), "region": ("地区", "region"),
+                "years": ("报告年份", "years covered"), "source": ("源文件", "source file")}
+_LEVEL_NAMES = {"province": ("省级", "provincial"), "city": ("市级", "city"), "county": ("县级", "county"),
+                "township": ("乡镇级", "township"), "department": ("部门", "department"),
+                "unknown": ("未知层级", "unknown level")}
+_SCRIPT_NAMES = {"traditional": ("繁体", "traditional Chinese"), "simplified": ("简体", "simplified Chinese")}
+_TEMPLATE_NAMES = {"2021": ("2021年版格式(国办公开办函〔2021〕30号)", "the 2021 template (国办公开办函〔2021〕30号)"),
+                   "2019": ("2019年版格式(国办公开办函〔2019〕60号)", "the 2019 template (国办公开办函〔2019〕60号)"),
+                   "unknown": ("2019年以前的格式(不是国家统一表格)", "a pre-2019 layout (not the national table)")}
+
+
+def _cue(text: str, words: tuple[str, ...]) -> str | None:
+    """``find_cue`` with English phrases in the word forms the question was put in."""
+    from qa.metric_terms import english_forms
+
+    return find_cue(text, tuple(dict.fromkeys(words + tuple(english_forms(w) for w in words if w.isascii()))))
+
+
+def _value_cue(text: str, values: Mapping[str, tuple[str, ...]]) -> tuple[str | None, str | None]:
+    for value, words in values.items():
+        found = _cue(text, words)
+        if found:
+            return value, found
+    return None, None
+
+
+def read(plan: Plan, cue_text: str, figure_matched: bool, other_kind: bool) -> bool:
+    """Make ``plan`` a corpus question when it asks about the reports themselves.
+
+    ``cue_text`` is the question with names and metric phrases blanked; ``figure_matched``
+    says a metric of the catalogue was named (then it is a figure question, never this);
+    ``other_kind`` a data-quality or problems/measures question."""
+    if figure_matched or other_kind:
+        return False
+    count = next((kind for kind, words in lexicon.CORPUS_COUNT.items() if _cue(cue_text, words)), None)
+    fields = [key for key, words in lexicon.CORPUS_FIELDS.items() if _cue(cue_text, words)]
+    script, script_words = _value_cue(cue_text, lexicon.CORPUS_SCRIPT_VALUES)
+    template, template_words = _value_cue(cue_text, lexicon.CORPUS_TEMPLATE_VALUES)
+    nouns = {kind: _cue(cue_text, words) for kind, words in lexicon.CORPUS_NOUNS.items()}
+    if count == "reports" and not any(nouns.values()):
+        count = None  # "几份" alone, without 年报 / reports, is no question about the corpus
+    if count is None and not fields and find_cue(cue_text, lexicon.COUNT + lexicon.NUMERIC):
+        # "县级机关有几个" / "how many reports are there": the noun says what is counted.
+        count = "agencies" if nouns["agencies"] else "reports" if nouns["reports"] else None
+    if not (count or fields):
+        return False
+    # Every other content word must be linked: "有多少报告提到了政务新媒体" asks about passages.
+    found = [_cue(cue_text, words) for words in (*lexicon.CORPUS_FIELDS.values(), *lexicon.CORPUS_COUNT.values(),
+                                                  *lexicon.CORPUS_NOUNS.values(), lexicon.CORPUS_VERBS)]
+    linked = [w for w in found if w]
+    unlinked = unlinked_words(cue_text, linked)
+    if [w for w in unlinked if not name_like(w, plan.question)]:
+        return False
+    # A word where a name stands is an agency the corpus lacks: said, never a count of everything.
+    names = [original_case(w, plan.question) for w in unlinked]
+    new = [n for n in names if n not in plan.unknown_names and not any(n in known for known in plan.unknown_names)]
+    if new:
+        plan.unknown_names += new
+        plan.readings.append(Reading("agency", "、".join(new), None, "a name the corpus does not hold",
+                                     "语料库中没有的名称", 0.0))
+    plan.intent = INTENT
+    plan.metrics = []
+    plan.readings = [r for r in plan.readings if r.piece not in ("metric", "intent")]
+    if script:
+        fields = [f for f in fields if f != "script"] if count or fields != ["script"] else []
+    if template:
+        fields = [f for f in fields if f != "template"]
+        # "2019版" is a template, not the year 2019.
+        plan.years = [y for y in plan.years if str(y) not in (template_words or "")]
+    _single_year(plan)
+    ask = count or ("years" if fields == ["years"] else "list")  # "哪几年的报告" lists the years
+    plan.corpus = {"ask": ask, "fields": fields, "script": script, "template": template}
+    if plan.level is None:
+        read_level(cue_text, plan)
+    plan.given.append("intent")
+    plan.readings.append(Reading("intent", "", INTENT, f"about the corpus: {ask}{' ' + ', '.join(fields) if fields else ''}",
+                                 f"关于语料库本身:{ask}{' ' + '、'.join(fields) if fields else ''}"))
+    for value, words, piece in ((script, script_words, "script"), (template, template_words, "template")):
+        if value:
+            plan.readings.append(Reading(piece, words or "", value, f"only {piece} {value}", f"只看{words}"))
+    return True
+
+
+def _single_year(plan: Plan) -> None:
+    """"reports from 2021" names a year, not "since 2021", unless a since-word says so."""
+    reading = plan.reading("year")
+    if plan.years or plan.year_from is None or plan.year_to is not None or reading is None:
+        return
+    words = reading.text.lower()
+    if find_cue(words, ("from",)) and not find_cue(words, tuple(w for w in lexicon.SINCE if w != "from")):
+        plan.years, plan.year_from = [plan.year_from], None
+
+
+def _where(plan: Plan) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    values: list[Any] = []
+    if plan.agencies:
+        clauses.append(f"agency IN ({', '.join('?' for _ in plan.agencies)})")
+        values += plan.agencies
+    for level, value in plan.region.items():
+        if level in _REGION_LEVELS:
+            clauses.append(f"{level} = ?")
+            values.append(value)
+    if plan.years:
+        clauses.append(f"year IN ({', '.join('?' for _ in plan.years)})")
+        values += plan.years
+    if plan.year_from is not None:
+        clauses.append("year >= ?")
+        values.append(plan.year_from)
+    if plan.year_to is not None:
+        clauses.append("year <= ?")
+        values.append(plan.year_to)
+    if plan.level:
+        clauses.append("level = ?")
+        values.append(plan.level)
+    for key in ("script", "template"):
+        if plan.corpus.get(key):
+            clauses.append(f"{key} = ?")
+            values.append(plan.corpus[key])
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), values
+
+
+def query(plan: Plan, corpus: Corpus) -> tuple[str, list[Any], pd.DataFrame]:
+    """The reports in the plan's scope, one row each (SQL, parameters, rows)."""
+    where, values = _where(plan)
+    sql = f"SELECT {', '.join(_COLUMNS)} FROM reports{where} ORDER BY year, agency"
+    frame = corpus.connection().execute(sql, values).df()
+    return sql, values, frame
+
+
+def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
+    sql, values, frame = query(plan, corpus)
+    facts.frame = frame
+    facts.sources = dict(zip(frame["report_id"], frame["source"]))
+    facts.agencies = list(dict.fromkeys(frame["agency"]))
+    plan.corpus["sql"] = sql
+    plan.corpus["params"] = [v if isinstance(v, (str, int, float)) else str(v) for v in values]
+
+
+# ---------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------
+
+
+def scope(plan: Plan, lang: str) -> str:
+    """The filters in words: "2024年、县级、浙江省" / "2024, county level, 浙江省"."""
+    zh = lang == "zh"
+    parts: list[str] = []
+    if plan.agencies:
+        parts.append("、".join(plan.agencies) if zh else ", ".join(plan.agencies))
+    if plan.region:
+        parts.append("".join(plan.region.values()))
+    if plan.years:
+        parts.append("、".join(f"{y}年" for y in plan.years) if zh else ", ".join(map(str, plan.years)))
+    elif plan.year_from is not None or plan.year_to is not None:
+        low, high = plan.year_from or "", plan.year_to or ""
+        parts.append(f"{low}–{high}年" if zh else f"{low}–{high}")
+    if plan.level:
+        name = _LEVEL_NAMES.get(plan.level, (plan.level, plan.level))
+        parts.append(name[0] if zh else f"{name[1]} level")
+    if plan.corpus.get("script"):
+        name = _SCRIPT_NAMES[plan.corpus["script"]]
+        parts.append(name[0] + "字" if zh else name[1])
+    if plan.corpus.get("template"):
+        name = _TEMPLATE_NAMES.get(plan.corpus["template"], (plan.corpus["template"],) * 2)
+        parts.append(name[0] if zh else name[1])
+    if not parts:
+        return "整个语料库" if zh else "the whole corpus"
+    return "、".join(parts) if zh else ", ".join(parts)
+
+
+def _region(row: pd.Series) -> str:
+    return "".join(str(row[k]) for k in _REGION_LEVELS if isinstance(row[k], str) and row[k])
+
+
+def _value(row: pd.Series, key: str, lang: str, years: dict[str, list[int]]) -> str:
+    zh = lang == "zh"
+    if key == "published":
+        value = row["published"]
+        if pd.isna(value):
+            return "报告中没有写明发布日期" if zh else "the report states no publication date"
+        return pd.Timestamp(value).date().isoformat()
+    if key == "script":
+        name = _SCRIPT_NAMES.get(str(row["script"]), (str(row["script"]),) * 2)
+        return name[0] if zh else name[1]
+    if key == "template":
+        name = _TEMPLATE_NAMES.get(str(row["template"]), (str(row["template"]),) * 2)
+        return name[0] if zh else name[1]
+    if key == "level":
+        name = _LEVEL_NAMES.get(str(row["level"]), (str(row["level"]),) * 2)
+        return name[0] if zh else name[1]
+    if key == "region":
+        return _region(row) or ("未知" if zh else "unknown")
+    if key == "years":
+        have = years.get(row["agency"], [])
+        return "、".join(f"{y}年" for y in have) if zh else ", ".join(map(str, have))
+    return str(row["source"])
+
+
+def _cite(row: pd.Series, lang: str) -> str:
+    if lang == "zh":
+        return f"{row['agency']}{int(row['year'])}年报告(来源:{row['source']})"
+    return f"{row['agency']}'s {int(row['year'])} report (source: {row['source']})"
+
+
+def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
+    """The answer's lines (appended to ``lines``) and its table."""
+    from qa.compose import TEXT_ROWS
+
+    plan = facts.plan
+    if facts.frame is None:
+        return None  # nothing was asked of the store: the scope notes say why
+    frame = facts.frame
+    zh = lang == "zh"
+    where = scope(plan, lang)
+    ask = plan.corpus.get("ask", "list")
+    fields = list(plan.corpus.get("fields", []))
+    if not len(frame):
+        lines.append(f"语料库中没有符合条件的报告({where})。" if zh else f"The corpus has no report matching ({where}).")
+        return None
+    years: dict[str, list[int]] = {str(a): sorted(int(y) for y in g["year"]) for a, g in frame.groupby("agency")}
+    # One report is an agency's year: the same report stored twice (an HTML page and its text
+    # dump) is counted once, and the files are said.
+    n_reports = len(frame.drop_duplicates(["agency", "year"]))
+    files = "" if n_reports == len(frame) else (f"(共{len(frame)}个文件,同一报告的不同文件只算一份)" if zh else
+                                                f" ({len(frame)} files; one report stored in several files counts once)")
+    if ask == "reports":
+        lines.append(f"{where}:共{n_reports}份年报{files}。" if zh else
+                     f"{where}: {n_reports} report{'s' * (n_reports != 1)}{files}.")
+    elif ask == "agencies":
+        n = len(years)
+        lines.append(f"{where}:共{n}个机关发布了年报({n_reports}份)。" if zh else
+                     f"{where}: {n} agenc{'ies' if n != 1 else 'y'} ({n_reports} report{'s' * (n_reports != 1)}).")
+    elif ask == "years":
+        found = sorted({int(y) for y in frame["year"]})
+        listed = "、".join(f"{y}年" for y in found) if zh else ", ".join(map(str, found))
+        lines.append(f"{where}:共有{len(found)}个年份的年报:{listed}。" if zh else
+                     f"{where}: reports for {len(found)} year{'s' * (len(found) != 1)}: {listed}.")
+    else:
+        lines.append(f"{where}:{n_reports}份年报{files}。" if zh else
+                     f"{where}: {n_reports} report{'s' * (n_reports != 1)}{files}.")
+    shown = fields or (["script"] if plan.corpus.get("script") else []) or (
+        ["template"] if plan.corpus.get("template") else [])
+    for _, row in frame.head(TEXT_ROWS).iterrows():
+        values = [f"{_FIELD_NAMES[k][0 if zh else 1]}{':' if zh else ': '}{_value(row, k, lang, years)}" for k in shown]
+        tail = (";" if zh else "; ").join(values)
+        lines.append(f"- {_cite(row, lang)}" + (f":{tail}" if zh and tail else f": {tail}" if tail else ""))
+    if len(frame) > TEXT_ROWS:
+        lines.append(f"……另有{len(frame) - TEXT_ROWS}份见表格。" if zh else f"… {len(frame) - TEXT_ROWS} more in the table.")
+    headers = ["机关", "年份", "发布日期", "模板", "字体", "层级", "地区", "源文件"] if zh else \
+        ["agency", "year", "published", "template", "script", "level", "region", "source"]
+    rows = [[row["agency"], int(row["year"]), None if pd.isna(row["published"]) else pd.Timestamp(row["published"]).date().isoformat(),
+             row["template"], _value(row, "script", lang, years), _value(row, "level", lang, years), _region(row),
+             row["source"]] for _, row in frame.iterrows()]
+    return {"columns": headers, "rows": rows}
