@@ -336,8 +336,10 @@ def quality(plan: Plan, corpus: Corpus, facts: Facts) -> None:
         spec = QuerySpec(years=list(plan.years), year_from=plan.year_from, year_to=plan.year_to,
                          agencies=list(plan.agencies), region=dict(plan.region), failed_checks=family)
         frame = _run(corpus, facts, f"failed checks ({kind})", spec)
+        # No failed check leaves an empty (float-typed) rule column: keep only real rules.
+        frame = frame.loc[frame["rule"].map(lambda r: isinstance(r, str)).astype(bool)]
         if kind == "balance":
-            frame = frame[~frame["rule"].str.startswith("narrative.")]
+            frame = frame.loc[~frame["rule"].map(lambda r: r.startswith("narrative.")).astype(bool)]
         frame = frame.assign(problem=frame["rule"].map(lambda r: "narrative" if r.startswith("narrative.")
                                                        else "balance"))
         frames.append(frame)

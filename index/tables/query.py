@@ -531,7 +531,8 @@ def run(con: duckdb.DuckDBPyConnection, spec: QuerySpec, agencies: AgencyIndex |
     coverage = evidence.coverage(con, _where(sql, tests=False), sql.params, metrics, data, complete)
     frame = _shape(spec, frame, metrics, sql.compare_order)
     warnings_en, warnings_zh = evidence.warnings(metrics, coverage, spec.grouped(), spec.aggregate)
-    if frame.empty or ("reports" in frame and not frame["reports"].sum()):
+    # An empty list of failed checks means none failed, not that no report matched.
+    if not _lists_checks(spec) and (frame.empty or ("reports" in frame and not frame["reports"].sum())):
         warnings_en.insert(0, "No report in the corpus matches these conditions.")
         warnings_zh.insert(0, "语料库中没有符合这些条件的报告。")
     return QueryResult(frame, text, dict(sql.params), sql.steps, warnings_en, warnings_zh, cells, metrics,
