@@ -24,7 +24,7 @@ from parsing import chrome, meta, stated
 from parsing.cells import cell_stream
 from parsing.checks import run_checks
 from parsing.errors import GongkaiError, NotAReport, ParseError
-from parsing.read import TableGrid
+from parsing.grid import TableGrid
 from parsing.record import Grid, Region, Report, StatedFigure
 from parsing.region import is_zone, region_of, trim_to_region
 from parsing.sections import build_sections, find_headings, split_headings, unmark

@@ -602,7 +602,7 @@ def scanned_grids(scanned: Sequence[tuple[int, OcrPage]], pages: Sequence[int]) 
     ``scanned`` pairs each OCRed page's first line index in the document with the page;
     ``pages`` gives their page numbers.
     """
-    from parsing.read import TableGrid
+    from parsing.grid import TableGrid
 
     grids = []
     for (offset, page), number in zip(scanned, pages):

@@ -22,7 +22,7 @@ import docx
 from docx.oxml.ns import qn
 from lxml.etree import _Element as Element
 
-from parsing.read import TableGrid
+from parsing.grid import TableGrid
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent"))
 _T, _TAB, _BR, _CR = (qn(t) for t in ("w:t", "w:tab", "w:br", "w:cr"))

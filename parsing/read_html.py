@@ -18,7 +18,7 @@ import re
 
 import lxml.etree
 
-from parsing.read import TableGrid, grid_from_rows
+from parsing.grid import TableGrid, grid_from_rows
 
 # Elements whose content a reader never sees.
 _DROP = frozenset(

@@ -16,7 +16,7 @@ from typing import Any
 
 import pdfplumber
 
-from parsing.read import TableGrid
+from parsing.grid import TableGrid
 
 # Official report tables are fully ruled, so lines alone find them without mistaking
 # aligned narrative text for a table.

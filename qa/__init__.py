@@ -15,7 +15,7 @@ previous turn, :mod:`qa.answer` runs the plan, :mod:`qa.compose` writes the answ
 
 from __future__ import annotations
 
-from qa.answer import Facts
+from qa.facts import Facts
 from qa.compose import Answer
 from qa.corpus import Corpus
 from qa.dialogue import Conversation

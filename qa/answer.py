@@ -11,7 +11,6 @@ named: unknown agencies, years without reports, an agency without a report for a
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any, SupportsInt, cast
 
 import pandas as pd
@@ -22,6 +21,7 @@ from index.tables.query import QueryResult, QuerySpec, Rank, Threshold, run
 from index.passages.search import Hit, NoIndex, search
 from qa import corpus_facts
 from qa.corpus import Corpus
+from qa.facts import Facts, Note, Query
 from qa.plan import STRUCTURED, Plan
 
 # Passages cited in a narrative answer, and at most this many from one report.
@@ -31,48 +31,6 @@ MAX_MIXED_AGENCIES = 10
 DEFAULT_TOP = 10
 # Failed checks are looked up for this many reports of an answer at most.
 MAX_CHECKED_REPORTS = 50
-
-
-@dataclass
-class Note:
-    """A sentence in both languages (a warning or a statement of missing data)."""
-
-    en: str
-    zh: str
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-@dataclass
-class Query:
-    purpose: str
-    spec: QuerySpec
-    result: QueryResult
-
-
-@dataclass
-class Facts:
-    plan: Plan
-    queries: list[Query] = field(default_factory=list)
-    frame: pd.DataFrame | None = None
-    metrics: list[Metric] = field(default_factory=list)
-    passages: list[Hit] = field(default_factory=list)
-    quality: pd.DataFrame | None = None
-    missing: list[Note] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    failed_checks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)  # report_id → file name
-    agencies: list[str] = field(default_factory=list)  # what the answer is about
-    counterparts: pd.DataFrame | None = None  # the other template's look-alike cells of absent metrics
-
-    @property
-    def cells(self) -> list[dict[str, Any]]:
-        seen: dict[tuple[str, str], dict[str, Any]] = {}
-        for query in self.queries:
-            for cell in query.result.cells:
-                seen.setdefault((cell["report_id"], cell["field"]), cell)
-        return list(seen.values())
 
 
 # ---------------------------------------------------------------------------

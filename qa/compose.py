@@ -13,13 +13,12 @@ import pandas as pd
 
 from index.tables.metrics import Metric, catalogue
 from qa import corpus_facts
-from qa.answer import Facts, Note
+from qa.facts import TEXT_ROWS, Facts, Note
 from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
                         unit_word, year_text)
 from qa.plan import Plan
 
 # Agencies, passages and checks written out in the text; the table holds the rest.
-TEXT_ROWS = 20
 TEXT_PASSAGE_CHARS = 300
 MAX_ARITHMETIC_TERMS = 12
 MAX_CHECK_WARNINGS = 10

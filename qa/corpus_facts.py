@@ -21,11 +21,12 @@ import pandas as pd
 
 from qa import lexicon
 from qa.coverage import name_like, original_case, unlinked_words
+from qa.facts import TEXT_ROWS
 from qa.plan import Plan, Reading
 from qa.quantities import find_cue, read_level
 
 if TYPE_CHECKING:
-    from qa.answer import Facts
+    from qa.facts import Facts
     from qa.corpus import Corpus
 
 INTENT = "corpus"
@@ -241,8 +242,6 @@ def _cite(row: pd.Series, lang: str) -> str:
 
 def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     """The answer's lines (appended to ``lines``) and its table."""
-    from qa.compose import TEXT_ROWS
-
     plan = facts.plan
     if facts.frame is None:
         return None  # nothing was asked of the store: the scope notes say why

@@ -12,7 +12,7 @@ import pandas as pd
 
 from index.tables.metrics import Metric, catalogue
 from parsing.template import TEMPLATE_2021, TEMPLATES
-from qa.answer import Facts
+from qa.facts import Facts
 
 GROUP_NAMES = {"agency": ("机关", "Agency"), "year": ("年份", "Year"), "province": ("省份", "Province"),
                "city": ("城市", "City"), "county": ("区县", "County"), "township": ("乡镇", "Township"),
