@@ -120,6 +120,13 @@ LOCAL_TABLE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("litigation.cases", ("行政诉讼",)),
     ("appeals.cases", ("申诉",)),
 )
+# The national-template metric each stated field answers: a question about the metric asked of a
+# pre-2019 report is answered from the figure the report states, marked as not a table cell.
+STATED_FIELD_METRICS: dict[str, str] = {
+    "requests.received": "applications.new_received.total",
+    "review.cases": "review_litigation.review.total",
+    "litigation.cases": "review_litigation.litigation.total",
+}
 # Figures stated in a sentence: (field key, pattern with <value> and <unit> groups).
 _N = r"(?P<value>\d+(?:\.\d+)?)\s*"
 PROSE_FIGURES: tuple[tuple[str, str], ...] = (

@@ -20,6 +20,8 @@ from index.tables.metrics import Metric
 from index.tables.query import QueryResult, QuerySpec, Rank, Threshold, run
 from index.passages.search import Hit, NoIndex, search
 from qa import corpus_facts
+from parsing.template import TEMPLATE_UNKNOWN
+from parsing.vocabulary import STATED_FIELD_METRICS
 from qa.corpus import Corpus
 from qa.facts import Facts, Note, Query
 from qa.plan import STRUCTURED, Plan
@@ -177,6 +179,33 @@ def _zero_base(facts: Facts, report_id: str, metric: Metric) -> bool:
     return bool(present) and sum(present) == 0
 
 
+def _stated_figures(corpus: Corpus, row: Any, metric: Any, facts: Facts) -> bool:
+    """State what a report on no national template says of ``metric`` (its stated figures),
+    quoted and marked as not a table cell; False when it states nothing about it."""
+    fields = [f for f, key in STATED_FIELD_METRICS.items() if key == metric.key]
+    if not fields:
+        return False
+    marks = ", ".join(f"${i}" for i in range(2, len(fields) + 2))
+    found = corpus.connection().execute(
+        f"SELECT DISTINCT source, value, unit, quote FROM stated_figures WHERE report_id = $1 AND field IN ({marks}) "
+        "AND period = 'year' ORDER BY source DESC, value", [row["report_id"], *fields]).fetchall()
+    if not found:
+        return False
+    agency, year = row["agency"], int(row["year"])
+    said_en, said_zh = [], []
+    for source, value, unit, quote in found[:2]:
+        figure = f"{value:g}{unit}"
+        prose = source == "prose"
+        said_en.append(f"{'its text says' if prose else 'its own statistics table says'} “{quote}”: {figure}")
+        said_zh.append(f"{'报告正文写明' if prose else '报告自己的统计表写明'}:“{quote.rstrip('。')}”,即{figure}")
+    facts.missing.append(Note(
+        f"{agency}'s {year} report predates the national tables and has no {metric.en}; "
+        + "; ".join(said_en) + " (figures stated in the report, not table cells).",
+        f"{agency}{year}年的报告早于全国统一表格,没有“{metric.zh}”;" + ";".join(said_zh)
+        + "(报告所述数字,不是统计表单元格)。"))
+    return True
+
+
 def _absent_cells(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     """Name every asked figure a report lacks, and the other template's cells it has instead."""
     frame = facts.frame
@@ -191,6 +220,8 @@ def _absent_cells(plan: Plan, corpus: Corpus, facts: Facts) -> None:
         for metric in asked:
             if metric.key in frame and pd.isna(row[metric.key]):
                 template = row["template"]
+                if template == TEMPLATE_UNKNOWN and _stated_figures(corpus, row, metric, facts):
+                    continue
                 if template not in metric.templates:
                     if template in covered:
                         continue

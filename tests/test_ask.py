@@ -25,6 +25,7 @@ from qa.dialogue import Conversation
 from qa.evaluate import check, evaluate, load
 from qa.rephrase import Endpoint
 from qa.session import ask
+from tests.conftest import ROOT
 from tests.qa_corpus import QUESTIONS, demo_corpus, demo_questions, seeds_corpus
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "questions" / "examples.jsonl"
@@ -353,3 +354,30 @@ def test_a_balance_question_about_one_balanced_report_says_so(seeds_handle):
         answer = ask(question, Conversation(), seeds_handle)
         assert "没有发现" in answer.text
         assert not any("没有符合这些条件的报告" in w for w in answer.warnings)
+
+
+@pytest.fixture(scope="module")
+def pre_2019(tmp_path_factory) -> Corpus:
+    """A 2015 report (no national template) of ../shared/real, tables only."""
+    from corpus.ingest import ingest
+
+    files = tmp_path_factory.mktemp("pre2019-files")
+    (files / "2015.txt").write_bytes((ROOT.parent / "shared" / "real" / "crawl" / "14.txt").read_bytes())
+    data = tmp_path_factory.mktemp("pre2019")
+    assert not ingest([files], data, workers=1, progress=False, passages=False).failed
+    with Corpus(data) as corpus:
+        yield corpus
+
+
+@pytest.mark.parametrize("question", [
+    "平潭综合实验区2015年收到多少政府信息公开申请？",
+    "2015年平潭综合实验区接到过多少件信息公开申请？",
+    "How many disclosure requests did Pingtan Comprehensive Experimental Zone receive in 2015?",
+])
+def test_a_pre_2019_report_answers_from_the_figures_it_states(pre_2019, question):
+    """Read in the 2015 report: "2015年全区未收到有关政府信息公开申请。" and its own table's 2015 column 0.
+    The answer quotes the sentence, gives 0 and says it is not a table cell."""
+    answer = ask(question, Conversation(), pre_2019)
+    assert "2015年全区未收到有关政府信息公开申请" in answer.text
+    assert re.search(r"(?<![\d.])0条", answer.text)
+    assert "不是统计表单元格" in answer.text or "not table cells" in answer.text
