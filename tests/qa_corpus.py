@@ -50,6 +50,18 @@ def seeds_corpus(factory: pytest.TempPathFactory) -> Path:
     return _BUILT["seeds"]
 
 
+def real_corpus(factory: pytest.TempPathFactory) -> Path:
+    """../shared/real (published HTML pages and crawler dumps) ingested as one corpus, with its index."""
+    if "real" not in _BUILT:
+        real = SEEDS.parent / "real"
+        if not real.is_dir():
+            pytest.fail(f"{real} is missing: the real reports live in ../shared/real")
+        data = factory.mktemp("qa-real")
+        _ingest_with_index(real, data)
+        _BUILT["real"] = data
+    return _BUILT["real"]
+
+
 def demo_corpus(factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
     if "demo" not in _BUILT:
         from corpus.demo import read_manifest, write_corpus
