@@ -36,7 +36,8 @@ OVERVIEW = ("总体情况", "概况", "overview")
 # --- data quality -----------------------------------------------------------------------
 
 QUALITY_BALANCE = (
-    "勾稽", "不平衡", "算不平", "不平", "平衡关系", "加总不符", "合计不符", "加起来不等于", "计算错误", "表格错误",
+    "勾稽", "不平衡", "算不平", "不平", "平衡关系", "平衡", "第一项加第二项", "加第二项之和", "balance", "balances",
+    "balanced", "加总不符", "合计不符", "加起来不等于", "计算错误", "表格错误",
     "统计表错误", "unbalanced", "do not balance", "don't balance", "does not balance", "doesn't balance",
     "do not add up", "don't add up", "does not add up", "doesn't add up", "arithmetic",
 )
@@ -57,6 +58,26 @@ QUALITY_COPIED = (
     "copies", "plagiarised", "plagiarized", "identical", "same text", "boilerplate", "near-duplicate",
     "duplicated text", "copy-paste",
 )
+# A unit check: money figures written in 元 where the template column is in 万元.  ("单位" alone
+# is an agency word, so only phrases.)
+QUALITY_UNIT = (
+    "单位有问题", "单位有没有问题", "单位对不对", "单位对吗", "单位是否正确", "单位错", "计量单位", "金额单位", "元还是万元",
+    "万元还是元", "用元", "以元为单位", "right unit", "wrong unit", "correct unit", "which unit", "what unit",
+    "the unit", "in yuan",
+)
+# Words naming the agreement of two figures of one report ("前后一致吗", "agree"): with a figure
+# named, the narrative-vs-table check of that figure.
+QUALITY_AGREE = ("前后一致", "一致吗", "是否一致", "一致不一致", "各说多少", "各是多少", "agree", "agrees", "consistent",
+                 "consistency")
+# Words of a report's own statistics table and of its text, for pre-2019 reports' stated figures:
+# the stated field each names (parsing.vocabulary.LOCAL_TABLE_ROWS holds the tables' own labels).
+STATED_FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "active.published": ("主动公开", "proactive disclosure", "proactive disclosures", "proactively disclosed",
+                         "proactively published", "published proactively", "disclosed proactively"),
+    "requests.received": ("申请", "requests", "applications"),
+    "review.cases": ("复议", "reconsideration", "review cases"),
+    "litigation.cases": ("诉讼", "官司", "lawsuit", "lawsuits", "litigation"),
+}
 QUALITY_GENERAL = (
     "数据质量", "质量问题", "有问题的报告", "校验", "错误", "data quality", "quality problems", "failed checks",
     "errors",
