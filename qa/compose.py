@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from index.tables.metrics import Metric, catalogue
+from index.tables.operators import operator
 from qa import corpus_facts
 from qa.facts import TEXT_ROWS, Facts, Note
 from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
@@ -22,8 +23,6 @@ from qa.plan import Plan
 TEXT_PASSAGE_CHARS = 300
 MAX_ARITHMETIC_TERMS = 12
 MAX_CHECK_WARNINGS = 10
-_OPS = {">": ("超过", "more than"), ">=": ("不少于", "at least"), "<": ("少于", "fewer than"),
-        "<=": ("不超过", "at most"), "=": ("等于", "exactly"), "!=": ("不等于", "not")}
 _KIND_NAMES = {"overview": ("总体情况", "overview"), "problems": ("存在的问题", "problems"),
                "measures": ("改进措施", "measures"), "active_disclosure": ("主动公开", "proactive disclosure"),
                "requests": ("依申请公开", "requests"), "review_litigation": ("复议诉讼", "reconsideration and litigation"),
@@ -139,9 +138,10 @@ def _condition(plan: Plan, metric: Metric, lang: str) -> str:
         op, value = plan.threshold["op"], plan.threshold["value"]
         if op == "=" and value == 0:
             return f"{metric.zh}为0" if lang == "zh" else f"no {metric.en} (0)"
-        zh, en = _OPS[op]
-        return f"{metric.zh}{zh}{fmt(value)}{unit_word(metric, 'zh')}" if lang == "zh" else \
-            f"{metric.en} {en} {fmt(value)}"
+        high = plan.threshold.get("high")
+        said = operator(op).describe(lang, fmt(value), fmt(high) if high is not None else None,
+                                     unit_word(metric, "zh"))
+        return f"{metric.zh}{said}" if lang == "zh" else f"{metric.en} {said}"
     return f"有{metric.zh}(大于0)" if lang == "zh" else f"any {metric.en} (more than 0)"
 
 

@@ -9,6 +9,8 @@ phrases are lower case and match whole words.
 
 from __future__ import annotations
 
+from index.tables.operators import MAGNITUDES, OPERATORS
+
 # --- narrative --------------------------------------------------------------------------
 
 # Asking what an agency did or plans to do (section 五's second half).
@@ -147,20 +149,12 @@ CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "�
 CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 ENGLISH_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
-# (words before a number, operator); the number follows.
-THRESHOLD_BEFORE: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("不少于", "不低于", "至少", "最少", "起码", "大于等于", "at least", "no fewer than", "no less than", "minimum of"), ">="),
-    (("不超过", "不多于", "不高于", "至多", "最多", "小于等于", "at most", "no more than", "maximum of"), "<="),
-    (("超过", "多于", "大于", "高于", "超出", "逾", "more than", "over", "above", "greater than", "exceeding",
-      "exceeds", "exceeded", "higher than"), ">"),
-    (("少于", "低于", "小于", "不足", "不到", "fewer than", "less than", "under", "below", "lower than"), "<"),
-    (("等于", "恰好", "正好", "exactly", "equal to"), "="),
-)
-# (words after a number, operator): "10件以上".
-THRESHOLD_AFTER: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("及以上", "以上", "或以上", "or more", "and above", "or above", "plus"), ">="),
-    (("及以下", "以下", "以内", "或以下", "or fewer", "or less", "and below", "or below"), "<="),
-)
+# Thresholds: the words of each operator (before a number: 不少于10; after it: 10件以上) and the
+# words that name a number's size (过百, 两位数) are declared with the operator's SQL and
+# description in index/tables/operators.py; here as (words, operator) for the readers.
+THRESHOLD_BEFORE: tuple[tuple[tuple[str, ...], str], ...] = tuple((op.before, op.key) for op in OPERATORS if op.before)
+THRESHOLD_AFTER: tuple[tuple[tuple[str, ...], str], ...] = tuple((op.after, op.key) for op in OPERATORS if op.after)
+THRESHOLD_MAGNITUDES: tuple[str, ...] = tuple(w for m in MAGNITUDES for w in m.words)
 UNITS = ("件", "个", "次", "份", "万元", "元", "条", "项", "起", "宗", "%", "％")
 TOP = ("前", "top", "first")
 TOP_UNITS = ("名", "个", "位", "家", "强")

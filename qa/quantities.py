@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from index.tables.operators import MAGNITUDES
 from qa import lexicon
 from qa.plan import Plan, Reading
 
 _CN_NUMBER = "[零〇○一二两三四五六七八九十百千]+"
 _EN_NUMBER = "|".join(sorted(lexicon.ENGLISH_NUMBERS, key=len, reverse=True))
-NUMBER = rf"(\d+(?:\.\d+)?|{_CN_NUMBER}|(?<![a-z])(?:{_EN_NUMBER})(?![a-z]))"
+NUMBER = rf"(\d{{1,3}}(?:,\d{{3}})+(?![\d,])|\d+(?:\.\d+)?|{_CN_NUMBER}|(?<![a-z])(?:{_EN_NUMBER})(?![a-z]))"
 _YEAR = r"((?:19|20)\d{2})"
 _UNITS = "|".join(map(re.escape, lexicon.UNITS))
 # ---------------------------------------------------------------------------
@@ -54,6 +55,8 @@ def chinese_number(text: str) -> int | None:
 
 def parse_number(token: str) -> float | None:
     token = token.strip().lower()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", token):
+        token = token.replace(",", "")  # 1,000
     if re.fullmatch(r"\d+(?:\.\d+)?", token):
         return float(token)
     if token in lexicon.ENGLISH_NUMBERS:
@@ -174,9 +177,17 @@ def read_years(text: str, newest: int | None, plan: Plan) -> str:
 
 
 def read_threshold(text: str, plan: Plan) -> str:
-    """"超过10件" / "more than 5" / "10件以上" into ``plan.threshold``; returns the text without it."""
+    """"超过10件" / "more than 5" / "10件以上" / "最多不超过5件" / "过百" / "两位数" into
+    ``plan.threshold``; returns the text without it.  The operators and their words are
+    declared once in :mod:`index.tables.operators`."""
+    sizes = {w: m for m in MAGNITUDES for w in m.words}
+    match = re.search(phrase_pattern(sizes), text)  # longest words first: 达到两位数 before 两位数
+    if match:
+        size = sizes[match.group(0)]
+        return _take_threshold(text, match, size.op, plan, size.low, size.high)
     for words, op in lexicon.THRESHOLD_BEFORE:
-        pattern = rf"{phrase_pattern(words)}\s*{NUMBER}\s*(?:{_UNITS})?"
+        # Two words of one operator read as one: 最多不超过5件, at most no more than 5.
+        pattern = rf"(?:{phrase_pattern(words)}\s*)+{NUMBER}\s*(?:{_UNITS})?"
         match = re.search(pattern, text)
         if match:
             return _take_threshold(text, match, op, plan)
@@ -188,13 +199,18 @@ def read_threshold(text: str, plan: Plan) -> str:
     return text
 
 
-def _take_threshold(text: str, match: re.Match[str], op: str, plan: Plan) -> str:
-    value = parse_number(match.group(1))
+def _take_threshold(text: str, match: re.Match[str], op: str, plan: Plan, value: float | None = None,
+                    high: float | None = None) -> str:
+    if value is None:
+        value = parse_number(match.group(1))
     if value is None:
         return text
     plan.threshold = {"op": op, "value": value}
-    plan.readings.append(Reading("threshold", match.group(0).strip(), {"op": op, "value": value},
-                                 f"a figure {op} {value:g}", f"数值{op}{value:g}"))
+    if high is not None:
+        plan.threshold["high"] = high
+    said = f"{value:g}–{high:g}" if high is not None else f"{op} {value:g}"
+    plan.readings.append(Reading("threshold", match.group(0).strip(), dict(plan.threshold),
+                                 f"a figure {said}", f"数值{said}"))
     plan.given.append("threshold")
     return blank(text, match.start(), match.end())
 

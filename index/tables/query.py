@@ -23,13 +23,15 @@ from index.tables import evidence
 from index.tables import metrics as catalogue_module
 from index.tables.level import LEVELS
 from index.tables.metrics import Metric
+from index.tables.operators import BY_KEY as _OPERATORS
+from index.tables.operators import operator
 from index.tables.resolve import REGION_LEVELS, AgencyIndex, Match
 from parsing.errors import GongkaiError
 from parsing.template import TEMPLATES
 
 GROUP_KEYS = ("agency", "year", "province", "city", "county", "township", "level", "template")
 AGGREGATES = ("sum", "avg", "count", "max", "min")
-OPERATORS = (">", ">=", "<", "<=", "=", "!=")
+OPERATORS = tuple(_OPERATORS)  # index.tables.operators: each one's SQL, words and description
 # Failed-check families users ask about → the prefix of the rules of that family.
 CHECK_FAMILIES = {
     "any": "",
@@ -40,8 +42,6 @@ CHECK_FAMILIES = {
     "narrative": "narrative.",
 }
 REPORT_COLUMNS = ("report_id", "agency", "year", "province", "city", "county", "township", "level", "template")
-_OP_WORDS = {">": ("超过", "more than"), ">=": ("不少于", "at least"), "<": ("少于", "less than"),
-             "<=": ("不超过", "at most"), "=": ("等于", "exactly"), "!=": ("不等于", "not")}
 _AGG_WORDS = {"sum": ("合计", "total"), "avg": ("平均", "average"), "count": ("计数", "count"),
               "max": ("最大值", "maximum"), "min": ("最小值", "minimum")}
 _GROUP_WORDS = {"agency": ("机关", "agency"), "year": ("年份", "year"), "province": ("省份", "province"),
@@ -55,12 +55,15 @@ class InvalidQuery(GongkaiError):
 
 @dataclass
 class Threshold:
-    """Keep rows whose ``metric`` compares with ``value``; ``scope="group"`` tests the aggregate."""
+    """Keep rows whose ``metric`` compares with ``value`` (``op`` a key of
+    :data:`index.tables.operators.OPERATORS`; ``between`` uses ``high`` too, both inclusive);
+    ``scope="group"`` tests the aggregate."""
 
     metric: str
     op: str
     value: float
     scope: str = "report"
+    high: float | None = None
 
 
 @dataclass
@@ -222,6 +225,8 @@ def _validate(spec: QuerySpec) -> None:
     for t in spec.all_thresholds():
         if t.op not in OPERATORS:
             raise InvalidQuery(f"Unknown comparison {t.op!r} in a threshold: use one of {' '.join(OPERATORS)}.")
+        if t.op == "between" and t.high is None:
+            raise InvalidQuery("A 'between' threshold needs high (its upper bound).")
         if t.scope not in ("report", "group"):
             raise InvalidQuery(f"Threshold scope must be 'report' or 'group', not {t.scope!r}.")
         if t.scope == "group" and not spec.grouped():
@@ -370,10 +375,17 @@ def _report_thresholds(spec: QuerySpec, sql: _Sql) -> None:
         if t.scope != "report":
             continue
         metric = catalogue_module.get(t.metric)
-        sql.tests.append(f"{metric.sql} {t.op} {sql.param(float(t.value))}")
-        zh, en = _OP_WORDS[t.op]
-        sql.steps.append(Step(f"每份报告的{metric.zh}{zh}{t.value:g}{metric.unit}。",
-                              f"Each report's {metric.en} is {en} {t.value:g}."))
+        op = operator(t.op)
+        high = sql.param(float(t.high)) if t.high is not None else None
+        sql.tests.append(op.where(metric.sql, sql.param(float(t.value)), high))
+        sql.steps.append(Step(f"每份报告的{metric.zh}{_said(t, 'zh', metric.unit)}。",
+                              f"Each report's {metric.en} is {_said(t, 'en')}."))
+
+
+def _said(t: Threshold, lang: str, unit: str = "") -> str:
+    """A threshold in words: 不少于10件 / at least 10 / 10至99件之间."""
+    high = f"{t.high:g}" if t.high is not None else None
+    return operator(t.op).describe(lang, f"{t.value:g}", high, unit)
 
 
 def _has_value(metric: Metric) -> str:
@@ -495,10 +507,10 @@ def _grouped_sql(spec: QuerySpec, sql: _Sql, metrics: list[Metric]) -> str:
     for t in spec.all_thresholds():
         if t.scope == "group":
             metric = catalogue_module.get(t.metric)
-            having.append(f"{_aggregate_sql(metric, how)} {t.op} {sql.param(float(t.value))}")
-            zh, en = _OP_WORDS[t.op]
-            sql.steps.append(Step(f"只保留{metric.zh}{zh_how}{zh}{t.value:g}的组。",
-                                  f"Keep groups whose {en_how} {metric.en} is {en} {t.value:g}."))
+            high = sql.param(float(t.high)) if t.high is not None else None
+            having.append(operator(t.op).where(_aggregate_sql(metric, how), sql.param(float(t.value)), high))
+            sql.steps.append(Step(f"只保留{metric.zh}{zh_how}{_said(t, 'zh')}的组。",
+                                  f"Keep groups whose {en_how} {metric.en} is {_said(t, 'en')}."))
     text = f"SELECT {', '.join(columns)} FROM metrics m{_where(sql)}"
     if keys:
         text += " GROUP BY " + ", ".join(f"m.{k}" for k in keys)
