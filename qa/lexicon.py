@@ -141,6 +141,50 @@ FOLLOW_UP_TAIL = ("呢",)
 PLURAL_PRONOUNS = ("它们", "他们", "这些机关", "这些单位", "这些部门", "上述机关", "以上机关", "这几个", "这几家",
                    "they", "them", "their", "those agencies", "these agencies", "those", "these")
 SINGULAR_PRONOUNS = ("它", "该机关", "这个机关", "这家", "its", "this agency", "that agency")
+# Years counted from the previous turn's year (前一年呢？ after a 2022 question → 2021).
+TURN_RELATIVE_YEARS = {
+    "再往前一年": -1, "往前一年": -1, "再前一年": -1, "前一年": -1, "上一年": -1, "早一年": -1, "头一年": -1,
+    "再往后一年": 1, "往后一年": 1, "后一年": 1, "下一年": 1, "次年": 1, "第二年": 1, "晚一年": 1,
+    "那一年": 0, "那年": 0, "当年": 0, "同年": 0, "同一年": 0,
+    "the year before": -1, "the previous year": -1, "the prior year": -1, "a year earlier": -1,
+    "one year earlier": -1, "the preceding year": -1, "the year after": 1, "the following year": 1,
+    "a year later": 1, "the next year": 1, "that year": 0, "the same year": 0,
+}
+# Words that make a year word a comparison, not a new year (比上一年 / than the year before).
+TURN_YEAR_COMPARED = ("比", "较", "相比", "than", "compared with", "compared to", "versus", "vs")
+# A subset of the previous answer's figure: 其中自然人… / "how many of those were corrected".
+SUBSET = ("其中", "这当中", "这里面", "这些当中", "这些里", "of those", "of them", "of these", "among them",
+          "among those", "out of those")
+# Plural nouns that make a question about agencies in general (their = theirs, not the
+# previous answer's): "What problems did agencies report about their websites?"
+GENERAL_PLURALS = ("各机关", "各单位", "各部门", "各地", "各级", "所有机关", "全部机关", "哪些机关", "哪些单位",
+                   "哪些部门", "机关们", "agencies", "governments", "offices", "departments", "all agencies",
+                   "every agency")
+# The previous question again, reshaped (按年份列出来, 画成图, 换成表格).
+RESHAPE = {
+    "year": ("按年份列出来", "按年份列出", "按年列出", "按年份", "按年度", "分年份", "分年度", "按年", "逐年列出",
+             "by year", "year by year", "per year", "for each year", "broken down by year", "each year"),
+    "chart": ("画成图", "画个图", "画图", "做成图", "出个图", "图表", "折线图", "柱状图", "可视化", "chart it",
+              "as a chart", "in a chart", "plot it", "graph it", "visualise it", "visualize it"),
+    "table": ("换成表格", "做成表格", "列成表", "列个表", "用表格", "表格形式", "以表格", "as a table", "in a table",
+              "tabulate", "table form"),
+}
+# "How did you calculate it?": the previous answer's computation, not a new search.
+EXPLAIN = ("怎么算的", "怎么算出", "如何计算", "怎么计算", "怎样计算", "怎么得出", "如何得出", "怎么来的", "计算方法",
+           "计算公式", "算法", "公式是", "how did you calculate", "how was it calculated", "how is it calculated",
+           "how did you compute", "how was it computed", "how is it computed", "how did you get",
+           "how did you work", "what formula", "which formula", "show your work", "show the calculation",
+           "where does that number come from", "where did that number come from")
+# Every column of the previous figure's row: 结果都是怎样的？ / "what were the outcomes?".
+BREAKDOWN = ("结果都是怎样", "结果都是什么", "结果怎么样", "结果怎样", "结果如何", "都是什么结果", "分别是多少",
+             "各是多少", "分别多少", "分别有多少", "各有多少", "明细", "细分", "构成", "分项", "breakdown",
+             "break it down", "broken down", "what were the outcomes", "what were the results", "each outcome",
+             "by outcome")
+# The change between the last two turns' years: 增加了多少？ after 2021 then 2022.
+TURN_CHANGE = ("增加了多少", "增长了多少", "减少了多少", "多了多少", "少了多少", "变化了多少", "差了多少", "相差多少",
+               "涨了多少", "降了多少", "增加多少", "减少多少", "变化多少", "how much did it change",
+               "how much did it grow", "how much did it rise", "how much did it fall", "what is the change",
+               "what was the change", "by how much", "the difference", "how much more", "how much less")
 
 # --- numbers, thresholds, years ----------------------------------------------------------
 
