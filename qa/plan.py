@@ -14,10 +14,11 @@ from typing import Any
 # do; rank: largest / smallest first; compare: agencies or years side by side; trend: a
 # figure over years; total / average: over many reports; narrative: passages; quality: data
 # problems; mixed: agencies meeting a condition, then their passages; corpus: the reports
-# themselves (how many, which years, published when, which script or template: qa.corpus_facts).
-INTENTS = ("lookup", "list", "count", "rank", "compare", "trend", "total", "average", "narrative", "quality",
-           "mixed", "corpus", "unknown")
-STRUCTURED = ("lookup", "list", "count", "rank", "compare", "trend", "total", "average")
+# themselves (how many, which years, published when, which script or template: qa.corpus_facts);
+# change: a figure's change between two years, or agencies ranked by it (qa.change).
+INTENTS = ("lookup", "list", "count", "rank", "compare", "trend", "total", "average", "change", "narrative",
+           "quality", "mixed", "corpus", "unknown")
+STRUCTURED = ("lookup", "list", "count", "rank", "compare", "trend", "total", "average", "change")
 # Which data problems a quality question asks about.
 QUALITY_KINDS = ("balance", "narrative", "copied", "any")
 
@@ -78,6 +79,8 @@ class Plan:
     # A corpus question (qa.corpus_facts): {"ask": reports|agencies|years|list, "fields": [...],
     # "script": ..., "template": ...}.
     corpus: dict[str, Any] = field(default_factory=dict)
+    # A change over time (qa.change): {"base": "previous" | year, "words": ..., "rank": "desc" | "asc"}.
+    change: dict[str, Any] = field(default_factory=dict)
     # "它们" / "they": the agencies of the previous answer (filled in by qa.dialogue).
     from_previous: bool = False
     previous_agencies: list[str] = field(default_factory=list)
