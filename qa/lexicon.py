@@ -105,6 +105,34 @@ TREND = ("趋势", "变化", "历年", "逐年", "每年", "各年", "走势", "
          "changed", "changes", "grow", "grew", "evolve", "evolved")
 TOTAL = ("合计", "总共", "一共", "共计", "累计", "加起来", "总和", "全部机关", "所有机关", "in total", "altogether",
          "combined", "sum", "all agencies")
+# Change over time (qa.change).  Words naming the previous year as the base: read before the
+# years, so that 比去年 is "the year before the one asked", never the newest report year.
+CHANGE_PREVIOUS = (
+    "比去年", "比上一年", "比上年", "比上一年度", "比上年度", "比前一年", "较去年", "较上年", "较上一年", "较上年度",
+    "较前一年", "与上年相比", "与去年相比", "与上一年相比", "和上年相比", "和去年相比", "同上年相比", "和去年比", "和上一年比",
+    "跟去年比", "跟上一年比", "跟上年比", "相比上年", "相比去年", "相较上年", "相较去年", "同比", "上年同期",
+    "year-over-year", "year over year", "year-on-year", "than the year before", "than the previous year",
+    "over the previous year", "on the previous year", "from the previous year", "compared with the previous year",
+    "compared to the previous year", "than last year", "from last year", "over last year", "than the prior year",
+    "over the prior year", "from the year before", "over the year before", "compared with the year before",
+    "compared to the year before",
+)
+# Words asking for a change: with one year they mean "on the previous year", with two years
+# the change between them.
+CHANGE_WORDS = (
+    "增长了多少", "增长多少", "增加了多少", "增加多少", "增加了几", "增加几", "减少了多少", "减少多少", "减少了几", "减少几",
+    "下降了多少", "下降多少", "降了多少", "涨了多少", "多了多少", "多了几", "少了多少", "少了几", "多了还是少了",
+    "增加还是减少", "增减情况", "增减", "增幅", "降幅", "增量", "增长率", "增速", "变化了多少", "变化多少", "变动",
+    "grew", "grow", "growth", "fell", "fall", "drop", "dropped", "increase", "increased", "decrease", "decreased",
+    "rise", "rose", "more or fewer", "by how much", "change", "changed",
+)
+# Ranking by change: the largest rise first, or the largest fall first.
+CHANGE_RANK_UP = ("增长最多", "增加最多", "增幅最大", "涨幅最大", "增长最快", "增得最多", "涨得最多", "biggest increase",
+                  "largest increase", "biggest rise", "largest rise", "grew the most", "grew most", "fastest growth",
+                  "biggest growth", "most growth", "increased the most", "rose the most")
+CHANGE_RANK_DOWN = ("下降最多", "减少最多", "降幅最大", "下降最快", "跌幅最大", "降得最多", "biggest drop", "largest drop",
+                    "biggest decrease", "largest decrease", "biggest fall", "largest fall", "fell the most",
+                    "dropped the most", "decreased the most", "sharpest drop", "biggest decline", "largest decline")
 AVERAGE = ("平均", "均值", "average", "mean", "on average")
 NUMERIC = ("多少", "几", "数量", "数字", "数据", "件数", "how many", "how much", "how often", "number of", "count", "figure",
            "figures", "what was", "what were", "what is", "what's")
