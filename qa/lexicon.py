@@ -45,12 +45,14 @@ QUALITY_BALANCE = (
 )
 # Phrases that alone ask whether the narrative contradicts the tables.
 QUALITY_NARRATIVE = (
-    "正文与表格", "正文和表格", "正文与统计表", "正文和统计表", "文字与表格", "文字和表格", "与表格矛盾", "与表格不一致",
+    "正文与表格", "正文和表格", "正文与统计表", "正文和统计表", "前后一致", "前后不一致", "前后矛盾", "前后对不上", "文字与表格", "文字和表格", "与表格矛盾", "与表格不一致",
     "contradict", "contradicts", "contradicting", "contradiction", "contradictions", "text and table",
     "text and the table",
 )
 # The narrative, named with a word of QUALITY_MISMATCH ("正文…对不上").
 QUALITY_NARRATIVE_OBJECT = ("正文", "文字表述", "文字", "叙述", "narrative", "text")
+# The tables, named beside the narrative ("正文说…，表格里…"): the two set against each other.
+QUALITY_TABLE_OBJECT = ("统计表", "表格", "表里", "表中", "table", "tables")
 QUALITY_MISMATCH = (
     "对不上", "不一致", "矛盾", "不符", "出入", "inconsistent", "inconsistency", "disagree", "mismatch",
     "do not match", "don't match", "does not match",
