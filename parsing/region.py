@@ -327,3 +327,15 @@ def region_of(agency: str | None) -> tuple[Region, list[str]]:
                 return fixed, [f"region: “{place}” is not in the gazetteer; read as “{near}” "
                                f"(the only gazetteer name one look-alike character away)"]
     return region, []
+
+
+@lru_cache(maxsize=1)
+def place_names() -> dict[str, list[tuple[str, str | None, str | None, str | None]]]:
+    """Every name of the gazetteers (provinces, cities, counties with their short forms, and
+    townships) → the places it names, as (province, city, county, township)."""
+    out: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
+    for name, places in _gazetteer().items():
+        out[name] = [(p, c, _clean(k) if k else None, None) for p, c, k in places]
+    for name, towns in _townships().items():
+        out.setdefault(name, []).extend((p, c, _clean(k), name) for p, c, k in towns)
+    return out

@@ -79,6 +79,8 @@ ZONE_SUFFIXES: tuple[str, ...] = (
 )
 # Office words of an agency named without its place ("区统计局", "县人社局").
 PLACELESS_PREFIXES: tuple[str, ...] = ("省", "市", "区", "县", "镇", "乡", "旗")
+# The one-character level words (区 of 区府办, 县 of 县府办).
+LEVEL_CHARS = "".join(PLACELESS_PREFIXES)
 # Words that start with a level character but are not "level + office" ("市场监督管理局").
 NOT_PLACELESS: tuple[str, ...] = ("市场", "区域", "县域", "乡村", "镇街", "省级", "市级", "县级", "区级", "市政", "市容")
 # How a report names its own agency: never an agency name.
@@ -152,3 +154,91 @@ PROSE_ZEROS: tuple[tuple[str, str, str], ...] = (
     ("litigation.cases", r"(?:未|没有)(?:收到|发生|受理)[^，,；;。\d]{0,24}?(?:行政)?诉讼", "件"),
     ("fees.charged", r"暂不收费|不收取(?:任何)?费用|未收取(?:任何)?费用|无收取信息处理费|未收取信息处理费", "元"),
 )
+
+# ---------------------------------------------------------------------------
+# Place and agency names (read by parsing, index.tables.resolve and qa.names)
+# ---------------------------------------------------------------------------
+
+# Name endings of a government or its office rather than of the place it governs (the
+# office names parsing.meta recognises); 街道办事处 keeps its 街道.  府办 is the short form of
+# 政府办公室 after a level character: 越城区区府办 = 越城区 + 区府办 (see resolve.strip_government).
+GOVERNMENT_SUFFIXES: tuple[str, ...] = (
+    "人民政府办公厅", "人民政府办公室", "人民政府", "政府办公室", "政府办", "府办",
+    "管理委员会办公室", "管理委员会", "管委会办公室", "管委会", "办事处", "行政公署",
+)
+# Long official forms → the short forms reports and users also write.
+ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("高新技术产业开发区", "高新区"),
+    ("高新技术产业园区", "高新区"),
+    ("高新技术开发区", "高新区"),
+    ("经济技术开发区", "经开区"),
+    ("经济开发区", "经开区"),
+    ("管理委员会", "管委会"),
+    ("人民政府", "政府"),
+)
+# Endings that name a kind of place, longest first, with the English words for each.
+PLACE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("综合实验区", ("comprehensive experimental zone", "comprehensive pilot zone", "comprehensive experimental area")),
+    ("综合试验区", ("comprehensive pilot zone", "comprehensive trial zone")),
+    ("实验区", ("experimental zone", "experimental area")),
+    ("试验区", ("pilot zone", "trial zone")),
+    ("保税区", ("bonded zone", "free trade zone")),
+    ("度假区", ("resort", "tourist resort")),
+    ("风景区", ("scenic area",)),
+    ("林区", ("forest district", "forestry district")),
+    ("矿区", ("mining district",)),
+    ("自治区", ("autonomous region",)),
+    ("自治州", ("autonomous prefecture",)),
+    ("自治县", ("autonomous county",)),
+    ("高新区", ("high-tech zone", "high tech zone", "hi-tech zone", "high-tech industrial development zone",
+              "high-tech development zone", "hightech zone")),
+    ("经开区", ("economic development zone", "economic and technological development zone")),
+    ("开发区", ("development zone",)),
+    ("新区", ("new area", "new district")),
+    ("街道", ("subdistrict", "sub-district", "street")),
+    ("苏木", ("sumu",)),
+    ("民族乡", ("ethnic township",)),
+    ("省", ("province",)),
+    ("市", ("city", "municipality")),
+    ("区", ("district",)),
+    ("县", ("county",)),
+    ("镇", ("town",)),
+    ("乡", ("township",)),
+    ("旗", ("banner",)),
+    ("盟", ("league",)),
+    ("州", ("prefecture",)),
+)
+# Offices of a government (bureaus, commissions …): the ending of an agency's name after its
+# place, with the English names users give them.  A name ending with one of these is an
+# agency's name, never its whole place.
+OFFICE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("公安局", ("public security bureau", "police bureau", "police department")),
+    ("财政局", ("finance bureau", "bureau of finance", "finance department")),
+    ("教育局", ("education bureau", "bureau of education")),
+    ("民政局", ("civil affairs bureau", "bureau of civil affairs")),
+    ("司法局", ("justice bureau", "bureau of justice")),
+    ("卫生健康局", ("health bureau", "health commission")),
+    ("卫健委", ("health commission",)),
+    ("自然资源局", ("natural resources bureau", "bureau of natural resources")),
+    ("自然资源和规划局", ("natural resources and planning bureau",)),
+    ("生态环境局", ("ecology and environment bureau", "environment bureau", "environmental protection bureau")),
+    ("住房和城乡建设局", ("housing and urban-rural development bureau", "housing bureau", "construction bureau")),
+    ("交通运输局", ("transport bureau", "transportation bureau")),
+    ("农业农村局", ("agriculture bureau", "agriculture and rural affairs bureau")),
+    ("水利局", ("water resources bureau", "water bureau")),
+    ("商务局", ("commerce bureau", "bureau of commerce")),
+    ("文化和旅游局", ("culture and tourism bureau", "tourism bureau")),
+    ("人力资源和社会保障局", ("human resources and social security bureau", "labour bureau", "labor bureau")),
+    ("市场监督管理局", ("market supervision bureau", "market regulation bureau", "administration for market regulation")),
+    ("应急管理局", ("emergency management bureau",)),
+    ("统计局", ("statistics bureau", "bureau of statistics")),
+    ("税务局", ("tax bureau", "taxation bureau")),
+    ("地方税务局", ("local taxation bureau", "local tax bureau")),
+    ("审计局", ("audit bureau",)),
+    ("发展和改革局", ("development and reform bureau",)),
+    ("发展和改革委员会", ("development and reform commission",)),
+    ("人民政府办公室", ("general office", "government office")),
+    ("人民政府", ("people's government", "government")),
+)
+# Generic office endings (a name ending with one names an agency): longest first.
+OFFICE_ENDINGS: tuple[str, ...] = ("委员会", "办公室", "办公厅", "管委会", "局", "委", "厅")

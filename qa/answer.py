@@ -24,6 +24,7 @@ from parsing.template import TEMPLATE_UNKNOWN
 from parsing.vocabulary import STATED_FIELD_METRICS
 from qa.corpus import Corpus
 from qa.facts import Facts, Note, Query
+from qa.names import unknown_note
 from qa.plan import STRUCTURED, Plan
 
 # Passages cited in a narrative answer, and at most this many from one report.
@@ -49,11 +50,7 @@ def scope_notes(plan: Plan, corpus: Corpus, facts: Facts) -> bool:
     vocabulary = corpus.vocabulary()
     ok = True
     for name in plan.unknown_names:
-        closest = list(getattr(vocabulary.resolve(name), "closest", []) or [])
-        hint_en = f" Closest names: {', '.join(closest)}." if closest else " No name in the corpus is close to it."
-        hint_zh = f"最接近的名称:{'、'.join(closest)}。" if closest else "也没有相近的名称。"
-        facts.missing.append(Note(f"No agency in the corpus matches “{name}”.{hint_en}",
-                                  f"语料库中没有与“{name}”对应的机关。{hint_zh}"))
+        facts.missing.append(Note(*unknown_note(name, vocabulary)))
         ok = False
     for entity in plan.entities:
         if entity.ambiguous:

@@ -133,7 +133,7 @@ class Vocabulary:
 
 
 def _place_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    from index.tables.resolve import PLACE_WORDS
+    from parsing.vocabulary import PLACE_WORDS
 
     return PLACE_WORDS
 

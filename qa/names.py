@@ -8,22 +8,44 @@ corpus is reported as unknown, so that the answer says so instead of answering f
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from index.tables.resolve import AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution, split_place, strip_government
+from index.tables.resolve import AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution, english_key, split_place, strip_government
+from parsing.meta import to_simplified
+from parsing.region import place_names
+from parsing.vocabulary import GOVERNMENT_SUFFIXES, LEVEL_CHARS, OFFICE_ENDINGS, OFFICE_WORDS, PLACE_WORDS
 from qa.corpus import Mention, Vocabulary
 from qa.metric_terms import metric_phrases
 from qa.plan import Entity, Plan, Reading
 from qa.quantities import blank, blank_all, detect_language, phrase_pattern
 
-# A place or agency name the vocabulary did not know: a few characters and a suffix.
-_NAME_SUFFIXES = ("自治区", "自治州", "自治县", "高新区", "开发区", "新区", "街道", "苏木", "管委会", "委员会", "办公室", "办公厅",
-                  "人民政府", "省", "市", "区", "县", "镇", "乡", "旗", "盟", "州", "局", "委", "厅")
+# A place or agency name the vocabulary did not know: a few characters and a suffix (a place
+# word, a government or office ending), all declared in parsing.vocabulary.
+_NAME_SUFFIXES = tuple(sorted({w for w, _ in PLACE_WORDS} | set(GOVERNMENT_SUFFIXES) | {w for w, _ in OFFICE_WORDS}
+                              | set(OFFICE_ENDINGS) | {"委员会", "办公厅"}, key=len, reverse=True))
 _UNKNOWN_NAME = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:" + "|".join(_NAME_SUFFIXES) + r")")
-_NOT_IN_NAMES = set("哪各所全每按该本其这那些个的是有在与及或年多少几")
+_NOT_IN_NAMES = set("哪各所全每按该本其这那些个的是有在与及或年多少几和跟同到从")
 # Words that open a phrase, not a name ("关于…").
 _NOT_NAME_STARTS = ("关于", "对于", "有关", "针对", "按照", "根据")
+# Endings that may follow a place's name to make an agency's name (沙县 + 政府办).
+_AGENCY_ENDINGS = tuple(sorted(set(GOVERNMENT_SUFFIXES) | {w for w, _ in OFFICE_WORDS}, key=len, reverse=True))
+_ENGLISH_PLACE_WORDS = sorted({w for _, ws in PLACE_WORDS for w in ws}, key=len, reverse=True)
+_ENGLISH_OFFICE_WORDS = sorted({w for _, ws in OFFICE_WORDS for w in ws}, key=len, reverse=True)
+# An English name the vocabulary did not know: one to three words and a place or office word
+# ("Keqiao District", "keqiao district", "Pingtan Public Security Bureau").
 _EN_UNKNOWN_NAME = re.compile(
-    r"\b([A-Z][a-z]+(?:[ \-][A-Z][a-z]+)*)\s+(District|County|Town|Township|City|Province|Subdistrict|Banner|Zone)\b")
+    r"\b((?:[A-Za-z][a-z]+[ \-]){0,2}[A-Za-z][a-z]+)\s+("
+    + "|".join(re.escape(w) for w in _ENGLISH_PLACE_WORDS + _ENGLISH_OFFICE_WORDS) + r")\b", re.IGNORECASE)
+_EN_OFFICE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _ENGLISH_OFFICE_WORDS) + r")\b", re.IGNORECASE)
+# Words before "district", "county" … that are not a place's name.
+_EN_NOT_NAMES = frozenset((
+    "the", "which", "what", "each", "every", "all", "this", "that", "these", "those", "its", "their", "his", "her",
+    "same", "a", "an", "any", "other", "how", "many", "much", "of", "in", "for", "per", "by", "different", "both",
+    "whole", "entire", "one", "some", "another", "my", "our", "your", "new", "old", "city", "county", "district",
+    "town", "province", "level", "and", "or", "to", "from", "at", "on", "did", "does", "do", "was", "were", "is",
+    "are", "has", "have", "had", "receive", "received", "get", "got", "requests", "request", "cases", "with"))
+# Characters that may stand before a place's name (the name begins a word there).
+_NAME_BOUNDARY = set(" \t,，。、;；:：?？!！()（）\"“”'‘’《》年的在和与及跟同到从那这请问看")
 
 
 def _candidates(resolution: Resolution) -> list:
@@ -71,28 +93,276 @@ def entity_for(mention: Mention, prefer_region: bool, vocabulary: Vocabulary) ->
                   how_zh=best.how_zh, years={best.agency: vocabulary.agency_years(best.agency)})
 
 
+# ---------------------------------------------------------------------------
+# Places of the gazetteer (parsing.region) the corpus does not hold
+# ---------------------------------------------------------------------------
+
+Place = tuple[str, "str | None", "str | None", "str | None"]
+
+
+def gazetteer_places(name: str) -> list[Place]:
+    """The gazetteer's places ``name`` names (越秀区 → 广东省 广州市 越秀区), with or without its
+    government or office ending (沙县政府办 → 沙县)."""
+    names = place_names()
+    for form in dict.fromkeys((name, strip_government(name), _strip_office(name))):
+        if form in names:
+            return list(dict.fromkeys(names[form]))
+        core, suffix = split_place(form)
+        if suffix and core in names:
+            return list(dict.fromkeys(names[core]))
+    return []
+
+
+def _strip_office(name: str) -> str:
+    for ending in _AGENCY_ENDINGS + OFFICE_ENDINGS:
+        if name.endswith(ending) and len(name) > len(ending):
+            return name[: -len(ending)]
+    return name
+
+
+def _place_suffix(name: str) -> tuple[str, str]:
+    """``沙县`` → (``沙``, ``县``): like :func:`split_place`, but a one-character core is kept."""
+    for suffix, _ in PLACE_WORDS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], suffix
+    return name, ""
+
+
+@lru_cache(maxsize=2)
+def _pinyin_places(townships: bool) -> dict[tuple[str, str], list[str]]:
+    """(pinyin of a gazetteer name without its place word, the place word) → names; counties
+    and above, or townships (built only when an English name is not found among the first)."""
+    from pypinyin import lazy_pinyin
+
+    out: dict[tuple[str, str], list[str]] = {}
+    for name, places in place_names().items():
+        if any(p[3] is not None for p in places) != townships or not re.fullmatch(r"[\u4e00-\u9fff]+", name):
+            continue
+        core, suffix = _place_suffix(name)
+        letters = "".join(lazy_pinyin(core)).lower()
+        for key in {(letters, suffix), (letters, "")}:
+            if name not in out.setdefault(key, []):
+                out[key].append(name)
+    return out
+
+
+def english_office(name: str) -> tuple[str, str]:
+    """``Pingtan Public Security Bureau`` → (``Pingtan``, ``公安局``); (name, "") without one."""
+    found = _EN_OFFICE.search(name)
+    if not found:
+        return name, ""
+    words = found.group(0).lower()
+    chinese = next(zh for zh, ws in OFFICE_WORDS if words in ws)
+    return (name[:found.start()] + name[found.end():]).strip(" -,"), chinese
+
+
+def chinese_reading(name: str) -> list[str]:
+    """The gazetteer names an English name spells in pinyin (Keqiao District → 柯桥区), with
+    the Chinese office it names (Pingtan Public Security Bureau → 平潭…公安局); [] if none."""
+    if not name.isascii():
+        return []
+    place, office = english_office(name)
+    key = english_key(place) if place else None
+    if key is None:
+        return [office] if office else []
+    found: list[str] = []
+    for townships in (False, True):
+        table = _pinyin_places(townships)
+        found = table.get(key, []) or (table.get((key[0], ""), []) if key[1] else [])
+        if found:
+            break
+    return [n + office for n in found[:3]] or ([office] if office else [])
+
+
+def _pinyin_name(words: str) -> bool:
+    """Could ``words`` be a place's name in pinyin ("Keqiao", "Sha")?"""
+    letters = re.sub(r"[^a-z]", "", words.lower())
+    return bool(letters) and re.fullmatch(_PINYIN, letters) is not None
+
+
+_PINYIN = (r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|"
+           r"ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ue|ui|ve|er|a|o|e|i|u|v))+")
+
+
+def _gazetteer_spans(text: str, taken: list[list[int]]) -> list[list[int]]:
+    """Spans of ``text`` holding a gazetteer name that starts a word (after a boundary, a year
+    or a blanked name), longest first, outside ``taken``."""
+    names = place_names()
+    longest = 12
+    spans: list[list[int]] = []
+    i = 0
+    while i < len(text):
+        if any(s <= i < e for s, e in taken) or (i and text[i - 1] not in _NAME_BOUNDARY):
+            i += 1
+            continue
+        for length in range(min(longest, len(text) - i), 1, -1):
+            piece = text[i:i + length]
+            if piece in names and not metric_phrases(piece) and not any(s < i + length and i < e for s, e in taken):
+                spans.append([i, i + length])
+                i += length - 1
+                break
+        i += 1
+    return spans
+
+
+def _extend(text: str, start: int, end: int) -> int:
+    """The end of an agency ending that follows a place's name (沙县 + 政府办)."""
+    rest = text[end:]
+    for ending in _AGENCY_ENDINGS:
+        if rest.startswith(ending):
+            return end + len(ending)
+    return end
+
+
+# A fuzzy match looser than this is no reading of a name (越秀区 is not 越城区).
+FUZZY_MIN = 0.5
+
+
 def unknown_names(text: str, vocabulary: Vocabulary) -> tuple[list[str], list[Mention]]:
-    """Names left in ``text`` (known names already blanked): unknown ones, and fuzzy matches."""
+    """Names left in ``text`` (known names already blanked): unknown ones, and fuzzy matches.
+
+    A name is a few characters and a place, government or office ending (越秀区, 平潭公安局),
+    a gazetteer name standing where a name starts (柯桥, 沙县政府办), or English words and a
+    place or office word (Keqiao District, keqiao district, Public Security Bureau).  A name
+    the gazetteer knows as a place the corpus lacks is unknown, never matched loosely to
+    another place; other names may match loosely (越成区 → 越城区)."""
     unknown: list[str] = []
     fuzzy: list[Mention] = []
     spans: list[list[int]] = []
     for match in _UNKNOWN_NAME.finditer(text):
-        if set(match.group(0)) & _NOT_IN_NAMES or metric_phrases(match.group(0)) \
-                or match.group(0).startswith(_NOT_NAME_STARTS):
+        start, piece = match.start(), match.group(0)
+        bad = [i for i, c in enumerate(piece) if c in _NOT_IN_NAMES]
+        if bad:  # 年沙县 → 沙县: the name starts after the last word that cannot be in one
+            start += bad[-1] + 1
+            piece = text[start:match.end()]
+            if not gazetteer_places(piece) or set(piece) & _NOT_IN_NAMES:
+                continue
+        if metric_phrases(piece) or piece.startswith(_NOT_NAME_STARTS) or _only_an_ending(piece):
             continue
-        if spans and spans[-1][1] == match.start():
+        if spans and spans[-1][1] == start:
             spans[-1][1] = match.end()  # 北京市 + 朝阳区: one name
         else:
-            spans.append([match.start(), match.end()])
-    spans += [[m.start(), m.end()] for m in _EN_UNKNOWN_NAME.finditer(text)]
-    for start, end in spans:
+            spans.append([start, match.end()])
+    spans += _gazetteer_spans(text, spans)
+    for span in spans:
+        span[1] = _extend(text, span[0], span[1])
+    spans.sort()
+    merged: list[list[int]] = []
+    for span in spans:
+        if merged and merged[-1][1] >= span[0]:
+            merged[-1][1] = max(merged[-1][1], span[1])
+        else:
+            merged.append(list(span))
+    merged = [span for span in merged if not _only_an_ending(text[span[0]:span[1]]) or
+              text[span[0]:span[1]] in {w for w, _ in OFFICE_WORDS}]
+    merged += _english_spans(text)
+    for start, end in merged:
         name = text[start:end]
         resolution = vocabulary.resolve(name)
-        if resolution.matches:
+        rule_based = resolution.matches and not resolution.matches[0].how.startswith("fuzzy")
+        loose_ok = resolution.matches and resolution.matches[0].confidence >= FUZZY_MIN * REGION_WEIGHT \
+            and not gazetteer_places(name)
+        if rule_based or loose_ok:
             fuzzy.append(Mention(start, end, name, resolution))
         else:
             unknown.append(name)
     return unknown, fuzzy
+
+
+def _only_an_ending(piece: str) -> bool:
+    """区府办, 政府办, 公安局 after a known name: an office ending, not a name of its own."""
+    if piece in GOVERNMENT_SUFFIXES or piece in OFFICE_ENDINGS or piece in {w for w, _ in PLACE_WORDS}:
+        return True
+    stripped = strip_government(piece)
+    return stripped != piece and len(stripped) <= 1
+
+
+def _english_spans(text: str) -> list[list[int]]:
+    """English names: the words before a place or office word that may name a place
+    (capitalised, or the pinyin of a gazetteer name: "keqiao district"), with that word; a
+    capitalised office alone ("the Public Security Bureau", its place already read)."""
+    spans: list[list[int]] = []
+    for match in _EN_UNKNOWN_NAME.finditer(text):
+        words = list(re.finditer(r"[A-Za-z]+", match.group(1)))
+        kept: list[re.Match[str]] = []
+        for word in reversed(words):  # the name is the run of words just before the place word
+            if word.group(0).lower() in _EN_NOT_NAMES:
+                break
+            kept.insert(0, word)
+        office = _EN_OFFICE.fullmatch(match.group(2)) is not None
+        if kept:
+            start = match.start(1) + kept[0].start()
+            name = " ".join(w.group(0) for w in kept)
+            capitalised = all(w.group(0)[0].isupper() for w in kept)
+            if (office and capitalised) or (_pinyin_name(name) and (
+                    capitalised or chinese_reading(name + " " + match.group(2)))):
+                spans.append([start, match.end()])
+                continue
+        if office and match.group(2)[0].isupper():
+            spans.append([match.start(2), match.end()])
+    return spans
+
+
+def unknown_note(name: str, vocabulary: Vocabulary) -> tuple[str, str]:
+    """What the answer says of a name the corpus lacks (English, Chinese): the place the
+    gazetteer knows by that name, and the corpus's agencies closest to it (in the same city or
+    province first, else the names most alike)."""
+    readings = chinese_reading(name)
+    office_only = name in {w for w, _ in OFFICE_WORDS} or (name.isascii() and not english_office(name)[0])
+    places = [] if office_only else [p for r in readings for p in gazetteer_places(r)] or gazetteer_places(name)
+    if readings:
+        seen_en = f"“{name}” ({'、'.join(readings)})"
+        seen_zh = f"“{name}”({'、'.join(readings)})"
+    else:
+        seen_en = seen_zh = f"“{name}”"
+    where = ""
+    if places:
+        province, city, county, township = places[0]
+        where = "".join(p for p in (province, city if city != province else None, county, township) if p)
+    level, closest = _closest_in_place(places, vocabulary)
+    place_en = f" The gazetteer knows it as a place in {where}." if where else ""
+    place_zh = f"(地名库:{where})" if where else ""
+    if closest:
+        hint_en = f" Closest: agencies in the same {level}: {', '.join(closest)}."
+        hint_zh = f"最接近:同{_LEVEL_ZH[level]}的机关{'、'.join(closest)}。"
+    elif closest := list(getattr(vocabulary.resolve(name), "closest", []) or []):
+        hint_en = f" Closest names: {', '.join(closest)}."
+        hint_zh = f"最接近的名称:{'、'.join(closest)}。"
+    else:
+        hint_en, hint_zh = " No name in the corpus is close to it.", "也没有相近的名称。"
+    return (f"No agency in the corpus matches {seen_en}.{place_en}{hint_en}",
+            f"语料库中没有与{seen_zh}对应的机关{place_zh}。{hint_zh}")
+
+
+_LEVEL_ZH = {"county": "县区", "city": "市", "province": "省"}
+
+
+def _closest_in_place(places: list[Place], vocabulary: Vocabulary, n: int = 3) -> tuple[str, list[str]]:
+    """The corpus's agencies in the county, else the city, else the province of ``places``
+    (the level, the agencies)."""
+    agencies = list(vocabulary.index.agencies.values())
+    for level, position in (("county", 2), ("city", 1), ("province", 0)):
+        values = {p[position] for p in places if p[position]}
+        found = [a.name for a in agencies if a.region.get(level) in values]
+        if found:
+            return level, sorted(found, key=lambda a: -len(vocabulary.agency_years(a)))[:n]
+    return "", []
+
+
+def _with_government_ending(text: str, mention: Mention, vocabulary: Vocabulary) -> Mention:
+    """A known name followed by a government ending takes it (越城区 + 区府办, 平潭 + 政府办):
+    the words name the office, and are not left over as a name of their own."""
+    rest = to_simplified(text[mention.end:])
+    level = rest[:1] if rest[:1] and rest[:1] in LEVEL_CHARS and rest[1:3] == "府办" else ""
+    for ending in sorted(GOVERNMENT_SUFFIXES, key=len, reverse=True):
+        if rest.startswith(level + ending):
+            longer = mention.text + level + ending
+            resolution = vocabulary.resolve(longer)
+            if resolution.matches and not resolution.matches[0].how.startswith("fuzzy"):
+                return Mention(mention.start, mention.end + len(level + ending), longer, resolution)
+            break
+    return mention
+
 
 
 def read_names(text: str, vocabulary: Vocabulary, plan: Plan) -> tuple[list[Mention], str]:
@@ -103,6 +373,7 @@ def read_names(text: str, vocabulary: Vocabulary, plan: Plan) -> tuple[list[Ment
     phrases_at = [(m.start(), m.end()) for m in re.finditer(phrase_pattern(named), text.lower())] if named else []
     mentions = [m for m in mentions
                 if not any(s <= m.start and m.end <= e and (m.end - m.start) < (e - s) for s, e in phrases_at)]
+    mentions = [_with_government_ending(text, m, vocabulary) for m in mentions]
     plan.lang = detect_language(text, [(m.start, m.end) for m in mentions])
     if not re.sub(r"[\W\d_]", "", blank_all(text, [m.text for m in mentions])):
         plan.lang = detect_language(text)  # nothing but names ("Jiangle?"): their script decides

@@ -20,57 +20,12 @@ from rapidfuzz import fuzz
 
 from parsing.errors import GongkaiError
 from parsing.meta import to_simplified
+from parsing.vocabulary import ABBREVIATIONS, GOVERNMENT_SUFFIXES, LEVEL_CHARS, PLACE_WORDS
 
 REGION_LEVELS = ("province", "city", "county", "township")
 
-# NOTE: generic naming rules (no agency names); they wait to be moved into parsing/template.py.
-# Name endings of a government or its office rather than of the place it governs (the
-# office names parsing.meta recognises); 街道办事处 keeps its 街道.
-GOVERNMENT_SUFFIXES = (
-    "人民政府办公厅", "人民政府办公室", "人民政府", "政府办公室", "政府办", "管理委员会办公室", "管理委员会",
-    "管委会办公室", "管委会", "办事处", "行政公署",
-)
-# Long official forms → the short forms reports and users also write.
-ABBREVIATIONS: tuple[tuple[str, str], ...] = (
-    ("高新技术产业开发区", "高新区"),
-    ("高新技术产业园区", "高新区"),
-    ("高新技术开发区", "高新区"),
-    ("经济技术开发区", "经开区"),
-    ("经济开发区", "经开区"),
-    ("管理委员会", "管委会"),
-    ("人民政府", "政府"),
-)
-# Endings that name a kind of place, longest first, with the English word for each.
-PLACE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("综合实验区", ("comprehensive experimental zone", "comprehensive pilot zone", "comprehensive experimental area")),
-    ("综合试验区", ("comprehensive pilot zone", "comprehensive trial zone")),
-    ("实验区", ("experimental zone", "experimental area")),
-    ("试验区", ("pilot zone", "trial zone")),
-    ("保税区", ("bonded zone", "free trade zone")),
-    ("度假区", ("resort", "tourist resort")),
-    ("风景区", ("scenic area",)),
-    ("林区", ("forest district", "forestry district")),
-    ("矿区", ("mining district",)),
-    ("自治区", ("autonomous region",)),
-    ("自治州", ("autonomous prefecture",)),
-    ("自治县", ("autonomous county",)),
-    ("高新区", ("high-tech zone", "high tech zone", "hi-tech zone", "high-tech industrial development zone",
-              "high-tech development zone", "hightech zone")),
-    ("经开区", ("economic development zone", "economic and technological development zone")),
-    ("开发区", ("development zone",)),
-    ("新区", ("new area", "new district")),
-    ("街道", ("subdistrict", "sub-district", "street")),
-    ("苏木", ("sumu",)),
-    ("省", ("province",)),
-    ("市", ("city", "municipality")),
-    ("区", ("district",)),
-    ("县", ("county",)),
-    ("镇", ("town",)),
-    ("乡", ("township",)),
-    ("旗", ("banner",)),
-    ("盟", ("league",)),
-    ("州", ("prefecture",)),
-)
+# The naming rules (government suffixes, abbreviations, place words) are declared once, in
+# parsing.vocabulary; they are re-exported here for the callers that read them from this module.
 # English words that name the government or its office rather than the place.
 _ENGLISH_GOVERNMENT = re.compile(
     r"\b(?:the|of|people'?s|government|general|office|administrative committee|committee|management)\b"
@@ -184,11 +139,17 @@ def _government_suffixes() -> tuple[str, ...]:
     return tuple(sorted({abbreviate(s) for s in GOVERNMENT_SUFFIXES} | set(GOVERNMENT_SUFFIXES), key=len, reverse=True))
 
 
+
 def strip_government(name: str) -> str:
-    """``将乐县人民政府办公室`` → ``将乐县``; a name that is only a suffix stays."""
+    """``将乐县人民政府办公室`` → ``将乐县``; ``越城区区府办`` → ``越城区``; a name that is only a
+    suffix stays."""
     for suffix in _government_suffixes():
         if name.endswith(suffix):
-            return name[: -len(suffix)] or name
+            rest = name[: -len(suffix)] or name
+            # 区府办 / 县府办: the level character belongs to the office word when it is doubled.
+            if suffix == "府办" and len(rest) >= 3 and rest[-1] in LEVEL_CHARS and rest[-2] == rest[-1]:
+                rest = rest[:-1]
+            return rest
     return name
 
 
