@@ -242,6 +242,11 @@ RELATIVE_YEARS = {
     "前年": -1, "the year before last": -1,
 }
 RECENT_YEARS = ("近", "最近", "过去", "前", "last", "past", "recent", "previous")
+# Two-digit years (21年 → 2021年): not after words that make "NN年" a number of years
+# (近10年, 第12年, 满20年), nor before words that do (10年来, 20年间, 12年多).
+SHORT_YEAR_NOT_AFTER = ("近", "最近", "过去", "前", "后", "第", "每", "满", "多", "共", "约", "连续",
+                        "整整", "几", "超过", "不到", "长达", "历时", "用了", "花了")
+SHORT_YEAR_NOT_BEFORE = ("来", "间", "内", "以来", "多", "左右", "时间", "期间", "之内", "半", "的时间", "中")
 YEARS_WORD = ("年", "years")
 RANGE_WORDS = ("至", "到", "-", "–", "—", "~", "～", "to", "through", "until", "and")
 SINCE = ("以来", "之后", "以后", "起", "since", "after", "from")

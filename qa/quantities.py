@@ -95,11 +95,25 @@ def blank_all(text: str, pieces: Iterable[str]) -> str:
 
 
 def chinese_years(text: str) -> str:
-    """二〇二一年 → 2021年."""
+    """二〇二一年 → 2021年; 21年 / 22年的 / 12年 → 2021年 / 2022年的 / 2012年 (:func:`short_years`)."""
     def convert(match: re.Match[str]) -> str:
         return "".join(str(lexicon.CHINESE_DIGITS[c]) for c in match.group(1)) + "年"
 
-    return re.sub(r"([零〇○一二三四五六七八九]{4})年", convert, text)
+    return short_years(re.sub(r"([零〇○一二三四五六七八九]{4})年", convert, text))
+
+
+def short_years(text: str) -> str:
+    """A two-digit year before 年 → its year in 2000–2039 (21年 → 2021年), unless the words
+    around it make it a number of years (近10年, 第12年, 10年来: :data:`lexicon.SHORT_YEAR_NOT_AFTER`,
+    :data:`lexicon.SHORT_YEAR_NOT_BEFORE`)."""
+    def convert(match: re.Match[str]) -> str:
+        before, after = text[:match.start()], text[match.end():]
+        if before.rstrip().endswith(lexicon.SHORT_YEAR_NOT_AFTER) or after.startswith(lexicon.SHORT_YEAR_NOT_BEFORE):
+            return match.group(0)
+        value = int(match.group(1))
+        return f"{2000 + value}年" if value < 40 else match.group(0)
+
+    return re.sub(r"(?<![\d.])(\d{2})\s*年", convert, text)
 
 
 # ---------------------------------------------------------------------------
