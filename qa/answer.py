@@ -11,7 +11,7 @@ named: unknown agencies, years without reports, an agency without a report for a
 from __future__ import annotations
 
 import copy
-from typing import Any, SupportsInt, cast
+from typing import Any, Callable, SupportsInt, cast
 
 import pandas as pd
 
@@ -19,7 +19,6 @@ from index.tables import metrics as catalogue_module
 from index.tables.metrics import Metric
 from index.tables.query import QueryResult, QuerySpec, Rank, Threshold, run
 from index.passages.search import Hit, NoIndex, search
-from qa import corpus_facts
 from parsing.template import TEMPLATE_UNKNOWN
 from parsing.vocabulary import STATED_FIELD_METRICS
 from qa.corpus import Corpus
@@ -126,39 +125,54 @@ def _condition(plan: Plan) -> Threshold:
     return Threshold(metric, ">", 0.0)
 
 
-def structured(plan: Plan, corpus: Corpus, facts: Facts) -> None:
-    intent = plan.intent if plan.intent != "mixed" else ("rank" if plan.top_n or plan.order == "asc" else "list")
-    if intent == "compare" and plan.compare == "year" and not plan.agencies:
+def lookup(plan: Plan, corpus: Corpus, facts: Facts, purpose: str = "") -> None:
+    """The asked figures of the named agencies (side by side in the order the question names them)."""
+    frame = _run(corpus, facts, purpose or plan.intent, _spec(plan))
+    if plan.intent == "compare" and len(frame):
+        order = {name: i for i, name in enumerate(plan.agencies)}
+        frame = frame.sort_values(["agency", "year"], key=lambda s: s.map(order) if s.name == "agency" else s,
+                                  kind="stable").reset_index(drop=True)
+    facts.frame = frame
+    facts.agencies = list(dict.fromkeys(frame["agency"])) if len(frame) else list(plan.agencies)
+    _absent_cells(plan, corpus, facts)
+
+
+def compare(plan: Plan, corpus: Corpus, facts: Facts) -> None:
+    if plan.compare == "year" and not plan.agencies:
         # Years side by side over every report in scope: each year's sum.
-        facts.frame = _run(corpus, facts, intent, _spec(plan, aggregate="sum", group_by="year"))
-    elif intent in ("lookup", "compare") or (intent == "trend" and plan.agencies):
-        frame = _run(corpus, facts, intent, _spec(plan))
-        if intent == "compare" and len(frame):
-            # Side by side in the order the question names them.
-            order = {name: i for i, name in enumerate(plan.agencies)}
-            frame = frame.sort_values(["agency", "year"], key=lambda s: s.map(order) if s.name == "agency" else s,
-                                      kind="stable").reset_index(drop=True)
-        facts.frame = frame
-        facts.agencies = list(dict.fromkeys(frame["agency"])) if len(frame) else list(plan.agencies)
-        _absent_cells(plan, corpus, facts)
-    elif intent in ("list", "count"):
-        frame = _run(corpus, facts, intent, _spec(plan, threshold=_condition(plan)))
-        facts.frame = frame
-        facts.agencies = list(dict.fromkeys(frame["agency"]))
-    elif intent == "rank":
-        top = plan.top_n or DEFAULT_TOP
-        frame = _run(corpus, facts, intent, _spec(plan, rank=Rank(plan.metrics[0], plan.order, top)))
-        facts.frame = frame
-        facts.agencies = list(dict.fromkeys(frame["agency"]))
-    elif intent == "trend":
-        frame = _run(corpus, facts, intent, _spec(plan, trend=True, aggregate="sum"))
-        facts.frame = frame
-    elif intent in ("total", "average"):
-        group = plan.group_by
-        if group is None and not plan.years and len(_years_in_scope(plan, corpus)) > 1:
-            group = "year"  # adding up different years' figures answers no question
-        frame = _run(corpus, facts, intent, _spec(plan, aggregate="sum", group_by=group))
-        facts.frame = frame
+        facts.frame = _run(corpus, facts, plan.intent, _spec(plan, aggregate="sum", group_by="year"))
+    else:
+        lookup(plan, corpus, facts)
+
+
+def listing(plan: Plan, corpus: Corpus, facts: Facts, purpose: str = "") -> None:
+    """The agencies meeting the condition (list and count)."""
+    frame = _run(corpus, facts, purpose or plan.intent, _spec(plan, threshold=_condition(plan)))
+    facts.frame = frame
+    facts.agencies = list(dict.fromkeys(frame["agency"]))
+
+
+def ranking(plan: Plan, corpus: Corpus, facts: Facts, purpose: str = "") -> None:
+    top = plan.top_n or DEFAULT_TOP
+    frame = _run(corpus, facts, purpose or plan.intent, _spec(plan, rank=Rank(plan.metrics[0], plan.order, top)))
+    facts.frame = frame
+    facts.agencies = list(dict.fromkeys(frame["agency"]))
+
+
+def trend(plan: Plan, corpus: Corpus, facts: Facts) -> None:
+    """Named agencies' figures over the years, or every report's sum per year."""
+    if plan.agencies:
+        lookup(plan, corpus, facts)
+    else:
+        facts.frame = _run(corpus, facts, plan.intent, _spec(plan, trend=True, aggregate="sum"))
+
+
+def totals(plan: Plan, corpus: Corpus, facts: Facts) -> None:
+    """Sums (and the report counts an average divides by), by group or by year."""
+    group = plan.group_by
+    if group is None and not plan.years and len(_years_in_scope(plan, corpus)) > 1:
+        group = "year"  # adding up different years' figures answers no question
+    facts.frame = _run(corpus, facts, plan.intent, _spec(plan, aggregate="sum", group_by=group))
 
 
 def _years_in_scope(plan: Plan, corpus: Corpus) -> list[int]:
@@ -420,9 +434,32 @@ def _report_facts(corpus: Corpus, facts: Facts) -> None:
         facts.failed_checks.setdefault(report_id, []).append((rule, detail))
 
 
-def gather(plan: Plan, corpus: Corpus, top_k: int | None = None) -> Facts:
-    """Run ``plan`` against ``corpus``: every query, passage and check the answer needs
-    (``top_k`` passages at most, default the corpus's setting)."""
+def mixed(plan: Plan, corpus: Corpus, facts: Facts, top_k: int | None = None) -> None:
+    """The agencies meeting the condition (ranked when asked), then their passages."""
+    if plan.top_n or plan.order == "asc":
+        ranking(plan, corpus, facts, "rank")
+    else:
+        listing(plan, corpus, facts, "list")
+    found = facts.agencies[:MAX_MIXED_AGENCIES]
+    if found:
+        scoped = plan
+        if not plan.has_years() and facts.frame is not None and len(facts.frame):
+            # The passages of the reports that met the condition: their years.
+            scoped = copy.copy(plan)
+            scoped.years = sorted({int(y) for y in facts.frame["year"].dropna()})
+        passages(scoped, corpus, facts, agencies=found, top_k=top_k)
+        facts.agencies = found
+
+
+# What one intent gathers (qa.intents names one per intent).
+Step = Callable[[Plan, Corpus, Facts, "int | None"], None]
+
+
+def gather(plan: Plan, corpus: Corpus, step: Step, top_k: int | None = None, checks: bool = True) -> Facts:
+    """Run ``plan`` against ``corpus``: what the corpus cannot answer, then the intent's ``step``
+    (every query, passage and check the answer needs; ``top_k`` passages at most, default the
+    corpus's setting), then the sources and failed checks of the reports used (unless ``checks``
+    is False).  :func:`qa.intents.gather` picks the step of the plan's intent."""
     facts = Facts(plan)
     if not scope_notes(plan, corpus, facts):
         return facts
@@ -430,25 +467,7 @@ def gather(plan: Plan, corpus: Corpus, top_k: int | None = None) -> Facts:
         facts.missing.append(Note("The previous answer named no agencies for “they” to refer to.",
                                   "上一问的答案中没有机关,无法确定“它们”指哪些机关。"))
         return facts
-    if plan.intent in STRUCTURED:
-        structured(plan, corpus, facts)
-    elif plan.intent == "quality":
-        quality(plan, corpus, facts)
-    elif plan.intent == "mixed":
-        structured(plan, corpus, facts)
-        found = facts.agencies[:MAX_MIXED_AGENCIES]
-        if found:
-            scoped = plan
-            if not plan.has_years() and facts.frame is not None and len(facts.frame):
-                # The passages of the reports that met the condition: their years.
-                scoped = copy.copy(plan)
-                scoped.years = sorted({int(y) for y in facts.frame["year"].dropna()})
-            passages(scoped, corpus, facts, agencies=found, top_k=top_k)
-            facts.agencies = found
-    elif plan.intent == "narrative":
-        passages(plan, corpus, facts, top_k=top_k)
-    elif plan.intent == corpus_facts.INTENT:
-        corpus_facts.gather(plan, corpus, facts)
-        return facts
-    _report_facts(corpus, facts)
+    step(plan, corpus, facts, top_k)
+    if checks:
+        _report_facts(corpus, facts)
     return facts

@@ -7,13 +7,12 @@ out beside it (3 = 1 + 2; 36 − 5 = 31).  Absent cells are named as absent, nev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
 from index.tables.metrics import Metric, catalogue
 from index.tables.operators import operator
-from qa import corpus_facts
 from qa.facts import TEXT_ROWS, Facts, Note
 from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
                         unit_word, year_text)
@@ -450,27 +449,69 @@ def narrative(facts: Facts, lang: str, lines: list[str]) -> None:
             lines.append(f"[{i}] {hit.agency}, {year_text(hit.year)}, section {hit.section_no} ({kind}): {text}")
 
 
+def mixed(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
+    """The agencies meeting the condition (ranked when asked), then their passages."""
+    table = None
+    if facts.queries and facts.metrics:
+        table = ranking(facts, lang, lines) if facts.plan.top_n else listing(facts, lang, lines)
+    if facts.passages:
+        lines.append("它们的相关段落:" if lang == "zh" else "Their passages:")
+    narrative(facts, lang, lines)
+    return table
+
+
 # ---------------------------------------------------------------------------
 # Charts, sources, warnings
 # ---------------------------------------------------------------------------
 
 
-def chart_for(plan: Plan, table: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
-    if table is None or len(table["rows"]) < 2:
+# A chart's x column, type and y columns, chosen by each intent (qa.intents) from the table's
+# columns and its value columns.
+ChartAxes = tuple[str, str, list[str]]
+ChartPick = Callable[[Plan, list[str], list[str], str], "ChartAxes | None"]
+
+
+def chart_by_agency(plan: Plan, columns: list[str], values: list[str], lang: str) -> ChartAxes | None:
+    return GROUP_NAMES["agency"][lang == "en"], "bar", values
+
+
+def chart_compare(plan: Plan, columns: list[str], values: list[str], lang: str) -> ChartAxes | None:
+    if plan.compare == "year":
+        return GROUP_NAMES["year"][lang == "en"], "bar", values
+    return chart_by_agency(plan, columns, values, lang)
+
+
+def chart_by_group(plan: Plan, columns: list[str], values: list[str], lang: str) -> ChartAxes | None:
+    """A grouped sum over the table's first column (a line over years)."""
+    kind = "line" if columns[0] == GROUP_NAMES["year"][lang == "en"] else "bar"
+    return columns[0], kind, [columns[1]]
+
+
+def chart_average(plan: Plan, columns: list[str], values: list[str], lang: str) -> ChartAxes | None:
+    """A grouped average (the table's last column) over its first column."""
+    kind = "line" if columns[0] == GROUP_NAMES["year"][lang == "en"] else "bar"
+    return columns[0], kind, [columns[-1]]
+
+
+def chart_trend(plan: Plan, columns: list[str], values: list[str], lang: str) -> ChartAxes | None:
+    year = GROUP_NAMES["year"][lang == "en"]
+    if columns[0] != year:
+        return year, "line", values
+    return chart_by_group(plan, columns, values, lang)
+
+
+def chart_for(plan: Plan, table: dict[str, Any] | None, lang: str, pick: ChartPick | None) -> dict[str, Any] | None:
+    """The chart of ``table`` with the axes ``pick`` chooses (None: no chart)."""
+    if pick is None or table is None or len(table["rows"]) < 2:
         return None
     columns = table["columns"]
     agency, year = GROUP_NAMES["agency"][lang == "en"], GROUP_NAMES["year"][lang == "en"]
     counts = ("#", "报告数", "Reports")
     values = [c for c in columns[1:] if c not in (*counts, agency, year)]
-    if (plan.intent == "trend" and columns[0] != year) or (plan.intent == "compare" and plan.compare == "year"):
-        x, kind = year, "line" if plan.intent == "trend" else "bar"
-    elif plan.intent in ("compare", "rank", "list", "count", "mixed"):
-        x, kind = agency, "bar"
-    elif plan.intent in ("total", "average") or (plan.intent == "trend" and columns[0] == year):
-        x, kind = columns[0], "line" if columns[0] == year else "bar"
-        values = [columns[-1]] if plan.intent == "average" else [columns[1]]
-    else:
+    axes = pick(plan, columns, values, lang)
+    if axes is None:
         return None
+    x, kind, values = axes
     values = [v for v in values if v != x][:3]
     if x not in columns or not values:
         return None
@@ -519,7 +560,7 @@ def check_warnings(facts: Facts, lang: str) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-def _has_figures(facts: Facts) -> bool:
+def has_figures(facts: Facts) -> bool:
     """Does the main frame hold at least one of the asked figures?"""
     frame = facts.frame
     if frame is None or not len(frame):
@@ -560,7 +601,16 @@ def unlinked_line(plan: Plan, lang: str) -> str:
     return f"{read_as}; {words} {'was' if len(plan.unlinked) == 1 else 'were'} not understood.{tail}"
 
 
-def compose(facts: Facts) -> Answer:
+# What one intent writes: lines appended, the table returned (qa.intents names one per intent).
+Composer = Callable[[Facts, str, list[str]], "dict[str, Any] | None"]
+
+
+def compose(facts: Facts, write: Composer, chart: ChartPick | None = None,
+            has_rows: Callable[[Facts], bool] = has_figures, say_nothing: bool = True) -> Answer:
+    """The answer: how the question was read, what is missing, what the intent's ``write``
+    says, warnings.  ``has_rows`` tells whether the intent found data; ``say_nothing`` adds
+    which filters matched no report when the figures' frame is empty.
+    :func:`qa.intents.compose` passes the plan's intent's."""
     plan = facts.plan
     lang = plan.lang
     lines: list[str] = []
@@ -569,37 +619,12 @@ def compose(facts: Facts) -> Answer:
     elif plan.follow_up and (plan.read_as or plan.read_as_zh):
         lines.append(plan.read_as_zh if lang == "zh" else plan.read_as)
     lines += [n.text(lang) for n in facts.missing]
-    table = None
-    has_rows = _has_figures(facts)
-    intent = plan.intent
-    if facts.queries and facts.metrics:
-        if intent == "lookup":
-            table = lookup(facts, lang, lines)
-        elif intent in ("list", "count") or (intent == "mixed" and not plan.top_n):
-            table = listing(facts, lang, lines, count=intent == "count")
-        elif intent == "rank" or intent == "mixed":
-            table = ranking(facts, lang, lines)
-        elif intent == "compare":
-            table = comparison(facts, lang, lines)
-        elif intent == "trend":
-            table = trend(facts, lang, lines)
-        elif intent in ("total", "average"):
-            table = totals(facts, lang, lines, average=intent == "average")
-    if intent == corpus_facts.INTENT:
-        table = corpus_facts.compose(facts, lang, lines)
-        has_rows = facts.frame is not None and len(facts.frame) > 0
-    if intent == "quality":
-        table = quality(facts, lang, lines)
-        has_rows = facts.quality is not None and len(facts.quality) > 0
-    if intent in ("narrative", "mixed"):
-        if intent == "mixed" and facts.passages:
-            lines.append("它们的相关段落:" if lang == "zh" else "Their passages:")
-        narrative(facts, lang, lines)
+    table = write(facts, lang, lines)
     if facts.queries and facts.metrics and facts.frame is not None and not len(facts.frame) and not facts.missing \
-            and intent not in ("list", "count", "rank"):
+            and say_nothing:
         lines.append(_nothing(plan, lang))
     warnings = list(dict.fromkeys([n.text(lang) for n in facts.notes] + check_warnings(facts, lang)))
-    no_data = bool(facts.missing) and not has_rows and not facts.passages
+    no_data = bool(facts.missing) and not has_rows(facts) and not facts.passages
     if not lines:
         lines.append("没有找到可以回答这个问题的数据。" if lang == "zh" else "The corpus holds nothing that answers this.")
         no_data = True
@@ -608,5 +633,5 @@ def compose(facts: Facts) -> Answer:
                for q in facts.queries]
     text = "\n".join(lines)
     return Answer(question=plan.question, text=text, plan=plan, lang=lang, table=table,
-                  chart=chart_for(plan, table, lang), sources=sources_of(facts), cells=facts.cells,
+                  chart=chart_for(plan, table, lang, chart), sources=sources_of(facts), cells=facts.cells,
                   warnings=warnings, queries=queries, no_data=no_data, agencies=list(facts.agencies), composed=text)

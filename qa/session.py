@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from qa.answer import gather
-from qa.compose import Answer, compose
+from qa.compose import Answer
 from qa.corpus import Corpus
 from qa.dialogue import Conversation, Turn, plan_for
+from qa.intents import compose, gather
 from qa.plan import Entity, Plan, Reading
 from qa.rephrase import Endpoint, rephrase
 from qa.understand import understand

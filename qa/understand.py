@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from index.passages.topics import tag_topics
 from parsing.meta import to_simplified
-from qa import corpus_facts, lexicon
+from qa import corpus_facts, intents, lexicon
 from qa.corpus import Mention, Vocabulary
 from qa.coverage import name_like, only_name, original_case, unlinked_words
 from qa.metric_terms import MetricMatch, find_metrics, row_phrases_in
@@ -79,38 +79,6 @@ def _agency_list_cue(text: str) -> str | None:
     return match.group(0) if match else None
 
 
-def _structured_intent(plan: Plan, cues: dict[str, str | None], n_agencies: int) -> str:
-    explicit_years = len(plan.years)
-    if cues["compare"] or n_agencies >= 2:
-        if n_agencies >= 2:
-            plan.compare = "agency"
-        elif explicit_years >= 2:
-            plan.compare = "year"
-        elif len(plan.metrics) >= 2:
-            plan.compare = "metric"
-        else:
-            plan.compare = "agency"
-        return "compare"
-    if n_agencies == 1 and explicit_years >= 2:
-        plan.compare = "year"
-        return "compare"
-    if cues["trend"] or (n_agencies >= 1 and plan.year_from is not None and not cues["rank"]):
-        return "trend"
-    if cues["rank"] or plan.top_n:
-        return "rank"
-    if cues["count"]:
-        return "count"
-    if cues["list"] or plan.threshold:
-        return "list"
-    if cues["average"]:
-        return "average"
-    if n_agencies >= 1:
-        return "lookup"
-    if plan.group_by:
-        return "total"
-    return "total"
-
-
 # ---------------------------------------------------------------------------
 # The whole reading
 # ---------------------------------------------------------------------------
@@ -133,7 +101,9 @@ class _Cues:
 
     @property
     def numeric(self) -> bool:
-        return any(self.found[k] for k in ("count", "rank", "total", "average", "compare", "trend", "numeric"))
+        # A structured intent's cue other than a list word (哪些) asks for a figure.
+        return bool(self.found["numeric"]) or any(
+            self.found[k] for k in self.found if k not in ("numeric", "list") and intents.get(k).structured)
 
     @property
     def narrative(self) -> bool:
@@ -141,16 +111,8 @@ class _Cues:
 
 
 def read_cues(cue_text: str) -> _Cues:
-    found = {
-        "list": find_cue(cue_text, lexicon.LIST),
-        "count": find_cue(cue_text, lexicon.COUNT),
-        "rank": find_cue(cue_text, lexicon.RANK_DESC + lexicon.RANK_ASC),
-        "total": find_cue(cue_text, lexicon.TOTAL),
-        "average": find_cue(cue_text, lexicon.AVERAGE),
-        "compare": find_cue(cue_text, lexicon.COMPARE),
-        "trend": find_cue(cue_text, lexicon.TREND),
-        "numeric": find_cue(cue_text, lexicon.NUMERIC),
-    }
+    found = {name: find_cue(cue_text, words) for name, words in intents.cue_words().items()}
+    found["numeric"] = find_cue(cue_text, lexicon.NUMERIC)
     quality, quality_words = _quality_kind(cue_text)
     kinds, kind_words = _narrative_kinds(cue_text)
     agency_list = _agency_list_cue(cue_text)
@@ -193,7 +155,7 @@ def decide_intent(plan: Plan, cues: _Cues, mentions: list[Mention], plural: bool
                                      f"段落类型:{'、'.join(cues.kinds) or '不限'}"))
     elif plan.metrics or cues.numeric or practice_only:
         n_agencies = 0 if plural and len(mentions) == 1 else len(mentions)
-        plan.intent = _structured_intent(plan, cues.found, n_agencies)
+        plan.intent = intents.structured_intent(plan, cues.found, n_agencies)
     elif mentions or len(re.sub(r"[\W\d_]", "", text)) >= 4:
         plan.intent = "narrative"
     explicit = cues.quality or cues.narrative or any(cues[k] for k in cues.found if k != "numeric")
