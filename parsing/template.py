@@ -315,11 +315,11 @@ REVIEW_LITIGATION = Table(
             ("复议", "reconsideration", "reconsiderations", "administrative review")),
         Row("litigation_direct", "行政诉讼·未经复议直接起诉", "lawsuits filed directly",
             ("未经复议直接起诉",), _OUTCOMES,
-            ("直接起诉", "未经复议起诉", "诉讼", "行政诉讼", "打官司", "起诉", "被告",
+            ("直接起诉", "未经复议起诉", "诉讼", "行政诉讼", "打官司", "官司", "起诉", "被告",
              "lawsuit", "lawsuits", "litigation", "court cases", "sued")),
         Row("litigation_after_review", "行政诉讼·复议后起诉", "lawsuits after reconsideration",
             ("复议后起诉",), _OUTCOMES,
-            ("复议后起诉", "诉讼", "行政诉讼", "打官司", "起诉", "被告",
+            ("复议后起诉", "诉讼", "行政诉讼", "打官司", "官司", "起诉", "被告",
              "lawsuit", "lawsuits", "litigation", "court cases", "sued")),
     ),
 )

@@ -126,6 +126,8 @@ LOCAL_TABLE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # pre-2019 report is answered from the figure the report states, marked as not a table cell.
 STATED_FIELD_METRICS: dict[str, str] = {
     "requests.received": "applications.new_received.total",
+    "requests.granted": "applications.granted.total",
+    "requests.partially_granted": "applications.partially_granted.total",
     "review.cases": "review_litigation.review.total",
     "litigation.cases": "review_litigation.litigation.total",
 }
