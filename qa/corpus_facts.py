@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from parsing.template import TEMPLATE_UNKNOWN
 from qa import lexicon
 from qa.coverage import name_like, original_case, unlinked_words
 from qa.facts import TEXT_ROWS
@@ -30,8 +31,10 @@ if TYPE_CHECKING:
     from qa.corpus import Corpus
 
 INTENT = "corpus"
+# A template filter meaning "either national template" (not a store value).
+NATIONAL = "national"
 # What a corpus question asks for: a count of reports / agencies / years, or a listing.
-ASKS = ("reports", "agencies", "years", "list")
+ASKS = ("reports", "agencies", "years", "list", "agency_list")
 _REGION_LEVELS = ("province", "city", "county", "township")
 _COLUMNS = ["report_id", "agency", "year", "published", "template", "script", "level", *_REGION_LEVELS, "source"]
 _FIELD_NAMES = {"published": ("发布日期", "publication date"), "script": ("字体", "script"),
@@ -43,7 +46,8 @@ _LEVEL_NAMES = {"province": ("省级", "provincial"), "city": ("市级", "city")
 _SCRIPT_NAMES = {"traditional": ("繁体", "traditional Chinese"), "simplified": ("简体", "simplified Chinese")}
 _TEMPLATE_NAMES = {"2021": ("2021年版格式(国办公开办函〔2021〕30号)", "the 2021 template (国办公开办函〔2021〕30号)"),
                    "2019": ("2019年版格式(国办公开办函〔2019〕60号)", "the 2019 template (国办公开办函〔2019〕60号)"),
-                   "unknown": ("2019年以前的格式(不是国家统一表格)", "a pre-2019 layout (not the national table)")}
+                   "unknown": ("2019年以前的格式(不是国家统一表格)", "a pre-2019 layout (not the national table)"),
+                   NATIONAL: ("全国统一格式的统计表(2019年版或2021年版)", "the national statistics tables (2019 or 2021 template)")}
 
 
 def _cue(text: str, words: tuple[str, ...]) -> str | None:
@@ -79,11 +83,15 @@ def read(plan: Plan, cue_text: str, figure_matched: bool, other_kind: bool) -> b
     if count is None and not fields and find_cue(cue_text, lexicon.COUNT + lexicon.NUMERIC):
         # "县级机关有几个" / "how many reports are there": the noun says what is counted.
         count = "agencies" if nouns["agencies"] else "reports" if nouns["reports"] else None
+    if not (count or fields) and nouns["agencies"] and find_cue(cue_text, lexicon.LIST + lexicon.CORPUS_LIST):
+        count = "agency_list"  # "库里有哪些机关" / "列出所有发布年报的单位": every agency, with its years
     if not (count or fields):
         return False
     # Every other content word must be linked: "有多少报告提到了政务新媒体" asks about passages.
     found = [_cue(cue_text, words) for words in (*lexicon.CORPUS_FIELDS.values(), *lexicon.CORPUS_COUNT.values(),
-                                                  *lexicon.CORPUS_NOUNS.values(), lexicon.CORPUS_VERBS)]
+                                                  *lexicon.CORPUS_NOUNS.values(), lexicon.CORPUS_VERBS,
+                                                  lexicon.LIST + lexicon.CORPUS_LIST)]
+    found += [template_words, script_words]
     linked = [w for w in found if w]
     unlinked = unlinked_words(cue_text, linked)
     if [w for w in unlinked if not name_like(w, plan.question)]:
@@ -151,7 +159,10 @@ def _where(plan: Plan) -> tuple[str, list[Any]]:
         clauses.append("level = ?")
         values.append(plan.level)
     for key in ("script", "template"):
-        if plan.corpus.get(key):
+        if plan.corpus.get(key) == NATIONAL and key == "template":
+            clauses.append("template <> ?")
+            values.append(TEMPLATE_UNKNOWN)
+        elif plan.corpus.get(key):
             clauses.append(f"{key} = ?")
             values.append(plan.corpus[key])
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), values
@@ -189,9 +200,12 @@ def scope(plan: Plan, lang: str) -> str:
         parts.append("".join(plan.region.values()))
     if plan.years:
         parts.append("、".join(f"{y}年" for y in plan.years) if zh else ", ".join(map(str, plan.years)))
-    elif plan.year_from is not None or plan.year_to is not None:
-        low, high = plan.year_from or "", plan.year_to or ""
-        parts.append(f"{low}–{high}年" if zh else f"{low}–{high}")
+    elif plan.year_from is not None and plan.year_to is not None:
+        parts.append(f"{plan.year_from}–{plan.year_to}年" if zh else f"{plan.year_from}–{plan.year_to}")
+    elif plan.year_to is not None:
+        parts.append(f"{plan.year_to}年及以前" if zh else f"up to {plan.year_to}")
+    elif plan.year_from is not None:
+        parts.append(f"{plan.year_from}年及以后" if zh else f"from {plan.year_from} on")
     if plan.level:
         name = _LEVEL_NAMES.get(plan.level, (plan.level, plan.level))
         parts.append(name[0] if zh else f"{name[1]} level")
@@ -253,7 +267,7 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     if not len(frame):
         lines.append(f"语料库中没有符合条件的报告({where})。" if zh else f"The corpus has no report matching ({where}).")
         return None
-    years: dict[str, list[int]] = {str(a): sorted(int(y) for y in g["year"]) for a, g in frame.groupby("agency")}
+    years: dict[str, list[int]] = {str(a): sorted({int(y) for y in g["year"]}) for a, g in frame.groupby("agency")}
     # One report is an agency's year: the same report stored twice (an HTML page and its text
     # dump) is counted once, and the files are said.
     n_reports = len(frame.drop_duplicates(["agency", "year"]))
@@ -266,6 +280,13 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
         n = len(years)
         lines.append(f"{where}:共{n}个机关发布了年报({n_reports}份)。" if zh else
                      f"{where}: {n} agenc{'ies' if n != 1 else 'y'} ({n_reports} report{'s' * (n_reports != 1)}).")
+    elif ask == "agency_list":
+        n = len(years)
+        listed = [f"{a}({'、'.join(f'{y}年' for y in ys)})" if zh else f"{a} ({', '.join(map(str, ys))})"
+                  for a, ys in years.items()]
+        lines.append(f"{where}:共{n}个机关发布了年报({n_reports}份):" + "、".join(listed) + "。" if zh else
+                     f"{where}: {n} agenc{'ies' if n != 1 else 'y'} ({n_reports} report{'s' * (n_reports != 1)}): "
+                     + "; ".join(listed) + ".")
     elif ask == "years":
         found = sorted({int(y) for y in frame["year"]})
         listed = "、".join(f"{y}年" for y in found) if zh else ", ".join(map(str, found))
@@ -274,13 +295,13 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     else:
         lines.append(f"{where}:{n_reports}份年报{files}。" if zh else
                      f"{where}: {n_reports} report{'s' * (n_reports != 1)}{files}.")
-    shown = fields or (["script"] if plan.corpus.get("script") else []) or (
+    shown = [f for f in fields if not (ask == "years" and f == "years")] or (["script"] if plan.corpus.get("script") else []) or (
         ["template"] if plan.corpus.get("template") else [])
-    for _, row in frame.head(TEXT_ROWS).iterrows():
+    for _, row in frame.head(0 if ask == "agency_list" else TEXT_ROWS).iterrows():
         values = [f"{_FIELD_NAMES[k][0 if zh else 1]}{':' if zh else ': '}{_value(row, k, lang, years)}" for k in shown]
         tail = (";" if zh else "; ").join(values)
         lines.append(f"- {_cite(row, lang)}" + (f":{tail}" if zh and tail else f": {tail}" if tail else ""))
-    if len(frame) > TEXT_ROWS:
+    if len(frame) > TEXT_ROWS and ask != "agency_list":
         lines.append(f"……另有{len(frame) - TEXT_ROWS}份见表格。" if zh else f"… {len(frame) - TEXT_ROWS} more in the table.")
     headers = ["机关", "年份", "发布日期", "模板", "字体", "层级", "地区", "源文件"] if zh else \
         ["agency", "year", "published", "template", "script", "level", "region", "source"]

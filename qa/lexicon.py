@@ -251,6 +251,11 @@ YEARS_WORD = ("年", "years")
 RANGE_WORDS = ("至", "到", "-", "–", "—", "~", "～", "to", "through", "until", "and")
 SINCE = ("以来", "之后", "以后", "起", "since", "after", "from")
 BEFORE = ("以前", "之前", "before", "until")
+# Words before a year that bound it from above: "早于2019年" / "predate 2019" (2018 and earlier),
+# "until 2019" (UNTIL: 2019 included).
+BEFORE_YEAR = ("before", "until", "prior to", "predate", "predates", "predating", "earlier than", "older than", "早于",
+               "先于")
+UNTIL = ("until",)
 
 # Question words removed from a narrative question before it is searched.
 SEARCH_NOISE = ("有哪些", "哪些", "是什么", "什么", "怎么样", "如何", "吗", "呢", "请问", "一下", "关于", "方面",
@@ -316,7 +321,7 @@ CORPUS_FIELDS = {
               "administrative level", "level"),
     "region": ("哪个省", "哪个市", "哪个地区", "哪个地方", "在哪里", "在哪儿", "所在地", "所在地区", "属于哪", "哪里的", "地区",
                "which province", "which city", "which region", "where is", "located", "region", "province"),
-    "years": ("哪几年", "哪些年份", "是哪年", "哪年的", "哪些年的", "哪几个年份", "哪些年度", "哪一年", "什么年份", "which years", "what years",
+    "years": ("哪几年", "哪些年份", "是哪年", "的年度", "的年份", "覆盖的年度", "覆盖的年份", "for which years", "哪年的", "哪些年的", "哪几个年份", "哪些年度", "哪一年", "什么年份", "which years", "what years",
               "years covered", "which year", "what year", "cover", "covers", "covered"),
     "source": ("源文件", "原文件", "文件名", "来源文件", "哪个文件", "出处", "原文", "source file", "file name", "filename",
                "which file", "source"),
@@ -330,7 +335,13 @@ CORPUS_TEMPLATE_VALUES = {
     "2021": ("2021版", "2021年版", "新版", "新模板", "新格式", "2021 template", "new template", "2021 format"),
     "2019": ("2019版", "2019年版", "旧版", "旧模板", "老模板", "旧格式", "2019 template", "old template", "2019 format"),
     "unknown": ("2019年以前的格式", "早期格式", "pre-2019 format"),
+    # Either national template (qa.corpus_facts.NATIONAL): "有全国统一格式统计表的年报".
+    "national": ("全国统一格式", "全国统一的统计表", "统一格式", "国家统一格式", "标准表格", "标准格式", "统一表格",
+                 "national statistics tables", "national statistics table", "national tables", "national table",
+                 "national template", "standard tables", "standard table"),
 }
+# Words asking for a list of the corpus's agencies or years ("列出所有发布年报的单位").
+CORPUS_LIST = ("列出", "列举", "罗列", "都有谁", "有哪些", "所有", "全部", "list", "name all", "what are the", "all")
 # Words naming the corpus, its reports or its agencies: a question with one of these, a word of
 # NUMERIC or COUNT and no figure of the tables counts what the noun names.
 CORPUS_NOUNS = {

@@ -144,10 +144,12 @@ def read_years(text: str, newest: int | None, plan: Plan) -> str:
         plan.year_from = year + 1 if after else year
         note(match.group(0), plan.year_from, f"from {plan.year_from} on", f"{plan.year_from}年起")
         text = blank(text, match.start(), match.end())
-    before = rf"{_YEAR}\s*年?\s*(以前|之前)|(before|until)\s+{_YEAR}"
+    after_year = "|".join(re.escape(w) for w in lexicon.BEFORE if not w.isascii())
+    before_year = "|".join(re.escape(w) for w in lexicon.BEFORE_YEAR)
+    before = rf"{_YEAR}\s*(?:年度|年)?\s*({after_year})|({before_year})\s*{_YEAR}(?:\s*(?:年度|年))?"
     for match in list(re.finditer(before, text)):
         year = int(match.group(1) or match.group(4))
-        plan.year_to = year if match.group(3) == "until" else year - 1
+        plan.year_to = year if match.group(3) in lexicon.UNTIL else year - 1
         note(match.group(0), plan.year_to, f"up to {plan.year_to}", f"截至{plan.year_to}年")
         text = blank(text, match.start(), match.end())
     recent = (rf"(?:近|最近|过去|前)\s*{NUMBER}\s*(?:个)?\s*年|(?:last|past|recent|previous)\s+{NUMBER}\s+years"
