@@ -14,11 +14,12 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from index.tables.metrics import catalogue
+from index.tables.metrics import catalogue, normalize, phrase_hits
 from parsing.meta import to_simplified
-from parsing.template import TABLES, TEMPLATE_2021, TEMPLATES
+from parsing.template import TABLES, TEMPLATE_2019, TEMPLATE_2021, TEMPLATES
 from qa import lexicon
-from qa.plan import STRUCTURED, Plan
+from qa.plan import STRUCTURED, Plan, Reading
+from qa.quantities import blank_all, find_cue, phrase_pattern
 
 # Pieces a follow-up can name, in the order they are described.
 PIECES = ("agencies", "region", "years", "metrics", "threshold", "top_n", "group_by", "level", "kinds", "topic",
@@ -58,8 +59,12 @@ class Conversation:
         self.turns.append(turn)
 
 
+def _text(question: str) -> str:
+    return to_simplified(question).strip().lower()
+
+
 def _marked(question: str) -> bool:
-    text = to_simplified(question).strip().lower()
+    text = _text(question)
     bare = re.sub(r"[\s?？!！。.，,]+$", "", text)
     if any(bare.endswith(t) for t in lexicon.FOLLOW_UP_TAIL):
         return True
@@ -69,6 +74,32 @@ def _marked(question: str) -> bool:
                 return True
         elif bare.startswith(head):
             return True
+    return bool(find_cue(text, lexicon.SUBSET))
+
+
+# Words that make a question about the whole corpus rather than the previous turn's scope.
+_WIDE = ("各", "所有", "全部", "每个", "每一个", "哪些", "哪个机关", "哪家", "哪几个", "which", "all", "every",
+         "语料库", "corpus")
+
+
+def _has_scope(plan: Plan) -> bool:
+    return bool(plan.agency_entities() or plan.from_previous or plan.region or plan.has_years())
+
+
+def elliptical(plan: Plan, previous: Plan) -> bool:
+    """A question that names a figure but no agency and no year, after a turn that had them:
+    其中自然人提交的有多少？ / 同意公开的有多少？ / 花了多少钱？ / "So what is the correction rate?".
+    A question about agencies in general (各机关, "agencies", 哪些) is not one."""
+    if plan.entities or plan.unknown_names or plan.has_years() or plan.from_previous or not _has_scope(previous):
+        return False
+    text = _text(plan.question)
+    if find_cue(text, lexicon.GENERAL_PLURALS + _WIDE):
+        return False
+    if plan.intent in STRUCTURED:
+        return "intent" not in plan.given and plan.threshold is None and plan.top_n is None \
+            and plan.group_by is None and plan.level is None
+    if plan.intent in ("narrative", "mixed", "quality"):
+        return bool(find_cue(text, lexicon.SINGULAR_PRONOUNS))  # "What problems did it report?"
     return False
 
 
@@ -79,6 +110,8 @@ def is_follow_up(plan: Plan, previous: Plan | None) -> bool:
     if plan.from_previous or plan.intent == "unknown" or _marked(plan.question):
         return True
     if plan.intent in STRUCTURED and "metrics" not in plan.given:
+        return True
+    if elliptical(plan, previous):
         return True
     # A name, a year or a metric alone.
     named = [p for p in plan.given if p not in ("intent",)]
@@ -106,7 +139,7 @@ def _take(merged: Plan, new: Plan, piece: str) -> None:
 def _intent_after(previous: Plan, merged: Plan, new: Plan) -> str:
     """The intent of a follow-up that names no intent of its own."""
     intent = previous.intent
-    n_agencies = len(merged.agency_entities())
+    n_agencies = len(merged.agency_entities()) + len(merged.previous_agencies if merged.from_previous else [])
     if "agencies" in new.given:
         if n_agencies >= 2:
             merged.compare = "agency"
@@ -120,9 +153,15 @@ def _intent_after(previous: Plan, merged: Plan, new: Plan) -> str:
             return "lookup"
         if intent == "lookup" and merged.year_from is not None:
             return "trend"
-    if intent in ("narrative", "mixed", "quality") and "metrics" in new.given:
+    if intent not in STRUCTURED and "metrics" in new.given:
+        # A figure asked after passages, data checks or a question about the reports.
         return "lookup" if n_agencies else "total"
     return intent
+
+
+def _loose_metric(plan: Plan) -> bool:
+    """Was the plan's metric chosen by embedding similarity (no catalogue name in the question)?"""
+    return any(r.piece == "metric" and r.confidence < 1 for r in plan.readings)
 
 
 def merge(new: Plan, previous: Turn) -> Plan:
@@ -138,11 +177,18 @@ def merge(new: Plan, previous: Turn) -> Plan:
     changed = [p for p in PIECES if p in new.given]
     for piece in changed:
         _take(merged, new, piece)
-    if "metrics" not in new.given:
-        swapped = swap_column(old.metrics, new.question)
+    if "metrics" not in new.given or _loose_metric(new):
+        # A column (自然人, 结果纠正, 花了多少钱) of the previous figure's row comes before a
+        # loosely similar metric of some other row.
+        swapped, words = swap_column(old.metrics, new.question)
         if swapped != old.metrics:
             merged.metrics = swapped
-            changed.append("metrics")
+            merged.readings = [r for r in merged.readings if r.piece != "metric"]
+            merged.readings.append(Reading("metric", "、".join(words), swapped,
+                                           "a column of the previous question's row", "上一问那一行的另一列"))
+            merged.unlinked = [w for w in merged.unlinked if w not in words]
+            if "metrics" not in changed:
+                changed.append("metrics")
     if "agencies" in new.given and "region" not in new.given:
         merged.entities = [e for e in merged.entities if e.kind == "agency"]
     if new.from_previous:
@@ -166,31 +212,56 @@ def merge(new: Plan, previous: Turn) -> Plan:
     if new.unknown_names and not new.entities:
         merged.entities = []  # 那平潭呢: a name the corpus lacks replaces the previous agency
     merged.inherited = kept
-    merged.read_as_zh, merged.read_as = describe(merged, "zh"), describe(merged, "en")
-    return merged
+    return _described(merged)
 
 
-def swap_column(metrics: list[str], question: str) -> list[str]:
+def _described(plan: Plan) -> Plan:
+    plan.read_as_zh, plan.read_as = describe(plan, "zh"), describe(plan, "en")
+    return plan
+
+
+def _column_hits(question: str) -> list[tuple[str, str, str]]:
+    """(words, kind, target) of every column and unit word in ``question``."""
+    from qa.metric_terms import english_forms
+
+    text = normalize(question)
+    if re.search(r"[a-z]{3,}", text):
+        text = english_forms(text)
+    return [(text[h.start:h.end], h.kind, h.target) for h in phrase_hits(text) if h.kind in ("column", "unit")]
+
+
+def swap_column(metrics: list[str], question: str) -> tuple[list[str], list[str]]:
     """"那结果纠正呢?" after a 结果维持 question: the same rows, the column the follow-up names.
 
     A follow-up may name only a column of the previous metric's table (结果纠正, 尚未审结,
-    自然人, 本年废止件数 …); the metric keeps its row and takes that column, when the
-    catalogue has such a cell.
+    自然人, 本年废止件数 …) or a unit (花了多少钱 → the 万元 column); the metric keeps its
+    row and takes that column, when the catalogue has such a cell.  Returns the metrics and
+    the words that chose a column.
     """
-    text = to_simplified(question)
     known = catalogue()
-    out = []
+    hits = _column_hits(question)
+    out, words = [], []
     for key in metrics:
         parts = key.split(".")
         if len(parts) < 3 or parts[0] not in TABLES:
             out.append(key)
             continue
         table, row, column = parts[0], ".".join(parts[1:-1]), parts[-1]
-        named = {c.key for c in _table_columns(table)
-                 if c.key != column and any(w and w in text for w in (c.label, *c.synonyms))}
-        candidates = [f"{table}.{row}.{c}" for c in named if f"{table}.{row}.{c}" in known]
-        out.append(candidates[0] if len(candidates) == 1 else key)
-    return out
+        named = [(w, f"{table}.{row}.{target.split('.', 1)[1]}") for w, kind, target in hits
+                 if kind == "column" and target.split(".", 1)[0] == table]
+        candidates = {k for _, k in named if k in known and k != key}
+        used = [w for w, k in named if k in candidates]
+        if not candidates:
+            units = {target for _, kind, target in hits if kind == "unit"}
+            candidates = {k for k, m in known.items() if k.startswith(f"{table}.{row}.") and k != key
+                          and m.unit in units and len(k.split(".")) == len(parts)}
+            used = [w for w, kind, target in hits if kind == "unit" and candidates]
+        if len(candidates) == 1:
+            out.append(candidates.pop())
+            words += used
+        else:
+            out.append(key)
+    return out, list(dict.fromkeys(words))
 
 
 def _table_columns(table: str):
@@ -207,13 +278,211 @@ def _has(plan: Plan, piece: str) -> bool:
     }[piece]
 
 
+# ---------------------------------------------------------------------------
+# Turn-relative years, pronouns, reshaping
+# ---------------------------------------------------------------------------
+
+
+def _anchor_years(plan: Plan) -> list[int]:
+    """The years a plan asked about (a range's years, in order)."""
+    if plan.years:
+        return sorted(plan.years)
+    if plan.year_from is not None and plan.year_to is not None:
+        return list(range(plan.year_from, plan.year_to + 1))
+    return []
+
+
+def _compared_before(text: str, start: int) -> bool:
+    before = text[max(0, start - 14):start]
+    return any((re.search(rf"(?<![a-z]){re.escape(w)}\s*(?:the\s+)?$", before) if w.isascii() else
+                before.rstrip().endswith(w)) for w in lexicon.TURN_YEAR_COMPARED)
+
+
+def turn_years(new: Plan, previous: Plan) -> bool:
+    """前一年呢？ / "and the year before?" / 近三年呢？: years counted from the previous turn's.
+
+    A year word inside a column name (上一年项目数量) or a comparison (比上一年) is left alone.
+    Returns True when ``new``'s years were set this way.
+    """
+    anchor = _anchor_years(previous)
+    if not anchor or any(r.piece == "year" and re.fullmatch(r"(?:19|20)\d{2}\s*年?度?", r.text or "")
+                         for r in new.readings):
+        return False
+    text = _text(new.question)
+    masked = blank_all(text, [w for w, kind, _ in _column_hits(new.question) if kind == "column"])
+    match = re.search(phrase_pattern(lexicon.TURN_RELATIVE_YEARS), masked)
+    if match and not _compared_before(masked, match.start()):
+        word = match.group(0)
+        offset = lexicon.TURN_RELATIVE_YEARS[word]
+        years = anchor if offset == 0 else [(anchor[0] if offset < 0 else anchor[-1]) + offset]
+        shown = "、".join(f"{y}年" for y in anchor)
+        _set_years(new, years, None, None, Reading(
+            "year", word, years, f"“{word}” counted from the previous question's year ({', '.join(map(str, anchor))})",
+            f"“{word}”按上一问的年份({shown})推算"))
+        return True
+    recent = next((r for r in new.readings if r.piece == "year" and r.how.startswith("the last ")), None)
+    if recent is not None and new.year_from is not None and new.year_to is not None:
+        count = new.year_to - new.year_from + 1
+        high = anchor[-1]
+        _set_years(new, [], high - count + 1, high, Reading(
+            "year", recent.text, [high - count + 1, high],
+            f"the {count} years up to the previous question's year {high}: {high - count + 1}–{high}",
+            f"截至上一问年份{high}年的近{count}年:{high - count + 1}年至{high}年"))
+        return True
+    return False
+
+
+def _set_years(plan: Plan, years: list[int], low: int | None, high: int | None, reading: Reading) -> None:
+    plan.years, plan.year_from, plan.year_to = list(years), low, high
+    plan.readings = [r for r in plan.readings if r.piece != "year"] + [reading]
+    if "years" not in plan.given:
+        plan.given.append("years")
+
+
+def _previous_pronoun(new: Plan) -> Reading | None:
+    return next((r for r in new.readings if r.piece == "agency" and r.value == "previous answer"), None)
+
+
+def _unbind_pronoun(new: Plan) -> None:
+    """"agencies … their" and "how many of those": the pronoun does not name the previous
+    answer's agencies (the question's own plural noun, or a part of the previous figure)."""
+    if not new.from_previous:
+        return
+    reading = _previous_pronoun(new)
+    text = _text(new.question)
+    pronoun = reading.text.lower() if reading else ""
+    at = text.find(pronoun) if pronoun else -1
+    plural = re.search(phrase_pattern(lexicon.GENERAL_PLURALS), text)
+    subset = find_cue(text, lexicon.SUBSET)
+    if (plural and 0 <= plural.start() < max(at, 0)) or (subset and pronoun and pronoun in subset):
+        new.from_previous = False
+        new.given = [g for g in new.given if g != "from_previous"]
+        new.readings = [r for r in new.readings if r is not reading]
+
+
+def _reshaped(new: Plan, previous: Turn) -> Plan | None:
+    """按年份列出来 / 画成图 / 换成表格 / "as a table": the previous question again, reshaped."""
+    text = _text(new.question)
+    shape = next((k for k, words in lexicon.RESHAPE.items() if find_cue(text, words)), None)
+    if shape is None or new.entities or new.unknown_names or ("metrics" in new.given and not _loose_metric(new)):
+        return None
+    old = previous.plan
+    if not old.metrics and old.intent in STRUCTURED:
+        return None
+    merged = copy.deepcopy(old)
+    merged.question, merged.lang, merged.follow_up = new.question, new.lang, True
+    merged.given = [g for g in new.given if g == "years"]
+    merged.unlinked, merged.unknown_names = [], []
+    if new.has_years():
+        merged.years, merged.year_from, merged.year_to = list(new.years), new.year_from, new.year_to
+    by_year = shape == "year" or (shape == "chart" and old.intent == "lookup")
+    if by_year and old.intent in ("lookup", "compare") and merged.agencies and old.metrics:
+        # One figure of an agency, year by year: every year it has (or the years asked).
+        if not new.has_years():
+            merged.years, merged.year_from, merged.year_to = [], None, None
+        merged.intent, merged.compare = "trend", None
+    elif by_year and old.intent in ("total", "average") and merged.group_by is None:
+        merged.group_by = "year"
+    merged.inherited = [p for p in PIECES if _has(old, p) and p in _RELEVANT.get(merged.intent, PIECES)
+                        and not (p == "years" and not merged.has_years())]
+    merged.readings = [r for r in old.readings if r.piece not in ("unlinked",)] + [
+        Reading("intent", find_cue(text, lexicon.RESHAPE[shape]) or "", shape, f"the previous question, {_SHAPES[shape][1]}",
+                f"上一问,{_SHAPES[shape][0]}")]
+    return _described(merged)
+
+
+_SHAPES = {"year": ("按年份列出", "year by year"), "chart": ("画成图", "as a chart"), "table": ("列成表格", "as a table")}
+
+
+def _explained(new: Plan, previous: Turn) -> Plan | None:
+    """"How did you calculate it?": the previous answer again, with its arithmetic and sources."""
+    text = _text(new.question)
+    cue = find_cue(text, lexicon.EXPLAIN)
+    if cue is None or new.entities or ("metrics" in new.given and not _loose_metric(new)):
+        return None
+    old = previous.plan
+    if not old.metrics:
+        return None
+    merged = copy.deepcopy(old)
+    merged.question, merged.lang, merged.follow_up = new.question, new.lang, True
+    merged.given, merged.unlinked, merged.unknown_names = [], [], []
+    merged.inherited = [p for p in PIECES if _has(old, p) and p in _RELEVANT.get(merged.intent, PIECES)]
+    merged.readings = list(old.readings) + [Reading("intent", cue, "explain", "how the previous answer was computed",
+                                                    "上一问答案的计算方法")]
+    return _described(merged)
+
+
+def _row_columns(key: str) -> list[str]:
+    """Every catalogue metric of ``key``'s row (table.row.*), in the template's column order."""
+    parts = key.split(".")
+    if len(parts) < 3 or parts[0] not in TABLES:
+        return []
+    prefix = ".".join(parts[:-1]) + "."
+    known = catalogue()
+    order: list[str] = []
+    for template in (TEMPLATE_2021, TEMPLATE_2019):
+        order += [c.key for c in TEMPLATES[template].tables[parts[0]].columns if c.key not in order]
+    keys = [prefix + c for c in order if prefix + c in known]
+    return keys if len(keys) > 1 else []
+
+
+def _broken_down(new: Plan, previous: Turn) -> Plan | None:
+    """结果都是怎样的？ / "what were the outcomes?": every column of the previous figure's row."""
+    text = _text(new.question)
+    cue = find_cue(text, lexicon.BREAKDOWN)
+    old = previous.plan
+    if cue is None or new.entities or ("metrics" in new.given and not _loose_metric(new)) or len(old.metrics) != 1:
+        return None
+    keys = _row_columns(old.metrics[0])
+    if not keys:
+        return None
+    merged = copy.deepcopy(old)
+    merged.question, merged.lang, merged.follow_up = new.question, new.lang, True
+    merged.given, merged.unlinked, merged.unknown_names = ["metrics"], [], []
+    merged.metrics = keys
+    if merged.intent not in STRUCTURED:
+        merged.intent = "lookup" if merged.agencies else "total"
+    merged.inherited = [p for p in PIECES if p != "metrics" and _has(old, p) and p in _RELEVANT.get(merged.intent, PIECES)]
+    merged.readings = [r for r in old.readings if r.piece != "metric"] + [
+        Reading("metric", cue, keys, "every column of the previous question's row", "上一问那一行的各列")]
+    return _described(merged)
+
+
+def _changed(new: Plan, conversation: Conversation) -> Plan | None:
+    """增加了多少？ after the same figure asked for two years: the change between them."""
+    text = _text(new.question)
+    cue = find_cue(text, lexicon.TURN_CHANGE)
+    if cue is None or len(conversation.turns) < 2 or new.entities or new.has_years() \
+            or ("metrics" in new.given and not _loose_metric(new)):
+        return None
+    last, before = conversation.turns[-1].plan, conversation.turns[-2].plan
+    if not (last.metrics and last.metrics == before.metrics and last.agencies == before.agencies
+            and len(last.years) == 1 and len(before.years) == 1 and last.years != before.years):
+        return None
+    merged = copy.deepcopy(last)
+    merged.question, merged.lang, merged.follow_up = new.question, new.lang, True
+    merged.given, merged.unlinked, merged.unknown_names = [], [], []
+    merged.years = sorted(set(before.years + last.years))
+    merged.intent, merged.compare = "compare", "year"
+    merged.inherited = [p for p in PIECES if _has(last, p) and p in _RELEVANT["compare"]]
+    merged.readings = list(last.readings) + [Reading("intent", cue, "change", "the change between the last two years asked",
+                                                     "前两问两个年份之间的变化")]
+    return _described(merged)
+
+
 def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
     """The plan to run for ``new``: merged with the previous turn when it is a follow-up."""
     previous = conversation.last() if conversation else None
-    if previous is None:
+    if previous is None or conversation is None:
         new.from_previous = False  # nothing before for "它们" / "they" to point at
         return new
-    if not is_follow_up(new, previous.plan):
+    _unbind_pronoun(new)
+    for special in (_reshaped(new, previous), _explained(new, previous), _broken_down(new, previous),
+                    _changed(new, conversation)):
+        if special is not None:
+            return special
+    relative = turn_years(new, previous.plan)
+    if not (relative or is_follow_up(new, previous.plan)):
         return new
     return merge(new, previous)
 
@@ -254,17 +523,53 @@ def describe(plan: Plan, lang: str) -> str:
     if plan.kinds:
         parts.append("、".join(plan.kinds) if lang == "zh" else ", ".join(plan.kinds))
     parts.append(plan.intent)
+    special = next((r for r in plan.readings if r.piece == "intent" and r.value in _SPECIAL), None)
+    if special is not None:
+        parts.append(special.how_zh if lang == "zh" else special.how)
     kept = [_PIECE_WORDS[p][0 if lang == "zh" else 1] for p in plan.inherited]
+    values = [v for v in (_piece_value(plan, p, lang) for p in plan.inherited) if v]
     if lang == "zh":
         text = "理解为:" + " · ".join(parts)
         if plan.from_previous:
             text += "(“它们”指上一问答案中的机关)"
         if kept:
-            text += f"(沿用上一问的{'、'.join(kept)})"
+            text += f"(沿用上一问的{'、'.join(kept)}:{'、'.join(values)})" if values else \
+                f"(沿用上一问的{'、'.join(kept)})"
         return text
     text = "Read as: " + " · ".join(parts)
     if plan.from_previous:
         text += " (“they” = the agencies of the previous answer)"
     if kept:
-        text += f" ({', '.join(kept)} kept from the previous question)"
+        text += f" ({', '.join(kept)} kept from the previous question: {'; '.join(values)})" if values else \
+            f" ({', '.join(kept)} kept from the previous question)"
     return text
+
+
+_SPECIAL = ("year", "chart", "table", "explain", "change")
+
+
+def _piece_value(plan: Plan, piece: str, lang: str) -> str:
+    """What a piece carried over from the previous turn says (平潭综合实验区, 2024年, 行政诉讼·总计)."""
+    sep = "、" if lang == "zh" else ", "
+    if piece == "agencies":
+        return sep.join(plan.agencies)
+    if piece == "region":
+        return "".join(plan.region.values())
+    if piece == "years":
+        return _years(plan, lang)
+    if piece == "metrics":
+        known = catalogue()
+        return sep.join(known[k].name(lang) for k in plan.metrics if k in known)
+    if piece == "threshold" and plan.threshold:
+        return f"{plan.threshold['op']} {plan.threshold['value']:g}"
+    if piece == "top_n" and plan.top_n:
+        return f"前{plan.top_n}名" if lang == "zh" else f"top {plan.top_n}"
+    if piece == "kinds":
+        return sep.join(plan.kinds)
+    if piece == "topic":
+        return plan.topic or ""
+    if piece == "level":
+        return plan.level or ""
+    if piece == "group_by":
+        return plan.group_by or ""
+    return ""
