@@ -11,7 +11,7 @@ named: unknown agencies, years without reports, an agency without a report for a
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, SupportsInt, cast
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -323,86 +323,6 @@ def passages(plan: Plan, corpus: Corpus, facts: Facts, agencies: list[str] | Non
     if not facts.passages:
         facts.missing.append(Note("No passage of the corpus matches the question within its filters.",
                                   "在所给范围内没有找到相关段落。"))
-
-
-# ---------------------------------------------------------------------------
-# Data quality
-# ---------------------------------------------------------------------------
-
-
-def quality(plan: Plan, corpus: Corpus, facts: Facts) -> None:
-    kind = plan.quality or "any"
-    frames = []
-    if kind in ("balance", "narrative", "any"):
-        family = "narrative" if kind == "narrative" else "any"
-        spec = QuerySpec(years=list(plan.years), year_from=plan.year_from, year_to=plan.year_to,
-                         agencies=list(plan.agencies), region=dict(plan.region), failed_checks=family)
-        frame = _run(corpus, facts, f"failed checks ({kind})", spec)
-        # No failed check leaves an empty (float-typed) rule column: keep only real rules.
-        frame = frame.loc[frame["rule"].map(lambda r: isinstance(r, str)).astype(bool)]
-        if kind == "balance":
-            frame = frame.loc[~frame["rule"].map(lambda r: r.startswith("narrative.")).astype(bool)]
-        frame = frame.assign(problem=frame["rule"].map(lambda r: "narrative" if r.startswith("narrative.")
-                                                       else "balance"))
-        frames.append(frame)
-    if kind in ("copied", "any"):
-        copied = copied_passages(plan, corpus)
-        if copied is not None:
-            frames.append(copied)
-        elif kind == "copied":
-            facts.missing.append(Note("The corpus has no passage index, so copied text cannot be found.",
-                                      "语料库还没有段落索引,无法查找雷同内容。"))
-    frames = [f for f in frames if len(f)]
-    facts.quality = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["report_id", "agency", "year", "rule", "detail", "problem"])
-    facts.agencies = list(dict.fromkeys(facts.quality["agency"]))
-
-
-def copied_passages(plan: Plan, corpus: Corpus) -> pd.DataFrame | None:
-    """Passages marked as near-copies of another report's, one row per copied report and section."""
-    frame = corpus.passages()
-    if frame is None:
-        return None
-    marked = frame[frame["duplicate_of"].notna()]
-    if plan.years:
-        marked = marked[marked["year"].isin(plan.years)]
-    if plan.year_from is not None:
-        marked = marked[marked["year"] >= plan.year_from]
-    if plan.year_to is not None:
-        marked = marked[marked["year"] <= plan.year_to]
-    if plan.agencies:
-        marked = marked[marked["agency"].isin(plan.agencies)]
-    if plan.region:
-        ids = _region_reports(corpus, plan.region)
-        marked = marked[marked["report_id"].isin(ids)]
-    originals = frame.set_index("id")
-    rows = []
-    for (report_id, section_no), group in marked.groupby(["report_id", "section_no"], sort=False):
-        section = int(cast(SupportsInt, section_no))  # a section_no value (pandas types group keys as Hashable)
-        first = group.iloc[0]
-        source = originals.loc[first["duplicate_of"]]
-        rows.append({
-            "report_id": report_id, "agency": first["agency"], "year": _int(first["year"]),
-            "rule": f"copied.section_{section}",
-            "detail": f"{len(group)}", "problem": "copied", "section_no": section,
-            "source_agency": source["agency"], "source_year": _int(source["year"]),
-            "similarity": float(group["duplicate_score"].max()), "passage_id": first["id"],
-            "text": first["text"], "source_file": first["source"], "kind": first["kind"],
-        })
-    return pd.DataFrame(rows).sort_values(["year", "agency"], kind="stable") if rows else pd.DataFrame()
-
-
-def _int(value: Any) -> int | None:
-    return None if pd.isna(value) else int(value)
-
-
-def _region_reports(corpus: Corpus, region: dict[str, str]) -> set[str]:
-    from index.tables.resolve import REGION_LEVELS
-
-    clauses = [f"{level} = ?" for level in region if level in REGION_LEVELS]
-    values = [region[level] for level in region if level in REGION_LEVELS]
-    sql = "SELECT report_id FROM reports" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-    return {r[0] for r in corpus.connection().execute(sql, values).fetchall()}
 
 
 # ---------------------------------------------------------------------------

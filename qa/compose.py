@@ -396,42 +396,6 @@ def _sum_terms(facts: Facts, metric: Metric) -> list[str]:
     return [fmt(sum(values)) for values in by_report.values()]
 
 
-def quality(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
-    frame = facts.quality
-    plan = facts.plan
-    scope = _scope(plan, lang)
-    words = {"balance": ("统计表勾稽关系不平衡", "tables that do not add up"),
-             "narrative": ("正文与统计表不一致", "narrative contradicting the tables"),
-             "copied": ("与其他报告雷同", "text copied from another report"),
-             "any": ("存在数据质量问题", "data-quality problems")}[plan.quality or "any"]
-    if frame is None or not len(frame):
-        lines.append(f"{scope}没有发现{words[0]}的报告。" if lang == "zh" else
-                     f"No report{' in ' + scope if scope else ''} has {words[1]}.")
-        return None
-    reports = frame.drop_duplicates("report_id")
-    names = list(dict.fromkeys(f"{r['agency']}({year_text(r['year'])}年)" if lang == "zh" else
-                               f"{r['agency']} ({year_text(r['year'])})" for _, r in reports.iterrows()))
-    lines.append(f"{scope}共{len(reports)}份报告{words[0]}:{'、'.join(names[:TEXT_ROWS])}"
-                 + ("……" if len(names) > TEXT_ROWS else "") + "。" if lang == "zh" else
-                 f"{len(reports)} reports{' in ' + scope if scope else ''} have {words[1]}: "
-                 + "; ".join(names[:TEXT_ROWS]) + ("…" if len(names) > TEXT_ROWS else "") + ".")
-    rows = []
-    for _, r in frame.iterrows():
-        if r["problem"] == "copied":
-            detail_zh = (f"第{r['section_no']}部分与{r['source_agency']}{year_text(r['source_year'])}年的报告雷同"
-                         f"(相似度{r['similarity']:.2f})")
-            detail_en = (f"section {r['section_no']} repeats {r['source_agency']} ({year_text(r['source_year'])}) "
-                         f"(similarity {r['similarity']:.2f})")
-        else:
-            detail_zh = detail_en = f"{r['rule']}: {r['detail']}"
-        detail = detail_zh if lang == "zh" else detail_en
-        rows.append([r["agency"], year_text(r["year"]), r["problem"], detail])
-        if len(rows) <= TEXT_ROWS:
-            lines.append(f"- {r['agency']} {year_text(r['year'])}{'年' if lang == 'zh' else ''}: {detail}")
-    columns = ["机关", "年份", "问题", "说明"] if lang == "zh" else ["Agency", "Year", "Problem", "Detail"]
-    return {"columns": columns, "rows": rows}
-
-
 def narrative(facts: Facts, lang: str, lines: list[str]) -> None:
     hits = facts.passages
     if not hits:

@@ -27,11 +27,11 @@ import pandas as pd
 
 from index.tables import metrics as catalogue_module
 from index.tables import quality as checks
-from index.tables.query import QuerySpec
+from index.tables.query import QuerySpec, run
 from parsing.template import TEMPLATE_UNKNOWN, TEMPLATES
-from parsing.vocabulary import LOCAL_TABLE_ROWS, STATED_FIELD_METRICS
-from qa import lexicon
-from qa.facts import TEXT_ROWS, Note
+from parsing.vocabulary import STATED_FIELD_METRICS
+from qa import corpus_facts, lexicon
+from qa.facts import TEXT_ROWS, Note, Query
 from qa.quantities import find_cue
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ def kind(text: str, figure_named: bool = False) -> tuple[str | None, str | None]
     agree = find_cue(text, lexicon.QUALITY_AGREE)
     named = find_cue(text, lexicon.QUALITY_NARRATIVE_OBJECT)
     table = find_cue(text, lexicon.QUALITY_TABLE_OBJECT)
+    figure_named = figure_named or any(find_cue(text, words) for words in lexicon.STATED_FIELD_WORDS.values())
     if named and table:  # "正文说…，表格里…": the text set against the table
         return "narrative", f"{named}…{table}"
     if (mismatch or agree) and (named or figure_named):
@@ -325,15 +326,15 @@ def _unit_rows(con: Any, ids: list[str]) -> list[dict[str, Any]]:
 
 def _failures(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     """Every failed check of the reports in scope (no agency named): the reports with problems."""
-    from qa.answer import _run
-
     asked = plan.quality or "any"
     frames = []
     if asked in ("balance", "narrative", "any"):
         family = "narrative" if asked == "narrative" else "any"
         spec = QuerySpec(years=list(plan.years), year_from=plan.year_from, year_to=plan.year_to,
                          agencies=list(plan.agencies), region=dict(plan.region), failed_checks=family)
-        frame = _run(corpus, facts, f"failed checks ({asked})", spec)
+        result = run(corpus.connection(), spec, corpus.vocabulary().index)
+        facts.queries.append(Query(f"failed checks ({asked})", spec, result))
+        frame = result.frame
         # No failed check leaves an empty (float-typed) rule column: keep only real rules.
         frame = frame.loc[frame["rule"].map(lambda r: isinstance(r, str)).astype(bool)]
         if asked == "balance":
@@ -564,9 +565,7 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
         return None
     if plan.agencies:
         return _compose_reports(facts, frame, asked, lang, lines)
-    from qa.compose import _scope
-
-    scope = _scope(plan, lang)
+    scope = "" if not (plan.region or plan.has_years()) else corpus_facts.scope(plan, lang)
     words = _FAILED_NAMES[asked]
     if not len(frame):
         lines.append(f"{scope}没有发现{words[0]}的报告。" if zh else

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from qa import answer, compose as writing, corpus_facts, lexicon
+from qa import answer, compose as writing, corpus_facts, data_quality, lexicon
 from qa.answer import Step
 from qa.compose import Answer, ChartPick, Composer, has_figures
 from qa.corpus import Corpus
@@ -194,8 +194,9 @@ REGISTRY: tuple[Intent, ...] = (
     Intent("mixed", "agencies meeting a condition on a figure, then their passages",
            answer.mixed, writing.mixed, chart=writing.chart_by_agency),
     Intent("narrative", "passages of the reports' text", _passages, _narrative),
-    Intent("quality", "data problems: tables that do not add up, text contradicting them, copied text",
-           _step(answer.quality), writing.quality, has_rows=_has_quality),
+    Intent(data_quality.INTENT, "data problems, only the check asked about (table 三's identity, the text against "
+           "the table, money units, copied text), per report with the figures compared",
+           _step(data_quality.gather), data_quality.compose, has_rows=_has_quality),
     Intent(corpus_facts.INTENT, "the reports themselves: how many, which years, published when, script, template",
            _step(corpus_facts.gather), corpus_facts.compose, has_rows=_has_frame, checks=False),
     Intent("unknown", "nothing understood: the answer says so", _nothing, _nothing_written),

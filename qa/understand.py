@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from index.passages.topics import tag_topics
 from parsing.meta import to_simplified
-from qa import corpus_facts, intents, lexicon
+from qa import corpus_facts, data_quality, intents, lexicon
 from qa.corpus import Mention, Vocabulary
 from qa.coverage import name_like, only_name, original_case, unlinked_words
 from qa.metric_terms import MetricMatch, find_metrics, row_phrases_in
@@ -26,28 +26,6 @@ from qa.quantities import (blank_all, chinese_years, find_cue, phrase_pattern, r
 # ---------------------------------------------------------------------------
 # Cues and intent
 # ---------------------------------------------------------------------------
-
-
-def _quality_kind(text: str) -> tuple[str | None, str | None]:
-    copied = find_cue(text, lexicon.QUALITY_COPIED)
-    if copied:
-        return "copied", copied
-    narrative = find_cue(text, lexicon.QUALITY_NARRATIVE)
-    if narrative:
-        return "narrative", narrative
-    balance = find_cue(text, lexicon.QUALITY_BALANCE)
-    if balance:
-        return "balance", balance
-    mismatch = find_cue(text, lexicon.QUALITY_MISMATCH)
-    named = find_cue(text, lexicon.QUALITY_NARRATIVE_OBJECT)
-    if mismatch and named:
-        return "narrative", f"{named}…{mismatch}"
-    if mismatch:
-        return "any", mismatch
-    general = find_cue(text, lexicon.QUALITY_GENERAL)
-    if general:
-        return "any", general
-    return None, None
 
 
 def _narrative_kinds(text: str) -> tuple[list[str], str | None]:
@@ -110,10 +88,10 @@ class _Cues:
         return bool(self.kinds or self.kind_words)
 
 
-def read_cues(cue_text: str) -> _Cues:
+def read_cues(cue_text: str, figure_named: bool = False) -> _Cues:
     found = {name: find_cue(cue_text, words) for name, words in intents.cue_words().items()}
     found["numeric"] = find_cue(cue_text, lexicon.NUMERIC)
-    quality, quality_words = _quality_kind(cue_text)
+    quality, quality_words = data_quality.kind(cue_text, figure_named)
     kinds, kind_words = _narrative_kinds(cue_text)
     agency_list = _agency_list_cue(cue_text)
     pronoun = find_cue(cue_text, lexicon.PLURAL_PRONOUNS)
@@ -203,7 +181,7 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
     match = find_metrics(lowered)
     forms = english_forms_safe(lowered)
     cue_text = blank_all(forms, row_phrases_in(forms) if match else [])
-    cues = read_cues(cue_text)
+    cues = read_cues(cue_text, match is not None)
     if cues["rank"] and find_cue(cue_text, lexicon.RANK_ASC) and not find_cue(cue_text, lexicon.RANK_DESC):
         plan.order = "asc"
     if cues.pronoun:
