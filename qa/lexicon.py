@@ -182,6 +182,12 @@ TURN_RELATIVE_YEARS = {
 }
 # Words that make a year word a comparison, not a new year (比上一年 / than the year before).
 TURN_YEAR_COMPARED = ("比", "较", "相比", "than", "compared with", "compared to", "versus", "vs")
+# Multi-part questions (qa.multipart): words that join two asks ("…多少许可，又罚了多少",
+# "how many X, and how many Y") and the words that make a clause an ask of its own.
+PART_JOINERS = ("又", "另外", "此外", "以及", "同时", "并且", "还有", "其中", "and", "also", "plus", "as well as")
+PART_ASKS = NUMERIC + ("what",)
+# "Each of the figures named" (行政许可和行政处罚各是多少 / 新收和结转分别多少): not each agency.
+EACH_ITEM = ("各是", "各有", "各为", "各多少", "各几", "各自", "分别", "respectively")
 # A subset of the previous answer's figure: 其中自然人… / "how many of those were corrected".
 SUBSET = ("其中", "这当中", "这里面", "这些当中", "这些里", "of those", "of them", "of these", "among them",
           "among those", "out of those")
