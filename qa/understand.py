@@ -142,6 +142,14 @@ def decide_intent(plan: Plan, cues: _Cues, mentions: list[Mention], plural: bool
     plan.readings.append(Reading("intent", "", plan.intent, f"intent: {plan.intent}", f"意图:{plan.intent}"))
 
 
+def _each_item(cue_text: str, match: MetricMatch | None) -> str:
+    """行政许可和行政处罚各是多少 / 新收和结转分别多少: with two figures named, 各 is each of
+    them, not each agency (the words blanked)."""
+    if match is None or len(match.keys) < 2:
+        return cue_text
+    return blank_all(cue_text, [w for w in lexicon.EACH_ITEM if w in cue_text])
+
+
 def read_entities(plan: Plan, mentions: list[Mention], plural: bool, vocabulary: Vocabulary) -> None:
     prefer_region = plural and len(mentions) == 1 and plan.intent not in ("lookup", "compare")
     for mention in mentions:
@@ -195,7 +203,8 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
         match = vocabulary.similar_metric(re.sub(r"[\s?？,，。]+", " ", residual).strip())
     read_metric(plan, match)
     plural = bool(cues["count"] or cues["rank"] or cues["total"] or cues["average"] or cues.agency_list
-                  or plan.group_by or (cues["list"] and not mentions) or find_cue(cue_text, ("各", "所有", "全部")))
+                  or plan.group_by or (cues["list"] and not mentions)
+                  or find_cue(_each_item(cue_text, match), ("各", "所有", "全部")))
     if plural:
         read_level(cue_text, plan)
     decide_intent(plan, cues, mentions, plural, lowered, bool(match and match.columns))
