@@ -159,6 +159,18 @@ def _intent_after(previous: Plan, merged: Plan, new: Plan) -> str:
     return intent
 
 
+def _change_after(merged: Plan, new: Plan) -> None:
+    """比上一年增加了多少？ / "how much did it grow?" after a figure of one year: the change
+    from the year before (qa.change), once the previous turn supplied the figure and the year."""
+    word = new.change.get("words") or find_cue(_text(new.question), lexicon.CHANGE_WORDS)
+    if not word or not merged.metrics or merged.intent in ("rank", "list", "count"):
+        return
+    if len(merged.years) == 1:
+        merged.intent, merged.change = "change", {"base": "previous", **new.change, "words": word}
+    elif len(merged.years) == 2 or (merged.year_from is not None and merged.year_to is not None):
+        merged.intent, merged.change = "change", {"base": "between", **new.change, "words": word}
+
+
 def _loose_metric(plan: Plan) -> bool:
     """Was the plan's metric chosen by embedding similarity (no catalogue name in the question)?"""
     return any(r.piece == "metric" and r.confidence < 1 for r in plan.readings)
@@ -199,10 +211,12 @@ def merge(new: Plan, previous: Turn) -> Plan:
         merged.intent = new.intent
         merged.compare = new.compare
         merged.order = new.order
+        merged.change = dict(new.change)
         if new.intent in ("narrative", "mixed") and "kinds" not in new.given:
             merged.kinds = list(new.kinds)
     else:
         merged.intent = _intent_after(old, merged, new)
+    _change_after(merged, new)
     if merged.intent == "compare" and merged.compare is None:
         merged.compare = "agency"
     relevant = _RELEVANT.get(merged.intent, PIECES)
@@ -406,10 +420,28 @@ def _explained(new: Plan, previous: Turn) -> Plan | None:
     merged = copy.deepcopy(old)
     merged.question, merged.lang, merged.follow_up = new.question, new.lang, True
     merged.given, merged.unlinked, merged.unknown_names = [], [], []
+    # The figure again, then each term it is computed from, stated as a figure of its own.
+    merged.metrics = list(dict.fromkeys(old.metrics + [k for key in old.metrics for k in terms_of(key)]))
     merged.inherited = [p for p in PIECES if _has(old, p) and p in _RELEVANT.get(merged.intent, PIECES)]
     merged.readings = list(old.readings) + [Reading("intent", cue, "explain", "how the previous answer was computed",
                                                     "上一问答案的计算方法")]
     return _described(merged)
+
+
+def terms_of(key: str) -> list[str]:
+    """The catalogue metrics a derived metric is computed from: a share's numerator terms and
+    denominator, a sum's cells; none for a single cell."""
+    known = catalogue()
+    metric = known.get(key)
+    if metric is None:
+        return []
+    if metric.kind == "share":
+        parts = [*metric.numerator_keys, *([metric.denominator_key] if metric.denominator_key else [])]
+    elif metric.kind == "sum":
+        parts = [f"{t}.{r}.{c}" for t, r, c in metric.cells]
+    else:
+        parts = []
+    return [k for k in parts if k in known and k != key]
 
 
 def _row_columns(key: str) -> list[str]:
@@ -463,8 +495,9 @@ def _changed(new: Plan, conversation: Conversation) -> Plan | None:
     merged.question, merged.lang, merged.follow_up = new.question, new.lang, True
     merged.given, merged.unlinked, merged.unknown_names = [], [], []
     merged.years = sorted(set(before.years + last.years))
-    merged.intent, merged.compare = "compare", "year"
-    merged.inherited = [p for p in PIECES if _has(last, p) and p in _RELEVANT["compare"]]
+    merged.intent, merged.compare = "change", None
+    merged.change = {"base": "between", "words": cue}
+    merged.inherited = [p for p in PIECES if _has(last, p) and p in _RELEVANT.get("change", PIECES)]
     merged.readings = list(last.readings) + [Reading("intent", cue, "change", "the change between the last two years asked",
                                                      "前两问两个年份之间的变化")]
     return _described(merged)
