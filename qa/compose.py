@@ -288,8 +288,22 @@ def trend(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
                     line += f"; {year_text(last['year'])} vs {year_text(first['year'])}: " + (
                         f"{'up' if diff > 0 else 'down'} {fmt(abs(diff), metric.unit)} ({arith})" if diff else
                         "unchanged")
+            line += _range_gaps(facts.plan, {int(y) for y in series["year"]}, lang)
             lines.append(line + ("。" if lang == "zh" else "."))
     return report_table(frame, facts.metrics, lang)
+
+
+def _range_gaps(plan: Plan, present: set[int], lang: str) -> str:
+    """The years of a bounded range asked (近三年 → 2023–2025) that have no figure, said plainly."""
+    low, high = plan.year_from, plan.year_to
+    if low is None or high is None or high - low > 10:
+        return ""
+    gaps = [y for y in range(low, high + 1) if y not in present]
+    if not gaps:
+        return ""
+    if lang == "zh":
+        return f";所问{low}年至{high}年中,{'、'.join(f'{y}年' for y in gaps)}没有这项数据"
+    return f"; no figure for {', '.join(map(str, gaps))} in the years asked ({low}–{high})"
 
 
 def _grouped(facts: Facts, lang: str, lines: list[str], key: str, average: bool = False) -> dict[str, Any]:
