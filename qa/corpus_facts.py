@@ -77,6 +77,8 @@ def read(plan: Plan, cue_text: str, figure_matched: bool, other_kind: bool) -> b
     fields = [key for key, words in lexicon.CORPUS_FIELDS.items() if _cue(cue_text, words)]
     script, script_words = _value_cue(cue_text, lexicon.CORPUS_SCRIPT_VALUES)
     template, template_words = _value_cue(cue_text, lexicon.CORPUS_TEMPLATE_VALUES)
+    if template is None:  # "2019年版": the year reader took "2019年" out of cue_text
+        template, template_words = _value_cue(plan.question.lower(), lexicon.CORPUS_TEMPLATE_VALUES)
     nouns = {kind: _cue(cue_text, words) for kind, words in lexicon.CORPUS_NOUNS.items()}
     if count == "reports" and not any(nouns.values()):
         count = None  # "几份" alone, without 年报 / reports, is no question about the corpus

@@ -18,7 +18,7 @@ from qa import lexicon
 from qa.quantities import blank_all, phrase_pattern
 
 # Lexicon entries that are not words of questions.
-_NOT_WORDS = ("FILLER_CHARS", "OUTCOME_WORDS", "CHINESE_DIGITS", "CHINESE_UNITS")
+_NOT_WORDS = ("FILLER_CHARS", "OUTCOME_WORDS", "CHINESE_DIGITS", "CHINESE_UNITS", "STATED_FIELD_WORDS")
 
 
 def _strings(value: object) -> Iterator[str]:

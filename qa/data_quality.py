@@ -32,6 +32,7 @@ from parsing.template import TEMPLATE_UNKNOWN, TEMPLATES
 from parsing.vocabulary import STATED_FIELD_METRICS
 from qa import corpus_facts, lexicon
 from qa.facts import TEXT_ROWS, Note, Query
+from qa.metric_terms import english_forms
 from qa.quantities import find_cue
 
 if TYPE_CHECKING:
@@ -72,33 +73,40 @@ def kind(text: str, figure_named: bool = False) -> tuple[str | None, str | None]
     ``figure_named``: the question names a figure (a metric or a stated field), so a word of
     disagreement or agreement ("对不上", "一致吗", "agree") asks about that figure's text
     against its table."""
-    copied = find_cue(text, lexicon.QUALITY_COPIED)
+    copied = _cue(text, lexicon.QUALITY_COPIED)
     if copied:
         return "copied", copied
-    unit = find_cue(text, lexicon.QUALITY_UNIT)
+    unit = _cue(text, lexicon.QUALITY_UNIT)
     if unit:
         return "unit", unit
-    narrative = find_cue(text, lexicon.QUALITY_NARRATIVE)
+    narrative = _cue(text, lexicon.QUALITY_NARRATIVE)
     if narrative:
         return "narrative", narrative
-    balance = find_cue(text, lexicon.QUALITY_BALANCE)
+    balance = _cue(text, lexicon.QUALITY_BALANCE)
     if balance:
         return "balance", balance
-    mismatch = find_cue(text, lexicon.QUALITY_MISMATCH)
-    agree = find_cue(text, lexicon.QUALITY_AGREE)
-    named = find_cue(text, lexicon.QUALITY_NARRATIVE_OBJECT)
-    table = find_cue(text, lexicon.QUALITY_TABLE_OBJECT)
-    figure_named = figure_named or any(find_cue(text, words) for words in lexicon.STATED_FIELD_WORDS.values())
+    mismatch = _cue(text, lexicon.QUALITY_MISMATCH)
+    agree = _cue(text, lexicon.QUALITY_AGREE)
+    named = _cue(text, lexicon.QUALITY_NARRATIVE_OBJECT)
+    table = _cue(text, lexicon.QUALITY_TABLE_OBJECT)
+    figure_named = figure_named or any(_cue(text, words) for words in lexicon.STATED_FIELD_WORDS.values())
     if named and table:  # "正文说…，表格里…": the text set against the table
         return "narrative", f"{named}…{table}"
     if (mismatch or agree) and (named or figure_named):
         return "narrative", f"{named or ''}…{mismatch or agree}".strip("…")
     if mismatch:
         return "any", mismatch
-    general = find_cue(text, lexicon.QUALITY_GENERAL)
+    general = _cue(text, lexicon.QUALITY_GENERAL)
     if general:
         return "any", general
     return None, None
+
+
+def _cue(text: str, words: tuple[str, ...]) -> str | None:
+    """``find_cue`` with English phrases also in the word forms the question text was put in
+    ("right unit" → "rights unit")."""
+    forms = tuple(english_forms(w) for w in words if w.isascii())
+    return find_cue(text, tuple(dict.fromkeys(words + forms)))
 
 
 def stated_fields(plan: Plan) -> list[str]:
@@ -451,13 +459,16 @@ def _balance_line(row: pd.Series, lang: str) -> str:
             lhs, rhs = sum(a), sum(b)
             where = ("总计列" if column == TOTAL_COLUMN else f"“{_column_name(column, lang)}”列") if zh else \
                 ("the total column" if column == TOTAL_COLUMN else f"the “{_column_name(column, lang)}” column")
+            # Each figure stated in words (not only as a term of a sum), then the two sums.
             if zh:
-                verdict = "成立(两边相等)" if ok else f"不成立(相差{_fmt(abs(lhs - rhs))})"
-                return (f"表三勾稽关系({where}):本年新收{_fmt(a[0])} + 上年结转{_fmt(a[1])} = {_fmt(lhs)};"
-                        f"办理结果总计{_fmt(b[0])} + 结转下年度继续办理{_fmt(b[1])} = {_fmt(rhs)}。{verdict}。")
-            verdict = "it balances" if ok else f"it does not balance (off by {_fmt(abs(lhs - rhs))})"
-            return (f"Table 3 identity ({where}): received {_fmt(a[0])} + carried over {_fmt(a[1])} = {_fmt(lhs)}; "
-                    f"processed {_fmt(b[0])} + carried forward {_fmt(b[1])} = {_fmt(rhs)}: {verdict}.")
+                verdict = "两边相等,勾稽关系成立" if ok else f"两边相差{_fmt(abs(lhs - rhs))},勾稽关系不成立"
+                return (f"表三勾稽关系({where}):本年新收{_fmt(a[0])}件、上年结转{_fmt(a[1])}件,两项之和为{_fmt(lhs)}件;"
+                        f"办理结果总计{_fmt(b[0])}件、结转下年度继续办理{_fmt(b[1])}件,两项之和为{_fmt(rhs)}件。{verdict}。")
+            verdict = "the two sides are equal: it balances" if ok else \
+                f"the two sides differ by {_fmt(abs(lhs - rhs))}: it does not balance"
+            return (f"Table 3 identity ({where}): received {_fmt(a[0])} and carried over {_fmt(a[1])}, together "
+                    f"{_fmt(lhs)}; processed {_fmt(b[0])} and carried forward {_fmt(b[1])}, together {_fmt(rhs)}; "
+                    f"{verdict}.")
     verdict = ("成立" if ok else "不成立") if zh else ("holds" if ok else "fails")
     return f"{rule}:{detail}({verdict})" if zh else f"{rule}: {detail} ({verdict})"
 

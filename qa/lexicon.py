@@ -321,7 +321,7 @@ CORPUS_FIELDS = {
                   "publication date", "release date", "released", "release", "date of publication", "what date", "which date"),
     "script": ("繁体", "简体", "字体", "繁简", "traditional chinese", "simplified chinese", "traditional characters",
                "simplified characters", "script", "traditional", "simplified"),
-    "template": ("模板", "格式版本", "哪版格式", "哪个版本的格式", "表格格式", "哪种格式", "报告格式", "template", "templates",
+    "template": ("模板", "格式版本", "哪版格式", "统计表格式", "表格式", "版的", "哪个版本的格式", "表格格式", "哪种格式", "报告格式", "template", "templates",
                  "format version", "which format", "what format"),
     "level": ("属于哪一级", "属于什么级别", "什么级别", "哪一级", "哪个级别", "层级", "级别", "行政级别", "what level", "which level",
               "administrative level", "level"),
