@@ -6,6 +6,7 @@ out beside it (3 = 1 + 2; 36 − 5 = 31).  Absent cells are named as absent, nev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -298,12 +299,16 @@ def _range_gaps(plan: Plan, present: set[int], lang: str) -> str:
     low, high = plan.year_from, plan.year_to
     if low is None or high is None or high - low > 10:
         return ""
+    # A range read from words (近三年, last three years) says how it was counted.
+    relative = next((r for r in plan.readings if r.piece == "year" and r.value == [low, high] and r.text
+                     and not re.fullmatch(r"[\d\s年度至到\-–~]+", r.text)), None)
+    said = "" if relative is None else (f";{relative.how_zh}" if lang == "zh" else f"; {relative.how}")
     gaps = [y for y in range(low, high + 1) if y not in present]
     if not gaps:
-        return ""
+        return said
     if lang == "zh":
-        return f";所问{low}年至{high}年中,{'、'.join(f'{y}年' for y in gaps)}没有这项数据"
-    return f"; no figure for {', '.join(map(str, gaps))} in the years asked ({low}–{high})"
+        return f"{said};所问{low}年至{high}年中,{'、'.join(f'{y}年' for y in gaps)}没有这项数据"
+    return f"{said}; no figure for {', '.join(map(str, gaps))} in the years asked ({low}–{high})"
 
 
 def _grouped(facts: Facts, lang: str, lines: list[str], key: str, average: bool = False) -> dict[str, Any]:
