@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from qa import answer, compose as writing, corpus_facts, data_quality, lexicon
+from qa import answer, change, compose as writing, corpus_facts, data_quality, lexicon
 from qa.answer import Step
 from qa.compose import Answer, ChartPick, Composer, has_figures
 from qa.corpus import Corpus
@@ -88,14 +88,6 @@ def _count(facts: Facts, lang: str, lines: list[str]) -> dict[str, object] | Non
     return writing.listing(facts, lang, lines, count=True)
 
 
-def _total(facts: Facts, lang: str, lines: list[str]) -> dict[str, object] | None:
-    return writing.totals(facts, lang, lines, average=False)
-
-
-def _average(facts: Facts, lang: str, lines: list[str]) -> dict[str, object] | None:
-    return writing.totals(facts, lang, lines, average=True)
-
-
 def _narrative(facts: Facts, lang: str, lines: list[str]) -> dict[str, object] | None:
     writing.narrative(facts, lang, lines)
     return None
@@ -137,7 +129,14 @@ def _compare_what(plan: Plan, cues: Cues, agencies: int) -> None:
         plan.compare = "agency"
 
 
+def _over_years(plan: Plan, cues: Cues) -> bool:
+    """平均每年 / 历年合计 / 2021到2025年一共: a total or average over years, not a trend (qa.change)."""
+    return bool(cues["average"] or cues["total"]) and len(plan.years) != 1
+
+
 def _trend(plan: Plan, cues: Cues, agencies: int) -> bool:
+    if _over_years(plan, cues):
+        return False
     return bool(cues["trend"]) or (agencies >= 1 and plan.year_from is not None and not cues["rank"])
 
 
@@ -156,7 +155,7 @@ def _list(plan: Plan, cues: Cues, agencies: int) -> bool:
 
 
 def _lookup(plan: Plan, cues: Cues, agencies: int) -> bool:
-    return agencies >= 1
+    return agencies >= 1 and not _over_years(plan, cues)
 
 
 def _always(plan: Plan, cues: Cues, agencies: int) -> bool:
@@ -168,6 +167,9 @@ def _always(plan: Plan, cues: Cues, agencies: int) -> bool:
 # ---------------------------------------------------------------------------
 
 REGISTRY: tuple[Intent, ...] = (
+    Intent(change.INTENT, "a figure's change between two years (Δ and %), or agencies ranked by it",
+           _step(change.gather), _figures(change.compose), cues=change.CUES, when=change.when, refine=change.refine,
+           structured=True, say_nothing=False),
     Intent("compare", "agencies, years or metrics side by side, with the differences worked out",
            _step(answer.compare), _figures(writing.comparison), cues=lexicon.COMPARE, when=_compares,
            refine=_compare_what, chart=writing.chart_compare, structured=True),
@@ -183,14 +185,14 @@ REGISTRY: tuple[Intent, ...] = (
     Intent("list", "the agencies that meet a condition (a threshold, or any figure above 0)",
            _step(answer.listing), _figures(writing.listing), cues=lexicon.LIST, when=_list,
            chart=writing.chart_by_agency, structured=True, say_nothing=False),
-    Intent("average", "a figure's average per report, by group or year",
-           _step(answer.totals), _figures(_average), cues=lexicon.AVERAGE, when=_cued("average"),
-           chart=writing.chart_average, structured=True),
+    Intent("average", "a figure's average per report, by group or year; per year over a named agency's years",
+           _step(change.gather_totals), change.compose_totals(average=True), cues=lexicon.AVERAGE,
+           when=_cued("average"), chart=change.chart_totals(average=True), structured=True),
     Intent("lookup", "one figure of named agencies",
            _step(answer.lookup), _figures(writing.lookup), when=_lookup, structured=True),
-    Intent("total", "a figure summed over many reports, by group or year",
-           _step(answer.totals), _figures(_total), cues=lexicon.TOTAL, when=_always,
-           chart=writing.chart_by_group, structured=True),
+    Intent("total", "a figure summed over many reports, by group or year, or over a named agency's years",
+           _step(change.gather_totals), change.compose_totals(average=False), cues=lexicon.TOTAL, when=_always,
+           chart=change.chart_totals(average=False), structured=True),
     Intent("mixed", "agencies meeting a condition on a figure, then their passages",
            answer.mixed, writing.mixed, chart=writing.chart_by_agency),
     Intent("narrative", "passages of the reports' text", _passages, _narrative),

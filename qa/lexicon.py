@@ -128,6 +128,9 @@ CHANGE_WORDS = (
     "grew", "grow", "growth", "fell", "fall", "drop", "dropped", "increase", "increased", "decrease", "decreased",
     "rise", "rose", "more or fewer", "by how much", "change", "changed",
 )
+# Asking which of an agency's years (a ranking or a list over its years, not over agencies).
+WHICH_YEAR = ("哪一年", "哪年", "哪个年份", "哪些年份", "哪几年", "哪一年度", "哪些年", "哪个年度", "哪些年度", "which year",
+              "what year", "which years", "in which years")
 # Ranking by change: the largest rise first, or the largest fall first.
 CHANGE_RANK_UP = ("增长最多", "增加最多", "增幅最大", "涨幅最大", "增长最快", "增得最多", "涨得最多", "biggest increase",
                   "largest increase", "biggest rise", "largest rise", "grew the most", "grew most", "fastest growth",

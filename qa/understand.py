@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from index.passages.topics import tag_topics
 from parsing.meta import to_simplified
-from qa import corpus_facts, data_quality, intents, lexicon
+from qa import change, corpus_facts, data_quality, intents, lexicon, rates
 from qa.corpus import Mention, Vocabulary
 from qa.coverage import name_like, only_name, original_case, unlinked_words
 from qa.metric_terms import MetricMatch, find_metrics, row_phrases_in
@@ -181,13 +181,15 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
     mentions, rest = read_names(text, vocabulary, plan)
     # Lower case with positions kept (normalize() would collapse spaces).
     lowered = rest.lower().replace("（", "(").replace("）", ")")
-    lowered = read_years(lowered, vocabulary.newest, plan)
+    # 比去年 / than the year before: the base of a change, not the newest report year (qa.change).
+    lowered = read_years(change.read_change(lowered, plan), vocabulary.newest, plan)
     if plan.has_years():
         plan.given.append("years")
     lowered = read_top(read_threshold(lowered, plan), plan)
     read_group(lowered, plan)
-    match = find_metrics(lowered)
     forms = english_forms_safe(lowered)
+    # A share of a rate's parts (拒绝的比例, "what share … were refused") is the rate (qa.rates).
+    match = rates.read_rate(find_metrics(lowered), forms)
     cue_text = blank_all(forms, row_phrases_in(forms) if match else [])
     cues = read_cues(cue_text, match is not None)
     if cues["rank"] and find_cue(cue_text, lexicon.RANK_ASC) and not find_cue(cue_text, lexicon.RANK_DESC):
@@ -205,6 +207,9 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
     plural = bool(cues["count"] or cues["rank"] or cues["total"] or cues["average"] or cues.agency_list
                   or plan.group_by or (cues["list"] and not mentions)
                   or find_cue(_each_item(cue_text, match), ("各", "所有", "全部")))
+    if len(mentions) == 1 and (change.asks_which_year(cue_text) or (change.over_one_agency(cues.found, plan) and not
+                                                                      find_cue(cue_text, ("各机关", "所有", "全部")))):
+        plural = False  # 平潭哪一年的公开率最高 / 平潭历年合计: the years of the agency named, not its region
     if plural:
         read_level(cue_text, plan)
     decide_intent(plan, cues, mentions, plural, lowered, bool(match and match.columns))

@@ -293,6 +293,9 @@ DERIVED_SHARES = (
                   "applications.total_processed.total",
                   "不予公开率", "refusal rate",
                   ("不予公开占办理总数比例", "拒绝公开率", "不公开率", "拒绝率", "不予公开比例", "不予公开占比",
+                   # Longer than 公开的比例 (the 公开率's name), so that they win inside these words.
+                   "不予公开的比例", "不公开的比例", "拒绝公开的比例", "未予公开的比例", "没有公开的比例", "不公开比例",
+                   "拒绝公开比例", "不予以公开的比例",
                    "share refused", "share of requests refused", "refusal ratio", "denial rate", "rejection rate"),
                   ("不予公开", "办理结果总计"), ("refused", "total processed")),
     _DerivedShare("review_litigation.review_corrected_share.total", ("review_litigation.review.corrected",),
@@ -310,6 +313,14 @@ DERIVED_SHARES = (
                   ("行政诉讼结果纠正(直接起诉+复议后起诉)", "行政诉讼总计(直接起诉+复议后起诉)"),
                   ("lawsuits corrected (direct and after reconsideration)",
                    "lawsuits in total (direct and after reconsideration)")),
+)
+
+
+# Words that ask for a share of something (qa.rates): with the parts of a rate named (拒绝的比例,
+# 复议被纠正的比例, "(予以公开+部分公开)/办结", "what share … were refused") they name that rate.
+RATE_WORDS = (
+    "比例", "占比", "比率", "比重", "百分之几", "百分比", "百分之多少", "几成", "所占", "占多少", "/", "÷", "除以",
+    "share", "proportion", "percentage", "percent", "per cent", "fraction", "ratio", "what part", "rate",
 )
 
 
@@ -338,6 +349,11 @@ MEANINGS: tuple[Meaning, ...] = (
         "全部予以公开", "grant in full", "fully granted", "grant", "approved", "approve")),
     Meaning("row", ("applications.partially_granted",), (
         "部分同意", "部分予以公开", "partly grant", "partly granted", "partially grant", "grant in part")),
+    # Both rows at once: 予以公开 and 部分公开 (shown side by side; with a share word, the 公开率).
+    Meaning("row", ("applications.granted", "applications.partially_granted"), (
+        "全部或部分公开", "全部或部分予以公开", "予以公开加部分公开", "予以公开和部分公开", "予以公开+部分公开",
+        "予以公开及部分公开", "fully or partly", "in whole or in part", "in full or in part", "fully or partially",
+        "wholly or partly", "in full or partly")),
     Meaning("row", ("applications.carried_over",), (
         "结转过来", "去年结转", "上一年结转", "上年度结转", "从上年", "上年遗留", "遗留", "转过来",
         "brought forward", "left over from last year", "left over from the previous year",
@@ -358,6 +374,9 @@ MEANINGS: tuple[Meaning, ...] = (
     Meaning("column", ("active_disclosure.issued",), ("发布", "新出台", "adopted", "enacted")),
     # "issue" a document or a decision: either column, whichever the row has.
     Meaning("column", ("active_disclosure.issued", "active_disclosure.decisions"), ("issued", "issue", "issues")),
+    # A lawsuit or reconsideration decided against the agency (败诉率 = 结果纠正 / 总计).
+    Meaning("column", ("review_litigation.corrected",), (
+        "败诉", "被纠正", "被纠错", "纠错", "overturned", "reversed", "corrected")),
     Meaning("column", ("review_litigation.pending",), (
         "没审结", "没有审结", "还没审结", "未结案", "没结案", "还在审", "审理中", "没判", "还没判",
         "still pending", "undecided", "unresolved", "not yet decided", "open cases")),
