@@ -335,7 +335,8 @@ def turn_years(new: Plan, previous: Plan) -> bool:
             f"“{word}”按上一问的年份({shown})推算"))
         return True
     recent = next((r for r in new.readings if r.piece == "year" and r.how.startswith("the last ")), None)
-    if recent is not None and new.year_from is not None and new.year_to is not None:
+    if recent is not None and new.year_from is not None and new.year_to is not None and not new.agency_entities():
+        # (越城区近三年呢？ names its own agency: its own newest years, see anchor_recent.)
         count = new.year_to - new.year_from + 1
         high = anchor[-1]
         _set_years(new, [], high - count + 1, high, Reading(
@@ -344,6 +345,25 @@ def turn_years(new: Plan, previous: Plan) -> bool:
             f"截至上一问年份{high}年的近{count}年:{high - count + 1}年至{high}年"))
         return True
     return False
+
+
+def anchor_recent(plan: Plan) -> None:
+    """近三年 / "the last three years" of named agencies, with no earlier year to count from:
+    the years up to the newest report the agencies have (not the corpus's newest), said so."""
+    recent = next((r for r in plan.readings if r.piece == "year" and r.how.startswith("the last ")), None)
+    held = [y for e in plan.agency_entities() for years in e.years.values() for y in years]
+    if recent is None or plan.year_from is None or plan.year_to is None or not held or plan.from_previous:
+        return
+    latest = max(held)
+    if latest >= plan.year_to:
+        return
+    count = plan.year_to - plan.year_from + 1
+    names = "、".join(plan.agencies)
+    _set_years(plan, [], latest - count + 1, latest, Reading(
+        "year", recent.text, [latest - count + 1, latest],
+        f"the last {count} years up to the newest report year of {'; '.join(plan.agencies)} ({latest}): "
+        f"{latest - count + 1}–{latest}",
+        f"截至{names}最新报告年份{latest}年的近{count}年:{latest - count + 1}年至{latest}年"))
 
 
 def _set_years(plan: Plan, years: list[int], low: int | None, high: int | None, reading: Reading) -> None:
@@ -508,6 +528,7 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
     previous = conversation.last() if conversation else None
     if previous is None or conversation is None:
         new.from_previous = False  # nothing before for "它们" / "they" to point at
+        anchor_recent(new)
         return new
     _unbind_pronoun(new)
     for special in (_reshaped(new, previous), _explained(new, previous), _broken_down(new, previous),
@@ -516,8 +537,13 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
             return special
     relative = turn_years(new, previous.plan)
     if not (relative or is_follow_up(new, previous.plan)):
+        anchor_recent(new)
         return new
-    return merge(new, previous)
+    merged = merge(new, previous)
+    if not relative and "years" in new.given:
+        anchor_recent(merged)
+        merged = _described(merged)
+    return merged
 
 
 # ---------------------------------------------------------------------------
