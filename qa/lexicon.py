@@ -89,7 +89,8 @@ QUALITY_GENERAL = (
 
 # --- structured intents -----------------------------------------------------------------
 
-LIST = ("哪些", "哪几个", "哪几家", "哪个", "哪家", "哪一个", "哪一家", "有谁", "which", "what agencies", "who")
+LIST = ("哪些", "哪几个", "哪几家", "哪个", "哪家", "哪一个", "哪一家", "有谁", "谁", "列出", "列举", "which", "what agencies",
+        "who", "list the", "list all", "list", "with their counts", "with counts")
 COUNT = (
     "多少个机关", "多少家", "几个机关", "几家", "多少份报告", "几份报告", "几份", "多少个单位", "几个单位", "多少个部门",
     "多少机关", "how many agencies", "how many reports", "number of agencies", "number of reports",
@@ -142,7 +143,9 @@ AVERAGE = ("平均", "均值", "average", "mean", "on average")
 NUMERIC = ("多少", "几", "数量", "数字", "数据", "件数", "how many", "how much", "how often", "number of", "count", "figure",
            "figures", "what was", "what were", "what is", "what's")
 # A list question's condition is "has any" (> 0) unless a threshold or a negation says otherwise.
-NEGATION = ("没有", "无", "未", "零", "no", "zero", "without", "none")
+# Negations that are a number ("为零"), not a verb's: said after a figure they are a threshold.
+NUMERIC_NEGATION = ("零", "zero", "no", "none")
+NEGATION = ("没有", "都没", "没收到", "没接到", "无", "未", "零", "no", "zero", "without", "none")
 
 # Grouping words: "各城市" / "按年份" / "by city".
 GROUP_PREFIX = ("按", "各", "分", "每个")

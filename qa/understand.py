@@ -266,6 +266,11 @@ def _negates_metric(text: str, negation: str, match: MetricMatch | None) -> bool
             position = text.find(phrase, found.end())
             if 0 <= position - found.end() <= 12:
                 return True
+            # A verb's negation after the figure: "一件申请都没收到" (not "不为零": that is more than 0).
+            before = text.rfind(phrase, 0, found.start())
+            gap = text[before + len(phrase):found.start()] if before >= 0 else ""
+            if before >= 0 and len(gap) <= 3 and "不" not in gap and negation not in lexicon.NUMERIC_NEGATION:
+                return True
     return False
 
 

@@ -53,7 +53,7 @@ OPERATORS: tuple[Operator, ...] = (
     Operator("<", "{x} < {a}", "少于", "fewer than",
              before=("少于", "低于", "小于", "不足", "不到", "fewer than", "less than", "under", "below",
                      "lower than")),
-    Operator("=", "{x} = {a}", "等于", "exactly", before=("等于", "恰好", "正好", "exactly", "equal to")),
+    Operator("=", "{x} = {a}", "等于", "exactly", before=("等于", "恰好", "正好", "数为", "数量为", "exactly", "equal to")),
     Operator("!=", "{x} <> {a}", "不等于", "not", before=("不等于", "not equal to")),
     Operator("between", "{x} BETWEEN {a} AND {b}", "在…之间", "between"),
 )
