@@ -523,6 +523,36 @@ def _changed(new: Plan, conversation: Conversation) -> Plan | None:
     return _described(merged)
 
 
+def _filtered(new: Plan, previous: Turn) -> Plan | None:
+    """"Which of those have the national statistics tables?" after a question about the reports
+    themselves: the previous list again, filtered by template or script."""
+    old = previous.plan
+    text = _text(new.question)
+    if old.intent != "corpus" or new.entities or not (find_cue(text, lexicon.SUBSET)
+                                                       or find_cue(text, lexicon.PLURAL_PRONOUNS)):
+        return None
+    found: dict[str, tuple[str, str]] = {}
+    for piece, values in (("template", lexicon.CORPUS_TEMPLATE_VALUES), ("script", lexicon.CORPUS_SCRIPT_VALUES)):
+        for value, words in values.items():
+            word = find_cue(text, words)
+            if word:
+                found[piece] = (value, word)
+                break
+    if not found:
+        return None
+    merged = copy.deepcopy(old)
+    merged.question, merged.lang, merged.follow_up = new.question, new.lang, True
+    merged.given, merged.unlinked, merged.unknown_names = ["intent"], [], []
+    merged.corpus = {**old.corpus, **{piece: value for piece, (value, _) in found.items()}}
+    if old.corpus.get("ask") == "years" and not old.has_years():
+        merged.corpus["ask"] = "years"
+    merged.inherited = [p for p in PIECES if _has(old, p) and p in ("agencies", "region", "years", "level")]
+    merged.readings = list(old.readings) + [
+        Reading(piece, word, value, f"only {piece} {value}, among the previous answer's reports",
+                f"上一问的报告中只看{word}") for piece, (value, word) in found.items()]
+    return _described(merged)
+
+
 def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
     """The plan to run for ``new``: merged with the previous turn when it is a follow-up."""
     previous = conversation.last() if conversation else None
@@ -532,7 +562,7 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
         return new
     _unbind_pronoun(new)
     for special in (_reshaped(new, previous), _explained(new, previous), _broken_down(new, previous),
-                    _changed(new, conversation)):
+                    _changed(new, conversation), _filtered(new, previous)):
         if special is not None:
             return special
     relative = turn_years(new, previous.plan)
@@ -582,6 +612,7 @@ def describe(plan: Plan, lang: str) -> str:
     if plan.kinds:
         parts.append("、".join(plan.kinds) if lang == "zh" else ", ".join(plan.kinds))
     parts.append(plan.intent)
+    parts += [r.how_zh if lang == "zh" else r.how for r in plan.readings if r.piece in ("template", "script")]
     special = next((r for r in plan.readings if r.piece == "intent" and r.value in _SPECIAL), None)
     if special is not None:
         parts.append(special.how_zh if lang == "zh" else special.how)
