@@ -242,5 +242,12 @@ OFFICE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("人民政府办公室", ("general office", "government office")),
     ("人民政府", ("people's government", "government")),
 )
+# Short forms of office names (平潭地税局 = 平潭综合实验区地方税务局).
+OFFICE_SHORT_FORMS: tuple[tuple[str, str], ...] = (
+    ("地方税务局", "地税局"), ("国家税务局", "国税局"), ("人力资源和社会保障局", "人社局"),
+    ("住房和城乡建设局", "住建局"), ("市场监督管理局", "市监局"), ("发展和改革委员会", "发改委"),
+    ("发展和改革局", "发改局"), ("卫生健康委员会", "卫健委"), ("卫生健康局", "卫健局"), ("文化和旅游局", "文旅局"),
+    ("交通运输局", "交通局"), ("自然资源和规划局", "自然资源局"), ("农业农村局", "农业局"),
+)
 # Generic office endings (a name ending with one names an agency): longest first.
 OFFICE_ENDINGS: tuple[str, ...] = ("委员会", "办公室", "办公厅", "管委会", "局", "委", "厅")

@@ -24,6 +24,7 @@ from parsing.vocabulary import STATED_FIELD_METRICS
 from qa.corpus import Corpus
 from qa.facts import Facts, Note, Query
 from qa.names import unknown_note
+from qa.nearest_year import missing_year_notes
 from qa.plan import STRUCTURED, Plan
 
 # Passages cited in a narrative answer, and at most this many from one report.
@@ -77,15 +78,8 @@ def scope_notes(plan: Plan, corpus: Corpus, facts: Facts) -> bool:
                                   f"语料库中没有{year}年的报告(现有年份:{_year_span(corpus_years)})。"))
     if plan.years and len(absent_years) == len(plan.years):
         ok = False
-    if plan.intent in ("lookup", "compare", "trend", "narrative", "mixed") or plan.from_previous:
-        for name in plan.agencies:
-            have = vocabulary.agency_years(name)
-            for year in plan.years:
-                if year in corpus_years and year not in have:
-                    facts.missing.append(Note(
-                        f"{name} has no {year} report in the corpus (its reports: "
-                        f"{', '.join(map(str, have)) or 'none'}).",
-                        f"语料库中没有{name}{year}年的报告(该机关现有:{'、'.join(f'{y}年' for y in have) or '无'})。"))
+    if plan.intent in ("lookup", "compare", "trend", "total", "narrative", "mixed") or plan.from_previous:
+        facts.missing += missing_year_notes(plan, corpus)  # with the nearest year's figures, marked
     if plan.intent in STRUCTURED and not plan.metrics:
         facts.missing.append(Note(
             "The question names no figure of the report tables that I can tell; name one, e.g. "

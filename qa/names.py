@@ -24,7 +24,7 @@ from qa.quantities import blank, blank_all, detect_language, phrase_pattern
 _NAME_SUFFIXES = tuple(sorted({w for w, _ in PLACE_WORDS} | set(GOVERNMENT_SUFFIXES) | {w for w, _ in OFFICE_WORDS}
                               | set(OFFICE_ENDINGS) | {"委员会", "办公厅"}, key=len, reverse=True))
 _UNKNOWN_NAME = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:" + "|".join(_NAME_SUFFIXES) + r")")
-_NOT_IN_NAMES = set("哪各所全每按该本其这那些个的是有在与及或年多少几和跟同到从")
+_NOT_IN_NAMES = set("哪各所全每按该本其这那些个的是有在与及或年多少几")
 # Words that open a phrase, not a name ("关于…").
 _NOT_NAME_STARTS = ("关于", "对于", "有关", "针对", "按照", "根据")
 # Endings that may follow a place's name to make an agency's name (沙县 + 政府办).
@@ -110,6 +110,13 @@ def gazetteer_places(name: str) -> list[Place]:
         core, suffix = split_place(form)
         if suffix and core in names:
             return list(dict.fromkeys(names[core]))
+        for i in range(2, len(form) - 1):  # 天津市和平区: the place inside the place before it
+            head, tail = form[:i], form[i:]
+            if head in names and tail in names:
+                within = {p for place in names[head] for p in place if p}
+                found = [place for place in names[tail] if within & {place[0], place[1]}]
+                if found:
+                    return list(dict.fromkeys(found))
     return []
 
 
@@ -171,6 +178,7 @@ def chinese_reading(name: str) -> list[str]:
         found = table.get(key, []) or (table.get((key[0], ""), []) if key[1] else [])
         if found:
             break
+    found = [n for n in found if not any(o != n and o.startswith(n) for o in found)]  # 平潭县, not also 平潭
     return [n + office for n in found[:3]] or ([office] if office else [])
 
 
@@ -365,6 +373,23 @@ def _with_government_ending(text: str, mention: Mention, vocabulary: Vocabulary)
 
 
 
+def _offices_of_known_places(text: str, unknown: list[str],
+                             mentions: list[Mention]) -> tuple[list[str], list[Mention]]:
+    """An unknown office right after a known place (平潭 + 公安局, Pingtan + Public Security
+    Bureau) is one unknown agency (平潭公安局), not the place's own figures."""
+    names: list[str] = []
+    for name in unknown:
+        office = name in {w for w, _ in OFFICE_WORDS} or (name.isascii() and not english_office(name)[0])
+        at = text.find(name)
+        before = [m for m in mentions if office and at >= 0 and m.end <= at and not text[m.end:at].strip()]
+        if before:
+            mention = before[-1]
+            mentions = [m for m in mentions if m is not mention]
+            name = text[mention.start:at + len(name)]
+        names.append(name)
+    return names, mentions
+
+
 def read_names(text: str, vocabulary: Vocabulary, plan: Plan) -> tuple[list[Mention], str]:
     """Agency and place names (known, fuzzy, unknown); returns them and the text without them."""
     mentions = vocabulary.mentions(text)
@@ -383,6 +408,7 @@ def read_names(text: str, vocabulary: Vocabulary, plan: Plan) -> tuple[list[Ment
     for m in mentions:
         rest = blank(rest, m.start, m.end)
     unknown, fuzzy = unknown_names(rest, vocabulary)
-    plan.unknown_names = unknown
     rest = blank_all(rest, [m.text for m in fuzzy] + unknown)
+    unknown, mentions = _offices_of_known_places(text, unknown, mentions)
+    plan.unknown_names = unknown
     return sorted(mentions + fuzzy, key=lambda m: m.start), rest

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from parsing.errors import GongkaiError
 from parsing.meta import to_simplified
-from parsing.vocabulary import ABBREVIATIONS, GOVERNMENT_SUFFIXES, LEVEL_CHARS, PLACE_WORDS
+from parsing.vocabulary import ABBREVIATIONS, GOVERNMENT_SUFFIXES, LEVEL_CHARS, OFFICE_SHORT_FORMS, OFFICE_WORDS, PLACE_WORDS
 
 REGION_LEVELS = ("province", "city", "county", "township")
 
@@ -173,11 +173,24 @@ def _pinyin(chinese: str) -> str:
 
 
 def _place_key(form: str) -> tuple[str, str] | None:
-    """(pinyin of the name without its place suffix, the suffix): 将乐县 → (jiangle, 县)."""
+    """(pinyin of the name without its place suffix, the suffix): 将乐县 → (jiangle, 县);
+    an office of a place: (pinyin of the place's core, the office): 平潭地方税务局 → (pingtan, 地方税务局)."""
+    place, office = office_of(form)
+    if office:
+        core = split_place(place)[0]
+        return (_pinyin(core), office) if re.fullmatch(r"[\u4e00-\u9fff]+", core) else None
     core, suffix = split_place(form)
     if not suffix or not re.fullmatch(r"[\u4e00-\u9fff]+", core):
         return None
     return _pinyin(core), suffix
+
+
+@lru_cache(maxsize=1)
+def _english_offices() -> tuple[tuple[str, str], ...]:
+    """(English office words, the Chinese office), longest words first; governments excluded
+    (they name the place's own government, read by :data:`_ENGLISH_GOVERNMENT`)."""
+    pairs = {(w, zh) for zh, words in OFFICE_WORDS if zh not in GOVERNMENT_SUFFIXES for w in words}
+    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
 def english_key(text: str) -> tuple[str, str] | None:
@@ -185,6 +198,10 @@ def english_key(text: str) -> tuple[str, str] | None:
     lowered = text.lower().replace("’", "'")
     if not re.fullmatch(r"[a-z0-9 '\-.,()]+", lowered):
         return None
+    for word, chinese in _english_offices():
+        if re.search(rf"\b{re.escape(word)}\s*$", lowered):
+            letters = re.sub(r"[^a-z]", "", _ENGLISH_GOVERNMENT.sub(" ", lowered[: lowered.rfind(word)]))
+            return (letters, chinese) if letters else None
     lowered = _ENGLISH_GOVERNMENT.sub(" ", lowered)
     suffix = ""
     words = sorted(((w, s) for s, ws in PLACE_WORDS for w in ws), key=lambda p: len(p[0]), reverse=True)
@@ -301,7 +318,7 @@ class AgencyIndex:
         if english is not None and not found:
             forms = self._english_forms()
             offer(forms.get(english, {}), 1.0, "")
-            if english[1]:
+            if english[1] and english[1] not in _office_words():  # another office is another agency
                 offer(forms.get((english[0], ""), {}), 0.9, "")
         return found
 
@@ -393,6 +410,7 @@ def agency_forms(name: str, region: dict[str, str]) -> list[tuple[str, str]]:
     core, suffix = split_place(bare)
     if suffix:
         forms.append((core, "without place suffix"))
+    forms += _office_forms(short, region)
     # A name without its province / city also answers with them (浙江省绍兴市越城区).
     prefix = ""
     for level in REGION_LEVELS:
@@ -400,7 +418,39 @@ def agency_forms(name: str, region: dict[str, str]) -> list[tuple[str, str]]:
         if part and not short.startswith(part) and not part.endswith(short) and part not in prefix:
             prefix += part
             forms.append((prefix + short, "short name"))
-    return [(f, how) for f, how in forms if len(f) >= 2]
+    # An office word alone (地方税务局) names no one agency.
+    return [(f, how) for f, how in forms if len(f) >= 2 and office_of("xx" + f)[0] != "xx"]
+
+
+def office_of(name: str) -> tuple[str, str]:
+    """``平潭综合实验区地方税务局`` → (``平潭综合实验区``, ``地方税务局``); (name, "") for a name
+    that ends with no office word (a government names itself after its place)."""
+    for office in _office_words():
+        if name.endswith(office) and len(name) - len(office) >= 2:
+            return name[: -len(office)], office
+    return name, ""
+
+
+@lru_cache(maxsize=1)
+def _office_words() -> tuple[str, ...]:
+    words = {w for w, _ in OFFICE_WORDS if w not in GOVERNMENT_SUFFIXES} | {w for pair in OFFICE_SHORT_FORMS for w in pair}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _office_forms(name: str, region: dict[str, str]) -> list[tuple[str, str]]:
+    """An office of a place answers to every short form of its place with the office word or
+    its short form: 平潭综合实验区地方税务局 → 平潭地方税务局, 平潭地税局, 平潭综合实验区地税局."""
+    place, office = office_of(name)
+    if not office:
+        return []
+    offices = [office] + [short for long, short in OFFICE_SHORT_FORMS if long == office]
+    places = [place]
+    for level in REGION_LEVELS:
+        part = region.get(level)
+        if part and place.startswith(part) and len(place) > len(part):
+            places.append(place[len(part):])
+    places += [split_place(p)[0] for p in places if split_place(p)[1]]
+    return [(p + o, "short name") for p in dict.fromkeys(places) for o in offices if p + o != name]
 
 
 def query_forms(text: str) -> list[tuple[str, float, str]]:
