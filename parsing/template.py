@@ -191,7 +191,7 @@ ACTIVE_2019 = Table(
 
 APPLICANT_COLUMNS = (
     Column("natural_person", "自然人", "natural persons", ("个人", "公民", "群众", "individuals", "citizens")),
-    Column("commercial", "商业企业", "commercial enterprises", ("企业", "商业", "companies", "businesses")),
+    Column("commercial", "商业企业", "commercial enterprises", ("企业", "商业", "公司", "companies", "businesses")),
     Column("research", "科研机构", "research institutions", ("科研",)),
     Column("social_welfare", "社会公益组织", "public-interest organisations", ("公益组织", "社会组织")),
     Column("legal_service", "法律服务机构", "legal service providers", ("律师", "律所", "法律服务", "lawyers")),

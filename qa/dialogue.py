@@ -553,6 +553,33 @@ def _filtered(new: Plan, previous: Turn) -> Plan | None:
     return _described(merged)
 
 
+# Nouns that make a count or a total about many agencies or reports (几个机关, 几份报告).
+_MANY = ("机关", "单位", "部门", "报告", "年报", "agencies", "reports", "governments", "offices", "departments")
+
+
+def _soft_intent(new: Plan, previous: Plan) -> None:
+    """一共花了多少钱？ / 当中个人申请的有几份？: 一共 and 几份 say "how much" here, not "over
+    every agency" — after a turn with a scope, and with no noun of many agencies or reports."""
+    if new.intent not in ("count", "total") or "intent" not in new.given or new.entities or new.has_years() \
+            or not _has_scope(previous) or new.threshold is not None or new.top_n is not None or new.group_by:
+        return
+    if find_cue(_text(new.question), lexicon.GENERAL_PLURALS + _WIDE + _MANY):
+        return
+    new.given = [g for g in new.given if g != "intent"]
+
+
+def _not_names(new: Plan) -> None:
+    """A follow-up's own words (当中, 其中, 几起) are never an unknown agency name."""
+    words = lexicon.SUBSET + lexicon.FOLLOW_UP_HEAD + tuple(lexicon.TURN_RELATIVE_YEARS)
+    false = [n for n in new.unknown_names
+             if n.lower() in words or re.search(r"几|多少|哪", n) or n in ("当中", "中间")]
+    if not false:
+        return
+    new.unknown_names = [n for n in new.unknown_names if n not in false]
+    new.readings = [r for r in new.readings
+                    if not (r.piece == "agency" and r.value is None and set((r.text or "").split("、")) <= set(false))]
+
+
 def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
     """The plan to run for ``new``: merged with the previous turn when it is a follow-up."""
     previous = conversation.last() if conversation else None
@@ -561,6 +588,8 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
         anchor_recent(new)
         return new
     _unbind_pronoun(new)
+    _not_names(new)
+    _soft_intent(new, previous.plan)
     for special in (_reshaped(new, previous), _explained(new, previous), _broken_down(new, previous),
                     _changed(new, conversation), _filtered(new, previous)):
         if special is not None:

@@ -195,7 +195,7 @@ PART_ASKS = NUMERIC + ("what",)
 # "Each of the figures named" (行政许可和行政处罚各是多少 / 新收和结转分别多少): not each agency.
 EACH_ITEM = ("各是", "各有", "各为", "各多少", "各几", "各自", "分别", "respectively")
 # A subset of the previous answer's figure: 其中自然人… / "how many of those were corrected".
-SUBSET = ("其中", "这当中", "这里面", "这些当中", "这些里", "of those", "of them", "of these", "among them",
+SUBSET = ("其中", "这当中", "当中", "这里面", "这些当中", "这些里", "of those", "of them", "of these", "among them",
           "among those", "out of those")
 # Plural nouns that make a question about agencies in general (their = theirs, not the
 # previous answer's): "What problems did agencies report about their websites?"
