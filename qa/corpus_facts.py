@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from parsing.template import TEMPLATE_UNKNOWN
+from parsing.vocabulary import GOVERNMENT_SUFFIXES
 from qa import lexicon
 from qa.coverage import name_like, original_case, unlinked_words
 from qa.facts import TEXT_ROWS
@@ -185,6 +186,23 @@ def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     facts.agencies = list(dict.fromkeys(frame["agency"]))
     plan.corpus["sql"] = sql
     plan.corpus["params"] = [v if isinstance(v, (str, int, float)) else str(v) for v in values]
+    if plan.agencies and plan.corpus.get("ask") in ("years", "reports"):
+        plan.corpus["related"] = _same_body(plan, corpus)
+
+
+def _same_body(plan: Plan, corpus: Corpus) -> dict[str, list[int]]:
+    """Other agencies of the store whose name is an asked agency's name and a government ending
+    (平潭综合实验区 and 平潭综合实验区管委会): perhaps the same body, said beside the count."""
+    rows = corpus.connection().execute("SELECT DISTINCT agency, year FROM reports ORDER BY agency, year").fetchall()
+    related: dict[str, list[int]] = {}
+    for agency, year in rows:
+        if agency in plan.agencies:
+            continue
+        for asked in plan.agencies:
+            longer, shorter = (agency, asked) if len(agency) > len(asked) else (asked, agency)
+            if longer.startswith(shorter) and longer[len(shorter):] in GOVERNMENT_SUFFIXES:
+                related.setdefault(str(agency), []).append(int(year))
+    return related
 
 
 # ---------------------------------------------------------------------------
@@ -256,6 +274,28 @@ def _cite(row: pd.Series, lang: str) -> str:
     return f"{row['agency']}'s {int(row['year'])} report (source: {row['source']})"
 
 
+def _related_line(plan: Plan, frame: pd.DataFrame, ask: str, lang: str, lines: list[str]) -> None:
+    """Agencies named like the asked one (its 管委会, its 人民政府): counted apart, said with the
+    figure they would give together."""
+    related: dict[str, list[int]] = plan.corpus.get("related") or {}
+    if not related:
+        return
+    zh = lang == "zh"
+    own = {int(y) for y in frame["year"]}
+    together = sorted(own.union(*[set(ys) for ys in related.values()]))
+    names = [f"“{a}”({'、'.join(f'{y}年' for y in ys)})" if zh else f"“{a}” ({', '.join(map(str, ys))})"
+             for a, ys in related.items()]
+    if ask == "years":
+        total = (f"共{len(together)}个年份:{'、'.join(f'{y}年' for y in together)}" if zh else
+                 f"{len(together)} years: {', '.join(map(str, together))}")
+    else:
+        n = len(own) + sum(len(set(ys) - own) for ys in related.values())
+        total = f"共{n}份" if zh else f"{n} reports"
+    lines.append(f"另有名称相近的{'、'.join(names)}单独列为机关,可能是同一机关;若一并计算,{total}。" if zh else
+                 f"The corpus also holds {', '.join(names)}, a similar name kept as a separate agency that may be the "
+                 f"same body; counted together: {total}.")
+
+
 def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     """The answer's lines (appended to ``lines``) and its table."""
     plan = facts.plan
@@ -297,6 +337,7 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     else:
         lines.append(f"{where}:{n_reports}份年报{files}。" if zh else
                      f"{where}: {n_reports} report{'s' * (n_reports != 1)}{files}.")
+    _related_line(plan, frame, ask, lang, lines)
     shown = [f for f in fields if not (ask == "years" and f == "years")] or (["script"] if plan.corpus.get("script") else []) or (
         ["template"] if plan.corpus.get("template") else [])
     for _, row in frame.head(0 if ask == "agency_list" else TEXT_ROWS).iterrows():

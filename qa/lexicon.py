@@ -71,7 +71,7 @@ QUALITY_UNIT = (
 )
 # Words naming the agreement of two figures of one report ("前后一致吗", "agree"): with a figure
 # named, the narrative-vs-table check of that figure.
-QUALITY_AGREE = ("前后一致", "一致吗", "是否一致", "一致不一致", "各说多少", "各是多少", "agree", "agrees", "consistent",
+QUALITY_AGREE = ("前后一致", "一致吗", "是否一致", "一致不一致", "agree", "agrees", "consistent",
                  "consistency")
 # Words of a report's own statistics table and of its text, for pre-2019 reports' stated figures:
 # the stated field each names (parsing.vocabulary.LOCAL_TABLE_ROWS holds the tables' own labels).
