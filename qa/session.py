@@ -8,6 +8,7 @@ from typing import Any
 from qa.compose import Answer
 from qa.corpus import Corpus
 from qa.dialogue import Conversation, Turn, plan_for
+from qa import multipart
 from qa.intents import compose, gather
 from qa.plan import Entity, Plan, Reading
 from qa.rephrase import Endpoint, rephrase
@@ -62,7 +63,8 @@ def ask(question: str, conversation: Conversation | None = None,
     handle, owned = _corpus(corpus)
     try:
         plan = apply_scope(plan_question(question, conversation, handle), scope)
-        answer = compose(gather(plan, handle, top_k))
+        found = multipart.parts(plan, handle.vocabulary())  # several questions in one: each answered
+        answer = multipart.answer(plan, found, handle, top_k) if found else compose(gather(plan, handle, top_k))
         answer = rephrase(answer, llm)
     finally:
         if owned:
