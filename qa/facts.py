@@ -53,6 +53,7 @@ class Facts:
     sources: dict[str, str] = field(default_factory=dict)  # report_id → file name
     agencies: list[str] = field(default_factory=list)  # what the answer is about
     counterparts: pd.DataFrame | None = None  # the other template's look-alike cells of absent metrics
+    text_figures: list[Any] = field(default_factory=list)  # figures stated in the text (qa.text_figures)
 
     @property
     def cells(self) -> list[dict[str, Any]]:

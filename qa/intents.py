@@ -17,6 +17,7 @@ from qa.answer import Step
 from qa.compose import Answer, ChartPick, Composer, has_figures
 from qa.corpus import Corpus
 from qa.facts import Facts
+from qa import text_figures
 from qa.plan import Plan
 
 # The cue words found in a question, by intent name ("numeric" too), and the number of
@@ -201,6 +202,9 @@ REGISTRY: tuple[Intent, ...] = (
            _step(data_quality.gather), data_quality.compose, has_rows=_has_quality),
     Intent(corpus_facts.INTENT, "the reports themselves: how many, which years, published when, script, template",
            _step(corpus_facts.gather), corpus_facts.compose, has_rows=_has_frame, checks=False),
+    Intent(text_figures.INTENT, "a count stated only in a report's text (关停政务新媒体2个): the sentence quoted, "
+           "marked as not a table cell; chosen when no table figure answers the question",
+           _step(text_figures.gather), text_figures.compose, has_rows=text_figures.has_rows),
     Intent("unknown", "nothing understood: the answer says so", _nothing, _nothing_written),
 )
 BY_NAME: dict[str, Intent] = {intent.name: intent for intent in REGISTRY}
@@ -231,6 +235,7 @@ def structured_intent(plan: Plan, cues: Cues, agencies: int) -> str:
 
 def gather(plan: Plan, corpus: Corpus, top_k: int | None = None) -> Facts:
     """The facts ``plan`` needs, gathered by its intent's step (:func:`qa.answer.gather`)."""
+    text_figures.reroute(plan, corpus)  # a count the tables lack, stated in the text
     intent = get(plan.intent)
     return answer.gather(plan, corpus, intent.gather, top_k, checks=intent.checks)
 

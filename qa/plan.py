@@ -15,9 +15,10 @@ from typing import Any
 # figure over years; total / average: over many reports; narrative: passages; quality: data
 # problems; mixed: agencies meeting a condition, then their passages; corpus: the reports
 # themselves (how many, which years, published when, which script or template: qa.corpus_facts);
-# change: a figure's change between two years, or agencies ranked by it (qa.change).
+# change: a figure's change between two years, or agencies ranked by it (qa.change);
+# text_figure: a count stated only in a report's text, quoted (qa.text_figures).
 INTENTS = ("lookup", "list", "count", "rank", "compare", "trend", "total", "average", "change", "narrative",
-           "quality", "mixed", "corpus", "unknown")
+           "quality", "mixed", "corpus", "text_figure", "unknown")
 STRUCTURED = ("lookup", "list", "count", "rank", "compare", "trend", "total", "average", "change")
 # Which data problems a quality question asks about.
 QUALITY_KINDS = ("balance", "narrative", "copied", "any")

@@ -1,0 +1,110 @@
+"""The words of questions about figures stated in a report's text, declared once.
+
+Read by :mod:`qa.text_figures` only: which questions ask for a quantity, which units a
+figure in a sentence may carry, which words of a question carry no content, which words a
+report may use for the same act (关停 / 注销 / 关掉), and the English words of such questions
+with the Chinese words a report would use.  Chinese is in simplified script; English is
+lower case and matches whole words.
+"""
+
+from __future__ import annotations
+
+# Units a figure of the narrative carries ("政务新媒体2个", "政策解读96篇", "工单3218件").
+# Longer units first: "人次" before "人", "万元" before "元".
+FIGURE_UNITS = (
+    "万人次", "人次", "家次", "条次", "个次", "场次", "万元", "万条", "万件", "亿元",
+    "条", "个", "篇", "件", "次", "份", "家", "场", "张", "项", "期", "名", "人", "起", "宗", "户", "批", "元",
+    "部", "本", "册", "套", "台", "处", "所", "栏", "类", "种", "余条", "余个", "余篇", "余件", "余次", "余份",
+)
+# Units that count the same things (a ticket is 张 in a question, 件 in a report).
+UNIT_GROUPS = (("件", "张", "单", "起", "宗"), ("条", "则"), ("个", "家", "户"), ("次", "场", "场次", "期"))
+
+# Words that ask for a quantity (besides qa.lexicon.NUMERIC and TOTAL).
+QUANTITY_CUES = (
+    "多少", "几个", "几条", "几篇", "几件", "几次", "几份", "几家", "几场", "几张", "几项", "几期", "几", "数量", "条数",
+    "篇数", "件数", "个数", "次数", "总数", "总量", "数目", "信息量", "收件数", "答复数",
+    "how many", "how much", "number of", "count of", "amount of", "total number",
+)
+# A question that ends in one of these asks for a number ("主动公开信息数", "新媒体数量").
+QUANTITY_ENDINGS = ("数", "量", "数目", "总数", "条数", "篇数", "个数", "件数")
+# English nouns that name counted things; a question naming a report and one of these asks a count.
+COUNTED_NOUNS = {
+    "items": "条", "item": "条", "pieces": "篇", "piece": "篇", "articles": "篇", "explainers": "篇",
+    "interpretations": "篇", "accounts": "个", "account": "个", "tickets": "件", "ticket": "件",
+    "orders": "件", "cases": "件", "posts": "条", "websites": "个", "disclosures": "条",
+}
+
+# Words of a question that say nothing about what is counted (removed before matching).
+ASK_WORDS = (
+    "多少", "几个", "几条", "几篇", "几件", "几次", "几份", "几家", "几场", "几张", "几项", "几轮", "几", "数量", "条数", "篇数",
+    "件数", "个数", "次数", "总数", "总量", "数目", "一共", "总共", "合计", "共计", "加起来", "报告里", "报告中", "年报里",
+    "年报中", "报告", "年报", "提到", "提及", "说", "写", "请问", "告诉我", "是多少", "有多少", "有几", "各", "分别", "到底",
+    "一年", "全年", "年度", "本年", "当年", "那年", "左右", "大概", "大约", "前后", "具体", "实际", "共", "还", "呢", "吗",
+    "有没有", "有无", "是否", "多大",
+)
+# Particles and conjunctions: a question's content is cut into segments at these characters.
+SPLIT_CHARS = "的了吗呢吧啊呀么和与及或把被从向给又再很并且而在上里中"
+# Words found in most sentences of a report: they count for little when matched.
+GENERIC_WORDS = (
+    "政府信息", "信息", "公开", "政府", "政务", "工作", "全区", "全县", "全市", "全镇", "我区", "我县", "我市", "我镇",
+    "单位", "部门", "各级", "开展", "进行", "情况", "相关", "内容", "数", "量",
+)
+# A figure with one of these before it in its clause ("其中…1822条") or right after it ("…，占53%")
+# is a part of a larger figure.
+PART_BEFORE = ("其中", "包括", "含")
+PART_AFTER = ("占",)
+# Words a report may use for the same act or thing as a question (any one matches the others).
+SYNONYMS = (
+    ("关停", "关闭", "注销", "关掉", "清理", "清掉", "撤销", "下线", "停用", "注销掉"),
+    ("运营", "运维", "现存", "开设", "运行", "现有", "目前", "在用", "开通", "开了", "开办"),
+    ("办理", "办结", "受理", "处理", "办了", "处置", "解决"),
+    ("发布", "公开", "推送", "刊发", "刊登", "做了", "推出", "出台"),
+    ("工单", "诉求件", "来电"),
+    ("新媒体", "公众号", "微博", "微信", "账号"),
+    ("网站", "门户网站", "网页"),
+    ("解读", "政策解读", "图解"),
+    ("同意公开", "予以公开", "全部公开"),
+    ("收到", "受理", "接到", "收件", "收了"),
+)
+
+# English words and phrases of such questions → the Chinese a report would use (any one).
+ENGLISH_TERMS: dict[str, tuple[str, ...]] = {
+    "new-media": ("新媒体",), "new media": ("新媒体",), "social media": ("新媒体", "公众号", "微博"),
+    "wechat": ("微信", "公众号"), "weibo": ("微博",),
+    "shut down": ("关停", "关闭", "注销"), "shut": ("关停", "关闭", "注销"), "close": ("关停", "关闭", "注销"),
+    "closed": ("关停", "关闭", "注销"), "clean up": ("清理", "关停"), "cleaned up": ("清理", "关停"),
+    "clean": ("清理",), "cleaned": ("清理",), "removed": ("关停", "注销", "清理"), "deregistered": ("注销",),
+    "operate": ("运维", "运营", "现存", "开设"), "operated": ("运维", "运营", "现存", "开设"),
+    "run": ("运维", "运营", "现存", "开设"), "running": ("运维", "运营", "现存"), "currently": ("目前", "现存", "现有"),
+    "still": ("现存", "目前"), "existing": ("现存", "现有"), "maintain": ("运维",), "maintained": ("运维",),
+    "opened": ("开设", "开通"), "set up": ("开设", "建立"),
+    "hotline": ("热线",), "12345": ("12345",), "tickets": ("工单",), "ticket": ("工单",), "work orders": ("工单",),
+    "work order": ("工单",), "calls": ("来电", "热线"),
+    "policy interpretation": ("政策解读", "解读"), "interpretation": ("解读",), "interpretations": ("解读",),
+    "explainers": ("解读",), "explainer": ("解读",), "interpret": ("解读",), "policy": ("政策",),
+    "policies": ("政策",),
+    "proactively": ("主动公开",), "proactive": ("主动公开",), "publish": ("公开", "发布"),
+    "published": ("公开", "发布"), "disclose": ("公开",), "disclosed": ("公开",), "post": ("公开", "发布"),
+    "posted": ("公开", "发布"), "release": ("发布",), "released": ("发布",),
+    "portal": ("门户网站", "网站"), "website": ("网站",), "websites": ("网站",),
+    "three affairs": ("三务",), "platform": ("平台",), "column": ("专栏", "栏目"),
+    "departments": ("部门",), "department": ("部门",), "training": ("培训",), "trainings": ("培训",),
+    "sessions": ("培训", "场"), "trained": ("培训",), "meetings": ("会议",), "press conferences": ("发布会",),
+    "press conference": ("发布会",), "government information": ("政府信息",), "information": ("信息",),
+    "requests": ("申请",), "request": ("申请",), "applications": ("申请",), "approved": ("同意公开", "予以公开"),
+    "granted": ("同意公开", "予以公开"), "reconsideration": ("行政复议", "复议"), "lawsuits": ("行政诉讼", "诉讼"),
+    "letters": ("信函",), "online": ("网上", "网络"), "in person": ("当面",), "handle": ("办理", "办结", "受理"),
+    "handled": ("办理", "办结", "受理"), "process": ("办理", "办结"), "processed": ("办理", "办结"),
+    "received": ("收到", "受理"), "receive": ("收到", "受理"), "reached": ("收到",),
+    "new": ("新增",), "added": ("新增",), "datasets": ("数据集",), "dataset": ("数据集",),
+    "open data": ("数据开放", "开放数据"), "epidemic": ("疫情",), "covid": ("疫情",), "videos": ("视频",),
+    "video": ("视频",), "graphic": ("图文", "图解"), "graphics": ("图文", "图解"),
+}
+# English words that carry no content in these questions (besides qa.lexicon.FILLER_WORDS).
+ENGLISH_IGNORE = (
+    "items", "item", "pieces", "piece", "accounts", "account", "posts", "number", "numbers", "count", "make", "made",
+    "according", "per", "its", "report", "say", "says", "said", "state", "stated", "mention", "mentioned", "do",
+    "does", "did", "through", "via", "under", "zone", "county", "district", "town", "township", "city", "bureau",
+    "local", "office", "hi-tech", "high-tech", "kinds", "kind", "various", "forms", "form", "of", "in", "on",
+    "disclosures", "disclosure", "government", "how", "many", "much", "what", "was", "were", "the", "a", "an",
+)
