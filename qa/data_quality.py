@@ -137,10 +137,11 @@ def _rule_words(rule: str) -> tuple[str, ...]:
             continue
         for row in table.rows:
             if row.key == row_key and column_key == TOTAL_COLUMN:
-                words += [*row.match, *row.synonyms]
+                words += [*row.match, *row.synonyms, row.en.lower()]
         for column in table.columns:
             if column.key == column_key and column_key != TOTAL_COLUMN:
-                words += [*column.synonyms, column.label]
+                # Its names, and the long words of its English name ("repealed" of "repealed this year").
+                words += [*column.synonyms, column.label, *(w for w in column.en.lower().split() if len(w) > 4)]
     metric = catalogue_module.catalogue().get(key)
     if metric is not None:
         words += [metric.zh, metric.en.lower(), *metric.synonyms]
