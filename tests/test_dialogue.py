@@ -1,0 +1,240 @@
+"""Multi-turn conversations (qa.dialogue): what a follow-up keeps, replaces and says it kept.
+
+Worded as a stranger would, differently from the paraphrase set; every expected figure was
+read in the reports (../shared/seeds/*.txt, ../shared/real/html/*.html):
+
+* 000 越城区 2021: 新收 36 (all 自然人); 行政复议 结果维持 3 / 总计 3; 行政诉讼 直接起诉 尚未审结 1,
+  总计 1, 复议后起诉 结果维持 2, 总计 2 (诉讼 3 = 1 + 2).
+* 001 将乐县 2024: 新收 总计 5, 自然人 3, 商业企业 2; 予以公开 3, 部分公开 0, 办结 4 (公开率 75%);
+  行政处罚 0.
+* 002 安康高新区 2019: 政府集中采购 项目 120, 采购总金额 2191.563 万元.
+* 004 大涌镇 2022: 行政许可 6181, 行政处罚 191, 行政强制 1.
+* real html/11 平潭综合实验区 2021: 新收 70 (自然人 64); 行政许可 2293; html/12 2022: 新收 74
+  (自然人 71, 商业企业 3), 行政许可 10690, 行政处罚 2113; html/06 2024: 新收 218;
+  html/19 2025: 新收 154, 行政处罚 644, 行政强制 64, 结转下年度 6 (商业企业 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import Conversation, Corpus, ask
+from tests.conftest import SEEDS
+
+YUECHENG = "绍兴市越城区人民政府办公室"
+JIANGLE = "将乐县人民政府办公室"
+DAYONG = "中山市大涌镇"
+PINGTAN = "平潭综合实验区"
+
+
+@pytest.fixture(scope="module")
+def seeds(seeds_store):
+    with Corpus(seeds_store) as corpus:
+        yield corpus
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    """../shared/real's tables (no passage index: these conversations ask for figures)."""
+    from corpus.ingest import ingest
+
+    source = SEEDS.parent / "real"
+    if not source.is_dir():
+        pytest.fail(f"{source} is missing: the real reports live in ../shared/real")
+    data: Path = tmp_path_factory.mktemp("dialogue-real")
+    result = ingest([source], data, workers=1, progress=False, passages=False)
+    assert not result.failed, result.failed
+    with Corpus(data) as corpus:
+        yield corpus
+
+
+def talk(corpus: Corpus, *questions: str):
+    conversation = Conversation()
+    return [ask(q, conversation, corpus) for q in questions]
+
+
+def numbers(answer) -> str:
+    return answer.text.replace(",", "")
+
+
+# ---------------------------------------------------------------------------
+# A pronoun, or nothing, with a new figure: agency and year kept
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("second", ["它当年的行政强制有几件？", "该机关同年行政强制决定多少？", "行政强制又是多少？"])
+def test_pronoun_or_ellipsis_with_a_new_figure_keeps_agency_and_year(seeds, second):
+    _, answer = talk(seeds, "中山市大涌镇2022年一共作出多少行政处罚决定？", second)
+    plan = answer.plan
+    assert plan.agencies == [DAYONG] and plan.years == [2022]
+    assert plan.metrics == ["active_disclosure.coercion.decisions"]
+    assert "1件" in answer.text and "191" not in answer.text
+
+
+def test_lawsuits_by_pronoun_are_the_litigation_figure(seeds):
+    _, answer = talk(seeds, "越城区2021年行政复议共几件？", "它那一年吃了几场官司？")
+    assert answer.plan.metrics == ["review_litigation.litigation.total"]
+    assert answer.plan.agencies == [YUECHENG] and answer.plan.years == [2021]
+    assert "3件" in answer.text
+
+
+# ---------------------------------------------------------------------------
+# Columns and sub-rows of the previous figure
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("questions, metric, value", [
+    (("将乐县2024年新收到多少份公开申请？", "当中个人申请的有几份？"), "applications.new_received.natural_person", "3件"),
+    (("将乐县2024年新收到多少份公开申请？", "这里面公司提交了几件？"), "applications.new_received.commercial", "2件"),
+    (("越城区2021年行政诉讼一共几起？", "其中法院维持的有多少？"), "review_litigation.litigation.upheld", "2件"),
+    (("越城区2021年行政诉讼一共几起？", "还有几起没有审结？"), "review_litigation.litigation.pending", "1件"),
+    (("安康高新区2019年政府集中采购项目数是多少？", "一共花了多少钱？"), "active_disclosure.procurement.amount_wan",
+     "2191.563"),
+])
+def test_a_column_of_the_previous_row(seeds, questions, metric, value):
+    first, answer = talk(seeds, *questions)
+    assert answer.plan.metrics == [metric]
+    assert answer.plan.agencies == first.plan.agencies and answer.plan.years == first.plan.years
+    assert value in numbers(answer)
+
+
+def test_english_of_those_is_a_column_not_the_agencies(real):
+    _, answer = talk(real, "How many new requests did Pingtan Comprehensive Experimental Zone get in 2022?",
+                     "How many of them came from companies?")
+    assert not answer.plan.from_previous
+    assert answer.plan.metrics == ["applications.new_received.commercial"] and answer.plan.years == [2022]
+    assert "3" in answer.text.split("commercial")[-1]
+
+
+def test_a_named_row_without_scope_keeps_the_scope(real):
+    _, answer = talk(real, "平潭综合实验区2025年结转到下一年的申请有几件？", "企业的有几件？")
+    assert answer.plan.metrics == ["applications.carried_forward.commercial"]
+    assert answer.plan.agencies == [PINGTAN] and answer.plan.years == [2025]
+    assert "2件" in answer.text
+
+
+# ---------------------------------------------------------------------------
+# Years counted from the previous turn
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("second, year, value", [
+    ("往前一年是多少？", 2024, "218"), ("上一年呢", 2024, "218"), ("What about a year earlier?", 2024, "218"),
+])
+def test_the_year_before_the_previous_turns(real, second, year, value):
+    _, answer = talk(real, "平潭综合实验区2025年受理的新申请有多少件？", second)
+    assert answer.plan.years == [year] and answer.plan.agencies == [PINGTAN]
+    assert answer.plan.metrics == ["applications.new_received.total"]
+    assert value in answer.text and "154" not in answer.text
+
+
+def test_years_keep_counting_back_and_a_missing_year_is_said(real):
+    answers = talk(real, "平潭综合实验区2022年新收申请多少？", "再前一年呢？", "再往前一年呢？")
+    assert [a.plan.years for a in answers] == [[2022], [2021], [2020]]
+    assert "70" in answers[1].text
+    assert "2020" in answers[2].text and "非所问年份" in answers[2].text  # the nearest years, marked
+
+
+def test_a_column_named_like_a_year_is_a_column(real):
+    _, answer = talk(real, "平潭综合实验区2019年行政许可处理决定多少件？", "上一年项目数量是多少？")
+    assert answer.plan.years == [2019] and answer.plan.metrics == ["active_disclosure.licensing.previous"]
+
+
+def test_last_three_years_after_a_year_end_at_that_year(real):
+    _, answer = talk(real, "平潭综合实验区2022年新收申请多少？", "近三年的呢？")
+    assert (answer.plan.year_from, answer.plan.year_to) == (2020, 2022)
+    assert "70" in answer.text and "74" in answer.text and "2020" in answer.text
+
+
+def test_last_three_years_of_an_agency_end_at_its_newest_report(seeds):
+    (answer,) = talk(seeds, "越城区最近三年的新收申请情况")
+    assert (answer.plan.year_from, answer.plan.year_to) == (2019, 2021)
+    assert "36" in answer.text and "2019" in answer.text and "2021" in answer.text
+
+
+# ---------------------------------------------------------------------------
+# The previous question reshaped, explained, broken down, changed
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("second", ["把它按年列出来", "做成图表看看", "Show it year by year"])
+def test_reshaping_keeps_agency_and_metric(real, second):
+    _, answer = talk(real, "平潭综合实验区2022年收到几件申请？", second)
+    assert answer.plan.intent == "trend" and answer.plan.agencies == [PINGTAN]
+    assert answer.plan.metrics == ["applications.new_received.total"]
+    for value in ("23", "70", "74", "218", "154"):
+        assert value in answer.text
+
+
+def test_as_a_table_asks_the_same_again(seeds):
+    first, answer = talk(seeds, "2021年哪些机关有行政诉讼？", "用表格的形式给我")
+    assert answer.plan.intent == first.plan.intent == "list" and answer.plan.metrics == first.plan.metrics
+    assert YUECHENG in answer.text
+
+
+def test_how_was_it_computed_states_each_term(seeds):
+    _, answer = talk(seeds, "将乐县2024年的公开率是多少？", "这个比例是怎么算出来的？")
+    keys = answer.plan.metrics
+    assert keys[0] == "applications.granted_share.total"
+    assert {"applications.granted.total", "applications.partially_granted.total",
+            "applications.total_processed.total"} <= set(keys)
+    assert "75" in answer.text and "予以公开·总计 3件" in answer.text and "4件" in answer.text
+
+
+def test_outcomes_break_the_row_into_its_columns(seeds):
+    _, answer = talk(seeds, "越城区2021年行政复议有多少件？", "结果分别是多少？")
+    assert answer.plan.metrics[:2] == ["review_litigation.review.upheld", "review_litigation.review.corrected"]
+    assert "结果维持 3件" in answer.text
+
+
+def test_change_between_the_last_two_turns(real):
+    *_, answer = talk(real, "平潭综合实验区2021年行政许可决定有多少？", "2022年呢？", "增长了多少？")
+    assert answer.plan.intent == "change" and answer.plan.years == [2021, 2022]
+    assert "8397" in numbers(answer)
+
+
+def test_than_the_year_before_after_one_year(real):
+    _, answer = talk(real, "平潭综合实验区2022年收到多少申请？", "比上一年多了多少？")
+    assert answer.plan.intent == "change" and "4件" in answer.text
+
+
+# ---------------------------------------------------------------------------
+# Agency switch, and pronouns that do not point back
+# ---------------------------------------------------------------------------
+
+
+def test_agency_switch_keeps_figure_and_year_and_gives_the_nearest_year(seeds):
+    _, answer = talk(seeds, "宝力根苏木2023年的行政处罚有多少件？", "换成大涌镇呢？")
+    assert answer.plan.agencies == [DAYONG] and answer.plan.years == [2023]
+    assert answer.plan.metrics == ["active_disclosure.penalty.decisions"]
+    assert "2023" in answer.text and "191" in answer.text and "2022" in answer.text
+
+
+def test_agency_switch_on_real_reports(real):
+    _, answer = talk(real, "平潭综合实验区2021年行政处罚决定数？", "What about 2025?")
+    assert answer.plan.years == [2025] and "644" in answer.text
+
+
+def test_agencies_their_is_a_new_question(seeds):
+    from qa.session import plan_question
+
+    conversation = Conversation()
+    talk_plan = ask("大涌镇2022年报告了哪些问题？", conversation, seeds).plan
+    assert talk_plan.agencies == [DAYONG]
+    plan = plan_question("What did agencies say about problems with their portals?", conversation, seeds)
+    assert not plan.from_previous and plan.agencies == [] and not plan.has_years()
+
+
+def test_which_of_those_filters_the_previous_reports(seeds):
+    _, answer = talk(seeds, "哪些年报是繁体字写的？", "它们当中有哪些用2019年版的表格？")
+    assert answer.plan.intent == "corpus" and answer.plan.corpus["script"] == "traditional"
+    assert answer.plan.corpus["template"] == "2019" and "安康" in answer.text
+
+
+def test_carried_values_are_stated(seeds):
+    _, answer = talk(seeds, "将乐县2024年收到多少申请？", "自然人的呢？")
+    assert "沿用上一问的机关、年份:将乐县人民政府办公室、2024年" in answer.text
+    _, english = talk(seeds, "How many requests did Jiangle County receive in 2024?", "And from companies?")
+    assert "kept from the previous question: 将乐县人民政府办公室; 2024" in english.text
