@@ -151,6 +151,17 @@ def ranking(plan: Plan, corpus: Corpus, facts: Facts, purpose: str = "") -> None
     frame = _run(corpus, facts, purpose or plan.intent, _spec(plan, rank=Rank(plan.metrics[0], plan.order, top)))
     facts.frame = frame
     facts.agencies = list(dict.fromkeys(frame["agency"]))
+    _ties(plan, corpus, facts, top)
+
+
+def _ties(plan: Plan, corpus: Corpus, facts: Facts, top: int) -> None:
+    """The reports a top-``top`` cut left out that share the value of its last row."""
+    frame, key = facts.frame, plan.metrics[0]
+    if frame is None or key not in frame or frame[key].notna().sum() < top:
+        return
+    last = float(frame[key].dropna().iloc[-1])
+    equal = _run(corpus, facts, "ties", _spec(plan, threshold=Threshold(key, "=", last)))
+    facts.ties = equal[~equal["report_id"].isin(frame["report_id"])].reset_index(drop=True)
 
 
 def trend(plan: Plan, corpus: Corpus, facts: Facts) -> None:

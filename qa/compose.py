@@ -192,6 +192,7 @@ def ranking(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
                  for _, r in frame.head(plan.top_n).iterrows()]
         lines.append((f"{scope}{metric.zh}{word_zh}的前{plan.top_n}名:" + ";".join(items) + "。") if lang == "zh" else
                      (f"Top {plan.top_n} by {metric.en}{' in ' + scope if scope else ''}: " + "; ".join(items) + "."))
+        _tie_line(facts, frame.head(plan.top_n), metric, lang, lines)
     else:
         best = frame.iloc[0][metric.key]
         tied = frame[frame[metric.key] == best]
@@ -204,7 +205,30 @@ def ranking(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
         else:
             lines.append(f"{join(names, lang)} had {word_en} {metric.en}{' in ' + scope if scope else ''}: {value}"
                          f"{arithmetic(facts, tied.iloc[0]['report_id'], metric, lang)}.")
+        _tie_line(facts, tied, metric, lang, lines)
     return report_table(frame, facts.metrics, lang, rank=True) if len(frame) > 1 else None
+
+
+def _tie_line(facts: Facts, shown: pd.DataFrame, metric: Metric, lang: str, lines: list[str]) -> None:
+    """Reports the ranking's cut left out that share the value of the last one shown: said, so
+    that a subset of equals is never presented as the top."""
+    ties = facts.ties
+    if ties is None or not len(ties) or not len(shown) or metric.key not in ties:
+        return
+    last = shown.iloc[-1][metric.key]
+    ties = ties[ties[metric.key] == last]
+    if not len(ties):
+        return
+    names = [f"{r['agency']}({year_text(r['year'])}年)" if lang == "zh" else f"{r['agency']} ({year_text(r['year'])})"
+             for _, r in ties.head(TEXT_ROWS).iterrows()]
+    more = len(ties) - len(names)
+    value = amount(last, metric, lang)
+    rank = f"并列第{json_number(shown.iloc[-1]['rank'])}名," if "rank" in shown else ""
+    rank_en = f", tied at rank {json_number(shown.iloc[-1]['rank'])}" if "rank" in shown else ""
+    lines.append(f"另有{len(ties)}份报告同为{value}({rank}未列入上面的名单):{'、'.join(names)}"
+                 + (f"等{len(ties)}份" if more else "") + "。" if lang == "zh" else
+                 f"{len(ties)} more report{'s' if len(ties) > 1 else ''} share this value ({value}{rank_en}), "
+                 f"not listed above: {'; '.join(names)}" + (f" and {more} more" if more else "") + ".")
 
 
 def comparison(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:

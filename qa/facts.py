@@ -53,6 +53,8 @@ class Facts:
     sources: dict[str, str] = field(default_factory=dict)  # report_id → file name
     agencies: list[str] = field(default_factory=list)  # what the answer is about
     counterparts: pd.DataFrame | None = None  # the other template's look-alike cells of absent metrics
+    # Reports past a ranking's cut that share the value of its last row (said, never hidden).
+    ties: pd.DataFrame | None = None
     text_figures: list[Any] = field(default_factory=list)  # figures stated in the text (qa.text_figures)
 
     @property
