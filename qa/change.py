@@ -234,7 +234,8 @@ def _change_line(facts: Facts, agency: str, metric: Metric, base_year: int, base
     files = [_source(facts, i) for i in ids]
     if lang == "zh":
         head = "(与最近的较早年份相比,不是上一年)" if marked else ""
-        return (f"{head}{agency}{metric.zh}:{base_year}年{_num(base, metric, lang)} → {year}年{_num(value, metric, lang)},"
+        return (f"{head}{agency}{metric.zh}:{base_year}年{_num(base, metric, lang)} → "
+                f"{year}年{_num(value, metric, lang)},"
                 f"{year}年比{base_year}年{said}。算式:{arith};来源:{base_year}年 文件 {files[0]},{year}年 文件 {files[1]}。")
     head = "(Against the nearest earlier year, not the year before) " if marked else ""
     return (f"{head}{agency}, {metric.en}: {_num(base, metric, lang)} in {base_year} → {_num(value, metric, lang)} in "
@@ -308,7 +309,8 @@ def _agency_change(facts: Facts, lang: str, lines: list[str], rows: list[list[An
                   f"{agency}{year}年的报告没有{metric.zh}") if lang == "zh" else \
             (f"the corpus has no {year} report of {agency}" if year not in years_held else
              f"{agency}'s {year} report does not give {metric.en}")
-        lines.append(f"{reason},无法计算变化。" if lang == "zh" else f"{reason[0].upper()}{reason[1:]}, so there is no change to give.")
+        lines.append(f"{reason},无法计算变化。" if lang == "zh" else
+                     f"{reason[0].upper()}{reason[1:]}, so there is no change to give.")
         return False
     base = _value_at(group, key, base_year)
     value = float(target[key])
@@ -372,7 +374,7 @@ def _ranking(facts: Facts, lang: str, lines: list[str], base_year: int, year: in
                  + (f",另有{agencies - both}个机关缺少其中一年" if agencies > both else "") + "):" if lang == "zh" else
                  f"{metric.en}, {year} vs {base_year}, {word_en} first ({both} agencies have both years"
                  + (f"; {agencies - both} more lack one of them" if agencies > both else "") + "):")
-    rows = []
+    rows: list[list[Any]] = []
     for _, r in ranked.iterrows():
         said = _delta_words(float(r["delta"]), None if pd.isna(r["pct"]) else float(r["pct"]), float(r["base"]),
                             metric, lang)
@@ -434,7 +436,8 @@ def _span_lines(facts: Facts, span: Span, metric: Metric, lang: str, lines: list
             lines.append(f"{span.agency}{metric.zh}:{values};{n}年平均每年{fmt(round(mean, 2))}{unit_word(metric, lang)}"
                          f"(= {fmt(total)} ÷ {n};{fmt(total)} = {terms})。" if lang == "zh" else
                          f"{span.agency}, {metric.en}: {values}; average per year over {n} years "
-                         f"{fmt(round(mean, 2))}{unit_word(metric, lang)} (= {fmt(total)} ÷ {n}; {fmt(total)} = {terms}).")
+                         f"{fmt(round(mean, 2))}{unit_word(metric, lang)} "
+                         f"(= {fmt(total)} ÷ {n}; {fmt(total)} = {terms}).")
         else:
             lines.append(f"{span.agency}{metric.zh}:{values};{n}年合计{fmt(total)}{unit_word(metric, lang)}"
                          f"(= {terms})。" if lang == "zh" else
@@ -452,7 +455,8 @@ def _span_lines(facts: Facts, span: Span, metric: Metric, lang: str, lines: list
                     f"{metric.en} (left out)")
     if span.other_template:
         left.append(f"{_years_text(span.other_template, lang)}的报告所用模板没有{metric.zh}(未计入)" if lang == "zh" else
-                    f"the {_years_text(span.other_template, lang)} reports use a template without {metric.en} (left out)")
+                    f"the {_years_text(span.other_template, lang)} reports use a template without {metric.en} "
+                    "(left out)")
     if span.absent:
         left.append(f"{_years_text(span.absent, lang)}的报告没有填写{metric.zh}(缺项,不是0,未计入)" if lang == "zh" else
                     f"the {_years_text(span.absent, lang)} reports leave {metric.en} empty (absent, not 0; left out)")

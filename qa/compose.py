@@ -163,6 +163,13 @@ def listing(facts: Facts, lang: str, lines: list[str], count: bool = False) -> d
         items.append(f"{row['agency']}({year_text(row['year'])}年,{value}{arith})" if lang == "zh" else
                      f"{row['agency']} ({year_text(row['year'])}: {value}{arith})")
     more = n_reports - min(n_reports, TEXT_ROWS)
+    if len(agencies) == 1 and n_reports > 1 and plan.agencies and not count:
+        # One named agency's years (平潭哪几年…不少于100件): the years are the answer.
+        years = [f"{year_text(r['year'])}年({amount(r[metric.key], metric, lang)})" if lang == "zh" else
+                 f"{year_text(r['year'])} ({amount(r[metric.key], metric, lang)})" for _, r in frame.iterrows()]
+        lines.append(f"{agencies[0]}{condition}的年份共{n_reports}个:{'、'.join(years)}。" if lang == "zh" else
+                     f"{agencies[0]} had {condition} in {n_reports} years: {'; '.join(years)}.")
+        return report_table(frame, [metric] + [m for m in facts.metrics[1:]], lang)
     if lang == "zh":
         head = f"{scope}{condition}的机关共{len(agencies)}个({n_reports}份报告)"
         lines.append(head + (":" if not count else "。其中:") + "、".join(items)

@@ -78,6 +78,8 @@ def name_like(word: str, question: str) -> bool:
     Such a word is an agency the corpus lacks, never a reason to answer for every agency."""
     if outcome_words([word]) or _is_topic_word(word) or _names_a_figure(word):
         return False
+    if word.startswith(lexicon.WHICH + lexicon.WHO) or word.endswith(lexicon.ASPECT_PARTICLES):
+        return False  # "谁遇到过…", "作出过": a question word or a verb, never a name
     if word.isascii():
         found = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", question, flags=re.IGNORECASE)
         # Capitalised, even first in the sentence: question words are all in the lexicon.

@@ -89,6 +89,12 @@ QUALITY_GENERAL = (
 
 # --- structured intents -----------------------------------------------------------------
 
+# Question words glued to what follows: "哪几家" asks which (a list), not how many; "谁遇到过"
+# and a verb ending in an aspect particle (作出过, 吃过) are never names.
+WHICH = ("哪",)
+WHO = ("谁",)
+ASPECT_PARTICLES = ("过", "了", "着")
+
 LIST = ("哪些", "哪几个", "哪几家", "哪个", "哪家", "哪一个", "哪一家", "有谁", "谁", "列出", "列举", "which", "what agencies",
         "who", "list the", "list all", "list", "with their counts", "with counts")
 COUNT = (

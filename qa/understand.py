@@ -91,6 +91,9 @@ class _Cues:
 def read_cues(cue_text: str, figure_named: bool = False) -> _Cues:
     found = {name: find_cue(cue_text, words) for name, words in intents.cue_words().items()}
     found["numeric"] = find_cue(cue_text, lexicon.NUMERIC)
+    count = found.get("count")
+    if count and any(f"{w}{count}" in cue_text for w in lexicon.WHICH):
+        found["count"] = None  # "哪几家单位…" asks which, not how many
     quality, quality_words = data_quality.kind(cue_text, figure_named)
     kinds, kind_words = _narrative_kinds(cue_text)
     agency_list = _agency_list_cue(cue_text)
