@@ -103,8 +103,8 @@ COUNT = (
     "how many governments", "how many offices",
 )
 COUNT_REPORTS = ("报告", "reports")
-RANK_DESC = ("最多", "最高", "最大", "排名", "排行", "领先", "most", "highest", "largest", "biggest", "greatest",
-             "top", "rank", "ranking", "ranked")
+RANK_DESC = ("最多", "最高", "最大", "排名", "排行", "领先", "排序", "排个序", "排第一", "第一名", "排在第一", "most", "highest",
+             "largest", "biggest", "greatest", "top", "rank", "ranking", "ranked", "sort", "sorted")
 RANK_ASC = ("最少", "最低", "最小", "倒数", "fewest", "least", "lowest", "smallest", "bottom")
 # "和" / "与" are no cue: two agencies or two years named together already make a comparison.
 COMPARE = ("比较", "对比", "相比", "相差", "差多少", "差别", "区别", "哪个多", "谁多", "谁更多", "vs", "versus",
@@ -112,15 +112,18 @@ COMPARE = ("比较", "对比", "相比", "相差", "差多少", "差别", "区�
 TREND = ("趋势", "变化", "历年", "逐年", "每年", "各年", "走势", "增减", "增长", "下降", "演变", "trend", "trends",
          "over the years", "over time", "each year", "every year", "per year", "year by year", "change",
          "changed", "changes", "grow", "grew", "evolve", "evolved")
-TOTAL = ("合计", "总共", "一共", "共计", "累计", "加起来", "总和", "全部机关", "所有机关", "in total", "altogether",
-         "combined", "sum", "all agencies")
+TOTAL = ("合计", "总共", "一共", "共计", "累计", "加起来", "总和", "加总", "相加", "合起来", "全部机关", "所有机关", "全库",
+         "全部报告", "所有报告", "加在一起", "加到一起", "in total", "altogether", "combined", "sum", "summed", "sum of",
+         "added up", "add up", "adding up", "all agencies", "across", "in all")
 # Change over time (qa.change).  Words naming the previous year as the base: read before the
 # years, so that 比去年 is "the year before the one asked", never the newest report year.
 CHANGE_PREVIOUS = (
     "比去年", "比上一年", "比上年", "比上一年度", "比上年度", "比前一年", "较去年", "较上年", "较上一年", "较上年度",
-    "较前一年", "与上年相比", "与去年相比", "与上一年相比", "和上年相比", "和去年相比", "同上年相比", "和去年比", "和上一年比",
+    "较前一年", "跟前一年相比", "与前一年相比", "和前一年相比", "相比前一年", "较上一年度", "与上年相比", "与去年相比",
+    "与上一年相比", "和上年相比", "和去年相比", "同上年相比", "和去年比", "和上一年比",
     "跟去年比", "跟上一年比", "跟上年比", "相比上年", "相比去年", "相较上年", "相较去年", "同比", "上年同期",
     "year-over-year", "year over year", "year-on-year", "than the year before", "than the previous year",
+    "than in the year before", "than in the previous year", "than it did the year before",
     "over the previous year", "on the previous year", "from the previous year", "compared with the previous year",
     "compared to the previous year", "than last year", "from last year", "over last year", "than the prior year",
     "over the prior year", "from the year before", "over the year before", "compared with the year before",
@@ -133,7 +136,8 @@ CHANGE_WORDS = (
     "下降了多少", "下降多少", "降了多少", "涨了多少", "多了多少", "多了几", "少了多少", "少了几", "多了还是少了",
     "增加还是减少", "增减情况", "增减", "增幅", "降幅", "增量", "增长率", "增速", "变化了多少", "变化多少", "变动",
     "grew", "grow", "growth", "fell", "fall", "drop", "dropped", "increase", "increased", "decrease", "decreased",
-    "rise", "rose", "more or fewer", "by how much", "change", "changed",
+    "rise", "rose", "more or fewer", "by how much", "change", "changed", "how many more", "how many fewer",
+    "how much more", "how much less", "more", "fewer",
 )
 # Asking which of an agency's years (a ranking or a list over its years, not over agencies).
 WHICH_YEAR = ("哪一年", "哪年", "哪个年份", "哪些年份", "哪几年", "哪一年度", "哪些年", "哪个年度", "哪些年度", "which year",
@@ -145,7 +149,7 @@ CHANGE_RANK_UP = ("增长最多", "增加最多", "增幅最大", "涨幅最大"
 CHANGE_RANK_DOWN = ("下降最多", "减少最多", "降幅最大", "下降最快", "跌幅最大", "降得最多", "biggest drop", "largest drop",
                     "biggest decrease", "largest decrease", "biggest fall", "largest fall", "fell the most",
                     "dropped the most", "decreased the most", "sharpest drop", "biggest decline", "largest decline")
-AVERAGE = ("平均", "均值", "average", "mean", "on average")
+AVERAGE = ("平均", "均值", "年均", "平均数", "均数", "average", "mean", "on average", "averaged", "per year on average")
 NUMERIC = ("多少", "几", "数量", "数字", "数据", "件数", "how many", "how much", "how often", "number of", "count", "figure",
            "figures", "what was", "what were", "what is", "what's")
 # A list question's condition is "has any" (> 0) unless a threshold or a negation says otherwise.
@@ -302,7 +306,9 @@ FILLER_WORDS = (
     "file", "submitted", "submit", "made", "make", "handled", "handle", "processed", "process", "by", "people",
     "s", "all", "any", "some", "number", "total", "overall", "altogether", "i", "we", "you", "know", "want", "like",
     "would", "could", "can", "case", "cases", "requests", "request", "applications", "application", "times",
-    "face", "faced", "per", "administrative", "during", "were there", "as", "so", "far", "across", "over", "among", "foi",
+    "face", "faced", "saw", "see", "caseload", "caseloads", "volume", "new", "ended in", "ended up", "resulted in",
+    "per", "administrative", "during", "were there",
+    "as", "so", "far", "across", "over", "among", "foi",
 )
 # Words that change the figure when they are not understood: when one is left unlinked the
 # answer says so first (qa.compose).
