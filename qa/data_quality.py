@@ -223,12 +223,18 @@ def _per_report(plan: Plan, corpus: Corpus, facts: Facts) -> None:
         if older:
             rows += _stated_rows(plan, con, older, strict=asked == "narrative")
     if asked in ("unit", "any"):
-        rows += _unit_rows(con, ids)
+        units = _unit_rows(con, ids)
+        named = [r for r in units if f"{r['table']}.{r['row']}.{r['column']}" in plan.metrics]
+        rows += named or units  # the money figure named (采购金额), else every one
     if asked in ("copied", "any"):
         copied = copied_passages(plan, corpus)
         if copied is not None and len(copied):
             copied = copied.assign(ok=False, source=copied["source_file"])
             rows += copied.to_dict("records")
+    if asked == "any":
+        # Every check of the report: the failed ones and table 三's identity written out, the rest counted.
+        for row in rows:
+            row["shown"] = not row["ok"] or row["rule"] == BALANCE_RULE + TOTAL_COLUMN
     frame = pd.DataFrame(rows)
     if not len(frame):
         frame = pd.DataFrame(columns=_COLUMNS)
@@ -623,7 +629,10 @@ def _compose_reports(facts: Facts, frame: pd.DataFrame, asked: str, lang: str,
             rows.append([r["agency"], int(r["year"]), r["problem"], "✓" if bool(r["ok"]) else "✗", text])
             if len(rows) <= TEXT_ROWS:
                 lines.append(f"- {text}")
-        if hidden:  # only passed checks are left out
+        if hidden and asked == "any":  # only passed checks are left out
+            lines.append(f"- 其余{hidden}项核对(勾稽关系、正文与表格、金额单位)均通过。" if zh else
+                         f"- The other {hidden} checks (arithmetic, text against table, money units) all pass.")
+        elif hidden:
             lines.append(f"- 其余{hidden}项相关核对(其他各列的勾稽关系、行合计、办理结果合计等)均成立。" if zh else
                          f"- The other {hidden} related checks (the other columns' identities, row totals, "
                          "processed totals) all hold.")

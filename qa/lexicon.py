@@ -39,7 +39,7 @@ OVERVIEW = ("总体情况", "概况", "overview")
 
 QUALITY_BALANCE = (
     "勾稽", "不平衡", "算不平", "不平", "平衡关系", "平衡", "第一项加第二项", "加第二项之和", "balance", "balances",
-    "balanced", "加总不符", "合计不符", "加起来不等于", "计算错误", "表格错误",
+    "balanced", "自洽", "内部一致", "加起来不对", "加起来对不上", "internally consistent", "加总不符", "合计不符", "加起来不等于", "计算错误", "表格错误",
     "统计表错误", "unbalanced", "do not balance", "don't balance", "does not balance", "doesn't balance",
     "do not add up", "don't add up", "does not add up", "doesn't add up", "arithmetic",
 )
@@ -66,7 +66,7 @@ QUALITY_COPIED = (
 # is an agency word, so only phrases.)
 QUALITY_UNIT = (
     "单位有问题", "单位有没有问题", "单位对不对", "单位对吗", "单位是否正确", "单位错", "计量单位", "金额单位", "元还是万元",
-    "万元还是元", "用元", "以元为单位", "right unit", "wrong unit", "correct unit", "which unit", "what unit",
+    "万元还是元", "用元", "以元为单位", "当成万元", "当作万元", "单位错误", "单位不对", "单位填错", "单位填对", "right unit", "wrong unit", "correct unit", "which unit", "what unit",
     "the unit", "in yuan",
 )
 # Words naming the agreement of two figures of one report ("前后一致吗", "agree"): with a figure
