@@ -234,7 +234,7 @@ def _tie_line(facts: Facts, shown: pd.DataFrame, metric: Metric, lang: str, line
     rank_en = f", tied at rank {json_number(shown.iloc[-1]['rank'])}" if "rank" in shown else ""
     lines.append(f"另有{len(ties)}份报告同为{value}({rank}未列入上面的名单):{'、'.join(names)}"
                  + (f"等{len(ties)}份" if more else "") + "。" if lang == "zh" else
-                 f"{len(ties)} more report{'s' if len(ties) > 1 else ''} share this value ({value}{rank_en}), "
+                 f"{len(ties)} more {'reports share' if len(ties) > 1 else 'report shares'} this value ({value}{rank_en}), "
                  f"not listed above: {'; '.join(names)}" + (f" and {more} more" if more else "") + ".")
 
 
