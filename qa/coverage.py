@@ -89,6 +89,8 @@ def name_like(word: str, question: str) -> bool:
     if start < 0 or len(word) > 12:
         return False
     after = question[start + len(word):].lstrip()
+    if after.startswith(lexicon.ASPECT_PARTICLES):
+        return False  # "关停了几个…": a verb with its particle after it, never a name
     return bool(_HEAD.match(question[:start])) or re.match(r"(?:19|20)\d{2}|去年|今年|前年", after) is not None
 
 

@@ -217,6 +217,8 @@ def merge(new: Plan, previous: Turn) -> Plan:
     else:
         merged.intent = _intent_after(old, merged, new)
     _change_after(merged, new)
+    if merged.intent not in STRUCTURED:
+        merged.unlinked = []  # a passage or text-figure question searches for its other words
     if merged.intent == "compare" and merged.compare is None:
         merged.compare = "agency"
     relevant = _RELEVANT.get(merged.intent, PIECES)
