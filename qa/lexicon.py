@@ -28,7 +28,8 @@ PROBLEMS = (
 )
 # Asking what was done or how, without naming problems or measures.
 PRACTICE = (
-    "经验", "亮点", "怎么", "如何", "介绍", "采取了", "开展了", "有哪些工作", "工作情况", "总体情况", "概况",
+    "经验", "亮点", "怎么", "如何", "介绍", "采取了哪些", "采取了什么", "采取了怎样", "采取了何种", "开展了",
+    "有哪些工作", "工作情况", "总体情况", "概况",
     "how did", "how does", "how do", "what did", "what has", "practices", "practice", "approach",
     "initiatives", "describe", "overview", "what was done",
 )
@@ -39,7 +40,7 @@ OVERVIEW = ("总体情况", "概况", "overview")
 
 QUALITY_BALANCE = (
     "勾稽", "不平衡", "算不平", "不平", "平衡关系", "平衡", "第一项加第二项", "加第二项之和", "balance", "balances",
-    "balanced", "自洽", "内部一致", "加起来不对", "加起来对不上", "internally consistent", "加总不符", "合计不符", "加起来不等于", "计算错误", "表格错误",
+    "balanced", "算得平", "平不平", "自洽", "内部一致", "加起来不对", "加起来对不上", "internally consistent", "加总不符", "合计不符", "加起来不等于", "计算错误", "表格错误",
     "统计表错误", "unbalanced", "do not balance", "don't balance", "does not balance", "doesn't balance",
     "do not add up", "don't add up", "does not add up", "doesn't add up", "arithmetic",
 )
@@ -83,9 +84,12 @@ STATED_FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "litigation.cases": ("诉讼", "官司", "lawsuit", "lawsuits", "litigation"),
 }
 QUALITY_GENERAL = (
-    "数据质量", "质量问题", "有问题的报告", "校验", "错误", "data quality", "quality problems", "failed checks",
-    "errors",
+    "数据质量", "质量问题", "有问题的报告", "校验", "错误", "数据有没有问题", "数据有问题", "数据是否有问题", "数据有误",
+    "数字有误", "数字有没有错", "数据有没有错", "数据准确吗", "数据是否准确", "数字准确吗", "data quality",
+    "quality problems", "failed checks", "errors", "data problems", "data errors",
 )
+# Words that add nothing to the figure a question asks for ("没有收到任何申请", "no requests at all").
+QUANTIFIER_WORDS = ("任何", "at all")
 
 # --- structured intents -----------------------------------------------------------------
 
@@ -98,7 +102,8 @@ ASPECT_PARTICLES = ("过", "了", "着")
 LIST = ("哪些", "哪几个", "哪几家", "哪个", "哪家", "哪一个", "哪一家", "有谁", "谁", "列出", "列举", "which", "what agencies",
         "who", "list the", "list all", "list", "with their counts", "with counts")
 COUNT = (
-    "多少个机关", "多少家", "几个机关", "几家", "多少份报告", "几份报告", "几份", "多少个单位", "几个单位", "多少个部门",
+    "多少个机关", "多少家", "几个机关", "几家", "多少份报告", "几份报告", "几份年报", "多少份年报", "多少个单位",
+    "几个单位", "多少个部门",
     "多少机关", "how many agencies", "how many reports", "number of agencies", "number of reports",
     "how many governments", "how many offices",
 )
@@ -135,10 +140,20 @@ CHANGE_WORDS = (
     "增长了多少", "增长多少", "增加了多少", "增加多少", "增加了几", "增加几", "减少了多少", "减少多少", "减少了几", "减少几",
     "下降了多少", "下降多少", "降了多少", "涨了多少", "多了多少", "多了几", "少了多少", "少了几", "多了还是少了",
     "增加还是减少", "增减情况", "增减", "增幅", "降幅", "增量", "增长率", "增速", "变化了多少", "变化多少", "变动",
+    "有何变化", "有什么变化", "变化情况", "变化如何", "怎么变", "变了多少", "多了百分之", "少了百分之", "增长了百分之",
+    "增加了百分之", "减少了百分之", "下降了百分之", "高了多少", "低了多少", "提高了多少", "降低了多少", "上升了多少",
+    "多收了多少", "少收了多少", "有没有增长", "是否增长", "有没有下降", "是否下降", "增长", "下降",
+    "up or down", "higher or lower", "rise or fall", "increase or decrease", "went up", "went down", "go up",
+    "go down", "percent change", "percentage change", "by what percentage", "how many percent",
     "grew", "grow", "growth", "fell", "fall", "drop", "dropped", "increase", "increased", "decrease", "decreased",
     "rise", "rose", "more or fewer", "by how much", "change", "changed", "how many more", "how many fewer",
     "how much more", "how much less", "more", "fewer",
 )
+# Change words that may also ask how many were added (新增加了几件): with one year they ask for
+# a change only next to a base (比上年) or a second year.
+CHANGE_AMOUNTS = ("增加了多少", "增加多少", "增加了几", "增加几", "减少了多少", "减少多少", "减少了几", "减少几", "多了多少",
+                  "多了几", "少了多少", "少了几", "how many more", "how many fewer", "how much more", "how much less",
+                  "more", "fewer")
 # Asking which of an agency's years (a ranking or a list over its years, not over agencies).
 WHICH_YEAR = ("哪一年", "哪年", "哪个年份", "哪些年份", "哪几年", "哪一年度", "哪些年", "哪个年度", "哪些年度", "which year",
               "what year", "which years", "in which years")
@@ -268,6 +283,10 @@ RECENT_YEARS = ("近", "最近", "过去", "前", "last", "past", "recent", "pre
 # (近10年, 第12年, 满20年), nor before words that do (10年来, 20年间, 12年多).
 SHORT_YEAR_NOT_AFTER = ("近", "最近", "过去", "前", "后", "第", "每", "满", "多", "共", "约", "连续",
                         "整整", "几", "超过", "不到", "长达", "历时", "用了", "花了")
+# A year after these words is where requests are carried to (转到2026年继续办, carried into 2026),
+# not a year asked about.
+CARRIED_TO_YEAR = ("结转到", "结转至", "转到", "转入", "转至", "留到", "留待", "carried into", "carry into",
+                   "carried over into", "carried forward into", "rolled over into", "carried forward to")
 SHORT_YEAR_NOT_BEFORE = ("来", "间", "内", "以来", "多", "左右", "时间", "期间", "之内", "半", "的时间", "中")
 YEARS_WORD = ("年", "years")
 RANGE_WORDS = ("至", "到", "-", "–", "—", "~", "～", "to", "through", "until", "and")
@@ -297,7 +316,8 @@ FILLER_WORDS = (
     "多大", "怎样", "如何", "什么", "哪里", "多少件", "多少个", "多少次", "数目", "收到", "提出", "提交", "处理", "办理",
     "机关", "单位", "部门", "政府", "人民政府", "办公室", "有多少", "有几", "有没有", "有哪些", "有无", "还有", "共有", "相关",
     "信息", "因为", "由于", "情形", "方面", "其中", "当年", "本年", "本年度", "全年", "全市", "全省", "全区", "全县",
-    "全国", "本市", "我市", "本地", "各地", "地方",
+    "全国", "本市", "我市", "本地", "各地", "地方", "有何", "截至", "截止", "截止到", "截至到", "目前", "当前", "现在",
+    "采取", "采取了",
     "a", "an", "the", "of", "in", "on", "at", "for", "to", "by", "from", "with", "and", "or", "did", "do", "does",
     "was", "were", "is", "are", "be", "been", "has", "have", "had", "how", "many", "much", "what", "which", "who",
     "there", "its", "it", "their", "they", "this", "that", "these", "those", "please", "tell", "me", "show", "give",

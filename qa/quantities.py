@@ -164,9 +164,10 @@ def read_years(text: str, newest: int | None, plan: Plan) -> str:
              f"截至语料库最新报告年份{newest}年的近{int(count)}年:{plan.year_from}年至{newest}年")
         text = blank(text, match.start(), match.end())
     relative = phrase_pattern(lexicon.RELATIVE_YEARS)
+    named = _row_name_spans(text)
     for match in list(re.finditer(relative, text)):
-        if newest is None:
-            continue
+        if newest is None or any(s <= match.start() and match.end() <= e for s, e in named):
+            continue  # 承接上一年度: a row's name (上年结转), not a year
         word = match.group(0)
         year = newest + lexicon.RELATIVE_YEARS[word]
         plan.years.append(year)
@@ -175,6 +176,9 @@ def read_years(text: str, newest: int | None, plan: Plan) -> str:
              "(reports describe the year before they come out)",
              f"“{word}”理解为{year}年:语料库中最新的报告年份是{newest}年(年报在次年发布)")
         text = blank(text, match.start(), match.end())
+    carried = rf"(?:{phrase_pattern(lexicon.CARRIED_TO_YEAR)})\s*({_YEAR}\s*(?:年度|年)?)"
+    for match in list(re.finditer(carried, text)):
+        text = blank(text, match.start(1), match.end(1))  # 转到2026年继续办: where to, not which year
     for match in list(re.finditer(rf"(?<![\d.]){_YEAR}(?![\d.%])\s*(年度|年)?", text)):
         after = text[match.end():match.end() + 2].strip()
         if not match.group(2) and after[:1] and any(after.startswith(u) for u in lexicon.UNITS):
@@ -185,6 +189,13 @@ def read_years(text: str, newest: int | None, plan: Plan) -> str:
             note(match.group(0), year, f"year {year}", f"{year}年")
         text = blank(text, match.start(), match.end())
     return text
+
+
+def _row_name_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names a table row (its words may hold a relative year: 承接上一年度)."""
+    from index.tables.metrics import phrase_hits
+
+    return [(h.start, h.end) for h in phrase_hits(text) if h.kind == "row"]
 
 
 # ---------------------------------------------------------------------------

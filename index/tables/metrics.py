@@ -356,22 +356,44 @@ MEANINGS: tuple[Meaning, ...] = (
         "wholly or partly", "in full or partly")),
     Meaning("row", ("applications.carried_over",), (
         "结转过来", "去年结转", "上一年结转", "上年度结转", "从上年", "上年遗留", "遗留", "转过来",
+        "承接上一年度", "承接上年度", "承接上年", "上一年度结转", "上一年度转来", "上年转来", "上年度转来", "去年转来",
+        "去年留下", "上年留下", "上一年度未办结",
         "brought forward", "left over from last year", "left over from the previous year",
-        "from the previous year", "carried into this year")),
+        "from the previous year", "carried into this year", "carried over from", "pending from last year")),
     Meaning("row", ("applications.carried_forward",), (
         "结转到下一年", "结转到下年", "结转至下年", "结转到明年", "留到下一年", "留到下年", "留到明年",
         "留待下年", "下年度继续办理", "继续办理", "没办完", "未办完", "未办结", "尚未办结", "还没办完", "没有办结",
-        "没办结", "carried into next year", "rolled over", "unfinished", "still open",
+        "没办结", "转入下年度", "转入下一年度", "转入下一年", "转入下年", "转到下一年", "转到下年", "转入明年", "转到明年",
+        "转下年", "下一年度继续办理", "下年继续办", "继续办", "跨年办理",
+        "carried into next year", "carried forward into", "carried into", "carry into", "rolled over into",
+        "rolled over", "unfinished", "still open",
         "left for next year", "still being handled", "still being processed", "not yet handled")),
     # 结转 alone: from last year or into next year; both are shown.
     Meaning("row", ("applications.carried_over", "applications.carried_forward"), ("结转",)),
+    Meaning("row", ("applications.unavailable",), (
+        "不能提供", "提供不了", "没法提供", "无从提供", "cannot be provided", "could not be provided",
+        "can't be provided", "couldn't be provided", "not be provided", "unable to be provided")),
+    Meaning("row", ("applications.unavailable.not_held",), (
+        "没有这个信息", "没有该信息", "没有这项信息", "没有相关信息", "不掌握相关信息", "手里没有", "信息不存在",
+        "did not hold", "does not hold", "didn't hold", "doesn't hold", "not hold", "do not hold", "not held",
+        "did not have the information", "does not have the information", "doesn't have the information",
+        "information does not exist")),
+    Meaning("row", ("applications.total_processed",), (
+        "办完", "办完了", "处理完", "处理完毕", "答复了", "作出答复", "finish handling", "finished handling",
+        "finished processing", "finished", "completed", "dealt with", "responded to", "answered")),
+    Meaning("row", ("active_disclosure.penalty",), (
+        "罚了", "处罚了", "罚款决定", "fined", "penalised", "penalized", "sanctioned")),
+    Meaning("row", ("active_disclosure.coercion",), (
+        "强制措施", "强制执行", "采取强制", "查封", "扣押", "enforcement measures", "coercive")),
     Meaning("column", ("active_disclosure.in_force",), (
-        "有效", "现行", "仍然有效", "仍有效", "还有效", "在用", "still in force", "in effect", "valid",
-        "currently valid", "effective")),
+        "有效", "现行", "仍然有效", "仍有效", "还有效", "在用", "生效", "还在生效", "仍在生效", "正在生效", "有效的",
+        "still in force", "in effect", "valid", "currently valid", "effective", "still valid", "currently in force")),
     Meaning("column", ("active_disclosure.decisions",), ("决定", "decision", "decisions made")),
     Meaning("column", ("active_disclosure.repealed",), (
         "作废", "取消", "repealed", "abolished", "revoked", "rescinded", "annulled")),
-    Meaning("column", ("active_disclosure.issued",), ("发布", "新出台", "adopted", "enacted")),
+    Meaning("column", ("active_disclosure.issued",), (
+        "发布", "新出台", "新发", "新发了", "新印发", "新制发", "新制定", "发了", "出台了", "adopted", "enacted",
+        "newly issued", "new ones", "put out")),
     # "issue" a document or a decision: either column, whichever the row has.
     Meaning("column", ("active_disclosure.issued", "active_disclosure.decisions"), ("issued", "issue", "issues")),
     # A lawsuit or reconsideration decided against the agency (败诉率 = 结果纠正 / 总计).
@@ -379,7 +401,9 @@ MEANINGS: tuple[Meaning, ...] = (
         "败诉", "被纠正", "被纠错", "纠错", "结果被纠正", "结果纠正", "overturned", "reversed", "corrected")),
     Meaning("column", ("review_litigation.pending",), (
         "没审结", "没有审结", "还没审结", "未结案", "没结案", "还在审", "审理中", "没判", "还没判",
-        "still pending", "undecided", "unresolved", "not yet decided", "open cases")),
+        "没判下来", "还没判下来", "没有判决", "尚未判决", "未判决", "还没结案", "悬而未决", "在审",
+        "still pending", "undecided", "unresolved", "not yet decided", "open cases", "not yet ruled",
+        "awaiting judgment", "awaiting a ruling", "still undecided", "yet to be decided")),
     Meaning("column", ("applications.natural_person",), (
         "老百姓", "市民", "个人申请", "普通群众", "private individuals", "individual", "members of the public",
         "residents", "private persons")),

@@ -284,8 +284,11 @@ class AgencyIndex:
                 key = _place_key(form)
                 if key is None:
                     continue
+                # An office (平潭地方税务局) is never its place's name alone (Pingtan).
+                keys = ((key, "pinyin"),) if key[1] in _office_words() else \
+                    ((key, "pinyin"), ((key[0], ""), "pinyin without place word"))
                 for target, (confidence, _) in targets.items():
-                    for k, how in ((key, "pinyin"), ((key[0], ""), "pinyin without place word")):
+                    for k, how in keys:
                         slot = english.setdefault(k, {})
                         c = CONFIDENCE[how] * confidence
                         if target not in slot or slot[target][0] < c:
