@@ -12,6 +12,7 @@ figures and sources, and a part not understood is said, never dropped.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -180,6 +181,15 @@ def _rows(index: int, facts: Facts, lang: str) -> list[list[Any]]:
     return rows
 
 
+def turn_plan(whole: Plan, found: list[Part]) -> Plan:
+    """The plan a follow-up builds on: the whole question's, with every understood part's figures
+    (越城区2021年有多少诉讼，其中几件没审结 → 那将乐县2024年呢? asks both again)."""
+    merged = copy.deepcopy(whole)
+    merged.metrics = list(dict.fromkeys(k for p in found if p.understood for k in p.plan.metrics)) or whole.metrics
+    merged.unlinked = []
+    return merged
+
+
 def answer(whole: Plan, found: list[Part], corpus: Corpus, top_k: int | None = None) -> Answer:
     """One answer with every part's: its words, then its own answer (or that it was not understood)."""
     lang = whole.lang
@@ -204,7 +214,7 @@ def answer(whole: Plan, found: list[Part], corpus: Corpus, top_k: int | None = N
         columns = ["部分", "机关", "年份", "指标", "数值"] if lang == "zh" else ["Part", "Agency", "Year", "Figure", "Value"]
         table = {"columns": columns, "rows": rows}
     text = "\n".join(lines)
-    return Answer(question=whole.question, text=text, plan=whole, lang=lang, table=table, chart=None,
+    return Answer(question=whole.question, text=text, plan=turn_plan(whole, found), lang=lang, table=table, chart=None,
                   sources=[s for a in answers for s in a.sources], cells=[c for a in answers for c in a.cells],
                   warnings=list(dict.fromkeys(w for a in answers for w in a.warnings)),
                   queries=[q for a in answers for q in a.queries],

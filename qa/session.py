@@ -70,5 +70,6 @@ def ask(question: str, conversation: Conversation | None = None,
         if owned:
             handle.close()
     if conversation is not None:
-        conversation.add(Turn(question, plan, answer.agencies, answer.text))
+        # A multi-part answer's plan holds every part's figures (qa.multipart.turn_plan).
+        conversation.add(Turn(question, answer.plan, answer.agencies, answer.text))
     return answer

@@ -129,3 +129,13 @@ def test_ties_are_said_in_english(seeds):
 def test_no_tie_line_without_a_tie(seeds):
     answer = ask("收到申请最多的3个机关", corpus=seeds)
     assert "另有" not in answer.text
+
+
+def test_a_follow_up_asks_every_part_again(seeds):
+    from qa.dialogue import Conversation
+
+    conversation = Conversation()
+    ask("越城区2021年行政诉讼一共几起？尚未审结的又有几起？", conversation, seeds)
+    answer = ask("那将乐县2024年呢？", conversation, seeds)
+    assert answer.plan.agencies == ["将乐县人民政府办公室"] and answer.plan.years == [2024]
+    assert answer.plan.metrics == ["review_litigation.litigation.total", "review_litigation.litigation.pending"]
