@@ -79,7 +79,7 @@ def _kind(plan: Plan, word: str | None, agencies: int) -> dict[str, Any] | None:
         return {}
     if word and _two_years(plan):
         return {"base": "between", "words": word}
-    if word and len(plan.years) == 1 and agencies == 1 and not plan.threshold:
+    if word and word not in lexicon.CHANGE_AMOUNTS and len(plan.years) == 1 and agencies == 1 and not plan.threshold:
         return {"base": "previous", "words": word}
     return None
 

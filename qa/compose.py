@@ -311,14 +311,18 @@ def trend(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
             if len(series) > 1:
                 first, last = series.iloc[0], series.iloc[-1]
                 diff = float(last[metric.key]) - float(first[metric.key])
+                # A rate's difference is in percentage points, not per cent.
+                points = metric.unit == "%"
+                gap = f"{abs(diff):.2f}{'个百分点' if lang == 'zh' else ' percentage points'}" if points else \
+                    fmt(abs(diff), metric.unit)
                 arith = f"{fmt(last[metric.key], metric.unit)} − {fmt(first[metric.key], metric.unit)} = " \
-                        f"{fmt(diff, metric.unit)}"
+                        f"{f'{diff:.2f}' if points else fmt(diff, metric.unit)}"
                 if lang == "zh":
                     line += f";{year_text(last['year'])}年比{year_text(first['year'])}年" + (
-                        f"{'增加' if diff > 0 else '减少'}{fmt(abs(diff), metric.unit)}({arith})" if diff else "持平")
+                        f"{'增加' if diff > 0 else '减少'}{gap}({arith})" if diff else "持平")
                 else:
                     line += f"; {year_text(last['year'])} vs {year_text(first['year'])}: " + (
-                        f"{'up' if diff > 0 else 'down'} {fmt(abs(diff), metric.unit)} ({arith})" if diff else
+                        f"{'up' if diff > 0 else 'down'} {gap} ({arith})" if diff else
                         "unchanged")
             line += _range_gaps(facts.plan, {int(y) for y in series["year"]}, lang)
             lines.append(line + ("。" if lang == "zh" else "."))

@@ -243,7 +243,7 @@ def test_a_rate_named_by_its_parts_is_the_rate_with_its_definition(seeds, real, 
 
 
 def test_a_share_of_a_figure_without_a_rate_stays_not_understood(seeds):
-    answer = _answer("越城区2021年行政处罚的比例", seeds)
+    answer = _answer("越城区2021年行政处罚的比例是多少", seeds)
     assert "比例" in answer.plan.unlinked
 
 
@@ -291,3 +291,26 @@ def test_over_years_says_why_years_are_left_out():
     span = over_years(frame, "m", ("2021",))[0]
     assert span.included == [(2021, 7.0, "z")] and span.pre_template == [2015] and span.other_template == [2019]
     assert span.total == 7.0 and span.mean == 7.0
+
+
+@pytest.mark.parametrize("question, figures", [
+    ("平潭综合实验区2022年行政处罚决定数量与上年相比有何变化", ("1282", "2113", "831", "64.82%")),
+    ("Pingtan's 2025 lawsuits vs 2024: up or down?", ("19", "9", "10", "52.63%")),
+    ("2025年平潭综合实验区新收申请比2024年少了百分之多少", ("218", "154", "64", "29.36%")),
+])
+def test_more_ways_of_asking_for_a_change(real, question, figures):
+    answer = _answer(question, real)
+    assert answer.plan.intent == "change", answer.plan.intent
+    assert all(f in answer.text for f in figures), answer.text
+
+
+def test_newly_added_documents_are_a_figure_not_a_change(real):
+    answer = _answer("平潭综合实验区2022年新增加了几件规范性文件", real)
+    assert answer.plan.intent == "lookup" and "88" in answer.text
+
+
+def test_a_rates_change_is_in_percentage_points(real):
+    text = _answer("平潭综合实验区2024年的公开率比2022年高了多少", real).text
+    assert "5.87个百分点" in text and "40.00%" in text and "45.87%" in text, text
+    text = _answer("平潭综合实验区公开率的变化", real).text
+    assert "13.19个百分点" in text, text
