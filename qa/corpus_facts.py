@@ -88,12 +88,14 @@ def read(plan: Plan, cue_text: str, figure_matched: bool, other_kind: bool) -> b
         count = "agencies" if nouns["agencies"] else "reports" if nouns["reports"] else None
     if not (count or fields) and nouns["agencies"] and find_cue(cue_text, lexicon.LIST + lexicon.CORPUS_LIST):
         count = "agency_list"  # "库里有哪些机关" / "列出所有发布年报的单位": every agency, with its years
+    if count == "reports" and nouns["agencies"] and _cue(cue_text, lexicon.CORPUS_EACH):
+        count = "agency_list"  # "每个机关各有几份年报": each agency's reports
     if not (count or fields):
         return False
     # Every other content word must be linked: "有多少报告提到了政务新媒体" asks about passages.
     found = [_cue(cue_text, words) for words in (*lexicon.CORPUS_FIELDS.values(), *lexicon.CORPUS_COUNT.values(),
                                                   *lexicon.CORPUS_NOUNS.values(), lexicon.CORPUS_VERBS,
-                                                  lexicon.LIST + lexicon.CORPUS_LIST)]
+                                                  lexicon.LIST + lexicon.CORPUS_LIST, lexicon.CORPUS_EACH)]
     found += [template_words, script_words]
     linked = [w for w in found if w]
     unlinked = unlinked_words(cue_text, linked)
@@ -324,8 +326,8 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
                      f"{where}: {n} agenc{'ies' if n != 1 else 'y'} ({n_reports} report{'s' * (n_reports != 1)}).")
     elif ask == "agency_list":
         n = len(years)
-        listed = [f"{a}({'、'.join(f'{y}年' for y in ys)})" if zh else f"{a} ({', '.join(map(str, ys))})"
-                  for a, ys in years.items()]
+        listed = [f"{a}({len(ys)}份:{'、'.join(f'{y}年' for y in ys)})" if zh else
+                  f"{a} ({len(ys)}: {', '.join(map(str, ys))})" for a, ys in years.items()]
         lines.append(f"{where}:共{n}个机关发布了年报({n_reports}份):" + "、".join(listed) + "。" if zh else
                      f"{where}: {n} agenc{'ies' if n != 1 else 'y'} ({n_reports} report{'s' * (n_reports != 1)}): "
                      + "; ".join(listed) + ".")

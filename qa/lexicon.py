@@ -386,6 +386,8 @@ CORPUS_TEMPLATE_VALUES = {
 }
 # Words asking for a list of the corpus's agencies or years ("列出所有发布年报的单位").
 CORPUS_LIST = ("列出", "列举", "罗列", "都有谁", "有哪些", "所有", "全部", "list", "name all", "what are the", "all")
+# Words asking for each agency's count ("每个机关各有几份", "how many reports does each agency have").
+CORPUS_EACH = ("每个", "每家", "各", "each", "every", "per")
 # Words naming the corpus, its reports or its agencies: a question with one of these, a word of
 # NUMERIC or COUNT and no figure of the tables counts what the noun names.
 CORPUS_NOUNS = {

@@ -175,3 +175,16 @@ def test_figure_questions_stay_figures(seeds, question, number):
     answer = ask(question, None, seeds)
     assert answer.plan.intent != "quality", answer.text
     assert stated(number, answer.text), answer.text
+
+
+@pytest.mark.parametrize("question", ["越城区2021年报告的数据有没有问题", "Are there data problems in Yuecheng's report?"])
+def test_any_problem_of_a_clean_report(seeds, question):
+    answer = _quality(seeds, question, "any")
+    assert "全部核对通过" in answer.text or "every check passes" in answer.text
+    assert stated("36", answer.text) and stated("38", answer.text)  # table 三's identity written out
+
+
+def test_any_problem_names_the_failed_check(seeds):
+    answer = _quality(seeds, "将乐县2024年的年报有没有数据错误", "any")
+    assert stated("13", answer.text) and stated("4", answer.text)
+    assert "138" not in answer.text  # a check that passes is counted, not written out

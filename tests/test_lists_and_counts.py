@@ -150,3 +150,10 @@ def test_years_of_an_agency_with_a_similar_name_said(real, question):
 def test_reports_by_template(seeds, question):
     answer = _corpus(seeds, question)
     assert stated("1", answer.text.splitlines()[0]) and "安康" in answer.text
+
+
+@pytest.mark.parametrize("question", ["每个机关各有几份年报", "How many reports does each agency have?"])
+def test_each_agencys_reports(real, question):
+    answer = _corpus(real, question)
+    assert answer.plan.corpus["ask"] == "agency_list"
+    assert "平潭县人民政府(3份" in answer.text or "平潭县人民政府 (3:" in answer.text, answer.text
