@@ -173,11 +173,10 @@ def chinese_reading(name: str) -> list[str]:
     if key is None:
         return [office] if office else []
     found: list[str] = []
-    for townships in (False, True):
-        table = _pinyin_places(townships)
-        found = table.get(key, []) or (table.get((key[0], ""), []) if key[1] else [])
-        if found:
-            break
+    # The place word given first (Huangpu Town is a town, not 黄浦区), counties before townships.
+    for wanted in dict.fromkeys((key, (key[0], ""))):
+        for townships in (False, True):
+            found = found or _pinyin_places(townships).get(wanted, [])
     found = [n for n in found if not any(o != n and o.startswith(n) for o in found)]  # 平潭县, not also 平潭
     return [n + office for n in found[:3]] or ([office] if office else [])
 
@@ -323,12 +322,9 @@ def unknown_note(name: str, vocabulary: Vocabulary) -> tuple[str, str]:
         seen_zh = f"“{name}”({'、'.join(readings)})"
     else:
         seen_en = seen_zh = f"“{name}”"
-    where = ""
-    if places:
-        province, city, county, township = places[0]
-        where = "".join(p for p in (province, city if city != province else None, county, township) if p)
+    where = "、".join(dict.fromkeys(_place_text(p) for p in places[:3]))
     level, closest = _closest_in_place(places, vocabulary)
-    place_en = f" The gazetteer knows it as a place in {where}." if where else ""
+    place_en = f" The gazetteer knows it as a place in {where.replace('、', '; ')}." if where else ""
     place_zh = f"(地名库:{where})" if where else ""
     if closest:
         hint_en = f" Closest: agencies in the same {level}: {', '.join(closest)}."
@@ -340,6 +336,12 @@ def unknown_note(name: str, vocabulary: Vocabulary) -> tuple[str, str]:
         hint_en, hint_zh = " No name in the corpus is close to it.", "也没有相近的名称。"
     return (f"No agency in the corpus matches {seen_en}.{place_en}{hint_en}",
             f"语料库中没有与{seen_zh}对应的机关{place_zh}。{hint_zh}")
+
+
+def _place_text(place: Place) -> str:
+    """(浙江省, 绍兴市, 柯桥区, None) → 浙江省绍兴市柯桥区."""
+    province, city, county, township = place
+    return "".join(p for p in (province, city if city != province else None, county, township) if p)
 
 
 _LEVEL_ZH = {"county": "县区", "city": "市", "province": "省"}

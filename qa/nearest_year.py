@@ -9,6 +9,8 @@ a lookup of that year shows, so their sources are the report's table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from index.tables import metrics as catalogue_module
@@ -58,7 +60,7 @@ def missing_year_notes(plan: Plan, corpus: Corpus) -> list[Note]:
     for name in plan.agencies:
         have = vocabulary.agency_years(name)
         for year in plan.years:
-            if year in have:
+            if year in have or _a_rival_has(plan, name, year, vocabulary.agency_years):
                 continue
             if not have:
                 notes.append(Note(f"{name} has no report in the corpus.", f"语料库中没有{name}的报告。"))
@@ -76,3 +78,10 @@ def missing_year_notes(plan: Plan, corpus: Corpus) -> list[Note]:
                 + " and ".join(parts_en) + ".",
                 f"语料库中没有{name}{year}年的报告(该机关现有:{held_zh});最接近的是" + ";".join(parts_zh) + "。"))
     return notes
+
+
+def _a_rival_has(plan: Plan, name: str, year: int, years_of: Callable[[str], list[int]]) -> bool:
+    """Is ``name`` one reading of an ambiguous name (平潭) another reading of which has ``year``?
+    Then the answer is that reading's figure; the others' missing year is no news."""
+    return any(entity.ambiguous and name in entity.names and any(year in years_of(n) for n in entity.names if n != name)
+               for entity in plan.entities)

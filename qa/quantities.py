@@ -178,7 +178,12 @@ def read_years(text: str, newest: int | None, plan: Plan) -> str:
         text = blank(text, match.start(), match.end())
     carried = rf"(?:{phrase_pattern(lexicon.CARRIED_TO_YEAR)})\s*({_YEAR}\s*(?:年度|年)?)"
     for match in list(re.finditer(carried, text)):
-        text = blank(text, match.start(1), match.end(1))  # 转到2026年继续办: where to, not which year
+        # 转到2026年接着办: where to, not which year; read as 转到下年度 (same length: positions kept).
+        start, end = match.start(1), match.end(1)
+        if end - start >= 3 and re.search(r"[\u4e00-\u9fff]", match.group(0)):
+            text = text[:start] + "下年度".ljust(end - start) + text[end:]
+        else:
+            text = blank(text, start, end)
     for match in list(re.finditer(rf"(?<![\d.]){_YEAR}(?![\d.%])\s*(年度|年)?", text)):
         after = text[match.end():match.end() + 2].strip()
         if not match.group(2) and after[:1] and any(after.startswith(u) for u in lexicon.UNITS):
