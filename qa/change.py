@@ -150,14 +150,23 @@ def _spec(plan: Plan, **kwargs: Any) -> QuerySpec:
 def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     """The reports a change question needs: the agencies' years up to the target (for the
     nearest earlier year when the base is missing), or every agency's two years to rank."""
+    # What an earlier turn worked out is worked out again (a follow-up may name the years).
+    plan.change = {k: v for k, v in plan.change.items() if k not in ("assumed", "years", "both", "agencies")}
     base, target = years_of(plan)
     if plan.change.get("rank") or not (plan.agencies or plan.region):
         newest = plan.newest_year or max(corpus.vocabulary().years or [0])
         if target is None:
             target = newest
+            plan.change = {**plan.change, "assumed": True}
         if base is None:
             base = target - 1
         frame = _query(corpus, facts, "change (rank)", _spec(plan, years=[base, target]))
+        if len(frame) and facts.metrics:
+            # Keep the reports of the agencies ranked: they are what the answer cites.
+            changes = year_over_year(frame, facts.metrics[0].key, base, target)
+            ranked = rank_changes(changes, plan.change.get("rank") or "desc", plan.top_n or DEFAULT_TOP)
+            plan.change = {**plan.change, "both": len(changes), "agencies": int(frame["agency"].nunique())}
+            frame = frame[frame["agency"].isin(set(ranked["agency"]))].reset_index(drop=True)
     else:
         frame = _query(corpus, facts, "change", _spec(plan, year_to=target))
     facts.frame = frame
@@ -362,12 +371,15 @@ def _ranking(facts: Facts, lang: str, lines: list[str], base_year: int, year: in
     order = plan.change.get("rank") or "desc"
     top = plan.top_n or DEFAULT_TOP
     ranked = rank_changes(changes, order, top)
-    both = len(changes)
-    agencies = frame["agency"].nunique() if len(frame) else 0
+    both = int(plan.change.get("both", len(changes)))
+    agencies = int(plan.change.get("agencies", frame["agency"].nunique() if len(frame) else 0))
     if not both:
         lines.append(f"没有机关同时有{base_year}年和{year}年的{metric.zh},无法按变化排序。" if lang == "zh" else
                      f"No agency has {metric.en} for both {base_year} and {year}, so there is no change to rank.")
         return None
+    if plan.change.get("assumed"):
+        lines.append(f"没有写明年份:按语料库最新的{year}年与{base_year}年相比。" if lang == "zh" else
+                     f"No year was named: the corpus's newest year, {year}, is compared with {base_year}.")
     word_zh = "减少最多" if order == "asc" else "增加最多"
     word_en = "largest fall" if order == "asc" else "largest rise"
     lines.append(f"{metric.zh}{year}年比{base_year}年{word_zh}的机关(共{both}个机关两年都有数据"

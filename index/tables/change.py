@@ -37,20 +37,24 @@ def year_over_year(frame: pd.DataFrame, key: str, base_year: int, year: int) -> 
     ``frame`` has one row per report (``agency``, ``year``, ``report_id``, ``key``); a report
     lacking the cell is left out, so an agency missing either value is not in the result.
     """
-    rows: list[dict[str, Any]] = []
     if frame is None or not len(frame) or key not in frame:
         return pd.DataFrame(columns=list(CHANGE_COLUMNS))
-    for agency, group in frame.groupby("agency", sort=False):
-        base = group[(group["year"] == base_year) & group[key].notna()]
-        target = group[(group["year"] == year) & group[key].notna()]
-        if not len(base) or not len(target):
-            continue
-        b, t = base.iloc[0], target.iloc[0]
-        base_value, value = float(b[key]), float(t[key])
-        rows.append({"agency": agency, "base_year": base_year, "base": base_value, "year": year, "value": value,
-                     "delta": value - base_value, "pct": percent_change(base_value, value),
-                     "base_report": b["report_id"], "report": t["report_id"]})
-    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+    # Vectorised: a ranking by change pairs thousands of agencies.
+    present = frame.loc[frame[key].notna(), ["agency", "year", "report_id", key]]
+    base = present[present["year"] == base_year].drop_duplicates("agency").set_index("agency")
+    target = present[present["year"] == year].drop_duplicates("agency").set_index("agency")
+    joined = target.merge(base, how="inner", left_index=True, right_index=True, suffixes=("_t", "_b"))
+    if not len(joined):
+        return pd.DataFrame(columns=list(CHANGE_COLUMNS))
+    base_values = joined[key + "_b"].astype(float)
+    values = joined[key + "_t"].astype(float)
+    delta = values - base_values
+    pct = (100.0 * delta / base_values.where(base_values != 0)).astype(object)
+    pct = pct.where(base_values != 0, None)
+    return pd.DataFrame({"agency": joined.index, "base_year": base_year, "base": base_values.to_numpy(), "year": year,
+                         "value": values.to_numpy(), "delta": delta.to_numpy(), "pct": pct.to_numpy(),
+                         "base_report": joined["report_id_b"].to_numpy(), "report": joined["report_id_t"].to_numpy()},
+                        columns=list(CHANGE_COLUMNS)).reset_index(drop=True)
 
 
 def rank_changes(changes: pd.DataFrame, order: str = "desc", top_n: int | None = None) -> pd.DataFrame:
