@@ -34,7 +34,7 @@ _ENGLISH_OFFICE_WORDS = sorted({w for _, ws in OFFICE_WORDS for w in ws}, key=le
 # An English name the vocabulary did not know: one to three words and a place or office word
 # ("Keqiao District", "keqiao district", "Pingtan Public Security Bureau").
 _EN_UNKNOWN_NAME = re.compile(
-    r"\b((?:[A-Za-z][a-z]+[ \-]){0,2}[A-Za-z][a-z]+)\s+("
+    r"\b((?:[A-Za-z][a-z]+(?:'[a-z]+)?[ \-]){0,2}[A-Za-z][a-z]+(?:'[a-z]+)?)\s+("
     + "|".join(re.escape(w) for w in _ENGLISH_PLACE_WORDS + _ENGLISH_OFFICE_WORDS) + r")\b", re.IGNORECASE)
 _EN_OFFICE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _ENGLISH_OFFICE_WORDS) + r")\b", re.IGNORECASE)
 # Words before "district", "county" … that are not a place's name.
@@ -290,7 +290,7 @@ def _english_spans(text: str) -> list[list[int]]:
     capitalised office alone ("the Public Security Bureau", its place already read)."""
     spans: list[list[int]] = []
     for match in _EN_UNKNOWN_NAME.finditer(text):
-        words = list(re.finditer(r"[A-Za-z]+", match.group(1)))
+        words = list(re.finditer(r"[A-Za-z]+(?:'[a-z]+)?", match.group(1)))
         kept: list[re.Match[str]] = []
         for word in reversed(words):  # the name is the run of words just before the place word
             if word.group(0).lower() in _EN_NOT_NAMES:
@@ -359,20 +359,25 @@ def _closest_in_place(places: list[Place], vocabulary: Vocabulary, n: int = 3) -
     return "", []
 
 
-def _with_government_ending(text: str, mention: Mention, vocabulary: Vocabulary) -> Mention:
-    """A known name followed by a government ending takes it (越城区 + 区府办, 平潭 + 政府办):
-    the words name the office, and are not left over as a name of their own."""
-    rest = to_simplified(text[mention.end:])
-    level = rest[:1] if rest[:1] and rest[:1] in LEVEL_CHARS and rest[1:3] == "府办" else ""
-    for ending in sorted(GOVERNMENT_SUFFIXES, key=len, reverse=True):
-        if rest.startswith(level + ending):
-            longer = mention.text + level + ending
-            resolution = vocabulary.resolve(longer)
-            if resolution.matches and not resolution.matches[0].how.startswith("fuzzy"):
-                return Mention(mention.start, mention.end + len(level + ending), longer, resolution)
-            break
-    return mention
+# How far past a known name its official form may go on (高新技术产业开发区管委会: 12 characters).
+_LONGEST_ENDING = 16
 
+
+def _with_official_ending(text: str, mention: Mention, vocabulary: Vocabulary) -> Mention:
+    """A known name followed by more of an agency's name takes it, when the longer words still
+    name the agency by a rule (越城区 + 区府办, 平潭 + 政府办, 安康 + 高新技术产业开发区管委会):
+    the words name the office, and are not left over as a name of their own."""
+    simplified = to_simplified(text)
+    stop = mention.end
+    while stop < len(simplified) and stop - mention.end < _LONGEST_ENDING and \
+            re.match(r"[\u4e00-\u9fff]", simplified[stop]):
+        stop += 1
+    for end in range(stop, mention.end + 1, -1):
+        longer = simplified[mention.start:end]
+        found = vocabulary.index.candidates(longer)
+        if found and not all(how.startswith("fuzzy") for _, how in found.values()):
+            return Mention(mention.start, end, longer, vocabulary.resolve(longer))
+    return mention
 
 
 def _offices_of_known_places(text: str, unknown: list[str],
@@ -400,7 +405,7 @@ def read_names(text: str, vocabulary: Vocabulary, plan: Plan) -> tuple[list[Ment
     phrases_at = [(m.start(), m.end()) for m in re.finditer(phrase_pattern(named), text.lower())] if named else []
     mentions = [m for m in mentions
                 if not any(s <= m.start and m.end <= e and (m.end - m.start) < (e - s) for s, e in phrases_at)]
-    mentions = [_with_government_ending(text, m, vocabulary) for m in mentions]
+    mentions = [_with_official_ending(text, m, vocabulary) for m in mentions]
     plan.lang = detect_language(text, [(m.start, m.end) for m in mentions])
     if not re.sub(r"[\W\d_]", "", blank_all(text, [m.text for m in mentions])):
         plan.lang = detect_language(text)  # nothing but names ("Jiangle?"): their script decides
