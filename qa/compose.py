@@ -140,7 +140,7 @@ def _condition(plan: Plan, metric: Metric, lang: str) -> str:
             return f"{metric.zh}为0" if lang == "zh" else f"no {metric.en} (0)"
         high = plan.threshold.get("high")
         said = operator(op).describe(lang, fmt(value), fmt(high) if high is not None else None,
-                                     unit_word(metric, "zh"))
+                                     unit_word(metric, "zh") if lang == "zh" else metric.unit)
         return f"{metric.zh}{said}" if lang == "zh" else f"{metric.en} {said}"
     return f"有{metric.zh}(大于0)" if lang == "zh" else f"any {metric.en} (more than 0)"
 

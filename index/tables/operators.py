@@ -32,9 +32,10 @@ class Operator:
 
     def describe(self, lang: str, low: str, high: str | None = None, unit: str = "") -> str:
         """``不少于10件`` / ``at least 10``; a range ``10至99件`` / ``between 10 and 99``."""
+        per_cent = "%" if unit == "%" else ""  # the only unit said in English too
         if self.key == "between":
-            return f"{low}至{high}{unit}之间" if lang == "zh" else f"between {low} and {high}"
-        return f"{self.zh}{low}{unit}" if lang == "zh" else f"{self.en} {low}"
+            return f"{low}至{high}{unit}之间" if lang == "zh" else f"between {low}{per_cent} and {high}{per_cent}"
+        return f"{self.zh}{low}{unit}" if lang == "zh" else f"{self.en} {low}{per_cent}"
 
 
 OPERATORS: tuple[Operator, ...] = (
