@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from parsing.record import Section, SubItem
 from parsing.template import SECTIONS, TEMPLATE_2019, TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
-from parsing.vocabulary import TITLE_ENDINGS, TITLE_MAX
+from parsing.vocabulary import HEADING_DIGITS, TITLE_ENDINGS, TITLE_MAX
 
-_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = HEADING_DIGITS
 # Heading numerals 一 … 九十九 (a pre-2019 report may run past 十: 十一、十二、…).
 NUMERALS = {**_DIGITS, "十": 10, **{"十" + c: 10 + n for c, n in _DIGITS.items()},
             **{c + "十": 10 * n for c, n in _DIGITS.items() if n > 1},

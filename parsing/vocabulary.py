@@ -7,6 +7,16 @@ else the parser recognises by its words is declared here, once.
 from __future__ import annotations
 
 # ---------------------------------------------------------------------------
+# Chinese numerals (read by parsing.sections, index.passages.chunk and the question layer)
+# ---------------------------------------------------------------------------
+
+CHINESE_DIGITS: dict[str, int] = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+                                  "六": 6, "七": 7, "八": 8, "九": 9}
+CHINESE_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+# The digits numbered headings and items use (一 … 九: never 零 or 两).
+HEADING_DIGITS: dict[str, int] = {c: n for c, n in CHINESE_DIGITS.items() if n >= 1 and c != "两"}
+
+# ---------------------------------------------------------------------------
 # Headings
 # ---------------------------------------------------------------------------
 

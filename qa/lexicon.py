@@ -10,6 +10,7 @@ phrases are lower case and match whole words.
 from __future__ import annotations
 
 from index.tables.operators import MAGNITUDES, OPERATORS
+from parsing.vocabulary import CHINESE_DIGITS, CHINESE_UNITS  # noqa: F401 (read as lexicon.*)
 
 # --- narrative --------------------------------------------------------------------------
 
@@ -255,9 +256,7 @@ TURN_CHANGE = ("增加了多少", "增长了多少", "减少了多少", "多了�
 
 # --- numbers, thresholds, years ----------------------------------------------------------
 
-CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-                  "八": 8, "九": 9}
-CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+# Chinese numerals (CHINESE_DIGITS, CHINESE_UNITS): declared once, in parsing.vocabulary, imported above.
 ENGLISH_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
 # Thresholds: the words of each operator (before a number: 不少于10; after it: 10件以上) and the

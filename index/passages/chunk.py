@@ -21,6 +21,7 @@ from index.passages.topics import MEASURE_CUES, PROBLEM_CUES, tag_topics
 from parsing.meta import to_simplified
 from parsing.record import Report
 from parsing.template import IMPROVEMENT_MARKERS, PROBLEM_MARKERS, SECTIONS
+from parsing.vocabulary import CHINESE_UNITS, HEADING_DIGITS
 
 KINDS = ("overview", "active_disclosure", "requests", "review_litigation", "problems", "measures", "other")
 _KIND_OF_SECTION = {s.no: s.kind for s in SECTIONS}
@@ -274,7 +275,7 @@ def _classify_units(text: str) -> list[tuple[str, str]]:
 # Chunking
 # ---------------------------------------------------------------------------
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_DIGITS = {**HEADING_DIGITS, "十": CHINESE_UNITS["十"]}
 _CN = "[一二三四五六七八九十]{1,3}"
 # Item styles from outermost to innermost: (一), 一是, 1.
 _LEVELS: tuple[re.Pattern[str], ...] = (
