@@ -23,6 +23,7 @@ from parsing.template import TEMPLATE_UNKNOWN
 from parsing.vocabulary import STATED_FIELD_METRICS
 from qa.corpus import Corpus
 from qa.facts import Facts, Note, Query
+from qa import passage_focus
 from qa.names import unknown_note
 from qa.nearest_year import missing_year_notes
 from qa.plan import STRUCTURED, Plan
@@ -279,7 +280,9 @@ def _absent_cells(plan: Plan, corpus: Corpus, facts: Facts) -> None:
 
 
 def _diverse(hits: list[Hit], k: int, agencies: list[str]) -> list[Hit]:
-    """Up to ``k`` hits, at most ``PER_REPORT`` per report, every listed agency first served once."""
+    """Up to ``k`` hits, at most ``PER_REPORT`` per report (more when few reports compete:
+    :func:`qa.passage_focus.per_report`), every listed agency first served once."""
+    cap = passage_focus.per_report(hits, k, PER_REPORT)
     chosen: list[Hit] = []
     per_report: dict[str, int] = {}
     for agency in agencies:
@@ -287,10 +290,11 @@ def _diverse(hits: list[Hit], k: int, agencies: list[str]) -> list[Hit]:
         if hit is not None and len(chosen) < max(k, len(agencies)):
             chosen.append(hit)
             per_report[hit.report_id] = 1
+    chosen.sort(key=hits.index)  # each agency served once, in the order of relevance
     for hit in hits:
         if len(chosen) >= max(k, min(len(agencies), MAX_MIXED_AGENCIES)):
             break
-        if hit in chosen or per_report.get(hit.report_id, 0) >= PER_REPORT:
+        if hit in chosen or per_report.get(hit.report_id, 0) >= cap:
             continue
         chosen.append(hit)
         per_report[hit.report_id] = per_report.get(hit.report_id, 0) + 1
@@ -322,6 +326,12 @@ def passages(plan: Plan, corpus: Corpus, facts: Facts, agencies: list[str] | Non
     except NoIndex as exc:
         facts.missing.append(Note(str(exc), f"还没有段落索引:{exc}"))
         return
+    # A term the question quotes (“三个一”) is looked for literally.
+    quoted = passage_focus.quoted_phrases(plan.question)
+    if quoted:
+        seen = {h.id for h in hits}
+        hits += [h for h in passage_focus.literal_hits(corpus.passages(), quoted, None, names) if h.id not in seen]
+        hits = passage_focus.literal_first(hits, quoted)
     facts.passages = _diverse(hits, k, names)
     if not facts.agencies:
         facts.agencies = list(dict.fromkeys(h.agency for h in facts.passages if h.agency))

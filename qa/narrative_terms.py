@@ -9,6 +9,20 @@ lower case and matches whole words.
 
 from __future__ import annotations
 
+# Asking why or what a report says about something: answered from the text, not a table cell.
+REASON_CUES = (
+    "为什么", "为何", "什么原因", "原因", "理由", "缘由", "作了什么说明", "做了什么说明", "怎么解释", "如何解释", "说明了什么",
+    "why", "reason", "reasons", "explain", "explanation", "explains",
+)
+
+# Nouns that ask how something is done, not how many: with words the tables left unlinked and
+# no word asking a number, the question is one for the text ("用的是什么工作机制").
+PRACTICE_NOUNS = (
+    "机制", "做法", "制度", "品牌", "举措", "经验", "方式", "手段", "办法", "模式", "流程", "技术", "渠道",
+    "mechanism", "mechanisms", "practice", "practices", "brand", "approach", "system", "procedure", "process for",
+    "method", "methods", "technique", "techniques", "channels", "how does", "how did", "how do",
+)
+
 # Units a figure of the narrative carries ("政务新媒体2个", "政策解读96篇", "工单3218件").
 # Longer units first: "人次" before "人", "万元" before "元".
 FIGURE_UNITS = (
@@ -23,15 +37,14 @@ UNIT_GROUPS = (("件", "张", "单", "起", "宗"), ("条", "则"), ("个", "家
 QUANTITY_CUES = (
     "多少", "几个", "几条", "几篇", "几件", "几次", "几份", "几家", "几场", "几张", "几项", "几期", "几", "数量", "条数",
     "篇数", "件数", "个数", "次数", "总数", "总量", "数目", "信息量", "收件数", "答复数",
-    "how many", "how much", "number of", "count of", "amount of", "total number",
+    "how many", "how much", "number of", "count of", "amount of", "total number", "count",
 )
 # A question that ends in one of these asks for a number ("主动公开信息数", "新媒体数量").
 QUANTITY_ENDINGS = ("数", "量", "数目", "总数", "条数", "篇数", "个数", "件数")
 # English nouns that name counted things; a question naming a report and one of these asks a count.
 COUNTED_NOUNS = {
     "items": "条", "item": "条", "pieces": "篇", "piece": "篇", "articles": "篇", "explainers": "篇",
-    "interpretations": "篇", "accounts": "个", "account": "个", "tickets": "件", "ticket": "件",
-    "orders": "件", "cases": "件", "posts": "条", "websites": "个", "disclosures": "条",
+    "accounts": "个", "tickets": "件", "work orders": "件", "datasets": "个",
 }
 
 # Words of a question that say nothing about what is counted (removed before matching).
@@ -99,6 +112,7 @@ ENGLISH_TERMS: dict[str, tuple[str, ...]] = {
     "new": ("新增",), "added": ("新增",), "datasets": ("数据集",), "dataset": ("数据集",),
     "open data": ("数据开放", "开放数据"), "epidemic": ("疫情",), "covid": ("疫情",), "videos": ("视频",),
     "video": ("视频",), "graphic": ("图文", "图解"), "graphics": ("图文", "图解"),
+    "anti-formalism": ("形式主义",), "formalism": ("形式主义",), "campaign": ("整治", "专项", "行动"),
 }
 # English words that carry no content in these questions (besides qa.lexicon.FILLER_WORDS).
 ENGLISH_IGNORE = (

@@ -115,7 +115,7 @@ def _lower(question: str) -> str:
 def asks_quantity(question: str) -> bool:
     """Does the question ask for a number (多少 / 几个 / …数量 / how many / items …)?"""
     text = _lower(question)
-    cues = terms.QUANTITY_CUES + lexicon.NUMERIC
+    cues = terms.QUANTITY_CUES
     chinese = [c for c in cues if not c.isascii()]
     english = [c for c in cues if c.isascii()]
     if any(c in text for c in chinese):
@@ -465,10 +465,34 @@ def wanted(plan: Plan) -> bool:
     return plan.intent == "narrative" and not plan.kinds
 
 
+def _cue(question: str, cues: tuple[str, ...]) -> bool:
+    text = _lower(question)
+    return any((re.search(rf"\b{re.escape(c)}\b", text) if c.isascii() else c in text) for c in cues)
+
+
+def asks_passages(plan: Plan) -> bool:
+    """A figure question about named reports that asks no number: why (为什么, reason), or
+    words the tables left unlinked, no 多少 / how many, and a noun of practice (机制, What
+    mechanism did … set up)."""
+    if plan.intent != "lookup" or not plan.agencies or plan.unknown_names:
+        return False
+    if _cue(plan.question, terms.REASON_CUES):
+        return True
+    return bool(plan.unlinked) and not asks_quantity(plan.question) and _cue(plan.question, terms.PRACTICE_NOUNS)
+
+
 def reroute(plan: Plan, corpus: Corpus) -> None:
     """Answer from the reports' text when the tables cannot: the plan's intent becomes
     ``text_figure`` when a stated figure matches the question (and the words the tables left
-    unlinked), or when no table figure was named at all (the answer then says none was found)."""
+    unlinked), or when no table figure was named at all (the answer then says none was found);
+    ``narrative`` when the question asks why, or asks no number and the tables left words unread."""
+    if asks_passages(plan):
+        plan.readings.append(Reading(
+            "intent", "", "narrative", "the question asks no number (why / what): the reports' text is searched",
+            "问题不是问数字(为什么/是什么):检索报告正文"))
+        plan.intent = "narrative"
+        plan.unlinked = []
+        return
     if not wanted(plan):
         return
     if plan.intent != "lookup" and len(report_ids(plan, corpus)) > 1:

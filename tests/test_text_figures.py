@@ -113,3 +113,32 @@ def test_question_units():
     assert text_figures.question_unit("发布了多少篇政策解读") == "篇"
     assert text_figures.question_unit("条数是多少") == "条"
     assert text_figures.question_unit("How many tickets") == "件"
+
+
+# ---------------------------------------------------------------------------
+# Questions for the text: why, how, quoted names (qa/text_figures.reroute, qa/passage_focus.py)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question, source, mention", [
+    # 004 六(一): 本年共废止文件6份,其中3份因不适合当前工作要求进行废止
+    ("大涌镇当年废止规范性文件的原因是什么", DAYONG, "不适合当前工作要求"),
+    ("Dayong Town repealed normative documents in 2022: what was the reason?", DAYONG, "不适合当前工作要求"),
+    # 000 一(五) / 五(五): “越阳光”政务公开品牌
+    ("越城区的“越阳光”具体是指什么", YUECHENG, "越阳光"),
+    # 001 一(五): 对公开的各类信息实行“三审三校”
+    ("将乐县的“三审三校”是什么制度", JIANGLE, "三审三校"),
+])
+def test_why_and_quoted_terms_are_answered_from_the_text(handle, question, source, mention):
+    answer = ask(question, None, handle).to_dict()
+    assert answer["plan"]["intent"] == "narrative", answer["answer"]
+    assert any(Path(s["source"]).name == source for s in answer["sources"])
+    assert mention in answer["answer"]
+
+
+def test_quoted_phrases():
+    from qa.passage_focus import quoted_phrases
+
+    assert quoted_phrases("平潭的“三个一”机制指什么") == ["三个一"]
+    assert quoted_phrases("What is the 'Yue Sunshine' brand?") == ["Yue Sunshine"]
+    assert quoted_phrases("越城区的品牌叫什么") == []
