@@ -359,7 +359,14 @@ def _grouped(facts: Facts, lang: str, lines: list[str], key: str, average: bool 
             label = year_text(row[key])
         else:
             label = str(row[key]) if isinstance(row[key], str) and row[key] else ("(无)" if lang == "zh" else "(none)")
-        if average:
+        if average and metric.kind == "share":
+            # A rate's sum is already pooled (Σ numerators ÷ Σ denominators): dividing it by the
+            # number of reports would be no rate at all.
+            rows.append([label, json_number(total), n, json_number(total)])
+            text = (f"{label}{'年' if key == 'year' and lang == 'zh' else ''}: {amount(total, metric, lang)}"
+                    + (f"({n}份报告汇总:分子之和 ÷ 分母之和)" if lang == "zh" else
+                       f" ({n} reports pooled: sum of numerators ÷ sum of denominators)"))
+        elif average:
             value = None if pd.isna(total) or not n else float(total) / n
             rows.append([label, json_number(total), n, json_number(round(value, 2)) if value is not None else None])
             text = (f"{label}{'年' if key == 'year' and lang == 'zh' else ''}: "
@@ -385,9 +392,11 @@ def totals(facts: Facts, lang: str, lines: list[str], average: bool) -> dict[str
     scope = _scope(plan, lang)
     group = next((k for k in GROUP_NAMES if k in frame.columns), None)
     if group is not None:
-        head = (f"{scope}{metric.zh}" + ("平均值(合计 ÷ 报告数)" if average else "合计") + ",按"
-                + GROUP_NAMES[group][0] + ":") if lang == "zh" else \
-            (f"{'Average' if average else 'Sum'} of {metric.en}{' in ' + scope if scope else ''}, by {group}:")
+        share = metric.kind == "share"
+        head = (f"{scope}{metric.zh}" + ("(汇总比率)" if share else "平均值(合计 ÷ 报告数)" if average else "合计")
+                + ",按" + GROUP_NAMES[group][0] + ":") if lang == "zh" else \
+            (f"{'Pooled' if share else 'Average' if average else 'Sum'} {'' if share else 'of '}{metric.en}"
+             f"{' in ' + scope if scope else ''}, by {group}:")
         lines.append(head)
         table = _grouped(facts, lang, lines, group, average)
         _overall(facts, lang, lines, average)
@@ -399,7 +408,12 @@ def totals(facts: Facts, lang: str, lines: list[str], average: bool) -> dict[str
         return None
     terms = _sum_terms(facts, metric) if n <= MAX_ARITHMETIC_TERMS else None
     arith = f" = {' + '.join(terms)}" if terms and len(terms) == n and n > 1 else ""
-    if average:
+    if average and metric.kind == "share":
+        lines.append(f"{scope}{n}份报告汇总的{metric.zh}为{amount(total, metric, lang)}(各报告分子之和 ÷ 分母之和;"
+                     f"{metric.definition_zh})。" if lang == "zh" else
+                     f"{metric.en}{' in ' + scope if scope else ''}, pooled over {n} reports: "
+                     f"{amount(total, metric, lang)} (sum of numerators ÷ sum of denominators; {metric.definition_en}).")
+    elif average:
         value = float(total) / n
         terms_zh = f";合计{fmt(total)}{arith}" if arith else ""
         terms_en = f"; sum {fmt(total)}{arith}" if arith else ""

@@ -314,3 +314,19 @@ def test_a_rates_change_is_in_percentage_points(real):
     assert "5.87个百分点" in text and "40.00%" in text and "45.87%" in text, text
     text = _answer("平潭综合实验区公开率的变化", real).text
     assert "13.19个百分点" in text, text
+
+
+def test_an_average_rate_is_pooled_never_divided_by_the_number_of_reports():
+    from index.tables.metrics import get
+    from qa import compose as writing
+    from qa.facts import Facts
+
+    rate = get("applications.granted_share.total")
+    # Four reports pooled: (20 + 3 + 2 + 4) / (38 + 4 + 2 + 4) = 60.42%, never 60.42 ÷ 4.
+    for frame in (pd.DataFrame({rate.key: [60.416667], rate.key + "__reports": [4], "reports": [4]}),
+                  pd.DataFrame({"year": [2021], "reports": [4], rate.key: [60.416667], rate.key + "__reports": [4]})):
+        facts = Facts(Plan(intent="average", lang="zh"), frame=frame, metrics=[rate])
+        lines: list[str] = []
+        writing.totals(facts, "zh", lines, average=True)
+        text = "\n".join(lines)
+        assert "60.42%" in text and "汇总" in text and "15.1" not in text, text
