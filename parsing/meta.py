@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from parsing.template import TEMPLATE_2019, TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
-from parsing.vocabulary import BARE_DATE_LABEL, DATE_LABELS, GLUED_VERBS, NOT_PLACELESS, PLACELESS_PREFIXES, SELF_REFERENCES
+from parsing.vocabulary import (BARE_DATE_LABEL, DATE_LABELS, GLUED_VERBS, NOT_PLACELESS, OFFICE_NAMES, PLACELESS_PREFIXES,
+                                SELF_REFERENCES)
 
 _REPORT_TITLE = re.compile(
     r"^(?:.*?[:：|，,。]\s*)?(?P<agency>[\u4e00-\u9fff（）()·]{2,40}?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*"
@@ -33,7 +34,7 @@ _CHROME_PREFIX = re.compile(r"^(?:文件名称|标题|名称|题名)\s*[:：]?\s
 # Administrative units a self-named agency ends with, and the office names that follow them
 # (OFFICE is public: index.tables.level classifies agencies by the same words).
 _PLACE = r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|新区|镇|乡|街道|苏木))"
-OFFICE = r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室|管理委员会办公室|管理委员会|管委会办公室|管委会|街道办事处|办事处)"
+OFFICE = "(?:" + "|".join(OFFICE_NAMES) + ")"
 _FULL_AGENCY = re.compile(rf"({_PLACE}{{1,3}}?{OFFICE})(?!门户|网站|网|公报|信息公开(?:网|平台|专栏))")
 _SHORT_OFFICE = re.compile(rf"({_PLACE}{{1,3}}?)(?:政府办|府办)(?!公)")
 _LEADING_PLACE = re.compile(rf"^({_PLACE}{{1,3}}?)(?=严格|认真|坚持|始终|按照|根据|全面|深入|高度|紧紧|积极|以)")

@@ -171,13 +171,16 @@ PROSE_ZEROS: tuple[tuple[str, str, str], ...] = (
 # Place and agency names (read by parsing, index.tables.resolve and qa.names)
 # ---------------------------------------------------------------------------
 
-# Name endings of a government or its office rather than of the place it governs (the
-# office names parsing.meta recognises); 街道办事处 keeps its 街道.  府办 is the short form of
-# 政府办公室 after a level character: 越城区区府办 = 越城区 + 区府办 (see resolve.strip_government).
-GOVERNMENT_SUFFIXES: tuple[str, ...] = (
-    "人民政府办公厅", "人民政府办公室", "人民政府", "政府办公室", "政府办", "府办",
-    "管理委员会办公室", "管理委员会", "管委会办公室", "管委会", "办事处", "行政公署",
+# The office names that end a self-named agency in a report's text (parsing.meta reads an
+# agency's name by them; index.tables.level classifies agencies by them).
+OFFICE_NAMES: tuple[str, ...] = (
+    "人民政府办公厅", "人民政府办公室", "人民政府", "政府办公室", "管理委员会办公室", "管理委员会", "管委会办公室", "管委会",
+    "街道办事处", "办事处",
 )
+# Name endings of a government or its office rather than of the place it governs: the office
+# names (街道办事处 keeps its 街道) and the short forms users write.  府办 is the short form of
+# 政府办公室 after a level character: 越城区区府办 = 越城区 + 区府办 (see resolve.strip_government).
+GOVERNMENT_SUFFIXES: tuple[str, ...] = tuple(o for o in OFFICE_NAMES if o != "街道办事处") + ("政府办", "府办", "行政公署")
 # Long official forms → the short forms reports and users also write.
 ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("高新技术产业开发区", "高新区"),
