@@ -19,6 +19,7 @@ intent); running: :func:`gather`; writing: :func:`compose`.  The words are in
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -408,7 +409,7 @@ def compose_over_years(facts: Facts, lang: str, lines: list[str], average: bool)
     if frame is None or not facts.metrics:
         return None
     rows: list[list[Any]] = []
-    for metric in facts.metrics[:1] if average else facts.metrics:
+    for metric in facts.metrics:
         spans = over_years(frame, metric.key, metric.templates)
         with_values = [s for s in spans if s.included]
         for span in with_values or spans[:1]:
@@ -505,7 +506,15 @@ def compose_totals(average: bool) -> Callable[[Facts, str, list[str]], dict[str,
             return None
         if _per_report(facts):
             return compose_over_years(facts, lang, lines, average)
-        return writing.totals(facts, lang, lines, average=average)
+        # Every figure asked is written (无法提供 and 办理结果 both named: both summed), the table
+        # of the first.
+        table = None
+        for metric in facts.metrics:
+            one = copy.copy(facts)
+            one.metrics = [metric]
+            written = writing.totals(one, lang, lines, average=average)
+            table = table or written
+        return table
     return write
 
 
