@@ -113,6 +113,9 @@ def is_follow_up(plan: Plan, previous: Plan | None) -> bool:
         return True
     if elliptical(plan, previous):
         return True
+    if plan.intent == "quality" and not plan.entities and not plan.has_years() and find_cue(
+            _text(plan.question), lexicon.SINGULAR_PRONOUNS + lexicon.PLURAL_PRONOUNS + lexicon.DEMONSTRATIVES):
+        return True  # "正文里说的和这个一致吗" / "does its table balance?": the previous answer's reports
     # A name, a year or a metric alone.
     named = [p for p in plan.given if p not in ("intent",)]
     return bool(named) and "intent" not in plan.given and set(named) <= {"agencies", "region", "years", "metrics"} \

@@ -203,6 +203,9 @@ FOLLOW_UP_TAIL = ("呢",)
 PLURAL_PRONOUNS = ("它们", "他们", "这些机关", "这些单位", "这些部门", "上述机关", "以上机关", "这几个", "这几家",
                    "they", "them", "their", "those agencies", "these agencies", "those", "these")
 SINGULAR_PRONOUNS = ("它", "该机关", "这个机关", "这家", "its", "this agency", "that agency")
+# Words pointing at the previous answer's figure or report ("和这个一致吗", "this report").
+DEMONSTRATIVES = ("这个", "这份", "该报告", "这份报告", "这个数", "这一数字", "this report", "that report", "this figure",
+                  "this number", "that number")
 # Years counted from the previous turn's year (前一年呢？ after a 2022 question → 2021).
 TURN_RELATIVE_YEARS = {
     "再往前一年": -1, "往前一年": -1, "再前一年": -1, "前一年": -1, "上一年": -1, "早一年": -1, "头一年": -1,

@@ -188,3 +188,15 @@ def test_any_problem_names_the_failed_check(seeds):
     answer = _quality(seeds, "将乐县2024年的年报有没有数据错误", "any")
     assert stated("13", answer.text) and stated("4", answer.text)
     assert "138" not in answer.text  # a check that passes is counted, not written out
+
+
+def test_a_follow_up_checks_the_previous_answers_report(seeds):
+    from qa import Conversation
+
+    conversation = Conversation()
+    ask("将乐县2024年废止了几件规范性文件", conversation, seeds)
+    answer = ask("正文里说的和这个一致吗", conversation, seeds)
+    assert answer.plan.intent == "quality" and answer.plan.agencies == ["将乐县人民政府办公室"]
+    assert stated("13", answer.text) and stated("4", answer.text) and "安康" not in answer.text
+    answer = ask("那它的表三平衡吗", conversation, seeds)
+    assert answer.plan.quality == "balance" and stated("5", answer.text) and stated("1", answer.text)
