@@ -113,6 +113,9 @@ def is_follow_up(plan: Plan, previous: Plan | None) -> bool:
         return True
     if elliptical(plan, previous):
         return True
+    if plan.intent in ("compare", "change") and not plan.entities and not plan.unknown_names \
+            and ("metrics" not in plan.given or _loose_metric(plan)) and previous.metrics:
+        return True  # "Compared with 2019?" / 跟前年比呢？
     if plan.intent == "quality" and not plan.entities and not plan.has_years() and find_cue(
             _text(plan.question), lexicon.SINGULAR_PRONOUNS + lexicon.PLURAL_PRONOUNS + lexicon.DEMONSTRATIVES):
         return True  # "正文里说的和这个一致吗" / "does its table balance?": the previous answer's reports
@@ -174,6 +177,13 @@ def _change_after(merged: Plan, new: Plan) -> None:
         merged.intent, merged.change = "change", {"base": "between", **new.change, "words": word}
 
 
+def _about_years(plan: Plan) -> bool:
+    """Does the question speak of years or of comparing them (跟2021年比, the year before, 增长)?"""
+    text = _text(plan.question)
+    return plan.has_years() or bool(find_cue(text, lexicon.TURN_YEAR_COMPARED + lexicon.COMPARE + lexicon.CHANGE_WORDS
+                                             + tuple(lexicon.TURN_RELATIVE_YEARS)))
+
+
 def _loose_metric(plan: Plan) -> bool:
     """Was the plan's metric chosen by embedding similarity (no catalogue name in the question)?"""
     return any(r.piece == "metric" and r.confidence < 1 for r in plan.readings)
@@ -196,7 +206,13 @@ def merge(new: Plan, previous: Turn) -> Plan:
         # A column (自然人, 结果纠正, 花了多少钱) of the previous figure's row comes before a
         # loosely similar metric of some other row.
         swapped, words = swap_column(old.metrics, new.question)
-        if swapped != old.metrics:
+        if swapped == old.metrics and "metrics" in new.given and old.metrics and _about_years(new):
+            # "Compared with 2019?": a loose guess at a figure from words about years; the
+            # previous figure stands.
+            merged.metrics = list(old.metrics)
+            merged.readings = [r for r in merged.readings if r.piece != "metric"]
+            changed.remove("metrics")
+        elif swapped != old.metrics:
             merged.metrics = swapped
             merged.readings = [r for r in merged.readings if r.piece != "metric"]
             merged.readings.append(Reading("metric", "、".join(words), swapped,
@@ -219,6 +235,17 @@ def merge(new: Plan, previous: Turn) -> Plan:
             merged.kinds = list(new.kinds)
     else:
         merged.intent = _intent_after(old, merged, new)
+    text = _text(new.question)
+    if "years" in new.given and len(new.years) == 1 and len(old.years) == 1 and new.years != old.years \
+            and merged.metrics and find_cue(text, lexicon.TURN_YEAR_COMPARED + lexicon.COMPARE):
+        # 跟2021年比呢？ after a 2022 figure: the two years side by side, and the change.
+        merged.years = sorted(old.years + new.years)
+        merged.intent, merged.change = "change", {"base": "between", "words": find_cue(
+            text, lexicon.TURN_YEAR_COMPARED + lexicon.COMPARE)}
+    if merged.intent == "trend" and "years" not in new.given and len(merged.years) == 1:
+        # "Show me the trend" after one year's figure: every year, not that one year again.
+        merged.years = []
+        changed.append("years")
     _change_after(merged, new)
     if merged.intent not in STRUCTURED:
         merged.unlinked = []  # a passage or text-figure question searches for its other words
@@ -403,6 +430,10 @@ def _reshaped(new: Plan, previous: Turn) -> Plan | None:
     """按年份列出来 / 画成图 / 换成表格 / "as a table": the previous question again, reshaped."""
     text = _text(new.question)
     shape = next((k for k, words in lexicon.RESHAPE.items() if find_cue(text, words)), None)
+    trend = find_cue(text, lexicon.TREND)
+    if shape is None and trend and not new.kinds and not find_cue(text, lexicon.TURN_CHANGE + lexicon.CHANGE_WORDS) and new.topic is None and previous.plan.metrics \
+            and len(re.sub(r"[\W\d_]", "", blank_all(text, [trend] + list(lexicon.TREND)))) <= 4:
+        shape = "year"  # 变化趋势如何？ / "and the trend?" after a figure: that figure over the years
     if shape is None or new.entities or new.unknown_names or ("metrics" in new.given and not _loose_metric(new)):
         return None
     old = previous.plan
@@ -595,8 +626,8 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
     _unbind_pronoun(new)
     _not_names(new)
     _soft_intent(new, previous.plan)
-    for special in (_reshaped(new, previous), _explained(new, previous), _broken_down(new, previous),
-                    _changed(new, conversation), _filtered(new, previous)):
+    for special in (_changed(new, conversation), _reshaped(new, previous), _explained(new, previous),
+                    _broken_down(new, previous), _filtered(new, previous)):
         if special is not None:
             return special
     relative = turn_years(new, previous.plan)

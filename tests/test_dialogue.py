@@ -238,3 +238,18 @@ def test_carried_values_are_stated(seeds):
     assert "沿用上一问的机关、年份:将乐县人民政府办公室、2024年" in answer.text
     _, english = talk(seeds, "How many requests did Jiangle County receive in 2024?", "And from companies?")
     assert "kept from the previous question: 将乐县人民政府办公室; 2024" in english.text
+
+
+@pytest.mark.parametrize("second", ["跟2021年相比呢？", "Compared with 2021?"])
+def test_a_year_to_compare_with_gives_the_change(real, second):
+    _, answer = talk(real, "平潭综合实验区2022年作出行政处罚决定多少件？", second)
+    assert answer.plan.intent == "change" and answer.plan.years == [2021, 2022]
+    assert answer.plan.metrics == ["active_disclosure.penalty.decisions"]
+    assert "831" in numbers(answer)  # 2113 − 1282
+
+
+@pytest.mark.parametrize("second", ["那变化趋势呢？", "Show me the trend"])
+def test_a_trend_after_one_years_figure_is_every_year(real, second):
+    _, answer = talk(real, "平潭综合实验区2024年收到了多少申请？", second)
+    assert answer.plan.intent == "trend" and not answer.plan.years
+    assert answer.plan.agencies == [PINGTAN] and "74" in answer.text and "154" in answer.text
