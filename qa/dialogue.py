@@ -1,11 +1,25 @@
 """Conversations: follow-up questions reuse what they leave out from the previous turn.
 
-A turn is a follow-up when it says so (那…呢, "what about …", "and …?"), points back (它们,
-"they"), or cannot stand alone (a year, a metric or an agency and nothing else).  A
-follow-up keeps the previous plan and replaces only the pieces it names: 那2022年呢? keeps
-the agency and the metric, 那行政强制呢? keeps the agency and the year, 将乐县呢? keeps the
-metric and the year, 它们的改进措施呢? asks for the passages of the agencies the previous
-answer named.  The merged plan says how it was read (``read_as``).
+A turn is a follow-up when it says so (那…呢, "what about …", "and …?", 其中, "of those"),
+points back (它们, "they", 它那年), or cannot stand alone: a year, a metric or an agency and
+nothing else, or a figure with no agency and no year after a turn that had them (同意公开的有
+多少？, "So what is the correction rate?").  A question about agencies in general (各机关,
+哪些, "agencies … their") is never one.  A follow-up keeps the previous plan and replaces
+only the pieces it names:
+
+* 那2022年呢? keeps agency and metric; 那行政强制呢? / 它那年打了几场官司? agency and year;
+  将乐县呢? / what about X metric and year (a year the agency lacks: the nearest, marked);
+* a column or unit of the previous row (其中自然人…, 企业呢, 还有几件没审结, 花了多少钱,
+  "how many of those were corrected") keeps the row: :func:`swap_column`;
+* years counted from the previous turn's (前一年, 再往前一年, the year before, 近三年呢):
+  :func:`turn_years`; 近三年 of a named agency with no earlier year ends at its newest report
+  (:func:`anchor_recent`); 比上一年 / 跟2021年比 / 增加了多少 become the change intent;
+* the previous question reshaped (按年份列出来, 画成图, 换成表格, 变化趋势呢), explained ("how
+  did you calculate it": the figure and each term as a figure of its own), broken down (结果
+  都是怎样的: every column of its row) or filtered ("which of those have the national tables").
+
+The merged plan says how it was read and every value it carried over (``read_as``:
+"…(沿用上一问的机关、年份:平潭综合实验区、2024年)").
 """
 
 from __future__ import annotations
