@@ -220,7 +220,7 @@ TURN_YEAR_COMPARED = ("比", "较", "相比", "than", "compared with", "compared
 # Multi-part questions (qa.multipart): words that join two asks ("…多少许可，又罚了多少",
 # "how many X, and how many Y") and the words that make a clause an ask of its own.
 PART_JOINERS = ("又", "另外", "此外", "以及", "同时", "并且", "还有", "其中", "and", "also", "plus", "as well as")
-PART_ASKS = NUMERIC + ("what",)
+PART_ASKS = NUMERIC + LIST + ("what",)
 # "Each of the figures named" (行政许可和行政处罚各是多少 / 新收和结转分别多少): not each agency.
 EACH_ITEM = ("各是", "各有", "各为", "各多少", "各几", "各自", "分别", "respectively")
 # A subset of the previous answer's figure: 其中自然人… / "how many of those were corrected".

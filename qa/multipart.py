@@ -37,6 +37,8 @@ class Part:
     text: str
     plan: Plan
     understood: bool
+    # The pronoun (它 / its) that points at the previous part's answer.
+    refers_back: str | None = None
 
 
 def _asks(text: str) -> bool:
@@ -123,21 +125,41 @@ def _figure_words(plan: Plan) -> str:
     return reading.text if reading is not None else ""
 
 
-def _understand_part(said: str, whole: Plan, previous: Part | None, vocabulary: Vocabulary) -> Part:
+def _understand_part(said: str, whole: Plan, previous: Part | None, vocabulary: Vocabulary) -> Part | None:
+    """``said`` read with the whole question's context; None when it only asks again for the
+    previous part's figure (哪些机关有行政诉讼，各有多少件: one question)."""
     text = _strip_joiners(said)
+    pronoun = find_cue(text.lower(), lexicon.SINGULAR_PRONOUNS + lexicon.PLURAL_PRONOUNS) if previous else None
     plan = understand(text, vocabulary)
+    own = bool(plan.entities) or plan.has_years()
     context = _context(whole, plan)
     if context:
         plan = understand(f"{context} {text}", vocabulary)
-    if _loose(plan) and previous is not None and previous.understood:
+    if _loose(plan) and previous is not None:
         # "其中还有几件没审结": the previous part's figure words say of what.
         retry = understand(f"{context} {_figure_words(previous.plan)} {text}".strip(), vocabulary)
-        if not _loose(retry) and retry.metrics != previous.plan.metrics:
+        if not _loose(retry):
             plan = retry
     plan.question, plan.lang = said, whole.lang
-    understood = bool(plan.metrics) and plan.intent in STRUCTURED and (
-        previous is None or plan.metrics != previous.plan.metrics)
-    return Part(said, plan, understood)
+    same = previous is not None and plan.metrics == previous.plan.metrics and not own and not pronoun
+    if same and not plan.unlinked:
+        return None  # every word understood, and it is the previous figure again
+    understood = bool(plan.metrics) and plan.intent in STRUCTURED and not same
+    return Part(said, plan, understood, pronoun)
+
+
+def _refer_back(part: Part, agencies: list[str], whole: Plan, vocabulary: Vocabulary) -> Part:
+    """"…最多的机关是哪个，它有多少诉讼": the pronoun is the previous part's answer's agencies."""
+    if not part.refers_back:
+        return part
+    if not agencies:
+        return Part(part.text, part.plan, False, part.refers_back)  # nothing for 它 to point at: said
+    text = re.sub(phrase_pattern((part.refers_back,)), "、".join(agencies), _strip_joiners(part.text),
+                  count=1, flags=re.IGNORECASE)
+    read = _understand_part(text, whole, None, vocabulary)
+    if read is None:
+        return part
+    return Part(part.text, read.plan, read.understood)
 
 
 def parts(whole: Plan, vocabulary: Vocabulary) -> list[Part] | None:
@@ -152,12 +174,17 @@ def parts(whole: Plan, vocabulary: Vocabulary) -> list[Part] | None:
     found: list[Part] = []
     for text in texts:
         previous = next((p for p in reversed(found) if p.understood), None)
-        found.append(_understand_part(text, whole, previous, vocabulary))
+        part = _understand_part(text, whole, previous, vocabulary)
+        if part is not None:
+            found.append(part)
+        elif found:
+            found[-1].text += ("，" if whole.lang == "zh" else ", ") + text
     understood = [p for p in found if p.understood]
-    if not understood:
+    if len(found) < 2 or not understood:
         return None
     asked = {k for p in understood for k in p.plan.metrics}
-    if asked <= set(whole.metrics) and whole.intent == "lookup" and len(understood) == len(found):
+    if asked <= set(whole.metrics) and whole.intent == "lookup" and len(understood) == len(found) \
+            and not any(p.refers_back for p in found):
         return None
     return found
 
@@ -197,8 +224,12 @@ def answer(whole: Plan, found: list[Part], corpus: Corpus, top_k: int | None = N
              f"The question has {len(found)} parts, answered one by one:"]
     answers: list[Answer] = []
     rows: list[list[Any]] = []
+    vocabulary = corpus.vocabulary()
     for i, part in enumerate(found, start=1):
         head = f"({i}){part.text}" if lang == "zh" else f"({i}) {part.text}"
+        if part.refers_back:
+            part = _refer_back(part, answers[-1].agencies if answers else [], whole, vocabulary)
+            found[i - 1] = part
         if not part.understood:
             lines += [head, f"没有识别这一部分问的是哪一项数字,没有回答;请单独再问。" if lang == "zh" else
                       "I could not tell which figure this part asks for, so it is not answered; ask it on its own."]

@@ -44,7 +44,8 @@ def real(tmp_path_factory) -> Iterator[Corpus]:
 
 
 def _numbers(text: str) -> set[float]:
-    return {float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)}
+    """The numbers an answer states, not its part labels ((1), (2))."""
+    return {float(n) for n in re.findall(r"\d+(?:\.\d+)?", re.sub(r"^\(\d+\)", "", text, flags=re.M))}
 
 
 @pytest.mark.parametrize("question, parts", [
@@ -66,7 +67,7 @@ def test_split_at_clauses_and_joiners_between_two_asks(question, parts):
 
 @pytest.mark.parametrize("question, expected", [
     ("将乐县2024年新来了多少件申请？结转到下年度的有多少件？", {5, 1}),
-    ("In 2024 how many requests did Jiangle County receive, and how many did it carry over to the next year?", {5, 1}),
+    ("In 2024 how many requests did Jiangle County receive, and how many were carried forward into the next year?", {5, 1}),
     ("越城区2021年的行政诉讼总数是多少，其中有多少件尚未审结", {3, 1}),
     ("Yuecheng 2021: how many lawsuits in total, and how many still pending?", {3, 1}),
     ("大涌镇2022年行政许可决定有几件，行政处罚决定又有几件", {6181, 191}),
@@ -139,3 +140,14 @@ def test_a_follow_up_asks_every_part_again(seeds):
     answer = ask("那将乐县2024年呢？", conversation, seeds)
     assert answer.plan.agencies == ["将乐县人民政府办公室"] and answer.plan.years == [2024]
     assert answer.plan.metrics == ["review_litigation.litigation.total", "review_litigation.litigation.pending"]
+
+
+def test_a_pronoun_in_a_later_part_is_the_earlier_parts_answer(seeds):
+    # 越城区 received the most requests in 2021 (36); its lawsuits: 3 (seed 000, 表四).
+    answer = ask("2021年哪个机关收到的申请最多？它打了多少行政诉讼？", corpus=seeds)
+    assert "绍兴市越城区人民政府办公室" in answer.text and {36, 3} <= _numbers(answer.text), answer.text
+
+
+def test_a_part_asking_again_for_the_same_figure_is_one_question(seeds):
+    plan = plan_question("哪些机关有行政诉讼，分别是多少件", None, seeds)
+    assert multipart.parts(plan, seeds.vocabulary()) is None
