@@ -120,6 +120,9 @@ def read(plan: Plan, cue_text: str, figure_matched: bool, other_kind: bool) -> b
     _single_year(plan)
     ask = count or ("years" if fields == ["years"] else "list")  # "哪几年的报告" lists the years
     plan.corpus = {"ask": ask, "fields": fields, "script": script, "template": template}
+    if plan.years and (not fields or (count and fields == ["published"])) and _cue(cue_text, lexicon.CORPUS_PUBLISH):
+        # "2023年发布的年报": the report year is read, the publication year offered beside it.
+        plan.corpus["by_published"] = True
     if plan.level is None:
         read_level(cue_text, plan)
     plan.given.append("intent")
@@ -190,6 +193,20 @@ def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     plan.corpus["params"] = [v if isinstance(v, (str, int, float)) else str(v) for v in values]
     if plan.agencies and plan.corpus.get("ask") in ("years", "reports"):
         plan.corpus["related"] = _same_body(plan, corpus)
+    if plan.corpus.get("by_published"):
+        plan.corpus["published_in"] = _published_in(plan, corpus)
+
+
+def _published_in(plan: Plan, corpus: Corpus) -> list[list[Any]]:
+    """The reports published in the asked years (by publication date), whatever year they report on."""
+    years = list(plan.years)
+    scoped = Plan(**{**plan.__dict__, "years": []})
+    where, values = _where(scoped)
+    marks = ", ".join("?" for _ in years)
+    sql = (f"SELECT agency, year, published, source FROM reports{where}{' AND' if where else ' WHERE'} "
+           f"year(published) IN ({marks}) ORDER BY published, agency")
+    rows = corpus.connection().execute(sql, values + years).fetchall()
+    return [[str(a), int(y), pd.Timestamp(p).date().isoformat(), str(src)] for a, y, p, src in rows]
 
 
 def _same_body(plan: Plan, corpus: Corpus) -> dict[str, list[int]]:
@@ -276,6 +293,25 @@ def _cite(row: pd.Series, lang: str) -> str:
     return f"{row['agency']}'s {int(row['year'])} report (source: {row['source']})"
 
 
+def _published_line(plan: Plan, lang: str, lines: list[str]) -> None:
+    """The other reading of "2023年发布的": by publication date."""
+    if not plan.corpus.get("by_published"):
+        return
+    zh = lang == "zh"
+    rows = plan.corpus.get("published_in") or []
+    years = "、".join(f"{y}年" for y in plan.years) if zh else ", ".join(map(str, plan.years))
+    reports = len({(a, y) for a, y, _, _ in rows})
+    listed = ("、".join(f"{a}({y}年度,{p})" for a, y, p, _ in rows) if zh else
+              "; ".join(f"{a} ({y} report, {p})" for a, y, p, _ in rows))
+    if zh:
+        lines.append(f"(以上按报告所属年度计。若按发布日期,{years}发布的年报有{reports}份" + (f":{listed}" if rows else "")
+                     + ";未写明发布日期的报告不在其内。)")
+    else:
+        lines.append(f"(Counted by the year each report covers. By publication date, {reports} report"
+                     f"{'s' * (reports != 1)} came out in {years}" + (f": {listed}" if rows else "")
+                     + "; reports that state no publication date are not among them.)")
+
+
 def _related_line(plan: Plan, frame: pd.DataFrame, ask: str, lang: str, lines: list[str]) -> None:
     """Agencies named like the asked one (its 管委会, its 人民政府): counted apart, said with the
     figure they would give together."""
@@ -340,6 +376,7 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
         lines.append(f"{where}:{n_reports}份年报{files}。" if zh else
                      f"{where}: {n_reports} report{'s' * (n_reports != 1)}{files}.")
     _related_line(plan, frame, ask, lang, lines)
+    _published_line(plan, lang, lines)
     shown = [f for f in fields if not (ask == "years" and f == "years")] or (["script"] if plan.corpus.get("script") else []) or (
         ["template"] if plan.corpus.get("template") else [])
     for _, row in frame.head(0 if ask == "agency_list" else TEXT_ROWS).iterrows():

@@ -390,6 +390,9 @@ CORPUS_TEMPLATE_VALUES = {
 CORPUS_LIST = ("列出", "列举", "罗列", "都有谁", "有哪些", "所有", "全部", "list", "name all", "what are the", "all")
 # Words asking for each agency's count ("每个机关各有几份", "how many reports does each agency have").
 CORPUS_EACH = ("每个", "每家", "各", "each", "every", "per")
+# Verbs of publishing: "2023年发布的年报" may mean the publication year, said beside the report year.
+CORPUS_PUBLISH = ("发布", "公布", "发表", "挂网", "发了", "出了", "published", "publish", "released", "release",
+                  "came out", "put out")
 # Words naming the corpus, its reports or its agencies: a question with one of these, a word of
 # NUMERIC or COUNT and no figure of the tables counts what the noun names.
 CORPUS_NOUNS = {

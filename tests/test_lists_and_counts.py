@@ -157,3 +157,11 @@ def test_each_agencys_reports(real, question):
     answer = _corpus(real, question)
     assert answer.plan.corpus["ask"] == "agency_list"
     assert "平潭县人民政府(3份" in answer.text or "平潭县人民政府 (3:" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["2023年发布的年报有几份", "How many reports were published in 2023?"])
+def test_published_in_a_year_offers_both_readings(seeds, question):
+    """004 大涌镇's 2022 report was published 2023-01-10; 003 宝力根苏木's is the 2023 report."""
+    answer = _corpus(seeds, question)
+    assert "宝力根" in answer.text  # the year the report covers
+    assert "大涌镇" in answer.text and "2023-01-10" in answer.text  # the year it came out
