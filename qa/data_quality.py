@@ -271,7 +271,7 @@ def _not_checked(plan: Plan, asked: str, reports: pd.DataFrame, frame: pd.DataFr
             zh = f"{agency}{year}年的报告没有与其他报告雷同的段落。"
         else:
             continue
-        facts.notes.append(Note(en, zh))
+        facts.missing.append(Note(en, zh))
 
 
 def _balance_rows(plan: Plan, con: Any, ids: list[str]) -> list[dict[str, Any]]:
@@ -513,6 +513,11 @@ def _narrative_line(row: pd.Series, lang: str) -> str:
                 f"for the year: " + ("they agree." if ok else "they disagree."))
     name = _figure_name(row, lang)
     table = str(row["table_value"]).replace(" or ", "或" if zh else " or ")
+    values = str(row["table_value"]).split(" or ")
+    if _rule_key(str(row["rule"])) == "applications.requests" and len(values) == 2:
+        # The text's "收到申请N件" may count this year's requests or with last year's carried over.
+        table = (f"本年新收{values[0]}件、加上年结转共{values[1]}件" if zh else
+                 f"{values[0]} received this year, {values[1]} with those carried over")
     if zh:
         return (f"{name}:正文写“{quote}”({text_value}),统计表为{table}:" + ("一致。" if ok else "不一致。"))
     return f"{name}: the text says “{quote}” ({text_value}), the table gives {table}: " + (
