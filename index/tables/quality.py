@@ -169,11 +169,34 @@ def unit_findings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.D
     rows = []
     for _, cell in cells.iterrows():
         value = float(cell["value"])
-        written, unit = _written(" ".join(texts.get(cell["report_id"], [])), value)
+        text = " ".join(texts.get(cell["report_id"], []))
+        written, unit = None, None
+        for window in _after_label(text, str(cell["table"]), str(cell["row"])):
+            written, unit = _written(window, value)
+            if written:
+                break
         rows.append({"report_id": cell["report_id"], "table": cell["table"], "row": cell["row"],
                      "column": cell["column"], "value": value, "written": written, "unit_written": unit,
                      "ok": unit != "元"})
     return pd.DataFrame(rows, columns=list(UNIT_COLUMNS))
+
+
+_WINDOW = 160
+
+
+def _after_label(text: str, table: str, row: str) -> list[str]:
+    """The text just after each place the row's label is printed (where its cells follow)."""
+    labels: set[str] = set()
+    for template in TEMPLATES.values():
+        spec = template.tables.get(table)
+        for spec_row in spec.rows if spec else ():
+            if spec_row.key == row:
+                labels.update(spec_row.match)
+    windows = []
+    for label in sorted(labels, key=len, reverse=True):
+        for found in re.finditer(re.escape(label), text):
+            windows.append(text[found.end():found.end() + _WINDOW])
+    return windows
 
 
 def _written(text: str, value: float) -> tuple[str | None, str | None]:
