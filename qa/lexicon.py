@@ -141,6 +141,7 @@ CHANGE_WORDS = (
     "增长了多少", "增长多少", "增加了多少", "增加多少", "增加了几", "增加几", "减少了多少", "减少多少", "减少了几", "减少几",
     "下降了多少", "下降多少", "降了多少", "涨了多少", "多了多少", "多了几", "少了多少", "少了几", "多了还是少了",
     "增加还是减少", "增减情况", "增减", "增幅", "降幅", "增量", "增长率", "增速", "变化了多少", "变化多少", "变动",
+    "增加了还是减少了", "上升还是下降", "上升了还是下降了", "涨了还是跌了", "增多还是减少", "增多了还是减少了",
     "有何变化", "有什么变化", "变化情况", "变化如何", "怎么变", "变了多少", "多了百分之", "少了百分之", "增长了百分之",
     "增加了百分之", "减少了百分之", "下降了百分之", "高了多少", "低了多少", "提高了多少", "降低了多少", "上升了多少",
     "多收了多少", "少收了多少", "有没有增长", "是否增长", "有没有下降", "是否下降", "增长", "下降",
@@ -328,7 +329,7 @@ FILLER_WORDS = (
     "file", "submitted", "submit", "made", "make", "handled", "handle", "processed", "process", "by", "people",
     "s", "all", "any", "some", "number", "total", "overall", "altogether", "i", "we", "you", "know", "want", "like",
     "would", "could", "can", "case", "cases", "requests", "request", "applications", "application", "times",
-    "face", "faced", "saw", "see", "caseload", "caseloads", "volume", "new", "ended in", "ended up", "resulted in",
+    "face", "faced", "against", "saw", "see", "caseload", "caseloads", "volume", "new", "ended in", "ended up", "resulted in",
     "per", "administrative", "during", "were there",
     "as", "so", "far", "across", "over", "among", "foi",
 )
