@@ -35,7 +35,7 @@ class MetricMatch:
 
     keys: list[str]
     phrases: list[str]
-    how: str  # catalogue | english word forms | embedding
+    how: str  # catalogue | english word forms | column only | embedding
     confidence: float = 1.0
     spans: list[tuple[int, int]] = field(default_factory=list)
     # Column and unit words that chose a column of the metrics (自然人, 现行有效, 花了多少钱).
@@ -168,7 +168,7 @@ def find_metrics(text: str) -> MetricMatch | None:
             normalized, how = rewritten, "english word forms"
     rows = [h for h in catalogue_module.phrase_hits(normalized) if h.kind == "row"]
     if not rows:
-        return None
+        return _column_only(normalized)
     generic = generic_phrases()
     specific = [h for h in rows if normalized[h.start:h.end] not in generic]
     masked = normalized
@@ -193,6 +193,38 @@ def find_metrics(text: str) -> MetricMatch | None:
     used, unused = _column_words(masked, keys)
     return MetricMatch(keys=list(dict.fromkeys(keys)), phrases=list(dict.fromkeys(phrases)), how=how,
                        spans=[(h.start, h.end) for h in kept], columns=used, unused=unused)
+
+
+# A column named without a row (本年废止件数, 尚未审结) stands for the rows that have it, when
+# they are this few; a column every row has (总计, 自然人) names no figure on its own.
+COLUMN_ONLY_ROWS = 3
+COLUMN_ONLY_CONFIDENCE = 0.9
+
+
+def _column_only(text: str) -> MetricMatch | None:
+    """The rows of a column named alone: 现行有效件数 → 规章 and 行政规范性文件, each shown."""
+    hits = [h for h in catalogue_module.phrase_hits(text) if h.kind == "column"]
+    by_table: dict[str, set[str]] = {}
+    for hit in hits:
+        table, column = hit.target.split(".", 1)
+        by_table.setdefault(table, set()).add(column)
+    metrics = catalogue()
+    keys: list[str] = []
+    for table, columns in by_table.items():
+        found = [k for k in metrics if k.split(".")[0] == table and k.rsplit(".", 1)[1] in columns
+                 and k.rsplit(".", 1)[1] not in catalogue_module.DEFAULT_COLUMNS and metrics[k].kind != "share"]
+        parts = _parts()
+        # A sum and its parts (行政诉讼 = 直接起诉 + 复议后起诉): the sum.
+        found = [k for k in found if not any(_concept(k) in parts.get(_concept(o), set()) and _concept(o) != _concept(k)
+                                             for o in found)]
+        keys += found
+    if not keys or len({_concept(k) for k in keys}) > COLUMN_ONLY_ROWS:
+        return None
+    spans = [(h.start, h.end) for h in hits]
+    phrases = list(dict.fromkeys(text[s:e] for s, e in spans))
+    # Said as a reading (and a follow-up naming a column keeps its previous row: qa.dialogue).
+    return MetricMatch(keys=keys, phrases=phrases, how="column only", confidence=COLUMN_ONLY_CONFIDENCE, spans=spans,
+                       columns=phrases)
 
 
 def _column_words(text: str, keys: list[str]) -> tuple[list[str], list[str]]:

@@ -73,7 +73,10 @@ def entity_for(mention: Mention, prefer_region: bool, vocabulary: Vocabulary) ->
     matches = resolution.matches
     best = matches[0]
     regions = [m for m in matches if m.agency is None]
-    if prefer_region and regions and best.agency is not None and not names_an_office(mention.text, best.how):
+    # Two places equally named (平潭: 平潭县 and 平潭综合实验区) are no one place: the agencies are listed.
+    one_place = len([m for m in regions if regions[0].confidence - m.confidence < AMBIGUITY_MARGIN]) == 1 \
+        if regions else False
+    if prefer_region and one_place and best.agency is not None and not names_an_office(mention.text, best.how):
         # A government named after a place, asked about its place: the place is meant (never
         # when the words name the office itself: 示例市人民政府办公室 is not all of 示例市).
         region = regions[0]

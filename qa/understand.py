@@ -111,6 +111,7 @@ def read_metric(plan: Plan, match: MetricMatch | None) -> None:
     phrases = "、".join(match.phrases)
     how = {"catalogue": ("the metric catalogue's names", "指标目录中的名称"),
            "english word forms": ("the catalogue's English names", "指标目录中的英文名称"),
+           "column only": ("a column named without its row: each row that has it", "只写了列名,列出有该列的各行"),
            "embedding": (f"embedding similarity {match.confidence:.2f} to “{phrases}”",
                          f"与“{phrases}”语义相似(相似度{match.confidence:.2f})")}[match.how]
     plan.readings.append(Reading("metric", phrases, list(match.keys), how[0], how[1], match.confidence))

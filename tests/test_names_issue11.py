@@ -193,6 +193,7 @@ def test_equally_near_years_are_both_given():
     ("Yuecheng 2021: how many requests where the office did not hold the information?", 8,
      "applications.unavailable.not_held.total"),
     ("将乐县2024年办完了几件申请", 4, "applications.total_processed.total"),
+    ("将乐县2024年一共办结几件申请", 4, "applications.total_processed.total"),
     ("How many requests had Jiangle finished handling in 2024?", 4, "applications.total_processed.total"),
     ("将乐县2024年有几件申请转入下一年度", 1, "applications.carried_forward.total"),
     ("In 2024, how many Jiangle requests were carried into 2025?", 1, "applications.carried_forward.total"),
@@ -218,3 +219,30 @@ def test_everyday_words_on_a_real_report(real, question, value):
     answer = ask(question, None, real)
     assert 2026 not in answer.plan.years
     assert value in _numbers(answer), answer.text
+
+
+def test_a_word_for_one_row_is_not_read_as_another_as_well(seeds):
+    answer = ask("将乐县2024年一共办结几件申请", None, seeds)
+    assert answer.plan.metrics == ["applications.total_processed.total"]
+    assert 5 not in _numbers(answer)
+
+
+@pytest.mark.parametrize("question, keys", [
+    ("越城区2021年现行有效件数是多少", {"active_disclosure.regulations.in_force",
+                                  "active_disclosure.normative_documents.in_force"}),
+    ("Yuecheng 2021: how many cases were still pending?", {"review_litigation.review.pending",
+                                                          "review_litigation.litigation.pending"}),
+])
+def test_a_column_named_alone_shows_each_row_that_has_it_and_says_so(seeds, question, keys):
+    answer = ask(question, None, seeds)
+    assert set(answer.plan.metrics) == keys
+    assert any(r.piece == "metric" and r.confidence < 1 for r in answer.plan.readings)
+    # A column every row has names no figure on its own.
+    assert not ask("越城区2021年自然人有多少", None, seeds).plan.metrics
+
+
+def test_a_name_of_two_places_is_not_read_as_one_of_them(real):
+    """平潭 is both 平潭县 (2011–2013) and 平潭综合实验区: a total over "平潭" is not 平潭县's."""
+    answer = ask("21年平潭那边一共来了几件依申请公开", None, real)
+    assert "平潭综合实验区" in answer.plan.agencies and not answer.plan.region
+    assert 70 in _numbers(answer), answer.text

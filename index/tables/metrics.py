@@ -357,7 +357,7 @@ MEANINGS: tuple[Meaning, ...] = (
     Meaning("row", ("applications.carried_over",), (
         "结转过来", "去年结转", "上一年结转", "上年度结转", "从上年", "上年遗留", "遗留", "转过来",
         "承接上一年度", "承接上年度", "承接上年", "上一年度结转", "上一年度转来", "上年转来", "上年度转来", "去年转来",
-        "去年留下", "上年留下", "上一年度未办结",
+        "去年留下", "上年留下",
         "brought forward", "left over from last year", "left over from the previous year",
         "from the previous year", "carried into this year", "carried over from", "pending from last year")),
     Meaning("row", ("applications.carried_forward",), (
