@@ -43,7 +43,8 @@ _STRUCTURED_PIECES = ("agencies", "region", "years", "metrics", "threshold", "to
 _RELEVANT = {**{i: _STRUCTURED_PIECES for i in STRUCTURED},
              "narrative": ("agencies", "region", "years", "kinds", "topic"),
              "mixed": (*_STRUCTURED_PIECES, "kinds", "topic"),
-             "quality": ("agencies", "region", "years", "quality")}
+             "quality": ("agencies", "region", "years", "quality"),
+             "corpus": ("agencies", "region", "years", "level")}
 _PIECE_WORDS = {
     "agencies": ("机关", "agency"), "region": ("地区", "region"), "years": ("年份", "year"),
     "metrics": ("指标", "figure"), "threshold": ("条件", "condition"), "top_n": ("名次", "top-N"),
@@ -92,8 +93,7 @@ def _marked(question: str) -> bool:
 
 
 # Words that make a question about the whole corpus rather than the previous turn's scope.
-_WIDE = ("各", "所有", "全部", "每个", "每一个", "哪些", "哪个机关", "哪家", "哪几个", "which", "all", "every",
-         "语料库", "corpus")
+_WIDE = ("各", "所有", "全部", "每个", "每一个", "哪个机关", "哪家", "哪几个", "all", "every", "语料库", "corpus")
 
 
 def _has_scope(plan: Plan) -> bool:
@@ -112,8 +112,12 @@ def elliptical(plan: Plan, previous: Plan) -> bool:
     if plan.intent in STRUCTURED:
         return "intent" not in plan.given and plan.threshold is None and plan.top_n is None \
             and plan.group_by is None and plan.level is None
-    if plan.intent in ("narrative", "mixed", "quality"):
-        return bool(find_cue(text, lexicon.SINGULAR_PRONOUNS))  # "What problems did it report?"
+    if plan.intent in ("narrative", "mixed", "quality", "corpus"):
+        if find_cue(text, lexicon.SINGULAR_PRONOUNS):
+            return True  # "What problems did it report?" / 这份报告是哪天发布的？
+        # 存在哪些问题？ / 有什么改进措施？: a kind of passage and nothing else.
+        return plan.intent == "narrative" and bool(plan.kinds) and plan.topic is None \
+            and len(re.sub(r"[\W\d_]", "", plan.search_text)) <= 6
     return False
 
 
@@ -245,6 +249,8 @@ def merge(new: Plan, previous: Turn) -> Plan:
         merged.compare = new.compare
         merged.order = new.order
         merged.change = dict(new.change)
+        if new.intent == "corpus":
+            merged.corpus, merged.metrics = dict(new.corpus), []
         if new.intent in ("narrative", "mixed") and "kinds" not in new.given:
             merged.kinds = list(new.kinds)
     else:

@@ -203,7 +203,8 @@ FOLLOW_UP_TAIL = ("呢",)
 # The agencies of the previous answer.
 PLURAL_PRONOUNS = ("它们", "他们", "这些机关", "这些单位", "这些部门", "上述机关", "以上机关", "这几个", "这几家",
                    "they", "them", "their", "those agencies", "these agencies", "those", "these")
-SINGULAR_PRONOUNS = ("它", "该机关", "这个机关", "这家", "its", "this agency", "that agency")
+SINGULAR_PRONOUNS = ("它", "该机关", "这个机关", "这家", "its", "it", "this agency", "that agency",
+                     "这份报告", "这份年报", "这个报告", "该报告", "该年报", "这篇报告", "this report", "that report")
 # Words pointing at the previous answer's figure or report ("和这个一致吗", "this report").
 DEMONSTRATIVES = ("这个", "这份", "该报告", "这份报告", "这个数", "这一数字", "this report", "that report", "this figure",
                   "this number", "that number")
