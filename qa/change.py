@@ -409,11 +409,12 @@ def compose_over_years(facts: Facts, lang: str, lines: list[str], average: bool)
     if frame is None or not facts.metrics:
         return None
     rows: list[list[Any]] = []
+    said: dict[str, Any] = {}  # per agency, the files and years left out already written
     for metric in facts.metrics:
         spans = over_years(frame, metric.key, metric.templates)
         with_values = [s for s in spans if s.included]
         for span in with_values or spans[:1]:
-            _span_lines(facts, span, metric, lang, lines, average)
+            _span_lines(facts, span, metric, lang, lines, average, said)
             rows += [[year, _plain(value), span.agency] for year, value, _ in span.included]
         silent = [s for s in spans if not s.included and s not in (with_values or spans[:1])]
         if silent:
@@ -430,7 +431,8 @@ def _years_text(years: list[int], lang: str) -> str:
     return "、".join(f"{y}年" for y in years) if lang == "zh" else ", ".join(map(str, years))
 
 
-def _span_lines(facts: Facts, span: Span, metric: Metric, lang: str, lines: list[str], average: bool) -> None:
+def _span_lines(facts: Facts, span: Span, metric: Metric, lang: str, lines: list[str], average: bool,
+                said: dict[str, Any]) -> None:
     if not span.included:
         lines.append(f"{span.agency}没有任何一年的报告填写了{metric.zh}。" if lang == "zh" else
                      f"No report of {span.agency} gives {metric.en}.")
@@ -458,7 +460,8 @@ def _span_lines(facts: Facts, span: Span, metric: Metric, lang: str, lines: list
                          f"{n} years (= {terms}).")
         files = ("、" if lang == "zh" else ", ").join(
             dict.fromkeys(_source(facts, r) for _, _, r in span.included if _source(facts, r)))
-        if files:
+        if files and said.get("files:" + span.agency) != files:
+            said["files:" + span.agency] = files
             lines.append(f"来源文件:{files}。" if lang == "zh" else f"Source files: {files}.")
     left: list[str] = []
     if span.pre_template:
@@ -480,7 +483,12 @@ def _span_lines(facts: Facts, span: Span, metric: Metric, lang: str, lines: list
         if gaps:
             left.append(f"语料库中没有{_years_text(gaps, lang)}的报告" if lang == "zh" else
                         f"the corpus has no report for {_years_text(gaps, lang)}")
-    if left:
+    # The same years left out for another figure of the same agency: said once.
+    years_left = (tuple(span.pre_template), tuple(span.other_template), tuple(span.absent))
+    if left and said.get("left:" + span.agency) == years_left:
+        lines.append("另:未计入的年份同上。" if lang == "zh" else "The same years are left out as above.")
+    elif left:
+        said["left:" + span.agency] = years_left
         lines.append(("另:" + ";".join(left) + "。") if lang == "zh" else ("Also: " + "; ".join(left) + "."))
 
 

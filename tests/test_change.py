@@ -154,6 +154,13 @@ def test_totals_and_averages_over_an_agencys_years_show_each_year_and_the_years_
         assert "2018" in answer.text  # the pre-2019 reports are named as left out
 
 
+def test_two_figures_over_an_agencys_years_each_have_their_sum_and_the_years_left_out_said_once(real):
+    # 本年废止件数 alone: 规章 (0 each year) and 行政规范性文件 3 + 55 + 33 + 45 = 136 (crawl 11, 12, 06, 19).
+    text = _answer("平潭综合实验区历年废止的件数加起来是多少", real).text
+    assert "136" in text and "3 + 55 + 33 + 45" in text, text
+    assert text.count("早于全国统一表格") == 1 and "同上" in text
+
+
 def test_an_average_over_an_agencys_years_names_the_years_it_divides_by(real):
     text = _answer("平潭综合实验区行政处罚决定每年平均多少", real).text
     assert "5569 ÷ 5" in text and "430 + 1282 + 2113 + 1100 + 644" in text, text
