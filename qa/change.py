@@ -534,3 +534,11 @@ def chart_totals(average: bool) -> Callable[[Plan, list[str], list[str], str], t
             return columns[0], "line", [columns[1]]
         return (writing.chart_average if average else writing.chart_by_group)(plan, columns, values, lang)
     return pick
+
+
+def chart_change(plan: Plan, columns: list[str], values: list[str], lang: str) -> tuple[str, str, list[str]] | None:
+    """A bar of each agency's change (the Δ column) for a ranking or several agencies."""
+    agency, change = ("机关", "变化") if lang == "zh" else ("Agency", "Change")
+    if agency in columns and change in columns:
+        return agency, "bar", [change]
+    return None

@@ -22,7 +22,7 @@ import pandas as pd
 from index.passages.settings import IndexSettings
 from index.tables import store
 from index.passages.indexer import PASSAGES_FILE, current_folder
-from index.tables.resolve import AgencyIndex, Resolution, agency_forms, agency_index, english_key, split_place
+from index.tables.resolve import AgencyIndex, Resolution, agency_forms, agency_index, english_key, is_pinyin, split_place
 from parsing.meta import to_simplified
 from qa import lexicon
 from qa.metric_terms import MetricMatch, embedding_match
@@ -41,6 +41,10 @@ _NOT_NAMES = frozenset(
 ) | {"how", "where", "when", "did", "does", "do", "was", "were", "show", "list", "give", "find", "name", "in",
      "i", "a", "an", "per", "by", "across", "from", "to", "since", "between", "has", "have", "had", "its",
      "their", "many", "much", "information", "disclosure", "government", "report", "reports", "requests"}
+
+
+# A lower-case word is taken for a name in pinyin from this many letters on ("jiangle", not "an").
+PINYIN_NAME_MIN = 5
 
 
 @dataclass
@@ -118,7 +122,10 @@ class Vocabulary:
             for n in range(min(6, len(words) - i), 0, -1):
                 gram = words[i:i + n]
                 tokens = [w.group(0) for w in gram]
-                named = any(t[0].isupper() and t.lower() not in _NOT_NAMES for t in tokens)
+                # Capitalised, or one lower-case word of pinyin long enough not to be English ("jiangle").
+                named = any(t[0].isupper() and t.lower() not in _NOT_NAMES for t in tokens) or (
+                    n == 1 and len(tokens[0]) >= PINYIN_NAME_MIN and tokens[0].lower() not in _NOT_NAMES
+                    and is_pinyin(tokens[0].lower()))
                 if not named and not any(" ".join(t.lower() for t in tokens[k:]) in place_words
                                          for k in range(1, len(tokens))):
                     continue

@@ -170,7 +170,7 @@ def _always(plan: Plan, cues: Cues, agencies: int) -> bool:
 REGISTRY: tuple[Intent, ...] = (
     Intent(change.INTENT, "a figure's change between two years (Δ and %), or agencies ranked by it",
            _step(change.gather), _figures(change.compose), cues=change.CUES, when=change.when, refine=change.refine,
-           structured=True, say_nothing=False),
+           chart=change.chart_change, structured=True, say_nothing=False),
     Intent("compare", "agencies, years or metrics side by side, with the differences worked out",
            _step(answer.compare), _figures(writing.comparison), cues=lexicon.COMPARE, when=_compares,
            refine=_compare_what, chart=writing.chart_compare, structured=True),

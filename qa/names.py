@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from index.tables.resolve import AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution, english_key, split_place, strip_government
+from index.tables.resolve import (AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution, english_key, is_pinyin, split_place,
+                                  strip_government)
 from parsing.meta import to_simplified
 from parsing.region import place_names
 from parsing.vocabulary import GOVERNMENT_SUFFIXES, LEVEL_CHARS, OFFICE_ENDINGS, OFFICE_WORDS, PLACE_WORDS
@@ -25,6 +26,8 @@ _NAME_SUFFIXES = tuple(sorted({w for w, _ in PLACE_WORDS} | set(GOVERNMENT_SUFFI
                               | set(OFFICE_ENDINGS) | {"委员会", "办公厅"}, key=len, reverse=True))
 _UNKNOWN_NAME = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:" + "|".join(_NAME_SUFFIXES) + r")")
 _NOT_IN_NAMES = set("哪各所全每按该本其这那些个的是有在与及或年多少几")
+# Characters that join two names (将乐县和沙县); part of a name only where the gazetteer says so (和平区).
+_JOINING_CHARS = set("和与及跟同、或")
 # Words that open a phrase, not a name ("关于…").
 _NOT_NAME_STARTS = ("关于", "对于", "有关", "针对", "按照", "根据")
 # Endings that may follow a place's name to make an agency's name (沙县 + 政府办).
@@ -187,11 +190,7 @@ def chinese_reading(name: str) -> list[str]:
 def _pinyin_name(words: str) -> bool:
     """Could ``words`` be a place's name in pinyin ("Keqiao", "Sha")?"""
     letters = re.sub(r"[^a-z]", "", words.lower())
-    return bool(letters) and re.fullmatch(_PINYIN, letters) is not None
-
-
-_PINYIN = (r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|"
-           r"ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ue|ui|ve|er|a|o|e|i|u|v))+")
+    return is_pinyin(letters)
 
 
 def _gazetteer_spans(text: str, taken: list[list[int]]) -> list[list[int]]:
@@ -247,6 +246,11 @@ def unknown_names(text: str, vocabulary: Vocabulary) -> tuple[list[str], list[Me
             piece = text[start:match.end()]
             if not gazetteer_places(piece) or set(piece) & _NOT_IN_NAMES:
                 continue
+        if not gazetteer_places(piece):  # 和沙县 → 沙县: a joining word before a place's name
+            for i in range(1, len(piece) - 1):
+                if set(piece[:i]) <= _JOINING_CHARS and gazetteer_places(piece[i:]):
+                    start, piece = start + i, piece[i:]
+                    break
         if metric_phrases(piece) or piece.startswith(_NOT_NAME_STARTS) or _only_an_ending(piece):
             continue
         if spans and spans[-1][1] == start:

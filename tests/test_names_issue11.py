@@ -246,3 +246,17 @@ def test_a_name_of_two_places_is_not_read_as_one_of_them(real):
     answer = ask("21年平潭那边一共来了几件依申请公开", None, real)
     assert "平潭综合实验区" in answer.plan.agencies and not answer.plan.region
     assert 70 in _numbers(answer), answer.text
+
+
+@pytest.mark.parametrize("question, agency, value", [
+    ("jiangle requests 2024", "将乐县人民政府办公室", 5),
+    ("dayong penalties in 2022", "中山市大涌镇", 191),
+])
+def test_a_known_name_in_lower_case_pinyin(seeds, question, agency, value):
+    answer = ask(question, None, seeds)
+    assert answer.plan.agencies == [agency] and value in _numbers(answer)
+
+
+def test_a_joining_word_is_not_part_of_the_next_name(seeds):
+    plan = ask("将乐县和沙县2024年各收到多少申请", None, seeds).plan
+    assert plan.unknown_names == ["沙县"]

@@ -185,6 +185,15 @@ def _place_key(form: str) -> tuple[str, str] | None:
     return _pinyin(core), suffix
 
 
+_PINYIN = re.compile(r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|"
+                     r"ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ue|ui|ve|er|a|o|e|i|u|v))+")
+
+
+def is_pinyin(letters: str) -> bool:
+    """Could ``letters`` (lower case a–z) be pinyin syllables run together ("jiangle", "keqiao")?"""
+    return bool(letters) and _PINYIN.fullmatch(letters) is not None
+
+
 @lru_cache(maxsize=1)
 def _english_offices() -> tuple[tuple[str, str], ...]:
     """(English office words, the Chinese office), longest words first; governments excluded
