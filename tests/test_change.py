@@ -337,3 +337,9 @@ def test_an_average_rate_is_pooled_never_divided_by_the_number_of_reports():
         writing.totals(facts, "zh", lines, average=True)
         text = "\n".join(lines)
         assert "60.42%" in text and "汇总" in text and "15.1" not in text, text
+
+
+def test_a_ranking_by_change_has_a_bar_chart_of_the_change(real):
+    answer = _answer("Which agencies grew the most in new requests from 2021 to 2022?", real)
+    assert answer.plan.intent == "change"
+    assert answer.table is not None and answer.table["columns"][-2] == "Change"
