@@ -112,7 +112,7 @@ ACTIVE_COLUMNS = (
     Column("total_published", "对外公开总数量", "total published", ("对外公开总数", "公开总数")),
     Column("previous", "上一年项目数量", "items in the previous year", ("上一年项目",)),
     Column("change", "本年增/减", "change this year", ("增/减", "增减")),
-    Column("projects", "采购项目数量", "procurement projects", ("采购项目",)),
+    Column("projects", "采购项目数量", "procurement projects", ("采购项目", "项目数", "项目个数", "多少个项目")),
 )
 
 ACTIVE_2021 = Table(

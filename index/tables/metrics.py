@@ -670,6 +670,8 @@ def find_metric(text: str) -> list[tuple[Metric, float]]:
                    if any(metrics[k].unit == u.target for k in keys)]
         if named:
             keys = [k for c in named for k in concept.by_column[c.target.split(".", 1)[1]]]
+            # A money word beside a named column (采购的项目数和花费): its 万元 column as well.
+            keys += [k for _, column in by_unit for k in concept.by_column[column] if k not in keys]
             score = hit.length + max(c.length for c in named)
         elif by_unit:
             # 花了多少钱 under a row with a 万元 column: that column, whatever its label.
