@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from index.tables.change import Span, over_years, rank_changes, year_over_year
+from index.tables.change import Span, over_years, percent_change, rank_changes, year_over_year
 from index.tables.metrics import Metric
 from index.tables.query import QuerySpec, run
 from qa import answer, lexicon
@@ -152,9 +152,11 @@ def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     """The reports a change question needs: the agencies' years up to the target (for the
     nearest earlier year when the base is missing), or every agency's two years to rank."""
     # What an earlier turn worked out is worked out again (a follow-up may name the years).
-    plan.change = {k: v for k, v in plan.change.items() if k not in ("assumed", "years", "both", "agencies")}
+    plan.change = {k: v for k, v in plan.change.items()
+                   if k not in ("assumed", "years", "both", "agencies", "sum_base", "sum_value")}
     base, target = years_of(plan)
-    if plan.change.get("rank") or not (plan.agencies or plan.region):
+    if plan.change.get("rank") or not plan.agencies:
+        # No agency named (a region, or the whole corpus): every agency's change, ranked.
         newest = plan.newest_year or max(corpus.vocabulary().years or [0])
         if target is None:
             target = newest
@@ -166,7 +168,8 @@ def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
             # Keep the reports of the agencies ranked: they are what the answer cites.
             changes = year_over_year(frame, facts.metrics[0].key, base, target)
             ranked = rank_changes(changes, plan.change.get("rank") or "desc", plan.top_n or DEFAULT_TOP)
-            plan.change = {**plan.change, "both": len(changes), "agencies": int(frame["agency"].nunique())}
+            plan.change = {**plan.change, "both": len(changes), "agencies": int(frame["agency"].nunique()),
+                           "sum_base": float(changes["base"].sum()), "sum_value": float(changes["value"].sum())}
             frame = frame[frame["agency"].isin(set(ranked["agency"]))].reset_index(drop=True)
     else:
         frame = _query(corpus, facts, "change", _spec(plan, year_to=target))
@@ -263,7 +266,7 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     if frame is None or not facts.metrics:
         return None
     base_year, year = plan.change.get("years", [None, None])
-    if plan.change.get("rank") or not (plan.agencies or plan.region):
+    if plan.change.get("rank") or not plan.agencies:
         return _ranking(facts, lang, lines, int(base_year), int(year))
     rows: list[list[Any]] = []
     names = list(dict.fromkeys(list(plan.agencies) + (list(frame["agency"]) if len(frame) else [])))
@@ -383,9 +386,11 @@ def _ranking(facts: Facts, lang: str, lines: list[str], base_year: int, year: in
                      f"No year was named: the corpus's newest year, {year}, is compared with {base_year}.")
     word_zh = "减少最多" if order == "asc" else "增加最多"
     word_en = "largest fall" if order == "asc" else "largest rise"
-    lines.append(f"{metric.zh}{year}年比{base_year}年{word_zh}的机关(共{both}个机关两年都有数据"
+    place = "".join(plan.region.values())
+    lines.append(f"{place}{metric.zh}{year}年比{base_year}年{word_zh}的机关(共{both}个机关两年都有数据"
                  + (f",另有{agencies - both}个机关缺少其中一年" if agencies > both else "") + "):" if lang == "zh" else
-                 f"{metric.en}, {year} vs {base_year}, {word_en} first ({both} agencies have both years"
+                 f"{metric.en}{' in ' + place if place else ''}, {year} vs {base_year}, {word_en} first "
+                 f"({both} agencies have both years"
                  + (f"; {agencies - both} more lack one of them" if agencies > both else "") + "):")
     rows: list[list[Any]] = []
     for _, r in ranked.iterrows():
@@ -398,6 +403,13 @@ def _ranking(facts: Facts, lang: str, lines: list[str], base_year: int, year: in
                          f"{_num(r['value'], metric, lang)}, {said}")
         rows.append([int(r["rank"]), r["agency"], _plain(r["base"]), _plain(r["value"]), _plain(round(r["delta"], 6)),
                      None if pd.isna(r["pct"]) or metric.unit == "%" else round(float(r["pct"]), 2)])
+    if both > 1 and metric.unit != "%" and "sum_base" in plan.change:
+        total_base, total = float(plan.change["sum_base"]), float(plan.change["sum_value"])
+        said = _delta_words(total - total_base, percent_change(total_base, total), total_base, metric, lang)
+        lines.append(f"这{both}个机关合计:{base_year}年{_num(total_base, metric, lang)} → {year}年"
+                     f"{_num(total, metric, lang)},{said}。" if lang == "zh" else
+                     f"These {both} agencies together: {_num(total_base, metric, lang)} → {_num(total, metric, lang)}, "
+                     f"{said}.")
     columns = (["#", "机关", f"{base_year}年", f"{year}年", "变化", "变化率(%)"] if lang == "zh" else
                ["#", "Agency", str(base_year), str(year), "Change", "Change (%)"])
     return {"columns": columns, "rows": rows}

@@ -343,3 +343,9 @@ def test_a_ranking_by_change_has_a_bar_chart_of_the_change(real):
     answer = _answer("Which agencies grew the most in new requests from 2021 to 2022?", real)
     assert answer.plan.intent == "change"
     assert answer.table is not None and answer.table["columns"][-2] == "Change"
+
+
+def test_a_change_asked_of_a_place_ranks_its_agencies_and_adds_them_up(real):
+    # The corpus's agencies with both 2021 and 2022: only 平潭综合实验区 (70 → 74).
+    text = _answer("2022年各机关收到的申请比上年增加了多少", real).text
+    assert "平潭综合实验区" in text and "70" in text and "74" in text, text
