@@ -244,7 +244,10 @@ def merge(new: Plan, previous: Turn) -> Plan:
         merged.entities = []
         merged.from_previous = True
         merged.previous_agencies = list(previous.agencies)
-    if "intent" in new.given:
+    own_kind = new.intent in ("narrative", "corpus", "quality", "mixed") and bool(
+        find_cue(_text(new.question), lexicon.SINGULAR_PRONOUNS))
+    if "intent" in new.given or own_kind:
+        # (它的网址是什么？: passages of the previous agency, never its previous figure again.)
         merged.intent = new.intent
         merged.compare = new.compare
         merged.order = new.order
@@ -253,6 +256,8 @@ def merge(new: Plan, previous: Turn) -> Plan:
             merged.corpus, merged.metrics = dict(new.corpus), []
         if new.intent in ("narrative", "mixed") and "kinds" not in new.given:
             merged.kinds = list(new.kinds)
+        if new.intent in ("narrative", "quality") and "metrics" not in new.given:
+            merged.metrics = []
     else:
         merged.intent = _intent_after(old, merged, new)
     text = _text(new.question)

@@ -253,3 +253,28 @@ def test_a_trend_after_one_years_figure_is_every_year(real, second):
     _, answer = talk(real, "平潭综合实验区2024年收到了多少申请？", second)
     assert answer.plan.intent == "trend" and not answer.plan.years
     assert answer.plan.agencies == [PINGTAN] and "74" in answer.text and "154" in answer.text
+
+
+@pytest.mark.parametrize("second", ["它那年遇到了哪些问题？", "What did it plan to improve?", "有什么改进措施？"])
+def test_passages_of_the_previous_agency(seeds, second):
+    from qa.session import plan_question
+
+    conversation = Conversation()
+    ask("中山市大涌镇2022年行政许可决定有多少件？", conversation, seeds)
+    plan = plan_question(second, conversation, seeds)
+    assert plan.intent == "narrative" and plan.agencies == [DAYONG] and plan.years == [2022]
+
+
+def test_this_report_is_the_previous_answers_report(seeds):
+    _, answer = talk(seeds, "安康高新区2019年行政处罚决定数？", "这份报告是繁体字写的吗？")
+    assert answer.plan.intent == "corpus" and answer.plan.agencies == ["安康高新区"]
+    assert answer.plan.corpus["script"] == "traditional" and "繁体" in answer.text
+
+
+def test_an_unread_question_about_it_never_repeats_the_previous_figure(seeds):
+    from qa.session import plan_question
+
+    conversation = Conversation()
+    ask("大涌镇2022年行政处罚决定数？", conversation, seeds)
+    plan = plan_question("它的门户网站网址是什么？", conversation, seeds)
+    assert plan.intent == "narrative" and plan.agencies == [DAYONG] and not plan.metrics
