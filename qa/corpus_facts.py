@@ -362,11 +362,11 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
                      f"{where}: {n} agenc{'ies' if n != 1 else 'y'} ({n_reports} report{'s' * (n_reports != 1)}).")
     elif ask == "agency_list":
         n = len(years)
-        listed = [f"{a}({len(ys)}份:{'、'.join(f'{y}年' for y in ys)})" if zh else
-                  f"{a} ({len(ys)}: {', '.join(map(str, ys))})" for a, ys in years.items()]
-        lines.append(f"{where}:共{n}个机关发布了年报({n_reports}份):" + "、".join(listed) + "。" if zh else
+        agencies = [f"{a}({len(ys)}份:{'、'.join(f'{y}年' for y in ys)})" if zh else
+                    f"{a} ({len(ys)}: {', '.join(map(str, ys))})" for a, ys in years.items()]
+        lines.append(f"{where}:共{n}个机关发布了年报({n_reports}份):" + "、".join(agencies) + "。" if zh else
                      f"{where}: {n} agenc{'ies' if n != 1 else 'y'} ({n_reports} report{'s' * (n_reports != 1)}): "
-                     + "; ".join(listed) + ".")
+                     + "; ".join(agencies) + ".")
     elif ask == "years":
         found = sorted({int(y) for y in frame["year"]})
         listed = "、".join(f"{y}年" for y in found) if zh else ", ".join(map(str, found))

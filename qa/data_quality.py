@@ -163,7 +163,8 @@ def _about(rule: str, plan: Plan) -> bool:
 
 def _reports(plan: Plan, corpus: Corpus) -> pd.DataFrame:
     """The reports a per-report question is about (its agencies, years and region)."""
-    clauses, values = [], []
+    clauses: list[str] = []
+    values: list[Any] = []
     if plan.agencies:
         clauses.append(f"agency IN ({', '.join('?' for _ in plan.agencies)})")
         values += plan.agencies
@@ -230,7 +231,7 @@ def _per_report(plan: Plan, corpus: Corpus, facts: Facts) -> None:
         copied = copied_passages(plan, corpus)
         if copied is not None and len(copied):
             copied = copied.assign(ok=False, source=copied["source_file"])
-            rows += copied.to_dict("records")
+            rows += [{str(k): v for k, v in r.items()} for r in copied.to_dict("records")]
     if asked == "any":
         # Every check of the report: the failed ones and table 三's identity written out, the rest counted.
         for row in rows:
