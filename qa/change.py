@@ -172,7 +172,15 @@ def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
                            "sum_base": float(changes["base"].sum()), "sum_value": float(changes["value"].sum())}
             frame = frame[frame["agency"].isin(set(ranked["agency"]))].reset_index(drop=True)
     else:
-        frame = _query(corpus, facts, "change", _spec(plan, year_to=target))
+        frame = _query(corpus, facts, "change", _spec(plan, years=[base, target]) if target is not None and
+                       base is not None else _spec(plan))
+        missing = [a for a in plan.agencies if target is not None and base is not None and not len(
+            frame[(frame["agency"] == a) & (frame["year"] == base)].dropna(subset=[m.key for m in facts.metrics]))]
+        if missing and base is not None:
+            # The base year is missing: the years before it, for the nearest one to offer.
+            earlier = _query(corpus, facts, "change (nearest earlier year)", _spec(plan, agencies=missing,
+                                                                                     year_to=base - 1))
+            frame = pd.concat([earlier, frame], ignore_index=True) if len(earlier) else frame
     facts.frame = frame
     facts.agencies = list(dict.fromkeys(frame["agency"])) if len(frame) else list(plan.agencies)
     plan.change = {**plan.change, "years": [base, target]}
@@ -316,7 +324,9 @@ def _agency_change(facts: Facts, lang: str, lines: list[str], rows: list[list[An
                      f"No year was named: {agency}'s newest year, {year}, is used.")
     assert base_year is not None
     target = _value_at(group, key, year)
-    years_held = sorted(int(y) for y in group["year"])
+    # The agency's report years (the entity keeps them; the frame holds only the years fetched).
+    known = {y for e in facts.plan.agency_entities() for y in e.years.get(agency, [])}
+    years_held = sorted(known | {int(y) for y in group["year"]})
     if target is None:
         reason = (f"语料库中没有{agency}{year}年的报告" if year not in years_held else
                   f"{agency}{year}年的报告没有{metric.zh}") if lang == "zh" else \
