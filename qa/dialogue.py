@@ -28,12 +28,13 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from index.tables.metrics import catalogue, normalize, phrase_hits
+from index.tables.metrics import catalogue
 from parsing.meta import to_simplified
 from parsing.template import TABLES, TEMPLATE_2019, TEMPLATE_2021, TEMPLATES
 from qa import lexicon
 from qa.plan import STRUCTURED, Plan, Reading
 from qa.quantities import blank_all, find_cue, phrase_pattern
+from qa.turn_years import anchor_recent, column_hits, turn_years
 
 # Pieces a follow-up can name, in the order they are described.
 PIECES = ("agencies", "region", "years", "metrics", "threshold", "top_n", "group_by", "level", "kinds", "topic",
@@ -291,16 +292,6 @@ def _described(plan: Plan) -> Plan:
     return plan
 
 
-def _column_hits(question: str) -> list[tuple[str, str, str]]:
-    """(words, kind, target) of every column and unit word in ``question``."""
-    from qa.metric_terms import english_forms
-
-    text = normalize(question)
-    if re.search(r"[a-z]{3,}", text):
-        text = english_forms(text)
-    return [(text[h.start:h.end], h.kind, h.target) for h in phrase_hits(text) if h.kind in ("column", "unit")]
-
-
 def swap_column(metrics: list[str], question: str) -> tuple[list[str], list[str]]:
     """"那结果纠正呢?" after a 结果维持 question: the same rows, the column the follow-up names.
 
@@ -310,7 +301,7 @@ def swap_column(metrics: list[str], question: str) -> tuple[list[str], list[str]
     the words that chose a column.
     """
     known = catalogue()
-    hits = _column_hits(question)
+    hits = column_hits(question)
     out, words = [], []
     for key in metrics:
         parts = key.split(".")
@@ -335,10 +326,6 @@ def swap_column(metrics: list[str], question: str) -> tuple[list[str], list[str]
     return out, list(dict.fromkeys(words))
 
 
-def _table_columns(table: str):
-    return TEMPLATES[TEMPLATE_2021].tables[table].columns
-
-
 def _has(plan: Plan, piece: str) -> bool:
     return {
         "agencies": bool(plan.agency_entities()) or plan.from_previous, "region": bool(plan.region),
@@ -350,84 +337,8 @@ def _has(plan: Plan, piece: str) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# Turn-relative years, pronouns, reshaping
+# Pronouns, and the previous question reshaped, explained, broken down, changed, filtered
 # ---------------------------------------------------------------------------
-
-
-def _anchor_years(plan: Plan) -> list[int]:
-    """The years a plan asked about (a range's years, in order)."""
-    if plan.years:
-        return sorted(plan.years)
-    if plan.year_from is not None and plan.year_to is not None:
-        return list(range(plan.year_from, plan.year_to + 1))
-    return []
-
-
-def _compared_before(text: str, start: int) -> bool:
-    before = text[max(0, start - 14):start]
-    return any((re.search(rf"(?<![a-z]){re.escape(w)}\s*(?:the\s+)?$", before) if w.isascii() else
-                before.rstrip().endswith(w)) for w in lexicon.TURN_YEAR_COMPARED)
-
-
-def turn_years(new: Plan, previous: Plan) -> bool:
-    """前一年呢？ / "and the year before?" / 近三年呢？: years counted from the previous turn's.
-
-    A year word inside a column name (上一年项目数量) or a comparison (比上一年) is left alone.
-    Returns True when ``new``'s years were set this way.
-    """
-    anchor = _anchor_years(previous)
-    if not anchor or any(r.piece == "year" and re.fullmatch(r"(?:19|20)\d{2}\s*年?度?", r.text or "")
-                         for r in new.readings):
-        return False
-    text = _text(new.question)
-    masked = blank_all(text, [w for w, kind, _ in _column_hits(new.question) if kind == "column"])
-    match = re.search(phrase_pattern(lexicon.TURN_RELATIVE_YEARS), masked)
-    if match and not _compared_before(masked, match.start()):
-        word = match.group(0)
-        offset = lexicon.TURN_RELATIVE_YEARS[word]
-        years = anchor if offset == 0 else [(anchor[0] if offset < 0 else anchor[-1]) + offset]
-        shown = "、".join(f"{y}年" for y in anchor)
-        _set_years(new, years, None, None, Reading(
-            "year", word, years, f"“{word}” counted from the previous question's year ({', '.join(map(str, anchor))})",
-            f"“{word}”按上一问的年份({shown})推算"))
-        return True
-    recent = next((r for r in new.readings if r.piece == "year" and r.how.startswith("the last ")), None)
-    if recent is not None and new.year_from is not None and new.year_to is not None and not new.agency_entities():
-        # (越城区近三年呢？ names its own agency: its own newest years, see anchor_recent.)
-        count = new.year_to - new.year_from + 1
-        high = anchor[-1]
-        _set_years(new, [], high - count + 1, high, Reading(
-            "year", recent.text, [high - count + 1, high],
-            f"the {count} years up to the previous question's year {high}: {high - count + 1}–{high}",
-            f"截至上一问年份{high}年的近{count}年:{high - count + 1}年至{high}年"))
-        return True
-    return False
-
-
-def anchor_recent(plan: Plan) -> None:
-    """近三年 / "the last three years" of named agencies, with no earlier year to count from:
-    the years up to the newest report the agencies have (not the corpus's newest), said so."""
-    recent = next((r for r in plan.readings if r.piece == "year" and r.how.startswith("the last ")), None)
-    held = [y for e in plan.agency_entities() for years in e.years.values() for y in years]
-    if recent is None or plan.year_from is None or plan.year_to is None or not held or plan.from_previous:
-        return
-    latest = max(held)
-    if latest >= plan.year_to:
-        return
-    count = plan.year_to - plan.year_from + 1
-    names = "、".join(plan.agencies)
-    _set_years(plan, [], latest - count + 1, latest, Reading(
-        "year", recent.text, [latest - count + 1, latest],
-        f"the last {count} years up to the newest report year of {'; '.join(plan.agencies)} ({latest}): "
-        f"{latest - count + 1}–{latest}",
-        f"截至{names}最新报告年份{latest}年的近{count}年:{latest - count + 1}年至{latest}年"))
-
-
-def _set_years(plan: Plan, years: list[int], low: int | None, high: int | None, reading: Reading) -> None:
-    plan.years, plan.year_from, plan.year_to = list(years), low, high
-    plan.readings = [r for r in plan.readings if r.piece != "year"] + [reading]
-    if "years" not in plan.given:
-        plan.given.append("years")
 
 
 def _previous_pronoun(new: Plan) -> Reading | None:
