@@ -119,7 +119,7 @@ class Vocabulary:
         place_words = {w for _, ws in _place_words() for w in ws}
         found: list[tuple[int, int]] = []
         for i in range(len(words)):
-            for n in range(min(6, len(words) - i), 0, -1):
+            for n in range(min(8, len(words) - i), 0, -1):
                 gram = words[i:i + n]
                 tokens = [w.group(0) for w in gram]
                 # Capitalised, or one lower-case word of pinyin long enough not to be English ("jiangle").

@@ -180,7 +180,7 @@ def chinese_reading(name: str) -> list[str]:
         return [office] if office else []
     found: list[str] = []
     # The place word given first (Huangpu Town is a town, not 黄浦区), counties before townships.
-    for wanted in dict.fromkeys((key, (key[0], ""))):
+    for wanted in (key,) if key[1] else ((key[0], ""),):  # the place word given must fit
         for townships in (False, True):
             found = found or _pinyin_places(townships).get(wanted, [])
     found = [n for n in found if not any(o != n and o.startswith(n) for o in found)]  # 平潭县, not also 平潭
@@ -314,6 +314,9 @@ def _english_spans(text: str) -> list[list[int]]:
                 continue
         if office and match.group(2)[0].isupper():
             spans.append([match.start(2), match.end()])
+    for match in _EN_OFFICE.finditer(text):  # an office alone, its place read before (Xingping County | Finance Bureau)
+        if match.group(0)[0].isupper() and not any(s < match.end() and match.start() < e for s, e in spans):
+            spans.append([match.start(), match.end()])
     return spans
 
 

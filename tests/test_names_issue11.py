@@ -110,6 +110,7 @@ def test_an_office_ending_after_a_known_name_is_part_of_it(seeds, question, valu
     ("越城区公安局2021年收到多少申请", "越城区公安局"),
     ("How many requests did the Yuecheng District Public Security Bureau get in 2021?", "越城区公安局"),
     ("将乐县财政局2024年新收申请数", "将乐县财政局"),
+    ("How many requests did Yuecheng District Finance Bureau get in 2021?", "财政局"),
 ])
 def test_an_unknown_office_of_a_known_place_is_not_the_place(seeds, question, named):
     answer = ask(question, None, seeds)

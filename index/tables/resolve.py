@@ -209,8 +209,9 @@ def english_key(text: str) -> tuple[str, str] | None:
         return None
     for word, chinese in _english_offices():
         if re.search(rf"\b{re.escape(word)}\s*$", lowered):
-            letters = re.sub(r"[^a-z]", "", _ENGLISH_GOVERNMENT.sub(" ", lowered[: lowered.rfind(word)]))
-            return (letters, chinese) if letters else None
+            # The place before the office, with or without its place word (Lanzhu County Audit Bureau).
+            place = english_key(lowered[: lowered.rfind(word)])
+            return (place[0], chinese) if place else None
     lowered = _ENGLISH_GOVERNMENT.sub(" ", lowered)
     suffix = ""
     words = sorted(((w, s) for s, ws in PLACE_WORDS for w in ws), key=lambda p: len(p[0]), reverse=True)
