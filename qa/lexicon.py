@@ -214,8 +214,10 @@ TURN_RELATIVE_YEARS = {
     "再往后一年": 1, "往后一年": 1, "后一年": 1, "下一年": 1, "次年": 1, "第二年": 1, "晚一年": 1,
     "那一年": 0, "那年": 0, "当年": 0, "同年": 0, "同一年": 0,
     "the year before": -1, "the previous year": -1, "the prior year": -1, "a year earlier": -1,
-    "one year earlier": -1, "the preceding year": -1, "the year after": 1, "the following year": 1,
-    "a year later": 1, "the next year": 1, "that year": 0, "the same year": 0,
+    "one year earlier": -1, "the preceding year": -1, "the year prior": -1, "a year before": -1,
+    "one year before": -1, "previous year": -1, "prior year": -1, "year before": -1,
+    "the year after": 1, "the following year": 1, "a year later": 1, "one year later": 1, "the next year": 1,
+    "next year": 1, "year after": 1, "that year": 0, "the same year": 0, "same year": 0,
 }
 # Words that make a year word a comparison, not a new year (比上一年 / than the year before).
 TURN_YEAR_COMPARED = ("比", "较", "相比", "than", "compared with", "compared to", "versus", "vs")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from index.tables.resolve import (AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution, english_key, is_pinyin, split_place,
-                                  strip_government)
+from index.tables.resolve import (AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution, english_key, is_pinyin, pinyin_letters,
+                                  split_place, strip_government)
 from parsing.meta import to_simplified
 from parsing.region import place_names
 from parsing.vocabulary import GOVERNMENT_SUFFIXES, LEVEL_CHARS, OFFICE_ENDINGS, OFFICE_WORDS, PLACE_WORDS
@@ -152,7 +152,7 @@ def _pinyin_places(townships: bool) -> dict[tuple[str, str], list[str]]:
         if any(p[3] is not None for p in places) != townships or not re.fullmatch(r"[\u4e00-\u9fff]+", name):
             continue
         core, suffix = _place_suffix(name)
-        letters = "".join(lazy_pinyin(core)).lower()
+        letters = pinyin_letters("".join(lazy_pinyin(core)))
         for key in {(letters, suffix), (letters, "")}:
             if name not in out.setdefault(key, []):
                 out[key].append(name)

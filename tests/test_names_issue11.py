@@ -261,3 +261,11 @@ def test_a_known_name_in_lower_case_pinyin(seeds, question, agency, value):
 def test_a_joining_word_is_not_part_of_the_next_name(seeds):
     plan = ask("将乐县和沙县2024年各收到多少申请", None, seeds).plan
     assert plan.unknown_names == ["沙县"]
+
+
+def test_pinyin_letters_write_u_umlaut_as_u():
+    from index.tables.resolve import english_key
+
+    assert english_key("Lüsha Subdistrict") == english_key("Lvsha Subdistrict") == english_key("lusha subdistrict") \
+        == ("lusha", "街道")
+    assert english_key("Lanzhu County Housing and Urban-Rural Development Bureau") == ("lanzhu", "住房和城乡建设局")

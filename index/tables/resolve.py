@@ -169,7 +169,7 @@ def _clean(text: str) -> str:
 def _pinyin(chinese: str) -> str:
     from pypinyin import lazy_pinyin
 
-    return "".join(lazy_pinyin(chinese)).lower()
+    return pinyin_letters("".join(lazy_pinyin(chinese)))
 
 
 def _place_key(form: str) -> tuple[str, str] | None:
@@ -204,7 +204,7 @@ def _english_offices() -> tuple[tuple[str, str], ...]:
 
 def english_key(text: str) -> tuple[str, str] | None:
     """``Jiangle County`` → (``jiangle``, ``县``); (letters, "") when no place word is given."""
-    lowered = text.lower().replace("’", "'")
+    lowered = text.lower().replace("’", "'").replace("ü", "v")
     if not re.fullmatch(r"[a-z0-9 '\-.,()]+", lowered):
         return None
     for word, chinese in _english_offices():
@@ -220,8 +220,13 @@ def english_key(text: str) -> tuple[str, str] | None:
             lowered = re.sub(rf"\b{re.escape(word)}\s*$", " ", lowered)
             suffix = chinese
             break
-    letters = re.sub(r"[^a-z]", "", lowered)
+    letters = pinyin_letters(lowered)
     return (letters, suffix) if letters else None
+
+
+def pinyin_letters(text: str) -> str:
+    """The letters of a name in pinyin, ü written u (Lüsha, Lvsha and Lusha are one name)."""
+    return re.sub(r"[^a-z]", "", text.lower()).replace("v", "u")
 
 
 # ---------------------------------------------------------------------------
