@@ -219,7 +219,9 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
     decide_intent(plan, cues, mentions, plural, lowered, bool(match and match.columns))
     read_entities(plan, mentions, plural, vocabulary)
     # About the reports themselves (几份年报 / 哪天发布 / 繁体): only when no figure was named.
-    corpus_facts.read(plan, cue_text, match is not None and match.how != "embedding",
+    # A column named without its row (哪天发布 → 本年制发?) is a loose reading: the corpus reading wins
+    # when every other word is a corpus word.
+    corpus_facts.read(plan, cue_text, match is not None and match.how not in ("embedding", "column only"),
                       bool(cues.quality or cues.kinds))
     # Negation: "哪些机关没有行政诉讼" asks for the zero rows.
     if plan.intent in ("list", "count") and plan.threshold is None and plan.metrics:
