@@ -341,6 +341,11 @@ def _has(plan: Plan, piece: str) -> bool:
 # ---------------------------------------------------------------------------
 
 
+def _plain(readings: list[Reading]) -> list[Reading]:
+    """A previous plan's readings without how that plan was itself reshaped (画成图 after 列成表格)."""
+    return [r for r in readings if not (r.piece == "intent" and r.value in _SPECIAL)]
+
+
 def _previous_pronoun(new: Plan) -> Reading | None:
     return next((r for r in new.readings if r.piece == "agency" and r.value == "previous answer"), None)
 
@@ -391,7 +396,7 @@ def _reshaped(new: Plan, previous: Turn) -> Plan | None:
         merged.group_by = "year"
     merged.inherited = [p for p in PIECES if _has(old, p) and p in _RELEVANT.get(merged.intent, PIECES)
                         and not (p == "years" and not merged.has_years())]
-    merged.readings = [r for r in old.readings if r.piece not in ("unlinked",)] + [
+    merged.readings = [r for r in _plain(old.readings) if r.piece not in ("unlinked",)] + [
         Reading("intent", find_cue(text, lexicon.RESHAPE[shape]) or "", shape, f"the previous question, {_SHAPES[shape][1]}",
                 f"上一问,{_SHAPES[shape][0]}")]
     return _described(merged)
@@ -415,7 +420,7 @@ def _explained(new: Plan, previous: Turn) -> Plan | None:
     # The figure again, then each term it is computed from, stated as a figure of its own.
     merged.metrics = list(dict.fromkeys(old.metrics + [k for key in old.metrics for k in terms_of(key)]))
     merged.inherited = [p for p in PIECES if _has(old, p) and p in _RELEVANT.get(merged.intent, PIECES)]
-    merged.readings = list(old.readings) + [Reading("intent", cue, "explain", "how the previous answer was computed",
+    merged.readings = _plain(old.readings) + [Reading("intent", cue, "explain", "how the previous answer was computed",
                                                     "上一问答案的计算方法")]
     return _described(merged)
 
@@ -467,7 +472,7 @@ def _broken_down(new: Plan, previous: Turn) -> Plan | None:
     if merged.intent not in STRUCTURED:
         merged.intent = "lookup" if merged.agencies else "total"
     merged.inherited = [p for p in PIECES if p != "metrics" and _has(old, p) and p in _RELEVANT.get(merged.intent, PIECES)]
-    merged.readings = [r for r in old.readings if r.piece != "metric"] + [
+    merged.readings = [r for r in _plain(old.readings) if r.piece != "metric"] + [
         Reading("metric", cue, keys, "every column of the previous question's row", "上一问那一行的各列")]
     return _described(merged)
 
@@ -490,7 +495,7 @@ def _changed(new: Plan, conversation: Conversation) -> Plan | None:
     merged.intent, merged.compare = "change", None
     merged.change = {"base": "between", "words": cue}
     merged.inherited = [p for p in PIECES if _has(last, p) and p in _RELEVANT.get("change", PIECES)]
-    merged.readings = list(last.readings) + [Reading("intent", cue, "change", "the change between the last two years asked",
+    merged.readings = _plain(last.readings) + [Reading("intent", cue, "change", "the change between the last two years asked",
                                                      "前两问两个年份之间的变化")]
     return _described(merged)
 
@@ -519,7 +524,7 @@ def _filtered(new: Plan, previous: Turn) -> Plan | None:
     if old.corpus.get("ask") == "years" and not old.has_years():
         merged.corpus["ask"] = "years"
     merged.inherited = [p for p in PIECES if _has(old, p) and p in ("agencies", "region", "years", "level")]
-    merged.readings = list(old.readings) + [
+    merged.readings = _plain(old.readings) + [
         Reading(piece, word, value, f"only {piece} {value}, among the previous answer's reports",
                 f"上一问的报告中只看{word}") for piece, (value, word) in found.items()]
     return _described(merged)
