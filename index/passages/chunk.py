@@ -93,7 +93,23 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def section_kind(no: int) -> str:
+# Section kinds tried on a title's words, most specific first: "因政府信息公开申请行政复议…"
+# is about reconsideration, not requests; "存在的主要问题及改进情况" about problems.
+_TITLE_ORDER = ("problems", "review_litigation", "other", "requests", "active_disclosure", "overview")
+
+
+def section_kind(no: int, title: str = "") -> str:
+    """A section's kind by the words of its title, else by its number on the national template.
+
+    Reports before 2019 number their sections their own way (六、主要问题和改进措施 in 2015,
+    四、… in 2011): the title says what a section is wherever it stands.
+    """
+    simplified = to_simplified(title)
+    by_kind = {s.kind: s for s in SECTIONS}
+    for kind in _TITLE_ORDER:
+        section = by_kind.get(kind)
+        if section is not None and simplified and any(w in simplified for w in section.match):
+            return kind
     return _KIND_OF_SECTION.get(no, "other")
 
 
@@ -106,10 +122,11 @@ def chunk_report(report: Report, chunk_chars: int = IndexSettings.chunk_chars) -
         body = narrative_text(section.text, section.no in _TABLE_SECTIONS)
         if not body:
             continue
-        if section.no == PROBLEMS_SECTION:
+        kind = section_kind(section.no, section.title)
+        if kind == _KIND_OF_SECTION[PROBLEMS_SECTION]:
             blocks = split_problems_measures(body)
         else:
-            blocks = [(section_kind(section.no), body)]
+            blocks = [(kind, body)]
         for kind, block in blocks:
             for marker, text in chunk_text(block, target):
                 simplified = aligned_simplified(text)
