@@ -157,8 +157,10 @@ def test_a_failed_data_check_is_no_doubt_about_the_reading(corpus):
 
 
 def test_missing_data_said_plainly_is_not_confident(corpus):
+    # 将乐县 has no 2019 report: the answer says so (and gives 2024's 5, marked as not the year
+    # asked); an expected 2019 figure, here 7, is missing from it, plainly.
     answer = _answer(corpus, "将乐县2019年收到了多少件公开申请？")
-    problems = check(answer, {"numbers": [5]})
+    problems = check(answer, {"numbers": [7]})
     assert problems and "no data" in shown_doubts(answer)
 
 
@@ -181,7 +183,7 @@ def test_report_counts_confidently_wrong_per_intent_and_kind(corpus):
         {"id": "wrong", "kind": "lookup", "lang": "en", "group": "g1", "turns": [DENIED_EN],
          "expect": [{"numbers": [36]}]},
         {"id": "nodata", "kind": "missing_year", "lang": "zh", "turns": ["将乐县2019年收到了多少件公开申请？"],
-         "expect": [{"numbers": [5]}]},
+         "expect": [{"numbers": [7]}]},
         {"id": "doubt", "kind": "lookup", "unsure": True, "turns": ["将乐县2024年废止了几件规范性文件？"],
          "expect": [{"numbers": [13]}]},
     ]
