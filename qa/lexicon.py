@@ -225,6 +225,8 @@ TURN_YEAR_COMPARED = ("比", "较", "相比", "than", "compared with", "compared
 # "how many X, and how many Y") and the words that make a clause an ask of its own.
 PART_JOINERS = ("又", "另外", "此外", "以及", "同时", "并且", "还有", "其中", "and", "also", "plus", "as well as")
 PART_ASKS = NUMERIC + LIST + ("what",)
+# Words that list figures side by side (复议和诉讼, "reconsideration and lawsuits").
+LIST_JOINERS = ("和", "与", "及", "以及", "、", "跟", "and", "or", "&")
 # "Each of the figures named" (行政许可和行政处罚各是多少 / 新收和结转分别多少): not each agency.
 EACH_ITEM = ("各是", "各有", "各为", "各多少", "各几", "各自", "分别", "respectively")
 # A subset of the previous answer's figure: 其中自然人… / "how many of those were corrected".

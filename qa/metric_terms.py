@@ -23,6 +23,8 @@ import numpy as np
 
 from index.tables import metrics as catalogue_module
 from index.tables.metrics import catalogue, find_metric, normalize
+from qa import lexicon
+from qa.quantities import phrase_pattern
 
 # Cosine similarity an embedding match needs to be taken at all.
 EMBEDDING_THRESHOLD = 0.85
@@ -171,6 +173,7 @@ def find_metrics(text: str) -> MetricMatch | None:
         return _column_only(normalized)
     generic = generic_phrases()
     specific = [h for h in rows if normalized[h.start:h.end] not in generic]
+    specific += [h for h in rows if h not in specific and _listed(normalized, h, specific)]
     masked = normalized
     if specific:
         for hit in rows:
@@ -225,6 +228,18 @@ def _column_only(text: str) -> MetricMatch | None:
     # Said as a reading (and a follow-up naming a column keeps its previous row: qa.dialogue).
     return MetricMatch(keys=keys, phrases=phrases, how="column only", confidence=COLUMN_ONLY_CONFIDENCE, spans=spans,
                        columns=phrases)
+
+
+def _listed(text: str, hit: catalogue_module.PhraseHit, specific: list[catalogue_module.PhraseHit]) -> bool:
+    """A generic row word listed beside a specific one (复议和诉讼各有多少, "reconsideration and
+    lawsuits") names its own row, unless another word is glued before it (不予公开的申请和诉讼)."""
+    joiners = phrase_pattern(lexicon.LIST_JOINERS)
+    after = re.match(rf"\s*(?:{joiners})\s*", text[hit.end:])
+    if after and any(s.start == hit.end + after.end() for s in specific):
+        return not re.search(r"[\u4e00-\u9fff]$", text[:hit.start].rstrip())
+    before = re.search(rf"(?:{joiners})\s*$", text[:hit.start])
+    return before is not None and any(s.end == before.start() or text[s.end:before.start()].isspace()
+                                      for s in specific)
 
 
 def _column_words(text: str, keys: list[str]) -> tuple[list[str], list[str]]:
