@@ -390,7 +390,7 @@ MEANINGS: tuple[Meaning, ...] = (
         "still in force", "in effect", "valid", "currently valid", "effective", "still valid", "currently in force")),
     Meaning("column", ("active_disclosure.decisions",), ("决定", "decision", "decisions made")),
     Meaning("column", ("active_disclosure.repealed",), (
-        "作废", "取消", "repealed", "abolished", "revoked", "rescinded", "annulled")),
+        "作废", "取消", "废除", "废掉", "废了", "repealed", "abolished", "revoked", "rescinded", "annulled")),
     Meaning("column", ("active_disclosure.issued",), (
         "发布", "新出台", "新发", "新发了", "新印发", "新制发", "新制定", "发了", "出台了", "adopted", "enacted",
         "newly issued", "new ones", "put out")),
