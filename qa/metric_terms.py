@@ -156,6 +156,28 @@ def english_forms(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
+# What may stand between 申请 and the row it applies for ("申请过信息公开复议"): no list word, no punctuation.
+_APPLIED_FOR = re.compile(r"[^\W\d]{0,6}")
+
+
+def _verbs_dropped(text: str, rows: list[catalogue_module.PhraseHit]) -> list[catalogue_module.PhraseHit]:
+    """Row hits without a table's noun used as a verb for another table's row: 申请 in
+    "被申请过信息公开复议" (applied for reconsideration) names no request figure."""
+    nouns = {normalize(w): table for table, words in catalogue_module.TABLE_NOUNS.items() for w in words}
+    dropped = []
+    for hit in rows:
+        table = nouns.get(text[hit.start:hit.end])
+        if table is None:
+            continue
+        for other in rows:
+            gap = text[hit.end:other.start]
+            if other is not hit and other.target.split(".")[0] != table and other.start >= hit.end \
+                    and _APPLIED_FOR.fullmatch(gap) and not re.search(r"[和与及或]", gap):
+                dropped.append(hit)
+                break
+    return [h for h in rows if h not in dropped]
+
+
 def find_metrics(text: str) -> MetricMatch | None:
     """Metrics named in ``text`` by the catalogue's names; None when no name occurs.
 
@@ -168,7 +190,11 @@ def find_metrics(text: str) -> MetricMatch | None:
         rewritten = english_forms(normalized)
         if rewritten != normalized:
             normalized, how = rewritten, "english word forms"
-    rows = [h for h in catalogue_module.phrase_hits(normalized) if h.kind == "row"]
+    hits = [h for h in catalogue_module.phrase_hits(normalized) if h.kind == "row"]
+    rows = _verbs_dropped(normalized, hits)
+    for hit in hits:
+        if hit not in rows:  # blanked, so that no score brings it back
+            normalized = normalized[:hit.start] + " " * (hit.end - hit.start) + normalized[hit.end:]
     if not rows:
         return _column_only(normalized)
     generic = generic_phrases()

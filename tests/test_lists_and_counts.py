@@ -165,3 +165,11 @@ def test_published_in_a_year_offers_both_readings(seeds, question):
     answer = _corpus(seeds, question)
     assert "宝力根" in answer.text  # the year the report covers
     assert "大涌镇" in answer.text and "2023-01-10" in answer.text  # the year it came out
+
+
+@pytest.mark.parametrize("question", ["哪些机关被人申请过行政复议", "有谁被申请信息公开复议了"])
+def test_applied_for_reconsideration_names_no_request_figure(seeds, question):
+    """申请 here is the verb of 复议 (applied for reconsideration), not the requests table."""
+    answer = ask(question, None, seeds)
+    assert answer.plan.metrics == ["review_litigation.review.total"], answer.plan.metrics
+    assert "越城区" in answer.text and stated("3", answer.text) and "大涌" not in answer.text
