@@ -151,3 +151,22 @@ def test_a_pronoun_in_a_later_part_is_the_earlier_parts_answer(seeds):
 def test_a_part_asking_again_for_the_same_figure_is_one_question(seeds):
     plan = plan_question("哪些机关有行政诉讼，分别是多少件", None, seeds)
     assert multipart.parts(plan, seeds.vocabulary()) is None
+
+
+@pytest.mark.parametrize("words, expected", [
+    ("诉讼与复议分别多少", ["review_litigation.litigation.total", "review_litigation.review.total"]),
+    ("the reconsiderations and the lawsuits", ["review_litigation.review.total", "review_litigation.litigation.total"]),
+    ("采购项目数和采购金额", ["active_disclosure.procurement.projects", "active_disclosure.procurement.amount_wan"]),
+    # A generic word glued to what comes before it stays part of the phrasing.
+    ("不予公开的申请和诉讼", ["applications.denied.total", "review_litigation.litigation.total"]),
+])
+def test_figures_listed_together_are_each_read(words, expected):
+    from qa.metric_terms import find_metrics
+
+    match = find_metrics(words)
+    assert match is not None and match.keys == expected
+
+
+def test_a_listed_pair_is_answered_for_the_agency_named(real):
+    answer = ask("平潭综合实验区2024年行政复议与行政诉讼分别有几宗", corpus=real)
+    assert {7, 19} <= _numbers(answer.text), answer.text
