@@ -219,6 +219,8 @@ def merge(new: Plan, previous: Turn) -> Plan:
     merged.search_text = new.search_text if len(re.sub(r"\W", "", new.search_text)) >= 2 else old.search_text
     merged.given = list(new.given)
     changed = [p for p in PIECES if p in new.given]
+    if {"agencies", "region"} & set(changed):
+        changed += [p for p in ("agencies", "region") if p not in changed]  # a new scope replaces both
     for piece in changed:
         _take(merged, new, piece)
     if "metrics" not in new.given or _loose_metric(new):
@@ -277,6 +279,8 @@ def merge(new: Plan, previous: Turn) -> Plan:
         merged.unlinked = []  # a passage or text-figure question searches for its other words
     if merged.intent == "compare" and merged.compare is None:
         merged.compare = "agency"
+    if merged.intent == "lookup" and merged.region and not merged.agency_entities() and not merged.from_previous:
+        merged.intent = "total"  # 福州市呢？: the figure over the place's agencies
     relevant = _RELEVANT.get(merged.intent, PIECES)
     kept = [p for p in PIECES if p not in changed and _has(old, p) and p in relevant]
     if new.from_previous or (new.unknown_names and not new.entities):

@@ -278,3 +278,10 @@ def test_an_unread_question_about_it_never_repeats_the_previous_figure(seeds):
     ask("大涌镇2022年行政处罚决定数？", conversation, seeds)
     plan = plan_question("它的门户网站网址是什么？", conversation, seeds)
     assert plan.intent == "narrative" and plan.agencies == [DAYONG] and not plan.metrics
+
+
+def test_a_place_after_an_agency_is_the_place_total_and_says_what_it_kept(real):
+    _, answer = talk(real, "平潭综合实验区2022年行政复议几件？", "福州市呢？")
+    assert answer.plan.intent == "total" and answer.plan.region == {"city": "福州市"}
+    assert "agencies" not in answer.plan.inherited and answer.plan.years == [2022]
+    assert "2件" in answer.text
