@@ -32,6 +32,7 @@ from qa import answer, lexicon
 from qa import compose as writing
 from qa.corpus import Corpus
 from qa.facts import TEXT_ROWS, Facts, Note, Query
+from qa.metric_terms import metric_phrases
 from qa.figures import fmt, unit_word
 from qa.plan import Plan, Reading
 from qa.quantities import blank_all, find_cue
@@ -54,8 +55,8 @@ def read_change(text: str, plan: Plan) -> str:
     """比去年 / than the year before: the base is the year before the one asked.  Read before
     the years, so that 去年 here is never the newest report year; returns the text without it."""
     word = find_cue(text, lexicon.CHANGE_PREVIOUS)
-    if not word:
-        return text
+    if not word or any(word in phrase for phrase in metric_phrases(text)):
+        return text  # part of a row's name (carried over from the previous year): no base year
     plan.change = {"base": "previous", "words": word}
     plan.readings.append(Reading("change", word, "previous", "compared with the year before the year asked",
                                  "与所问年份的上一年相比"))

@@ -130,9 +130,9 @@ CHANGE_PREVIOUS = (
     "跟去年比", "跟上一年比", "跟上年比", "相比上年", "相比去年", "相较上年", "相较去年", "同比", "上年同期",
     "year-over-year", "year over year", "year-on-year", "than the year before", "than the previous year",
     "than in the year before", "than in the previous year", "than it did the year before",
-    "over the previous year", "on the previous year", "from the previous year", "compared with the previous year",
-    "compared to the previous year", "than last year", "from last year", "over last year", "than the prior year",
-    "over the prior year", "from the year before", "over the year before", "compared with the year before",
+    "over the previous year", "on the previous year", "compared with the previous year",
+    "compared to the previous year", "than last year", "over last year", "than the prior year",
+    "over the prior year", "over the year before", "compared with the year before",
     "compared to the year before",
 )
 # Words asking for a change: with one year they mean "on the previous year", with two years

@@ -349,3 +349,17 @@ def test_a_change_asked_of_a_place_ranks_its_agencies_and_adds_them_up(real):
     # The corpus's agencies with both 2021 and 2022: only 平潭综合实验区 (70 → 74).
     text = _answer("2022年各机关收到的申请比上年增加了多少", real).text
     assert "平潭综合实验区" in text and "70" in text and "74" in text, text
+
+
+@pytest.mark.parametrize("question", ["In 2021 how many of Yuecheng's requests were left over from the previous year?",
+                                      "越城区2021年从上年结转过来的申请有几件"])
+def test_a_rows_name_with_the_previous_year_in_it_is_no_change(seeds, question):
+    answer = _answer(question, seeds)
+    assert answer.plan.intent == "lookup" and "2" in answer.text and "2020" not in answer.text, answer.text
+
+
+def test_lost_lawsuits_are_the_corrected_column_and_their_share_the_rate(seeds):
+    # 越城区 2021: 行政诉讼 结果纠正 0 + 0 of 1 + 2 → 0.00% (a base of 3, not 0).
+    answer = _answer("What percentage of lawsuits did Yuecheng lose in 2021?", seeds)
+    assert answer.plan.metrics == ["review_litigation.litigation_corrected_share.total"]
+    assert "0.00%" in answer.text and "0 / 3" in answer.text, answer.text

@@ -134,12 +134,14 @@ def test_a_money_word_asked_of_a_count_is_stated_not_dropped(seeds):
 # 2. Coverage: a word not understood is stated with the reading
 # ---------------------------------------------------------------------------
 
+# 败诉 / lose / lost now name the 结果纠正 column (诉讼败诉率 = 结果纠正 / 总计, qa.rates), so
+# the words left unlinked here are their opposites, which no column answers.
 UNLINKED = [
-    ("越城区2021年行政诉讼败诉了几次", "败诉"),
+    ("越城区2021年行政诉讼胜诉了几次", "胜诉"),
     ("2021年越城区申请数量的中位数是多少", "中位数"),
-    ("How many lawsuits did Yuecheng lose in 2021?", "lose"),
+    ("How many lawsuits did Yuecheng win in 2021?", "win"),
     ("What was Yuecheng's median number of requests in 2021?", "median"),
-    ("In 2021, what percentage of Yuecheng's lawsuits were lost?", "lost"),
+    ("In 2021, what percentage of Yuecheng's lawsuits were won?", "won"),
 ]
 
 

@@ -398,7 +398,8 @@ MEANINGS: tuple[Meaning, ...] = (
     Meaning("column", ("active_disclosure.issued", "active_disclosure.decisions"), ("issued", "issue", "issues")),
     # A lawsuit or reconsideration decided against the agency (败诉率 = 结果纠正 / 总计).
     Meaning("column", ("review_litigation.corrected",), (
-        "败诉", "被纠正", "被纠错", "纠错", "结果被纠正", "结果纠正", "overturned", "reversed", "corrected")),
+        "败诉", "被纠正", "被纠错", "纠错", "结果被纠正", "结果纠正", "overturned", "reversed", "corrected", "lost",
+        "lose")),
     Meaning("column", ("review_litigation.pending",), (
         "没审结", "没有审结", "还没审结", "未结案", "没结案", "还在审", "审理中", "没判", "还没判",
         "没判下来", "还没判下来", "没有判决", "尚未判决", "未判决", "还没结案", "悬而未决", "在审",
