@@ -38,7 +38,7 @@ NATIONAL = "national"
 ASKS = ("reports", "agencies", "years", "list", "agency_list")
 _REGION_LEVELS = ("province", "city", "county", "township")
 _COLUMNS = ["report_id", "agency", "year", "published", "template", "script", "level", *_REGION_LEVELS, "source"]
-_FIELD_NAMES = {"published": ("发布日期", "publication date"), "script": ("字体", "script"),
+_FIELD_NAMES = {"agency": ("发布机关", "agency"), "published": ("发布日期", "publication date"), "script": ("字体", "script"),
                 "template": ("模板", "template"), "level": ("层级", "level"), "region": ("地区", "region"),
                 "years": ("报告年份", "years covered"), "source": ("源文件", "source file")}
 _LEVEL_NAMES = {"province": ("省级", "provincial"), "city": ("市级", "city"), "county": ("县级", "county"),
@@ -125,6 +125,10 @@ def read(plan: Plan, cue_text: str, figure_matched: bool, other_kind: bool) -> b
         plan.corpus["by_published"] = True
     if plan.level is None:
         read_level(cue_text, plan)
+    if plan.level and _cue(cue_text, lexicon.CORPUS_AGENCY_NOUN_LEVELS):
+        # "哪个部门出的": the noun of the agencies asked for, not the department level.
+        plan.level = None
+        plan.readings = [r for r in plan.readings if r.piece != "level"]
     plan.given.append("intent")
     plan.readings.append(Reading("intent", "", INTENT, f"about the corpus: {ask}{' ' + ', '.join(fields) if fields else ''}",
                                  f"关于语料库本身:{ask}{' ' + '、'.join(fields) if fields else ''}"))
@@ -279,6 +283,8 @@ def _value(row: pd.Series, key: str, lang: str, years: dict[str, list[int]]) -> 
     if key == "level":
         name = _LEVEL_NAMES.get(str(row["level"]), (str(row["level"]),) * 2)
         return name[0] if zh else name[1]
+    if key == "agency":
+        return str(row["agency"])
     if key == "region":
         return _region(row) or ("未知" if zh else "unknown")
     if key == "years":

@@ -375,6 +375,8 @@ CORPUS_FIELDS = {
                "which province", "which city", "which region", "where is", "located", "region", "province"),
     "years": ("哪几年", "哪些年份", "是哪年", "的年度", "的年份", "覆盖的年度", "覆盖的年份", "for which years", "哪年的", "哪些年的", "哪几个年份", "哪些年度", "哪一年", "什么年份", "which years", "what years",
               "years covered", "which year", "what year", "cover", "covers", "covered"),
+    "agency": ("全称", "发布机关", "发布单位", "哪个部门出的", "哪个单位出的", "哪个机关出的", "谁发布的", "谁出的",
+               "full name", "issuing agency", "who published", "which agency published"),
     "source": ("源文件", "原文件", "文件名", "来源文件", "哪个文件", "出处", "原文", "source file", "file name", "filename",
                "which file", "source"),
 }
@@ -395,6 +397,8 @@ CORPUS_TEMPLATE_VALUES = {
 # Words asking for a list of the corpus's agencies or years ("列出所有发布年报的单位").
 CORPUS_LIST = ("列出", "列举", "罗列", "都有谁", "有哪些", "所有", "全部", "list", "name all", "what are the", "all")
 # Words asking for each agency's count ("每个机关各有几份", "how many reports does each agency have").
+# "哪个部门出的": 部门 names the agency asked for, not the department level ("部门级的机关" is that level).
+CORPUS_AGENCY_NOUN_LEVELS = ("哪个部门", "哪些部门", "哪家部门", "哪一个部门", "什么部门", "哪个政府部门")
 CORPUS_EACH = ("每个", "每家", "各", "each", "every", "per")
 # Verbs of publishing: "2023年发布的年报" may mean the publication year, said beside the report year.
 CORPUS_PUBLISH = ("发布", "公布", "发表", "挂网", "发了", "出了", "published", "publish", "released", "release",
@@ -407,6 +411,6 @@ CORPUS_NOUNS = {
 }
 # Verbs and words of corpus questions that add nothing to what is asked ("收录了多少个机关",
 # "written in", "乡镇一级", "不同的机关").
-CORPUS_VERBS = ("发布", "公布", "发表", "出具", "来自", "来源于", "收录", "涉及", "填报", "去重", "不同", "分别", "一级", "这一级", "包含", "包括", "覆盖", "涵盖", "写的", "用的是", "使用", "采用", "publish", "publishing", "collection", "different", "distinct", "deduplicated", "follow", "follows", "come", "comes",
+CORPUS_VERBS = ("behind", "发布", "公布", "发表", "出具", "来自", "来源于", "收录", "涉及", "填报", "去重", "不同", "分别", "一级", "这一级", "包含", "包括", "覆盖", "涵盖", "写的", "用的是", "使用", "采用", "publish", "publishing", "collection", "different", "distinct", "deduplicated", "follow", "follows", "come", "comes",
                 "table", "older", "newer", "represented", "when", "written", "write", "use", "used",
                 "uses", "using", "contain", "contains", "include", "includes", "hold", "holds")

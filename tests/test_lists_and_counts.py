@@ -173,3 +173,9 @@ def test_applied_for_reconsideration_names_no_request_figure(seeds, question):
     answer = ask(question, None, seeds)
     assert answer.plan.metrics == ["review_litigation.review.total"], answer.plan.metrics
     assert "越城区" in answer.text and stated("3", answer.text) and "大涌" not in answer.text
+
+
+@pytest.mark.parametrize("question", ["将乐县2024年报是哪个部门出的", "Which agency published the Jiangle report? Give its full name."])
+def test_issuing_agency(seeds, question):
+    answer = _corpus(seeds, question)
+    assert "将乐县人民政府办公室" in answer.text and answer.plan.level is None
