@@ -521,7 +521,12 @@ def _span_lines(facts: Facts, span: Span, metric: Metric, lang: str, lines: list
 
 
 def gather_totals(plan: Plan, corpus: Corpus, facts: Facts) -> None:
-    """Over a named agency's years: one row per report; otherwise the grouped sum."""
+    """Over a named agency's years: one row per report; one agency's one year (平潭县政府12年一共几条)
+    is that report's figure, a lookup (with what a pre-2019 report states); otherwise the grouped sum."""
+    if plan.agency_entities() and len(plan.years) == 1 and not plan.group_by and not plan.region:
+        plan.intent = "lookup"  # written by the lookup's composer (qa.intents.compose reads the plan)
+        answer.lookup(plan, corpus, facts)
+        return
     if over_years_asked(plan) and gather_over_years(plan, corpus, facts):
         return
     answer.totals(plan, corpus, facts)

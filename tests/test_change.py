@@ -363,3 +363,9 @@ def test_lost_lawsuits_are_the_corrected_column_and_their_share_the_rate(seeds):
     answer = _answer("What percentage of lawsuits did Yuecheng lose in 2021?", seeds)
     assert answer.plan.metrics == ["review_litigation.litigation_corrected_share.total"]
     assert "0.00%" in answer.text and "0 / 3" in answer.text, answer.text
+
+
+def test_a_total_of_one_agencys_one_year_is_its_figure_and_a_pre_2019_report_says_what_it_states(real):
+    # crawl/04.txt (平潭县人民政府 2012): "2012年全县共收到有关政府信息公开的申请21条".
+    answer = _answer("平潭县政府2012年一共收到几条申请", real)
+    assert answer.plan.intent == "lookup" and "21" in answer.text and "不是统计表单元格" in answer.text, answer.text
