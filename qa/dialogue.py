@@ -277,6 +277,12 @@ def merge(new: Plan, previous: Turn) -> Plan:
     _change_after(merged, new)
     if merged.intent not in STRUCTURED:
         merged.unlinked = []  # a passage or text-figure question searches for its other words
+    if new.from_previous and "metrics" in new.given and "intent" not in new.given \
+            and merged.intent in ("list", "count") and merged.threshold is None:
+        # 它们的行政复议呢？ after 哪些机关有行政诉讼: each of those agencies' figure, zeros too
+        # (the previous list's condition was about the previous figure).
+        merged.intent = "compare" if len(merged.agencies) > 1 else "lookup"
+        merged.compare = "agency" if merged.intent == "compare" else None
     if merged.intent == "compare" and merged.compare is None:
         merged.compare = "agency"
     if merged.intent == "lookup" and merged.region and not merged.agency_entities() and not merged.from_previous:

@@ -285,3 +285,10 @@ def test_a_place_after_an_agency_is_the_place_total_and_says_what_it_kept(real):
     assert answer.plan.intent == "total" and answer.plan.region == {"city": "福州市"}
     assert "agencies" not in answer.plan.inherited and answer.plan.years == [2022]
     assert "2件" in answer.text
+
+
+def test_their_new_figure_after_a_list_shows_each_agency_zeros_too(seeds):
+    _, answer = talk(seeds, "有哪些单位打过行政官司？", "那它们的行政复议各是多少？")
+    assert answer.plan.intent == "compare" and answer.plan.from_previous
+    assert set(answer.plan.agencies) == {"安康高新区", YUECHENG}
+    assert "0件" in answer.text and "3件" in answer.text  # 安康 0, 越城区 3
