@@ -305,7 +305,9 @@ class AgencyIndex:
                 for target, (confidence, _) in targets.items():
                     for k, how in keys:
                         slot = english.setdefault(k, {})
-                        c = CONFIDENCE[how] * confidence
+                        # Without a place word every agency of that place is as likely (Pingtan:
+                        # 平潭县人民政府 and 平潭综合实验区, as 平潭 is in Chinese).
+                        c = CONFIDENCE[how] * (1.0 if how == "pinyin without place word" else confidence)
                         if target not in slot or slot[target][0] < c:
                             slot[target] = (c, how)
             self._english = english
