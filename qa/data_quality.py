@@ -185,9 +185,9 @@ def _reports(plan: Plan, corpus: Corpus) -> pd.DataFrame:
 def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     """The checks a quality question asks about: per report when it names agencies, else the
     reports whose checks failed."""
-    if plan.agencies:
+    if plan.agencies and not _cue(plan.question.lower(), lexicon.LIST):
         _per_report(plan, corpus, facts)
-    else:
+    else:  # "哪些报告…" / "which of Pingtan's reports…": the failures, within the agencies named
         _failures(plan, corpus, facts)
     frame = facts.quality if facts.quality is not None else pd.DataFrame(columns=_COLUMNS)
     facts.agencies = list(dict.fromkeys(frame["agency"])) if len(frame) else list(plan.agencies)
@@ -381,7 +381,8 @@ def _failures(plan: Plan, corpus: Corpus, facts: Facts) -> None:
             facts.missing.append(Note("The corpus has no passage index, so copied text cannot be found.",
                                       "语料库还没有段落索引,无法查找雷同内容。"))
     frames = [f for f in frames if len(f)]
-    facts.quality = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_COLUMNS)
+    facts.quality = pd.concat(frames, ignore_index=True).sort_values(["year", "agency"], kind="stable") \
+        if frames else pd.DataFrame(columns=_COLUMNS)
 
 
 def copied_passages(plan: Plan, corpus: Corpus) -> pd.DataFrame | None:
@@ -587,9 +588,9 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     zh = lang == "zh"
     if frame is None:
         return None
-    if plan.agencies:
+    if plan.agencies and not _cue(plan.question.lower(), lexicon.LIST):
         return _compose_reports(facts, frame, asked, lang, lines)
-    scope = "" if not (plan.region or plan.has_years()) else corpus_facts.scope(plan, lang)
+    scope = "" if not (plan.region or plan.has_years() or plan.agencies) else corpus_facts.scope(plan, lang)
     words = _FAILED_NAMES[asked]
     if not len(frame):
         lines.append(f"{scope}没有发现{words[0]}的报告。" if zh else

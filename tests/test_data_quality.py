@@ -200,3 +200,12 @@ def test_a_follow_up_checks_the_previous_answers_report(seeds):
     assert stated("13", answer.text) and stated("4", answer.text) and "安康" not in answer.text
     answer = ask("那它的表三平衡吗", conversation, seeds)
     assert answer.plan.quality == "balance" and stated("5", answer.text) and stated("1", answer.text)
+
+
+@pytest.mark.parametrize("question", ["平潭综合实验区哪些年份的报告正文和表格对不上",
+                                      "Which Pingtan Comprehensive Experimental Zone reports contradict their own tables?"])
+def test_which_reports_of_one_agency(real, question):
+    """Asked 'which', the answer lists the reports whose check fails (2012, 2013), not every report."""
+    answer = _quality(real, question, "narrative")
+    assert "2012" in answer.text and "2013" in answer.text
+    assert "2022" not in answer.text and "698" not in answer.text
