@@ -44,3 +44,24 @@ def test_a_pre_2019_reports_problems_and_measures_are_typed_by_title():
     assert measures and all(p.section_no == 6 for p in problems + measures)
     # 五、因政府信息公开申请行政复议… is no problem or measure.
     assert all(p.kind == "review_litigation" for p in passages if p.section_no == 5)
+
+
+def test_a_list_announced_as_problems_stays_problems_until_the_measures_are_announced():
+    # ../shared/real/crawl/16.txt (2014) 五、主要问题和改进措施: "…但主要还存在以下问题：一是工作基础需进一步夯实。
+    # …三是公开制度有待完善。… 2015年，我区将进一步规范…" (no heading between the halves).
+    from index.passages.chunk import split_problems_measures
+
+    text = ("虽然工作取得了一定成效，但主要还存在以下问题：一是工作基础需进一步夯实。人员变动较大，新的机制正逐步建立。"
+            "二是公开范围有待拓展。公开的形式还不够丰富。三是公开制度有待完善。考核体系仍需健全。"
+            " 2015年，我区将进一步规范主动公开，着力加强重点领域信息公开。")
+    blocks = split_problems_measures(text)
+    assert [kind for kind, _ in blocks] == ["problems", "measures"]
+    assert "三是公开制度有待完善" in blocks[0][1] and blocks[1][1].startswith("2015年，我区将")
+
+
+def test_items_that_open_with_a_verb_of_doing_are_measures():
+    from index.passages.chunk import split_problems_measures
+
+    text = "存在的不足有：一是解读形式单一。二是互动不够。对此：一是加强政策解读。二是完善互动渠道。"
+    kinds = [kind for kind, _ in split_problems_measures(text)]
+    assert kinds[0] == "problems" and kinds[-1] == "measures"

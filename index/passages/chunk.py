@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from index.passages.settings import IndexSettings
-from index.passages.topics import MEASURE_CUES, PROBLEM_CUES, tag_topics
+from index.passages.topics import MEASURE_CUES, MEASURE_LEADS, PROBLEM_CUES, tag_topics
 from parsing.meta import to_simplified
 from parsing.record import Report
 from parsing.template import IMPROVEMENT_MARKERS, PROBLEM_MARKERS, SECTIONS
@@ -261,6 +261,27 @@ def measures_start(simplified: str) -> int | None:
     return None
 
 
+_ITEM_HEAD = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）.、．]|[一二三四五六七八九十]{1,3}是)\s*")
+_MEASURE_LEAD = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年度?\s*[,，]?\s*)?(?:我[区县市镇办局委乡]|我们|本[区县市镇办局]|[^\s,，。]{0,8}?)?"
+                           r"(?:" + "|".join(MEASURE_LEADS) + ")")
+
+
+def _with_measure_leads(units: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The units, with a sentence that announces the measures ("2015年，我区将…") cut off the
+    item it trails as a unit of its own."""
+    out: list[tuple[str, str]] = []
+    for marker, unit in units:
+        sentences = [s for s in _SENTENCE_END.split(unit) if s.strip()]
+        cut = next((i for i, s in enumerate(sentences) if i and re.match(r"^\s*(?:(?:19|20)\d{2}\s*年|下一步|下步)", s)
+                    and _MEASURE_LEAD.match(aligned_simplified(s))), None)
+        if cut is None:
+            out.append((marker, unit))
+        else:
+            out.append((marker, "".join(sentences[:cut]).strip()))
+            out.append(("", "".join(sentences[cut:]).strip()))
+    return out
+
+
 def _classify_units(text: str) -> list[tuple[str, str]]:
     """Section 五 with no heading between its halves: each unit by its wording.
 
@@ -269,15 +290,20 @@ def _classify_units(text: str) -> list[tuple[str, str]]:
     measure words, and on a tie takes the kind of the unit before it.
     """
     blocks: list[tuple[str, str]] = []
-    previous = "problems"
-    for marker, unit in split_units(text, 0):
+    previous = lead = "problems"
+    for marker, unit in _with_measure_leads(split_units(text, 0)):
         simplified = aligned_simplified(unit)
         problem = sum(simplified.count(w) for w in PROBLEM_CUES)
         measure = sum(simplified.count(w) for w in MEASURE_CUES)
+        head = _ITEM_HEAD.sub("", simplified, count=1)
         if not marker:
-            kind = "problems" if problem else "measures"
-        elif problem != measure:
-            kind = "problems" if problem > measure else "measures"
+            kind = lead = "problems" if problem else "measures"
+        elif head.startswith(MEASURE_CUES):
+            kind = "measures"  # 一是加强… : an item that opens with a verb of doing
+        elif problem > measure or lead == "problems":
+            kind = "problems"  # the items of "存在以下问题：" are problems unless they open with a verb
+        elif measure > problem:
+            kind = "measures"
         else:
             kind = previous
         if blocks and blocks[-1][0] == kind:

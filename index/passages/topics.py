@@ -97,6 +97,9 @@ PROBLEM_CUES: tuple[str, ...] = (
     "问题", "不足", "有待", "不够", "不强", "不高", "不及时", "不到位", "不全面", "不完善", "不规范", "不平衡",
     "较少", "较弱", "单一", "滞后", "薄弱", "欠缺", "缺少", "缺乏", "差距", "短板", "还需",
 )
+# A sentence that opens with one of these after an optional year and subject ("2015年，我区将…")
+# announces the measures, even inside the last problem item.
+MEASURE_LEADS: tuple[str, ...] = ("将", "要", "计划", "拟", "打算", "下一步", "下步")
 MEASURE_CUES: tuple[str, ...] = (
     "加强", "强化", "推进", "推动", "提升", "提高", "完善", "健全", "深化", "落实", "做好", "加大", "丰富",
     "拓展", "优化", "规范", "建立", "持续", "继续", "进一步", "将",
