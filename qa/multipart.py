@@ -21,7 +21,7 @@ from qa import intents, lexicon
 from qa.compose import Answer
 from qa.corpus import Corpus, Vocabulary
 from qa.facts import Facts
-from qa.figures import amount, year_text
+from qa.figures import json_number, unit_word, year_text
 from qa.plan import STRUCTURED, Plan
 from qa.quantities import find_cue, phrase_pattern
 from qa.understand import understand
@@ -203,8 +203,8 @@ def _rows(index: int, facts: Facts, lang: str) -> list[list[Any]]:
         for metric in facts.metrics:
             value = row.get(metric.key)
             if value is not None and value == value:
-                rows.append([index, row["agency"], year_text(row["year"]), metric.name(lang),
-                             amount(value, metric, lang)])
+                rows.append([index, row["agency"], year_text(row["year"]), metric.name(lang), json_number(value),
+                             metric.unit if lang == "zh" else unit_word(metric, lang).strip(" ()")])
     return rows
 
 
@@ -242,7 +242,8 @@ def answer(whole: Plan, found: list[Part], corpus: Corpus, top_k: int | None = N
         lines += [head] + [line for line in said.text.split("\n") if line not in lines]
     table = None
     if rows:
-        columns = ["部分", "机关", "年份", "指标", "数值"] if lang == "zh" else ["Part", "Agency", "Year", "Figure", "Value"]
+        columns = ["部分", "机关", "年份", "指标", "数值", "单位"] if lang == "zh" else \
+            ["Part", "Agency", "Year", "Figure", "Value", "Unit"]
         table = {"columns": columns, "rows": rows}
     text = "\n".join(lines)
     return Answer(question=whole.question, text=text, plan=turn_plan(whole, found), lang=lang, table=table, chart=None,
