@@ -170,3 +170,11 @@ def test_figures_listed_together_are_each_read(words, expected):
 def test_a_listed_pair_is_answered_for_the_agency_named(real):
     answer = ask("平潭综合实验区2024年行政复议与行政诉讼分别有几宗", corpus=real)
     assert {7, 19} <= _numbers(answer.text), answer.text
+
+
+def test_they_in_a_later_part_are_the_agencies_listed_before(seeds):
+    # Lawsuits above 2: 安康高新区 2019 (seed 002: 3, direct) and 越城区 2021 (3); their
+    # reconsiderations: 0 and 3.
+    answer = ask("诉讼超过2件的是哪些机关？它们各自的行政复议是多少？", corpus=seeds)
+    second = answer.text.split("(2)", 1)[1]
+    assert "安康高新区2019年:行政复议·总计 0件" in second and "绍兴市越城区人民政府办公室2021年:行政复议·总计 3件" in second
