@@ -92,7 +92,10 @@ def kind(text: str, figure_named: bool = False) -> tuple[str | None, str | None]
     figure_named = figure_named or any(_cue(text, words) for words in lexicon.STATED_FIELD_WORDS.values())
     if named and table:  # "正文说…，表格里…": the text set against the table
         return "narrative", f"{named}…{table}"
-    if (mismatch or agree) and (named or figure_named):
+    # A word of disagreement with a figure named (主动公开条数有没有矛盾) asks about its text and table;
+    # a word of agreement (consistent, 一致吗) only with the text or the table named ("consistent over
+    # the years" is no check).
+    if (mismatch and (named or figure_named)) or (agree and (named or table)):
         return "narrative", f"{named or ''}…{mismatch or agree}".strip("…")
     if mismatch:
         return "any", mismatch
