@@ -255,6 +255,15 @@ OFFICE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("人民政府办公室", ("general office", "government office")),
     ("人民政府", ("people's government", "government")),
 )
+# Words for a kind of area that the gazetteer also holds as names (阳泉市城区, 铜陵市郊区): in a
+# question they mean the kind, not the place.
+GENERIC_PLACE_NOUNS: tuple[str, ...] = (
+    "城区", "市区", "郊区", "山区", "景区", "园区", "社区", "辖区", "老区", "新区", "县城", "乡镇", "镇街", "街道办",
+)
+# Words that may follow a place's short name (福清22年, 柯桥的, 沙县政府办): anything else glues it
+# into a word (和平年代, 长安街, 公安机关).
+SHORT_NAME_FOLLOWERS: tuple[str, ...] = ("的", "那边", "这边", "那里", "方面", "呢", "和", "与", "及", "跟", "、", "在", "有",
+                                         "收到", "共", "一共", "总共", "全年", "今年", "去年", "历年", "各年", "年度")
 # Short forms of office names (平潭地税局 = 平潭综合实验区地方税务局).
 OFFICE_SHORT_FORMS: tuple[tuple[str, str], ...] = (
     ("地方税务局", "地税局"), ("国家税务局", "国税局"), ("人力资源和社会保障局", "人社局"),

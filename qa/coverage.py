@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from qa import lexicon
+from qa.names import generic_name_word
 from qa.quantities import blank_all, phrase_pattern
 
 # Lexicon entries that are not words of questions.
@@ -76,7 +77,7 @@ def name_like(word: str, question: str) -> bool:
     """Does the unlinked ``word`` stand where a name stands in ``question``: at its head (平潭…,
     那平潭…, 2022年平潭…) or just before a year (…平潭2022年), or capitalised in English?
     Such a word is an agency the corpus lacks, never a reason to answer for every agency."""
-    if outcome_words([word]) or _is_topic_word(word) or _names_a_figure(word):
+    if outcome_words([word]) or _is_topic_word(word) or _names_a_figure(word) or generic_name_word(word):
         return False
     if word.startswith(lexicon.WHICH + lexicon.WHO) or word.endswith(lexicon.ASPECT_PARTICLES):
         return False  # "谁遇到过…", "作出过": a question word or a verb, never a name

@@ -14,7 +14,8 @@ from index.tables.resolve import (AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution, e
                                   split_place, strip_government)
 from parsing.meta import to_simplified
 from parsing.region import place_names
-from parsing.vocabulary import GOVERNMENT_SUFFIXES, LEVEL_CHARS, OFFICE_ENDINGS, OFFICE_WORDS, PLACE_WORDS
+from parsing.vocabulary import (GENERIC_PLACE_NOUNS, GOVERNMENT_SUFFIXES, LEVEL_CHARS, OFFICE_ENDINGS, OFFICE_NAMES,
+                                OFFICE_WORDS, PLACE_WORDS, SELF_REFERENCES, SHORT_NAME_FOLLOWERS)
 from qa.corpus import Mention, Vocabulary
 from qa.metric_terms import metric_phrases
 from qa.plan import Entity, Plan, Reading
@@ -206,12 +207,41 @@ def _gazetteer_spans(text: str, taken: list[list[int]]) -> list[list[int]]:
             continue
         for length in range(min(longest, len(text) - i), 1, -1):
             piece = text[i:i + length]
-            if piece in names and not metric_phrases(piece) and not any(s < i + length and i < e for s, e in taken):
+            if piece in names and not generic_name_word(piece) and _ends_a_name(piece, text[i + length:]) \
+                    and not metric_phrases(piece) and not any(s < i + length and i < e for s, e in taken):
                 spans.append([i, i + length])
                 i += length - 1
                 break
         i += 1
     return spans
+
+
+def _ends_a_name(piece: str, after: str) -> bool:
+    """A gazetteer name with its place word (越秀区) ends a name anywhere; a short one (柯桥, 和平)
+    only before a year, a boundary, an agency ending or a word that follows names (柯桥21年,
+    柯桥的, 沙县政府办; not 和平年代, 长安街, 公安机关)."""
+    if _place_suffix(piece)[1]:
+        return True
+    after = after.lstrip(" ")
+    return (not after or not re.match(r"[\u4e00-\u9fff]", after) or after.startswith(SHORT_NAME_FOLLOWERS)
+            or after.startswith(_AGENCY_ENDINGS) or after.startswith(OFFICE_ENDINGS)) and not after.startswith("年代")
+
+
+def generic_name_word(word: str) -> bool:
+    """Is ``word`` a kind of place or office rather than a name (开发区, 管委会, 城区, 本县, 我区,
+    "Development Zone", "Bureau")?  Such a word never stands for an agency the corpus lacks."""
+    simplified = to_simplified(word).strip()
+    lowered = simplified.lower()
+    if simplified in _GENERIC_WORDS or lowered in _GENERIC_ENGLISH:
+        return True
+    if re.fullmatch(r"[a-z][a-z'\-]*", lowered):
+        return lowered in {w for phrase in _GENERIC_ENGLISH for w in phrase.split()}
+    return len(simplified) == 2 and simplified[0] in "".join(SELF_REFERENCES) + "全各" and simplified[1] in LEVEL_CHARS
+
+
+_GENERIC_WORDS = frozenset({w for w, _ in PLACE_WORDS} | set(GOVERNMENT_SUFFIXES) | set(OFFICE_NAMES)
+                           | set(OFFICE_ENDINGS) | set(GENERIC_PLACE_NOUNS))
+_GENERIC_ENGLISH = frozenset(_ENGLISH_PLACE_WORDS + _ENGLISH_OFFICE_WORDS)
 
 
 def _extend(text: str, start: int, end: int) -> int:
@@ -251,8 +281,9 @@ def unknown_names(text: str, vocabulary: Vocabulary) -> tuple[list[str], list[Me
                 if set(piece[:i]) <= _JOINING_CHARS and gazetteer_places(piece[i:]):
                     start, piece = start + i, piece[i:]
                     break
-        if metric_phrases(piece) or piece.startswith(_NOT_NAME_STARTS) or _only_an_ending(piece):
-            continue
+        if metric_phrases(piece) or piece.startswith(_NOT_NAME_STARTS) or _only_an_ending(piece) \
+                or all(generic_name_word(p) for p in re.split(f"[{''.join(_JOINING_CHARS)}]", piece) if p):
+            continue  # 开发区, 市区和郊区, 街道办事处: kinds of place, not names
         if spans and spans[-1][1] == start:
             spans[-1][1] = match.end()  # 北京市 + 朝阳区: one name
         else:

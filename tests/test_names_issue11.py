@@ -276,3 +276,12 @@ def test_pinyin_letters_write_u_umlaut_as_u():
     assert english_key("Lüsha Subdistrict") == english_key("Lvsha Subdistrict") == english_key("lusha subdistrict") \
         == ("lusha", "街道")
     assert english_key("Lanzhu County Housing and Urban-Rural Development Bureau") == ("lanzhu", "住房和城乡建设局")
+
+
+@pytest.mark.parametrize("question", [
+    "开发区收到多少申请", "城区的申请有多少", "市区和郊区的申请数", "本县2024年的行政处罚", "我区今年的依申请公开",
+    "和平年代的信息公开", "公安机关的信息公开", "街道办事处的申请", "管委会的申请",
+    "the Development Zone requests", "Which district got the most requests in 2021?",
+])
+def test_a_kind_of_place_or_a_word_is_not_an_unknown_name(seeds, question):
+    assert ask(question, None, seeds).plan.unknown_names == []
