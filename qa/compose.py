@@ -621,8 +621,7 @@ def unlinked_line(plan: Plan, lang: str) -> str:
     from qa.coverage import outcome_words
     from qa.dialogue import describe
 
-    read_as = (plan.read_as_zh if lang == "zh" else plan.read_as) if plan.follow_up else ""
-    read_as = read_as or describe(plan, lang)
+    read_as = describe(plan, lang)  # written now: a later step (text figures) may have changed the plan
     changes = outcome_words(plan.unlinked)
     if lang == "zh":
         words = "、".join(f"“{w}”" for w in plan.unlinked)
@@ -649,7 +648,9 @@ def compose(facts: Facts, write: Composer, chart: ChartPick | None = None,
     if plan.unlinked:
         lines.append(unlinked_line(plan, lang))
     elif plan.follow_up and (plan.read_as or plan.read_as_zh):
-        lines.append(plan.read_as_zh if lang == "zh" else plan.read_as)
+        from qa.dialogue import describe
+
+        lines.append(describe(plan, lang))
     lines += [n.text(lang) for n in facts.missing]
     table = write(facts, lang, lines)
     if facts.queries and facts.metrics and facts.frame is not None and not len(facts.frame) and not facts.missing \

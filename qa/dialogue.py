@@ -632,8 +632,9 @@ def describe(plan: Plan, lang: str) -> str:
     special = next((r for r in plan.readings if r.piece == "intent" and r.value in _SPECIAL), None)
     if special is not None:
         parts.append(special.how_zh if lang == "zh" else special.how)
-    kept = [_PIECE_WORDS[p][0 if lang == "zh" else 1] for p in plan.inherited]
-    values = [v for v in (_piece_value(plan, p, lang) for p in plan.inherited) if v]
+    inherited = [p for p in plan.inherited if _has(plan, p)]  # (a figure a later step dropped is not kept)
+    kept = [_PIECE_WORDS[p][0 if lang == "zh" else 1] for p in inherited]
+    values = [v for v in (_piece_value(plan, p, lang) for p in inherited) if v]
     if lang == "zh":
         text = "理解为:" + " · ".join(parts)
         if plan.from_previous:
