@@ -44,6 +44,8 @@ MAX_REPORTS = 12
 # Words of the sentence outside the figure's own clause count this much.
 SENTENCE_WEIGHT = 0.7
 GENERIC_WEIGHT = 0.3
+# A figure in another unit than the question counts in (13个 for 多少条) scores this much less.
+UNIT_COST = 0.2
 # A figure whose clause says more than the question (区直各部门…1822条 against 全区…3460条) is a
 # part of what is asked: each character of its clause the question does not share costs this
 # much in the ranking (not in MIN_SCORE), up to MAX_EXTRA.
@@ -255,13 +257,15 @@ def figures_in(sentence: str) -> list[_Figure]:
     return found
 
 
-def _credit(concept: Concept, text: str) -> float:
-    """How much of ``concept`` occurs in ``text`` (0–1)."""
+def _covered(concept: Concept, text: str) -> set[int]:
+    """The positions of ``concept`` (its characters; position 0 for a non-Chinese one) that
+    ``text`` holds: all of them when one of its forms occurs, else those of its two-character
+    pieces and synonyms found (a part of a longer Chinese segment)."""
+    whole = set(range(len(concept.text))) if concept.chinese else {0}
     if any(form and form in text for form in concept.forms):
-        return 1.0
+        return whole
     if not concept.chinese or len(concept.text) < 3:
-        return 0.0
-    # Part of a longer segment: the share of its characters covered by two-character pieces found.
+        return set()
     covered: set[int] = set()
     segment = concept.text
     for i in range(len(segment) - 1):
@@ -272,25 +276,26 @@ def _credit(concept: Concept, text: str) -> float:
             at = segment.find(word)
             if at >= 0 and any(other in text for other in group):
                 covered |= set(range(at, at + len(word)))
-    weights = _char_weights(segment)
-    return sum(weights[i] for i in covered) / sum(weights) if sum(weights) else 0.0
+    return covered
 
 
 def score(found: list[Concept], clause: str, sentence: str) -> tuple[float, list[str]]:
-    """The share of the question's content weight that the figure's clause (fully) or its
-    sentence (half) holds, and the concepts matched."""
+    """The share of the question's content weight that the figure's clause holds (in full)
+    or only its sentence (SENTENCE_WEIGHT), character by character, and the concepts matched."""
     total = sum(c.weight for c in found)
     if total <= 0:
         return 0.0, []
     got = 0.0
     matched = []
     for concept in found:
-        near = _credit(concept, clause)
-        far = _credit(concept, sentence) * SENTENCE_WEIGHT
-        credit = max(near, far)
-        if credit > 0:
-            matched.append(concept.text)
-        got += concept.weight * credit
+        near = _covered(concept, clause)
+        far = _covered(concept, sentence) if sentence else set()
+        if not near and not far:
+            continue
+        matched.append(concept.text)
+        weights = _char_weights(concept.text) if concept.chinese else [1.0]
+        credit = sum(w * (1.0 if i in near else SENTENCE_WEIGHT if i in far else 0.0) for i, w in enumerate(weights))
+        got += concept.weight * credit / sum(weights) if sum(weights) else 0.0
     return got / total, matched
 
 
@@ -394,7 +399,7 @@ def candidates(plan: Plan, passages: pd.DataFrame, reports: list[str]) -> list[T
             for figure in figures_in(simplified):
                 value, got = score(found, figure.clause, simplified)
                 if got and unit and not _same_unit(unit, figure.unit):
-                    value -= 0.1
+                    value -= UNIT_COST
                 if value <= 0:
                     continue
                 original = figures_in(sentence)

@@ -142,3 +142,10 @@ def test_quoted_phrases():
     assert quoted_phrases("平潭的“三个一”机制指什么") == ["三个一"]
     assert quoted_phrases("What is the 'Yue Sunshine' brand?") == ["Yue Sunshine"]
     assert quoted_phrases("越城区的品牌叫什么") == []
+
+
+def test_the_unit_asked_for_picks_the_figure_of_a_shared_sentence(handle):
+    # 004 一(一): 共发布数据集13个,发布数据总量2236条
+    answer = ask("大涌镇在数据开放平台上发布的数据总量有多少条", None, handle).to_dict()
+    assert 2236 in answer_numbers(answer), answer["answer"]
+    assert answer["answer"].split("报告原文")[0].find("2236") >= 0  # the stated figure, not only the quote
