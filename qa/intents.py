@@ -199,7 +199,7 @@ REGISTRY: tuple[Intent, ...] = (
     Intent("narrative", "passages of the reports' text", _passages, _narrative),
     Intent(data_quality.INTENT, "data problems, only the check asked about (table 三's identity, the text against "
            "the table, money units, copied text), per report with the figures compared",
-           _step(data_quality.gather), data_quality.compose, has_rows=_has_quality),
+           _step(data_quality.gather), data_quality.compose, has_rows=_has_quality, checks=False),
     Intent(corpus_facts.INTENT, "the reports themselves: how many, which years, published when, script, template",
            _step(corpus_facts.gather), corpus_facts.compose, has_rows=_has_frame, checks=False),
     Intent(text_figures.INTENT, "a count stated only in a report's text (关停政务新媒体2个): the sentence quoted, "
