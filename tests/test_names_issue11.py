@@ -210,6 +210,8 @@ def test_equally_near_years_are_both_given():
     ("越城区2021年新发了多少件规范性文件", 21, "active_disclosure.normative_documents.issued"),
     ("越城区2021年还有几件信息公开诉讼没判下来", 1, "review_litigation.litigation.pending"),
     ("大涌镇2022年罚了多少次", 191, "active_disclosure.penalty.decisions"),
+    ("How many of Yuecheng's lawsuits in 2021 were filed directly?", 1, "review_litigation.litigation_direct.total"),
+    ("越城区2021年经过复议后又起诉的有几起", 2, "review_litigation.litigation_after_review.total"),
     ("大涌镇2022年采取了几次行政强制", 1, "active_disclosure.coercion.decisions"),
 ])
 def test_everyday_words_choose_the_row_and_column(seeds, question, value, metric):

@@ -346,7 +346,8 @@ MEANINGS: tuple[Meaning, ...] = (
         "refusal", "refusals", "rejected", "rejection", "rejections", "denied", "denial", "denials",
         "turned down", "declined", "withheld")),
     Meaning("row", ("applications.granted",), (
-        "全部予以公开", "grant in full", "fully granted", "grant", "approved", "approve")),
+        "全部予以公开", "grant in full", "fully granted", "grant", "approved", "approve", "in full", "fully disclosed",
+        "disclosed in full", "full disclosure")),
     Meaning("row", ("applications.partially_granted",), (
         "部分同意", "部分予以公开", "partly grant", "partly granted", "partially grant", "grant in part")),
     # Both rows at once: 予以公开 and 部分公开 (shown side by side; with a share word, the 公开率).
@@ -381,6 +382,12 @@ MEANINGS: tuple[Meaning, ...] = (
     Meaning("row", ("applications.total_processed",), (
         "办完", "办完了", "处理完", "处理完毕", "答复了", "作出答复", "finish handling", "finished handling",
         "finished processing", "finished", "completed", "dealt with", "responded to", "answered")),
+    Meaning("row", ("review_litigation.litigation_direct",), (
+        "直接告", "直接打官司", "没经过复议", "不经复议", "filed directly", "sued directly", "directly in court",
+        "without reconsideration", "direct lawsuits", "lawsuits filed directly")),
+    Meaning("row", ("review_litigation.litigation_after_review",), (
+        "复议后又起诉", "复议后再起诉", "复议之后起诉", "复议以后起诉", "复议后提起诉讼", "经复议后起诉",
+        "after reconsideration", "following reconsideration", "after a reconsideration")),
     Meaning("row", ("active_disclosure.penalty",), (
         "罚了", "处罚了", "罚款决定", "fined", "penalised", "penalized", "sanctioned")),
     Meaning("row", ("active_disclosure.coercion",), (
