@@ -60,6 +60,7 @@ class Turn:
     plan: Plan
     agencies: list[str] = field(default_factory=list)  # what the answer was about, for 它们 / "they"
     text: str = ""
+    years: list[int] = field(default_factory=list)  # the years of the answer's figures
 
 
 @dataclass
@@ -581,7 +582,7 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
                     _broken_down(new, previous), _filtered(new, previous)):
         if special is not None:
             return special
-    relative = turn_years(new, previous.plan)
+    relative = turn_years(new, previous.plan, previous.years)
     if not (relative or is_follow_up(new, previous.plan)):
         anchor_recent(new)
         return new

@@ -71,5 +71,6 @@ def ask(question: str, conversation: Conversation | None = None,
             handle.close()
     if conversation is not None:
         # A multi-part answer's plan holds every part's figures (qa.multipart.turn_plan).
-        conversation.add(Turn(question, answer.plan, answer.agencies, answer.text))
+        shown = sorted({int(c["year"]) for c in answer.cells if c.get("year") is not None})
+        conversation.add(Turn(question, answer.plan, answer.agencies, answer.text, shown))
     return answer

@@ -49,13 +49,16 @@ def _compared_before(text: str, start: int) -> bool:
                 before.rstrip().endswith(w)) for w in lexicon.TURN_YEAR_COMPARED)
 
 
-def turn_years(new: Plan, previous: Plan) -> bool:
+def turn_years(new: Plan, previous: Plan, shown: list[int] | None = None) -> bool:
     """前一年呢？ / "and the year before?" / 近三年呢？: years counted from the previous turn's.
 
     A year word inside a column name (上一年项目数量) or a comparison (比上一年) is left alone.
-    Returns True when ``new``'s years were set this way.
+    With no year asked before, the one year the previous answer showed (``shown``) is counted
+    from.  Returns True when ``new``'s years were set this way.
     """
     anchor = _anchor_years(previous)
+    if not anchor and shown and len(set(shown)) == 1:
+        anchor = sorted(set(shown))  # no year asked, one year answered: count from it
     if not anchor or any(r.piece == "year" and re.fullmatch(r"(?:19|20)\d{2}\s*年?度?", r.text or "")
                          for r in new.readings):
         return False

@@ -292,3 +292,9 @@ def test_their_new_figure_after_a_list_shows_each_agency_zeros_too(seeds):
     assert answer.plan.intent == "compare" and answer.plan.from_previous
     assert set(answer.plan.agencies) == {"安康高新区", YUECHENG}
     assert "0件" in answer.text and "3件" in answer.text  # 安康 0, 越城区 3
+
+
+def test_the_year_before_an_answer_that_gave_one_year(seeds):
+    first, answer = talk(seeds, "将乐县收到了多少申请？", "它前一年呢？")
+    assert not first.plan.years and "2024" in first.text
+    assert answer.plan.years == [2023] and "2023" in answer.text and "非所问年份" in answer.text
