@@ -122,6 +122,9 @@ def decide_intent(plan: Plan, cues: _Cues, mentions: list[Mention], plural: bool
     # "What did procurement cost": a word that chose a column asks for the figure, not for
     # passages, unless problems or measures are asked for.
     practice_only = cues.narrative and not cues.kinds and column_words and bool(plan.metrics)
+    # "How did the reconsideration caseload change between 2024 and 2025": a figure's change.
+    practice_only = practice_only or (cues.narrative and not cues.kinds and bool(plan.metrics)
+                                      and change.when(plan, cues.found, len(mentions)))
     if cues.quality:
         plan.intent, plan.quality = "quality", cues.quality
         plan.given.append("quality")
