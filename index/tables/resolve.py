@@ -202,24 +202,33 @@ def _english_offices() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
+@lru_cache(maxsize=2)
+def _english_endings(kind: str) -> tuple[dict[str, str], re.Pattern[str]]:
+    """English office (or place) words → their Chinese ending, and one pattern finding the
+    longest of them that ends a text (the leftmost match that runs to the end is the longest)."""
+    pairs = dict(_english_offices()) if kind == "office" else \
+        {w: zh for zh, words in reversed(PLACE_WORDS) for w in words}
+    words = sorted(pairs, key=len, reverse=True)
+    return pairs, re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\s*$")
+
+
 def english_key(text: str) -> tuple[str, str] | None:
     """``Jiangle County`` → (``jiangle``, ``县``); (letters, "") when no place word is given."""
     lowered = text.lower().replace("’", "'").replace("ü", "v")
     if not re.fullmatch(r"[a-z0-9 '\-.,()]+", lowered):
         return None
-    for word, chinese in _english_offices():
-        if re.search(rf"\b{re.escape(word)}\s*$", lowered):
-            # The place before the office, with or without its place word (Lanzhu County Audit Bureau).
-            place = english_key(lowered[: lowered.rfind(word)])
-            return (place[0], chinese) if place else None
+    offices, office_end = _english_endings("office")
+    found = office_end.search(lowered)
+    if found:
+        # The place before the office, with or without its place word (Lanzhu County Audit Bureau).
+        place = english_key(lowered[: found.start()])
+        return (place[0], offices[found.group(1)]) if place else None
     lowered = _ENGLISH_GOVERNMENT.sub(" ", lowered)
     suffix = ""
-    words = sorted(((w, s) for s, ws in PLACE_WORDS for w in ws), key=lambda p: len(p[0]), reverse=True)
-    for word, chinese in words:
-        if re.search(rf"\b{re.escape(word)}\s*$", lowered):
-            lowered = re.sub(rf"\b{re.escape(word)}\s*$", " ", lowered)
-            suffix = chinese
-            break
+    places, place_end = _english_endings("place")
+    found = place_end.search(lowered)
+    if found:
+        lowered, suffix = lowered[: found.start()] + " ", places[found.group(1)]
     letters = pinyin_letters(lowered)
     return (letters, suffix) if letters else None
 
