@@ -288,6 +288,12 @@ def merge(new: Plan, previous: Turn) -> Plan:
         merged.compare = "agency"
     if merged.intent == "lookup" and merged.region and not merged.agency_entities() and not merged.from_previous:
         merged.intent = "total"  # 福州市呢？: the figure over the place's agencies
+    if "agencies" in new.given and "years" not in new.given and merged.intent in ("narrative", "mixed", "corpus") \
+            and merged.years and not _holds(merged, merged.years):
+        # 同样的问题，将乐县呢？ of passages: the previous agency's year, which the new one
+        # lacks, is not carried over (its own reports' passages are searched).
+        merged.years, merged.year_from, merged.year_to = [], None, None
+        changed.append("years")
     relevant = _RELEVANT.get(merged.intent, PIECES)
     kept = [p for p in PIECES if p not in changed and _has(old, p) and p in relevant]
     if new.from_previous or (new.unknown_names and not new.entities):
@@ -296,6 +302,12 @@ def merge(new: Plan, previous: Turn) -> Plan:
         merged.entities = []  # 那平潭呢: a name the corpus lacks replaces the previous agency
     merged.inherited = kept
     return _described(merged)
+
+
+def _holds(plan: Plan, years: list[int]) -> bool:
+    """Does any agency the plan names have a report for one of ``years`` (unknown: yes)?"""
+    held = [y for e in plan.agency_entities() for ys in e.years.values() for y in ys]
+    return not held or bool(set(held) & set(years))
 
 
 def _described(plan: Plan) -> Plan:
@@ -556,6 +568,19 @@ def _soft_intent(new: Plan, previous: Plan) -> None:
     new.given = [g for g in new.given if g != "intent"]
 
 
+# Heads that ask the previous question again (同样的问题…, "same question for …"): their
+# 问题 / question is no passage kind.
+_SAME = tuple(h for h in lexicon.FOLLOW_UP_HEAD if "问" in h or "same" in h)
+
+
+def _same_question(new: Plan) -> None:
+    if not find_cue(_text(new.question), _SAME):
+        return
+    new.given = [g for g in new.given if g not in ("kinds", "intent", "topic")]
+    new.kinds, new.topic = [], None
+    new.readings = [r for r in new.readings if r.piece not in ("kind", "topic")]
+
+
 def _not_names(new: Plan) -> None:
     """A follow-up's own words (当中, 其中, 几起) are never an unknown agency name."""
     words = lexicon.SUBSET + lexicon.FOLLOW_UP_HEAD + tuple(lexicon.TURN_RELATIVE_YEARS)
@@ -577,6 +602,7 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
         return new
     _unbind_pronoun(new)
     _not_names(new)
+    _same_question(new)
     _soft_intent(new, previous.plan)
     for special in (_changed(new, conversation), _reshaped(new, previous), _explained(new, previous),
                     _broken_down(new, previous), _filtered(new, previous)):

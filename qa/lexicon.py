@@ -197,8 +197,9 @@ LEVEL_WORDS = {
 
 # --- conversation -----------------------------------------------------------------------
 
-FOLLOW_UP_HEAD = ("那么", "那个", "那", "还有", "另外", "再看", "换成", "and", "what about", "how about", "then",
-                  "also", "same for", "now")
+FOLLOW_UP_HEAD = ("那么", "那个", "那", "还有", "另外", "再看", "换成", "同样的问题", "同样问", "一样的问题", "and",
+                  "what about", "how about", "then", "also", "same for", "the same for", "same question for",
+                  "the same question for", "same question about", "same thing for", "now")
 FOLLOW_UP_TAIL = ("呢",)
 # The agencies of the previous answer.
 PLURAL_PRONOUNS = ("它们", "他们", "这些机关", "这些单位", "这些部门", "上述机关", "以上机关", "这几个", "这几家",

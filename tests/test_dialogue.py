@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from qa import Conversation, Corpus, ask
+from qa.dialogue import Turn
 from tests.conftest import SEEDS
 
 YUECHENG = "绍兴市越城区人民政府办公室"
@@ -298,3 +299,21 @@ def test_the_year_before_an_answer_that_gave_one_year(seeds):
     first, answer = talk(seeds, "将乐县收到了多少申请？", "它前一年呢？")
     assert not first.plan.years and "2024" in first.text
     assert answer.plan.years == [2023] and "2023" in answer.text and "非所问年份" in answer.text
+
+
+@pytest.mark.parametrize("second", ["Same question for Jiangle County", "同样的问题，将乐县呢？"])
+def test_the_same_question_for_another_agency(seeds, second):
+    _, answer = talk(seeds, "越城区2021年收到多少申请？", second)
+    assert answer.plan.intent == "lookup" and answer.plan.agencies == [JIANGLE]
+    assert answer.plan.metrics == ["applications.new_received.total"] and not answer.plan.kinds
+    assert "5" in answer.text  # its only year, 2024, marked as not the year asked
+
+
+def test_passages_of_another_agency_do_not_keep_a_year_it_lacks(seeds):
+    from qa.session import plan_question
+
+    conversation = Conversation()
+    conversation.add(Turn("越城区2021年存在哪些问题？", plan_question("越城区2021年存在哪些问题？", None, seeds), [YUECHENG]))
+    plan = plan_question("那大涌镇呢？", conversation, seeds)
+    assert plan.intent == "narrative" and plan.kinds == ["problems"] and plan.agencies == [DAYONG]
+    assert not plan.has_years()
