@@ -98,11 +98,6 @@ def refine(plan: Plan, cues: Mapping[str, str | None], agencies: int) -> None:
                                  "a change over time", "随时间的变化(增减)"))
 
 
-def over_one_agency(cues: Mapping[str, str | None], plan: Plan) -> bool:
-    """平均每年 / 历年合计 / in total over the years: a total or average over one name's years."""
-    return bool(cues.get("average") or cues.get("total")) and len(plan.years) != 1 and not plan.group_by
-
-
 def asks_which_year(text: str) -> bool:
     """哪一年 / in which year: a ranking or a list over the years of the agency named."""
     return find_cue(text, lexicon.WHICH_YEAR) is not None
@@ -440,10 +435,15 @@ def compose_over_years(facts: Facts, lang: str, lines: list[str], average: bool)
             _span_lines(facts, span, metric, lang, lines, average, said)
             rows += [[year, _plain(value), span.agency] for year, value, _ in span.included]
         silent = [s for s in spans if not s.included and s not in (with_values or spans[:1])]
+        if silent and said.get("silent") == [s.agency for s in silent]:
+            continue  # the same agencies without the previous figure: said once
         if silent:
+            said["silent"] = [s.agency for s in silent]
             names = "、".join(s.agency for s in silent) if lang == "zh" else "; ".join(s.agency for s in silent)
-            lines.append(f"{names}的报告都没有{metric.zh}(均早于全国统一表格或未填写)。" if lang == "zh" else
-                         f"No report of {names} gives {metric.en} (all before the national tables, or left empty).")
+            lines.append(f"{names}的报告都没有{metric.zh}(均早于全国统一表格或未填写)"
+                         + ("。" if len(facts.metrics) == 1 else ",也没有上面的其他指标。") if lang == "zh" else
+                         f"No report of {names} gives {metric.en} (all before the national tables, or left empty)"
+                         + ("." if len(facts.metrics) == 1 else ", nor the other figures above."))
     if not rows:
         return None
     columns = ["年份", facts.metrics[0].zh, "机关"] if lang == "zh" else ["Year", facts.metrics[0].en, "Agency"]

@@ -214,9 +214,8 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
     plural = bool(cues["count"] or cues["rank"] or cues["total"] or cues["average"] or cues.agency_list
                   or plan.group_by or (cues["list"] and not mentions)
                   or find_cue(_each_item(cue_text, match), ("各", "所有", "全部")))
-    if len(mentions) == 1 and (change.asks_which_year(cue_text) or (change.over_one_agency(cues.found, plan) and not
-                                                                      find_cue(cue_text, ("各机关", "所有", "全部")))):
-        plural = False  # 平潭哪一年的公开率最高 / 平潭历年合计: the years of the agency named, not its region
+    if len(mentions) == 1 and change.asks_which_year(cue_text):
+        plural = False  # 平潭哪一年的公开率最高: the years of the agency named, not its region
     if plural:
         read_level(cue_text, plan)
     decide_intent(plan, cues, mentions, plural, lowered, bool(match and match.columns))
