@@ -66,6 +66,9 @@ GENERIC_WORDS = (
 # is a part of a larger figure.
 PART_BEFORE = ("其中", "包括", "含")
 PART_AFTER = ("占",)
+# Acts that make a figure count what was acted on, not what there is: "对5个…政务新媒体予以关停注销"
+# does not answer 有几个政务新媒体 unless the question names the act (or one of its synonyms).
+ACTS = ("关停", "关闭", "注销", "清理", "关掉", "撤销", "下线", "停用", "新增", "新开设", "迁移", "废止")
 # Words a report may use for the same act or thing as a question (any one matches the others).
 SYNONYMS = (
     ("关停", "关闭", "注销", "关掉", "清理", "清掉", "撤销", "下线", "停用", "注销掉"),
@@ -112,6 +115,12 @@ ENGLISH_TERMS: dict[str, tuple[str, ...]] = {
     "new": ("新增",), "added": ("新增",), "datasets": ("数据集",), "dataset": ("数据集",),
     "open data": ("数据开放", "开放数据"), "epidemic": ("疫情",), "covid": ("疫情",), "videos": ("视频",),
     "video": ("视频",), "graphic": ("图文", "图解"), "graphics": ("图文", "图解"),
+    "inspections": ("检查",), "inspection": ("检查",), "checks": ("检查",), "quarterly": ("季度",),
+    "organise": ("组织", "开展"), "organised": ("组织", "开展"), "organize": ("组织", "开展"),
+    "organized": ("组织", "开展"), "hold": ("组织", "开展", "召开"), "held": ("组织", "开展", "召开"),
+    "complaints": ("投诉",), "messages": ("留言",), "consultations": ("咨询",), "interviews": ("访谈",),
+    "columns": ("专栏", "栏目"), "fields": ("领域",), "areas": ("领域",), "enterprises": ("企业",),
+    "microblog": ("微博",), "weibo posts": ("微博",), "data": ("数据",), "total volume": ("总量",),
     "anti-formalism": ("形式主义",), "formalism": ("形式主义",), "campaign": ("整治", "专项", "行动"),
 }
 # English words that carry no content in these questions (besides qa.lexicon.FILLER_WORDS).

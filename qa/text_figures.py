@@ -46,6 +46,8 @@ SENTENCE_WEIGHT = 0.7
 GENERIC_WEIGHT = 0.3
 # A figure in another unit than the question counts in (13个 for 多少条) scores this much less.
 UNIT_COST = 0.2
+# A figure of things acted on (关停5个) when the question names no such act ("有几个") scores this much less.
+ACT_COST = 0.3
 # A figure whose clause says more than the question (区直各部门…1822条 against 全区…3460条) is a
 # part of what is asked: each character of its clause the question does not share costs this
 # much in the ranking (not in MIN_SCORE), up to MAX_EXTRA.
@@ -325,6 +327,16 @@ def _extra(found: list[Concept], clause: str) -> int:
                if not c and "\u4e00" <= ch <= "\u9fff" and ch not in terms.SPLIT_CHARS)
 
 
+def _unasked_act(clause: str, asked: str) -> bool:
+    """Does the clause count what was acted on (关停, 新增 …) by an act the question does not name?"""
+    for act in terms.ACTS:
+        if act in clause:
+            group = next((g for g in terms.SYNONYMS if act in g), (act,))
+            if not any(word in asked for word in group):
+                return True
+    return False
+
+
 def _same_unit(a: str, b: str) -> bool:
     a, b = a.removeprefix("余").removeprefix("万"), b.removeprefix("余").removeprefix("万")
     return a == b or any(a in g and b in g for g in terms.UNIT_GROUPS)
@@ -392,6 +404,7 @@ def candidates(plan: Plan, passages: pd.DataFrame, reports: list[str]) -> list[T
     if not found or not all(c.forms for c in found):
         return []  # an English word with no Chinese to look for: its figure cannot be checked
     unit = question_unit(plan.question)
+    asked = " ".join(f for c in found for f in c.forms)
     out: list[TextFigure] = []
     for _, row in passages[passages["report_id"].isin(reports)].iterrows():
         for sentence in sentences(str(row["text"])):
@@ -400,6 +413,8 @@ def candidates(plan: Plan, passages: pd.DataFrame, reports: list[str]) -> list[T
                 value, got = score(found, figure.clause, simplified)
                 if got and unit and not _same_unit(unit, figure.unit):
                     value -= UNIT_COST
+                if _unasked_act(figure.clause, asked):
+                    value -= ACT_COST
                 if value <= 0:
                     continue
                 original = figures_in(sentence)

@@ -149,3 +149,10 @@ def test_the_unit_asked_for_picks_the_figure_of_a_shared_sentence(handle):
     answer = ask("大涌镇在数据开放平台上发布的数据总量有多少条", None, handle).to_dict()
     assert 2236 in answer_numbers(answer), answer["answer"]
     assert answer["answer"].split("报告原文")[0].find("2236") >= 0  # the stated figure, not only the quote
+
+
+def test_a_figure_of_things_acted_on_does_not_answer_how_many_there_are(handle):
+    # 000 一(四): 共清理…政务新媒体共37个 (cleaned up), 五(三): 对目前48个政务新媒体 (there are)
+    answer = ask("越城区现在总共有几个政务新媒体", None, handle).to_dict()
+    numbers = answer_numbers(answer)
+    assert 48 in numbers and 37 not in numbers, answer["answer"]
