@@ -14,6 +14,7 @@ import pandas as pd
 
 from index.tables.metrics import Metric, catalogue
 from index.tables.operators import operator
+from qa import passage_focus
 from qa.facts import TEXT_ROWS, Facts, Note
 from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
                         unit_word, year_text)
@@ -468,12 +469,12 @@ def narrative(facts: Facts, lang: str, lines: list[str]) -> None:
     hits = facts.passages
     if not hits:
         return
+    quoted = passage_focus.quoted_phrases(facts.plan.question)
     agencies = list(dict.fromkeys(h.agency or "?" for h in hits))
     lines.append(f"找到{len(hits)}段相关内容,来自{'、'.join(agencies)}:" if lang == "zh" else
                  f"Found {len(hits)} passages, from {'; '.join(agencies)}:")
     for i, hit in enumerate(hits, start=1):
-        text = " ".join(hit.text.split())
-        text = text if len(text) <= TEXT_PASSAGE_CHARS else text[:TEXT_PASSAGE_CHARS] + "…"
+        text = passage_focus.excerpt(hit.text, quoted, TEXT_PASSAGE_CHARS)
         kind = _KIND_NAMES.get(hit.kind, (hit.kind, hit.kind))[lang == "en"]
         if lang == "zh":
             lines.append(f"[{i}] {hit.agency} {year_text(hit.year)}年 · 第{hit.section_no}部分({kind}):{text}")

@@ -63,3 +63,17 @@ def per_report(hits: list[Hit], k: int, least: int) -> int:
     """Passages one report may give: ``least`` when several reports compete, up to ``k`` for one."""
     reports = len({h.report_id for h in hits[: max(k, 1) * 3]})
     return max(least, math.ceil(k / reports)) if reports else least
+
+
+def excerpt(text: str, phrases: list[str], limit: int) -> str:
+    """``text`` cut to ``limit`` characters: from its start, or from the sentence holding the
+    first quoted phrase when that phrase lies beyond the cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    simplified = to_simplified(text)
+    at = min((simplified.find(p) for p in phrases if p in simplified), default=-1)
+    if at < 0 or at + max(len(p) for p in phrases) <= limit:
+        return text[:limit] + "…"
+    start = max((m.end() for m in re.finditer(r"[。；;！!？?]", text[:at])), default=0)
+    return "…" + text[start:start + limit] + ("…" if start + limit < len(text) else "")

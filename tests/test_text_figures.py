@@ -156,3 +156,11 @@ def test_a_figure_of_things_acted_on_does_not_answer_how_many_there_are(handle):
     answer = ask("越城区现在总共有几个政务新媒体", None, handle).to_dict()
     numbers = answer_numbers(answer)
     assert 48 in numbers and 37 not in numbers, answer["answer"]
+
+
+def test_a_quoted_term_beyond_the_cut_is_shown():
+    from qa.passage_focus import excerpt
+
+    text = "前文很长。" * 80 + "实行“三审三校”制度。后文。"
+    assert "三审三校" in excerpt(text, ["三审三校"], 300)
+    assert excerpt(text, [], 300).startswith("前文很长")
