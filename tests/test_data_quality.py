@@ -210,3 +210,9 @@ def test_which_reports_of_one_agency(real, question):
     answer = _quality(real, question, "narrative")
     assert "2012" in answer.text and "2013" in answer.text
     assert "2022" not in answer.text and "698" not in answer.text
+
+
+def test_money_in_wan_in_a_traditional_script_report(seeds):
+    """002 安康高新区 writes 政府集中採購 … 2191.563萬元 (traditional script): in 万元, as the column asks."""
+    answer = _quality(seeds, "安康高新区2019年采购金额的单位有问题吗", "unit")
+    assert "2191.563万元" in answer.text and "单位无误" in answer.text

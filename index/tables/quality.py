@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from index.tables.query import CHECK_FAMILIES
+from parsing.meta import to_simplified
 from parsing.template import TEMPLATES
 from index.tables.summary import Scope, scope_where
 
@@ -169,7 +170,7 @@ def unit_findings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.D
     rows = []
     for _, cell in cells.iterrows():
         value = float(cell["value"])
-        text = " ".join(texts.get(cell["report_id"], []))
+        text = to_simplified(" ".join(texts.get(cell["report_id"], [])))  # labels are simplified
         written, unit = None, None
         for window in _after_label(text, str(cell["table"]), str(cell["row"])):
             written, unit = _written(window, value)
