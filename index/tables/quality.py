@@ -163,8 +163,11 @@ def unit_findings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.D
     texts: dict[str, list[str]] = {}
     if len(cells):
         params = {}
+        # Many reports (a corpus-wide question): only sections where a number is written in 元 are
+        # read; a few: every section, so that a figure written right is shown too.
+        yuan = " AND regexp_matches(text, '[0-9][ ]*元')" if len(report_ids) > FULL_TEXT_REPORTS else ""
         for report_id, text in con.execute(
-                f"SELECT report_id, text FROM sections WHERE report_id IN ({_in_list('r', report_ids, params)})",
+                f"SELECT report_id, text FROM sections WHERE report_id IN ({_in_list('r', report_ids, params)}){yuan}",
                 params).fetchall():
             texts.setdefault(report_id, []).append(text or "")
     rows = []
@@ -183,6 +186,8 @@ def unit_findings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.D
 
 
 _WINDOW = 160
+# Reports whose every section a unit check reads; beyond this only sections with a 元 figure.
+FULL_TEXT_REPORTS = 50
 
 
 def _after_label(text: str, table: str, row: str) -> list[str]:
