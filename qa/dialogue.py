@@ -373,9 +373,10 @@ def _previous_pronoun(new: Plan) -> Reading | None:
     return next((r for r in new.readings if r.piece == "agency" and r.value == "previous answer"), None)
 
 
-def _unbind_pronoun(new: Plan) -> None:
+def _unbind_pronoun(new: Plan, previous: Turn) -> None:
     """"agencies … their" and "how many of those": the pronoun does not name the previous
-    answer's agencies (the question's own plural noun, or a part of the previous figure)."""
+    answer's agencies (the question's own plural noun, or a part of the previous figure).
+    After a list of agencies, "how many of them …" does mean those agencies."""
     if not new.from_previous:
         return
     reading = _previous_pronoun(new)
@@ -384,7 +385,8 @@ def _unbind_pronoun(new: Plan) -> None:
     at = text.find(pronoun) if pronoun else -1
     plural = re.search(phrase_pattern(lexicon.GENERAL_PLURALS), text)
     subset = find_cue(text, lexicon.SUBSET)
-    if (plural and 0 <= plural.start() < max(at, 0)) or (subset and pronoun and pronoun in subset):
+    listed = previous.plan.intent in ("list", "count", "rank", "mixed") and len(previous.agencies) > 1
+    if (plural and 0 <= plural.start() < max(at, 0)) or (subset and pronoun and pronoun in subset and not listed):
         new.from_previous = False
         new.given = [g for g in new.given if g != "from_previous"]
         new.readings = [r for r in new.readings if r is not reading]
@@ -600,7 +602,7 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
         new.from_previous = False  # nothing before for "它们" / "they" to point at
         anchor_recent(new)
         return new
-    _unbind_pronoun(new)
+    _unbind_pronoun(new, previous)
     _not_names(new)
     _same_question(new)
     _soft_intent(new, previous.plan)

@@ -317,3 +317,8 @@ def test_passages_of_another_agency_do_not_keep_a_year_it_lacks(seeds):
     plan = plan_question("那大涌镇呢？", conversation, seeds)
     assert plan.intent == "narrative" and plan.kinds == ["problems"] and plan.agencies == [DAYONG]
     assert not plan.has_years()
+
+
+def test_of_them_after_a_list_means_those_agencies(seeds):
+    _, answer = talk(seeds, "Which agencies were sued?", "How many of them had reconsideration cases?")
+    assert answer.plan.from_previous and set(answer.plan.agencies) == {"安康高新区", YUECHENG}
