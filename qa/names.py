@@ -15,7 +15,8 @@ from index.tables.resolve import (AMBIGUITY_MARGIN, REGION_WEIGHT, Resolution, e
 from parsing.meta import to_simplified
 from parsing.region import place_names
 from parsing.vocabulary import (GENERIC_PLACE_NOUNS, GOVERNMENT_SUFFIXES, LEVEL_CHARS, OFFICE_ENDINGS, OFFICE_NAMES,
-                                OFFICE_WORDS, PLACE_WORDS, SELF_REFERENCES, SHORT_NAME_FOLLOWERS)
+                                OFFICE_SHORT_FORMS, OFFICE_WORDS, PLACE_WORDS, SELF_REFERENCES,
+                                SHORT_NAME_FOLLOWERS)
 from qa.corpus import Mention, Vocabulary
 from qa.metric_terms import metric_phrases
 from qa.plan import Entity, Plan, Reading
@@ -356,7 +357,7 @@ def unknown_note(name: str, vocabulary: Vocabulary) -> tuple[str, str]:
     gazetteer knows by that name, and the corpus's agencies closest to it (in the same city or
     province first, else the names most alike)."""
     readings = chinese_reading(name)
-    office_only = name in {w for w, _ in OFFICE_WORDS} or (name.isascii() and not english_office(name)[0])
+    office_only = _an_office_alone(name)
     places = [] if office_only else [p for r in readings for p in gazetteer_places(r)] or gazetteer_places(name)
     if readings:
         seen_en = f"“{name}” ({'、'.join(readings)})"
@@ -370,6 +371,9 @@ def unknown_note(name: str, vocabulary: Vocabulary) -> tuple[str, str]:
     if closest:
         hint_en = f" Closest: agencies in the same {level}: {', '.join(closest)}."
         hint_zh = f"最接近:同{_LEVEL_ZH[level]}的机关{'、'.join(closest)}。"
+    elif closest := _closest_by_prefix(name, vocabulary):
+        hint_en = f" The corpus holds the place's own agencies: {', '.join(closest)}."
+        hint_zh = f"语料库中有该地的机关:{'、'.join(closest)}。"
     elif closest := list(getattr(vocabulary.resolve(name), "closest", []) or []):
         hint_en = f" Closest names: {', '.join(closest)}."
         hint_zh = f"最接近的名称:{'、'.join(closest)}。"
@@ -377,6 +381,20 @@ def unknown_note(name: str, vocabulary: Vocabulary) -> tuple[str, str]:
         hint_en, hint_zh = " No name in the corpus is close to it.", "也没有相近的名称。"
     return (f"No agency in the corpus matches {seen_en}.{place_en}{hint_en}",
             f"语料库中没有与{seen_zh}对应的机关{place_zh}。{hint_zh}")
+
+
+def _closest_by_prefix(name: str, vocabulary: Vocabulary, n: int = 3) -> list[str]:
+    """The agencies the longest known beginning of ``name`` names (平潭综合实验区 of
+    平潭综合实验区交通局): an office of a place the corpus holds."""
+    if name.isascii():
+        return []
+    for end in range(len(name) - 1, 1, -1):
+        found = vocabulary.index.candidates(name[:end])
+        agencies = [t[2:] for t, (_, how) in sorted(found.items(), key=lambda kv: -kv[1][0])
+                    if t.startswith("a:") and not how.startswith("fuzzy")]
+        if agencies:
+            return agencies[:n]
+    return []
 
 
 def _place_text(place: Place) -> str:
@@ -421,13 +439,21 @@ def _with_official_ending(text: str, mention: Mention, vocabulary: Vocabulary) -
     return mention
 
 
+def _an_office_alone(name: str) -> bool:
+    """公安局, 交通局, "Public Security Bureau": an office's name without a place."""
+    if name.isascii():
+        return bool(english_office(name)[1]) and not english_office(name)[0]
+    offices = {w for w, _ in OFFICE_WORDS} | {w for pair in OFFICE_SHORT_FORMS for w in pair}
+    return name in offices or (name.endswith(OFFICE_ENDINGS) and not gazetteer_places(name))
+
+
 def _offices_of_known_places(text: str, unknown: list[str],
                              mentions: list[Mention]) -> tuple[list[str], list[Mention]]:
     """An unknown office right after a known place (平潭 + 公安局, Pingtan + Public Security
     Bureau) is one unknown agency (平潭公安局), not the place's own figures."""
     names: list[str] = []
     for name in unknown:
-        office = name in {w for w, _ in OFFICE_WORDS} or (name.isascii() and not english_office(name)[0])
+        office = _an_office_alone(name)
         at = text.find(name)
         before = [m for m in mentions if office and at >= 0 and m.end <= at and not text[m.end:at].strip()]
         if before:

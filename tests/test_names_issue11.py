@@ -287,3 +287,9 @@ def test_pinyin_letters_write_u_umlaut_as_u():
 ])
 def test_a_kind_of_place_or_a_word_is_not_an_unknown_name(seeds, question):
     assert ask(question, None, seeds).plan.unknown_names == []
+
+
+def test_an_office_the_corpus_lacks_points_to_its_place_agencies(real):
+    answer = ask("平潭综合实验区交通局21年的申请数", None, real)
+    assert answer.plan.unknown_names == ["平潭综合实验区交通局"] and not answer.plan.agencies
+    assert "语料库中有该地的机关" in answer.text and 70 not in _numbers(answer)
