@@ -386,6 +386,12 @@ def _failures(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     frames = [f for f in frames if len(f)]
     facts.quality = pd.concat(frames, ignore_index=True).sort_values(["year", "agency"], kind="stable") \
         if frames else pd.DataFrame(columns=_COLUMNS)
+    if asked != "copied":
+        # How many reports were checked: "none found" is said with it.
+        scope = _reports(plan, corpus)
+        national = scope[scope["template"] != TEMPLATE_UNKNOWN]
+        facts.quality.attrs["checked"] = len((national if asked == "balance" else scope).drop_duplicates(
+            ["agency", "year"]))
 
 
 def copied_passages(plan: Plan, corpus: Corpus) -> pd.DataFrame | None:
@@ -596,8 +602,14 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     scope = "" if not (plan.region or plan.has_years() or plan.agencies) else corpus_facts.scope(plan, lang)
     words = _FAILED_NAMES[asked]
     if not len(frame):
-        lines.append(f"{scope}没有发现{words[0]}的报告。" if zh else
-                     f"No report{' in ' + scope if scope else ''} has {words[1]}.")
+        checked = frame.attrs.get("checked")
+        if checked:
+            lines.append(f"{scope}已核对{checked}份报告,没有发现{words[0]}的报告。" if zh else
+                         f"{checked} report{'s' * (checked != 1)}{' in ' + scope if scope else ''} checked: "
+                         f"none has {words[1]}.")
+        else:
+            lines.append(f"{scope}没有发现{words[0]}的报告。" if zh else
+                         f"No report{' in ' + scope if scope else ''} has {words[1]}.")
         return None
     reports = frame.drop_duplicates("report_id")
     names = list(dict.fromkeys(f"{r['agency']}({int(r['year'])}年)" if zh else f"{r['agency']} ({int(r['year'])})"
