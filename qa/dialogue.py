@@ -657,7 +657,8 @@ def describe(plan: Plan, lang: str) -> str:
     if plan.kinds:
         parts.append("、".join(plan.kinds) if lang == "zh" else ", ".join(plan.kinds))
     parts.append(plan.intent)
-    parts += [r.how_zh if lang == "zh" else r.how for r in plan.readings if r.piece in ("template", "script")]
+    parts += [r.how_zh if lang == "zh" else r.how for r in plan.readings if r.piece in ("template", "script")
+              or (r.piece == "year" and "上一问" in r.how_zh)]  # 前一年 → 2021: counted from the previous turn
     special = next((r for r in plan.readings if r.piece == "intent" and r.value in _SPECIAL), None)
     if special is not None:
         parts.append(special.how_zh if lang == "zh" else special.how)

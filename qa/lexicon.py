@@ -213,12 +213,14 @@ DEMONSTRATIVES = ("这个", "这份", "该报告", "这份报告", "这个数", 
 TURN_RELATIVE_YEARS = {
     "再往前一年": -1, "往前一年": -1, "再前一年": -1, "前一年": -1, "上一年": -1, "早一年": -1, "头一年": -1,
     "再往后一年": 1, "往后一年": 1, "后一年": 1, "下一年": 1, "次年": 1, "第二年": 1, "晚一年": 1,
+    "两年前": -2, "三年前": -3, "两年后": 2, "三年后": 3,
     "那一年": 0, "那年": 0, "当年": 0, "同年": 0, "同一年": 0,
     "the year before": -1, "the previous year": -1, "the prior year": -1, "a year earlier": -1,
     "one year earlier": -1, "the preceding year": -1, "the year prior": -1, "a year before": -1,
     "one year before": -1, "previous year": -1, "prior year": -1, "year before": -1,
     "the year after": 1, "the following year": 1, "a year later": 1, "one year later": 1, "the next year": 1,
     "next year": 1, "year after": 1, "that year": 0, "the same year": 0, "same year": 0,
+    "two years earlier": -2, "two years before": -2, "three years earlier": -3, "two years later": 2,
 }
 # Words that make a year word a comparison, not a new year (比上一年 / than the year before).
 TURN_YEAR_COMPARED = ("比", "较", "相比", "than", "compared with", "compared to", "versus", "vs")

@@ -322,3 +322,9 @@ def test_passages_of_another_agency_do_not_keep_a_year_it_lacks(seeds):
 def test_of_them_after_a_list_means_those_agencies(seeds):
     _, answer = talk(seeds, "Which agencies were sued?", "How many of them had reconsideration cases?")
     assert answer.plan.from_previous and set(answer.plan.agencies) == {"安康高新区", YUECHENG}
+
+
+def test_a_counted_year_says_what_it_was_counted_from(real):
+    _, answer = talk(real, "平潭综合实验区2024年收到多少申请？", "两年前呢？")
+    assert answer.plan.years == [2022] and "74" in answer.text
+    assert "“两年前”按上一问的年份(2024年)推算" in answer.text
