@@ -28,7 +28,8 @@ import pandas as pd
 from index.tables import metrics as catalogue_module
 from index.tables import quality as checks
 from index.tables.query import QuerySpec, run
-from parsing.template import TEMPLATE_UNKNOWN, TEMPLATES
+from index.tables.resolve import REGION_LEVELS
+from parsing.template import TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
 from parsing.vocabulary import STATED_FIELD_METRICS
 from qa import corpus_facts, lexicon
 from qa.facts import TEXT_ROWS, Note, Query
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 INTENT = "quality"
 KINDS = ("balance", "narrative", "unit", "copied", "any")
 BALANCE_RULE = "applications.balance."
+REVIEW_RULE = "review_litigation.total."
 TOTAL_COLUMN = "total"
 # Arithmetic families besides the balance whose failures a balance answer also names.
 ARITHMETIC = ("applications.row_total.", "applications.processed_total.", "review_litigation.total.")
@@ -180,6 +182,10 @@ def _reports(plan: Plan, corpus: Corpus) -> pd.DataFrame:
     if plan.year_to is not None:
         clauses.append("year <= ?")
         values.append(plan.year_to)
+    for level, name in plan.region.items():
+        if level in REGION_LEVELS:
+            clauses.append(f"{level} = ?")
+            values.append(name)
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
     return corpus.connection().execute(
         f"SELECT report_id, agency, year, template, source FROM reports{where} ORDER BY year, agency", values).df()
@@ -188,7 +194,7 @@ def _reports(plan: Plan, corpus: Corpus) -> pd.DataFrame:
 def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     """The checks a quality question asks about: per report when it names agencies, else the
     reports whose checks failed."""
-    if plan.agencies and not _cue(plan.question.lower(), lexicon.LIST):
+    if _per_report_asked(plan):
         _per_report(plan, corpus, facts)
     else:  # "哪些报告…" / "which of Pingtan's reports…": the failures, within the agencies named
         _failures(plan, corpus, facts)
@@ -196,10 +202,15 @@ def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     facts.agencies = list(dict.fromkeys(frame["agency"])) if len(frame) else list(plan.agencies)
 
 
+def _per_report_asked(plan: Plan) -> bool:
+    """Named agencies (or a place: 越城区's figures), not "which reports…": answered per report."""
+    return bool(plan.agencies or plan.region) and not _cue(plan.question.lower(), lexicon.LIST)
+
+
 def _asked(plan: Plan) -> str:
     asked = plan.quality or "any"
     subject = [m for m in plan.metrics] or stated_fields(plan)
-    if asked == "any" and subject and plan.agencies:
+    if asked == "any" and subject and _per_report_asked(plan):
         return "narrative"  # "对不上" with a figure named: that figure's text against its table
     return asked
 
@@ -282,7 +293,7 @@ def _balance_rows(plan: Plan, con: Any, ids: list[str]) -> list[dict[str, Any]]:
     tables = {catalogue_module.get(k).table for k in plan.metrics if k in catalogue_module.catalogue()}
     prefixes = [BALANCE_RULE, *ARITHMETIC]
     if tables == {"review_litigation"}:
-        prefixes = ["review_litigation.total."]
+        prefixes = [REVIEW_RULE]
     found = checks.report_checks(con, ids, prefixes)
     rows = []
     for _, check in found.iterrows():
@@ -433,8 +444,6 @@ def _int(value: Any) -> int | None:
 
 
 def _region_reports(corpus: Corpus, region: dict[str, str]) -> set[str]:
-    from index.tables.resolve import REGION_LEVELS
-
     clauses = [f"{level} = ?" for level in region if level in REGION_LEVELS]
     values = [region[level] for level in region if level in REGION_LEVELS]
     sql = "SELECT report_id FROM reports" + (" WHERE " + " AND ".join(clauses) if clauses else "")
@@ -487,8 +496,32 @@ def _balance_line(row: pd.Series, lang: str) -> str:
             return (f"Table 3 identity ({where}): received {_fmt(a[0])} and carried over {_fmt(a[1])}, together "
                     f"{_fmt(lhs)}; processed {_fmt(b[0])} and carried forward {_fmt(b[1])}, together {_fmt(rhs)}; "
                     f"{verdict}.")
+    if rule.startswith(REVIEW_RULE) and "=" in detail:
+        return _group_total_line(rule[len(REVIEW_RULE):], detail, ok, lang)
     verdict = ("成立" if ok else "不成立") if zh else ("holds" if ok else "fails")
     return f"{rule}:{detail}({verdict})" if zh else f"{rule}: {detail} ({verdict})"
+
+
+def _group_total_line(group: str, detail: str, ok: bool, lang: str) -> str:
+    """Table 四: a group's outcomes beside its 总计, each figure in words."""
+    zh = lang == "zh"
+    terms, total = (s.strip() for s in detail.split("=", 1))
+    values = _terms(terms)
+    table = TEMPLATES[TEMPLATE_2021].tables["review_litigation"]
+    try:
+        row = table.row(group)
+    except KeyError:
+        return f"{group}:{detail}" if zh else f"{group}: {detail}"
+    columns = [table.column(c) for c in row.columns if c != TOTAL_COLUMN]
+    if len(columns) != len(values):
+        return f"{row.label}:{detail}" if zh else f"{row.en}: {detail}"
+    parts = [f"{c.label}{_fmt(v)}件" if zh else f"{c.en} {_fmt(v)}" for c, v in zip(columns, values)]
+    added = _fmt(sum(values))
+    if zh:
+        return (f"表四“{row.label}”:{'、'.join(parts)},相加为{added}件;总计栏为{total}件。"
+                + ("一致,成立。" if ok else "不一致,不成立。"))
+    return (f"Table 4, {row.en}: {', '.join(parts)}, together {added}; the total column says {total}: "
+            + ("they agree." if ok else "they disagree."))
 
 
 def _figure_name(row: pd.Series, lang: str) -> str:
@@ -597,7 +630,7 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     zh = lang == "zh"
     if frame is None:
         return None
-    if plan.agencies and not _cue(plan.question.lower(), lexicon.LIST):
+    if _per_report_asked(plan):
         return _compose_reports(facts, frame, asked, lang, lines)
     scope = "" if not (plan.region or plan.has_years() or plan.agencies) else corpus_facts.scope(plan, lang)
     words = _FAILED_NAMES[asked]

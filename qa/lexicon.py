@@ -41,7 +41,7 @@ OVERVIEW = ("总体情况", "概况", "overview")
 
 QUALITY_BALANCE = (
     "勾稽", "不平衡", "算不平", "不平", "平衡关系", "平衡", "第一项加第二项", "加第二项之和", "balance", "balances",
-    "balanced", "算得平", "平不平", "自洽", "内部一致", "加起来不对", "加起来对不上", "internally consistent", "加总不符", "合计不符", "加起来不等于", "计算错误", "表格错误",
+    "balanced", "加起来对吗", "加起来对不对", "相加对吗", "加得对吗", "算得平", "平不平", "自洽", "内部一致", "加起来不对", "加起来对不上", "internally consistent", "加总不符", "合计不符", "加起来不等于", "计算错误", "表格错误",
     "统计表错误", "unbalanced", "do not balance", "don't balance", "does not balance", "doesn't balance",
     "do not add up", "don't add up", "does not add up", "doesn't add up", "arithmetic",
 )

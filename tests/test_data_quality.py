@@ -216,3 +216,14 @@ def test_money_in_wan_in_a_traditional_script_report(seeds):
     """002 安康高新区 writes 政府集中採購 … 2191.563萬元 (traditional script): in 万元, as the column asks."""
     answer = _quality(seeds, "安康高新区2019年采购金额的单位有问题吗", "unit")
     assert "2191.563万元" in answer.text and "单位无误" in answer.text
+
+
+@pytest.mark.parametrize("question", ["越城区行政复议和诉讼的数字加起来对吗",
+                                      "Do Yuecheng's lawsuit figures add up to their totals? Check the balance."])
+def test_table_four_totals(seeds, question):
+    """000 越城区 表四: 行政复议 结果维持 3 → 总计 3; 未经复议直接起诉 尚未审结 1 → 1; 复议后起诉 结果维持 2 → 2."""
+    answer = _quality(seeds, question, "balance")
+    assert "表四" in answer.text or "Table 4" in answer.text
+    for number in ("3", "1", "2"):
+        assert stated(number, answer.text), (number, answer.text)
+    assert "表三" not in answer.text and "Table 3" not in answer.text
