@@ -69,10 +69,10 @@ def turn_years(new: Plan, previous: Plan, shown: list[int] | None = None) -> boo
         word = match.group(0)
         offset = lexicon.TURN_RELATIVE_YEARS[word]
         years = anchor if offset == 0 else [(anchor[0] if offset < 0 else anchor[-1]) + offset]
-        shown = "、".join(f"{y}年" for y in anchor)
+        listed = "、".join(f"{y}年" for y in anchor)
         set_years(new, years, None, None, Reading(
             "year", word, years, f"“{word}” counted from the previous question's year ({', '.join(map(str, anchor))})",
-            f"“{word}”按上一问的年份({shown})推算"))
+            f"“{word}”按上一问的年份({listed})推算"))
         return True
     recent = next((r for r in new.readings if r.piece == "year" and r.how.startswith("the last ")), None)
     if recent is not None and new.year_from is not None and new.year_to is not None and not new.agency_entities():
