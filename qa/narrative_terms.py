@@ -66,9 +66,9 @@ GENERIC_WORDS = (
 # is a part of a larger figure.
 PART_BEFORE = ("其中", "包括", "含")
 PART_AFTER = ("占",)
-# Acts that make a figure count what was acted on, not what there is: "对5个…政务新媒体予以关停注销"
+# Acts of removal that make a figure count what was removed, not what there is: "对5个…政务新媒体予以关停注销"
 # does not answer 有几个政务新媒体 unless the question names the act (or one of its synonyms).
-ACTS = ("关停", "关闭", "注销", "清理", "关掉", "撤销", "下线", "停用", "新增", "新开设", "迁移", "废止")
+ACTS = ("关停", "关闭", "注销", "清理", "关掉", "撤销", "下线", "停用")
 # Words a report may use for the same act or thing as a question (any one matches the others).
 SYNONYMS = (
     ("关停", "关闭", "注销", "关掉", "清理", "清掉", "撤销", "下线", "停用", "注销掉"),

@@ -46,8 +46,9 @@ SENTENCE_WEIGHT = 0.7
 GENERIC_WEIGHT = 0.3
 # A figure in another unit than the question counts in (13个 for 多少条) scores this much less.
 UNIT_COST = 0.2
-# A figure of things acted on (关停5个) when the question names no such act ("有几个") scores this much less.
-ACT_COST = 0.3
+# A figure of things acted on (关停5个) when the question names no such act ("有几个") scores this much
+# less: enough to fall below MIN_SCORE alone (it answers another question).
+ACT_COST = 0.5
 # A figure whose clause says more than the question (区直各部门…1822条 against 全区…3460条) is a
 # part of what is asked: each character of its clause the question does not share costs this
 # much in the ranking (not in MIN_SCORE), up to MAX_EXTRA.

@@ -164,3 +164,12 @@ def test_a_quoted_term_beyond_the_cut_is_shown():
     text = "前文很长。" * 80 + "实行“三审三校”制度。后文。"
     assert "三审三校" in excerpt(text, ["三审三校"], 300)
     assert excerpt(text, [], 300).startswith("前文很长")
+
+
+def test_newly_added_is_no_act_of_removal():
+    # crawl/10.txt (2013): 2013年新增主动公开政府信息45条 answers 主动公开了多少条
+    from qa.text_figures import _unasked_act
+
+    assert not _unasked_act("2013年新增主动公开政府信息", "主动公开")
+    assert _unasked_act("对发挥作用不明显的政务新媒体予以关停注销", "政务新媒体")
+    assert not _unasked_act("对发挥作用不明显的政务新媒体予以关停注销", "政务新媒体 注销")
