@@ -180,8 +180,16 @@ def _synonyms(word: str) -> tuple[str, ...]:
 
 
 def concepts(plan: Plan) -> list[Concept]:
-    """The question's content: what a sentence must share with it for its figure to answer."""
-    text = _content_text(plan)
+    """The question's content: what a sentence must share with it for its figure to answer.
+    A follow-up that names none (那2024年呢？) asks about the previous turn's content, which the
+    dialogue keeps as the plan's search text."""
+    found = _concepts_of(_content_text(plan))
+    if plan.follow_up and not any(c.forms for c in found) and plan.search_text:
+        found = _concepts_of(_YEAR.sub(" ", _lower(plan.search_text)))
+    return found
+
+
+def _concepts_of(text: str) -> list[Concept]:
     found: list[Concept] = []
     english = text
     for phrase in sorted(terms.ENGLISH_TERMS, key=len, reverse=True):

@@ -173,3 +173,16 @@ def test_newly_added_is_no_act_of_removal():
     assert not _unasked_act("2013年新增主动公开政府信息", "主动公开")
     assert _unasked_act("对发挥作用不明显的政务新媒体予以关停注销", "政务新媒体")
     assert not _unasked_act("对发挥作用不明显的政务新媒体予以关停注销", "政务新媒体 注销")
+
+
+def test_a_follow_up_asks_the_same_of_another_year(tmp_path_factory):
+    # ../shared/real html/11.html 一(四): 先后关停…政务新媒体2个; html/06.html 一(四): 对5个…政务新媒体予以关停注销
+    from qa.dialogue import Conversation
+    from tests.qa_corpus import real_corpus
+
+    with Corpus(real_corpus(tmp_path_factory)) as corpus:
+        conversation = Conversation()
+        first = ask("平潭综合实验区2021年关停了几个政务新媒体", conversation, corpus).to_dict()
+        second = ask("那2024年呢？", conversation, corpus).to_dict()
+    assert 2 in answer_numbers(first) and 5 in answer_numbers(second), second["answer"]
+    assert second["plan"]["intent"] == text_figures.INTENT
