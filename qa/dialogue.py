@@ -525,6 +525,25 @@ def _changed(new: Plan, conversation: Conversation) -> Plan | None:
     return _described(merged)
 
 
+def _relanguaged(new: Plan, previous: Turn) -> Plan | None:
+    """"In English please" / 用中文回答: the previous question again, answered in that language."""
+    text = _text(new.question)
+    found = [(k, find_cue(text, words)) for k, words in lexicon.ANSWER_LANGUAGE.items()]
+    lang, cue = next(((k, c) for k, c in found if c), (None, None))
+    if lang is None or cue is None or new.entities or new.has_years():
+        return None
+    if "metrics" in new.given and not _loose_metric(new):
+        from qa.metric_terms import find_metrics
+
+        if find_metrics(blank_all(text, [cue])) is not None:
+            return None  # a figure of its own (not "Answer in English", whose "answer" is no figure)
+    merged = copy.deepcopy(previous.plan)
+    merged.question, merged.lang, merged.follow_up = new.question, lang, True
+    merged.given, merged.unlinked, merged.unknown_names = [], [], []
+    merged.inherited = [p for p in PIECES if _has(previous.plan, p) and p in _RELEVANT.get(merged.intent, PIECES)]
+    return _described(merged)
+
+
 def _filtered(new: Plan, previous: Turn) -> Plan | None:
     """"Which of those have the national statistics tables?" after a question about the reports
     themselves: the previous list again, filtered by template or script."""
@@ -607,7 +626,7 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
     _same_question(new)
     _soft_intent(new, previous.plan)
     for special in (_changed(new, conversation), _reshaped(new, previous), _explained(new, previous),
-                    _broken_down(new, previous), _filtered(new, previous)):
+                    _broken_down(new, previous), _filtered(new, previous), _relanguaged(new, previous)):
         if special is not None:
             return special
     relative = turn_years(new, previous.plan, previous.years)

@@ -205,7 +205,13 @@ FOLLOW_UP_TAIL = ("呢",)
 PLURAL_PRONOUNS = ("它们", "他们", "这些机关", "这些单位", "这些部门", "上述机关", "以上机关", "这几个", "这几家",
                    "they", "them", "their", "those agencies", "these agencies", "those", "these")
 SINGULAR_PRONOUNS = ("它", "该机关", "这个机关", "这家", "its", "it", "this agency", "that agency",
-                     "这份报告", "这份年报", "这个报告", "该报告", "该年报", "这篇报告", "this report", "that report")
+                     "这份报告", "这份年报", "这个报告", "该报告", "该年报", "这篇报告", "this report", "that report",
+                     "这么多", "这么少", "这么高", "这么低", "so many", "so few", "that many", "so high", "so low")
+# The previous question again, answered in another language (In English please / 用中文回答).
+ANSWER_LANGUAGE = {
+    "en": ("in english", "answer in english", "english please", "用英文", "英文回答", "英语回答", "翻译成英文"),
+    "zh": ("in chinese", "answer in chinese", "chinese please", "用中文", "中文回答", "汉语回答", "翻译成中文"),
+}
 # Words pointing at the previous answer's figure or report ("和这个一致吗", "this report").
 DEMONSTRATIVES = ("这个", "这份", "该报告", "这份报告", "这个数", "这一数字", "this report", "that report", "this figure",
                   "this number", "that number")

@@ -328,3 +328,22 @@ def test_a_counted_year_says_what_it_was_counted_from(real):
     _, answer = talk(real, "平潭综合实验区2024年收到多少申请？", "两年前呢？")
     assert answer.plan.years == [2022] and "74" in answer.text
     assert "“两年前”按上一问的年份(2024年)推算" in answer.text
+
+
+@pytest.mark.parametrize("questions, lang, word", [
+    (("越城区2021年收到多少申请？", "Answer in English, please"), "en", "new requests received"),
+    (("How many requests did Yuecheng get in 2021?", "请用中文回答"), "zh", "本年新收"),
+])
+def test_the_previous_question_in_another_language(seeds, questions, lang, word):
+    _, answer = talk(seeds, *questions)
+    assert answer.plan.lang == lang and answer.plan.agencies == [YUECHENG] and answer.plan.years == [2021]
+    assert word in answer.text and "36" in answer.text
+
+
+def test_why_so_many_searches_the_previous_agencys_passages(seeds):
+    from qa.session import plan_question
+
+    conversation = Conversation()
+    ask("越城区2021年收到多少申请？", conversation, seeds)
+    plan = plan_question("为什么会这么多？", conversation, seeds)
+    assert plan.intent == "narrative" and plan.agencies == [YUECHENG] and plan.years == [2021]
