@@ -525,6 +525,41 @@ def _changed(new: Plan, conversation: Conversation) -> Plan | None:
     return _described(merged)
 
 
+# Words that widen a follow-up to every agency (全部机关呢？ / across all agencies?).
+_EVERY = ("全部机关", "所有机关", "全部单位", "所有单位", "各机关", "全部报告", "所有报告", "整个语料库", "全库",
+          "all agencies", "every agency", "all the agencies", "all reports", "the whole corpus")
+
+
+def _widened(new: Plan, previous: Turn) -> Plan | None:
+    """全部机关呢？ / 所有机关加起来呢？ / "and across all agencies?": the previous figure over every
+    agency (the previous years kept), not a question about the corpus itself."""
+    text = _text(new.question)
+    cue = find_cue(text, _EVERY)
+    old = previous.plan
+    if cue is None or new.entities or new.unknown_names or not old.metrics or old.intent not in STRUCTURED \
+            or ("metrics" in new.given and not _loose_metric(new)):
+        return None
+    if not (_marked(new.question) or find_cue(text, lexicon.TOTAL)) \
+            or len(re.sub(r"[\W\d_]", "", blank_all(text, [cue, *lexicon.TOTAL, *lexicon.FOLLOW_UP_HEAD,
+                                                            *lexicon.FOLLOW_UP_TAIL]))) > 4:
+        return None
+    merged = copy.deepcopy(old)
+    merged.question, merged.lang, merged.follow_up = new.question, new.lang, True
+    merged.given, merged.unlinked, merged.unknown_names = ["agencies"], [], []
+    merged.entities, merged.from_previous, merged.previous_agencies = [], False, []
+    if new.has_years():
+        merged.years, merged.year_from, merged.year_to = list(new.years), new.year_from, new.year_to
+    if old.intent in ("lookup", "compare", "change"):
+        merged.intent, merged.compare, merged.change = "total", None, {}
+    elif old.intent == "trend":
+        merged.intent, merged.group_by = "total", "year"
+    merged.inherited = [p for p in PIECES if p not in ("agencies", "region") and _has(old, p)
+                        and p in _RELEVANT.get(merged.intent, PIECES)]
+    merged.readings = _plain(old.readings) + [Reading("agency", cue, "every agency", "every agency of the corpus",
+                                                      "语料库中的全部机关")]
+    return _described(merged)
+
+
 def _relanguaged(new: Plan, previous: Turn) -> Plan | None:
     """"In English please" / 用中文回答: the previous question again, answered in that language."""
     text = _text(new.question)
@@ -626,7 +661,8 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
     _same_question(new)
     _soft_intent(new, previous.plan)
     for special in (_changed(new, conversation), _reshaped(new, previous), _explained(new, previous),
-                    _broken_down(new, previous), _filtered(new, previous), _relanguaged(new, previous)):
+                    _broken_down(new, previous), _filtered(new, previous), _relanguaged(new, previous),
+                    _widened(new, previous)):
         if special is not None:
             return special
     relative = turn_years(new, previous.plan, previous.years)
@@ -677,7 +713,8 @@ def describe(plan: Plan, lang: str) -> str:
         parts.append("、".join(plan.kinds) if lang == "zh" else ", ".join(plan.kinds))
     parts.append(plan.intent)
     parts += [r.how_zh if lang == "zh" else r.how for r in plan.readings if r.piece in ("template", "script")
-              or (r.piece == "year" and "上一问" in r.how_zh)]  # 前一年 → 2021: counted from the previous turn
+              or (r.piece == "year" and "上一问" in r.how_zh)  # 前一年 → 2021: counted from the previous turn
+              or (r.piece == "agency" and r.value == "every agency")]
     special = next((r for r in plan.readings if r.piece == "intent" and r.value in _SPECIAL), None)
     if special is not None:
         parts.append(special.how_zh if lang == "zh" else special.how)

@@ -347,3 +347,11 @@ def test_why_so_many_searches_the_previous_agencys_passages(seeds):
     ask("越城区2021年收到多少申请？", conversation, seeds)
     plan = plan_question("为什么会这么多？", conversation, seeds)
     assert plan.intent == "narrative" and plan.agencies == [YUECHENG] and plan.years == [2021]
+
+
+@pytest.mark.parametrize("second", ["所有机关加起来呢？", "And across all agencies?"])
+def test_every_agency_after_one_is_the_total_of_the_same_figure(real, second):
+    _, answer = talk(real, "平潭综合实验区2024年行政许可多少件？", second)
+    assert answer.plan.intent == "total" and not answer.plan.agencies and answer.plan.years == [2024]
+    assert answer.plan.metrics == ["active_disclosure.licensing.decisions"]
+    assert "全部机关" in answer.text or "every agency" in answer.text
