@@ -94,10 +94,6 @@ def _marked(question: str) -> bool:
     return bool(find_cue(text, lexicon.SUBSET))
 
 
-# Words that make a question about the whole corpus rather than the previous turn's scope.
-_WIDE = ("各", "所有", "全部", "每个", "每一个", "哪个机关", "哪家", "哪几个", "all", "every", "语料库", "corpus")
-
-
 def _has_scope(plan: Plan) -> bool:
     return bool(plan.agency_entities() or plan.from_previous or plan.region or plan.has_years())
 
@@ -109,7 +105,7 @@ def elliptical(plan: Plan, previous: Plan) -> bool:
     if plan.entities or plan.unknown_names or plan.has_years() or plan.from_previous or not _has_scope(previous):
         return False
     text = _text(plan.question)
-    if find_cue(text, lexicon.GENERAL_PLURALS + _WIDE):
+    if find_cue(text, lexicon.GENERAL_PLURALS + lexicon.WIDE_SCOPE):
         return False
     if plan.intent in STRUCTURED:
         return "intent" not in plan.given and plan.threshold is None and plan.top_n is None \
@@ -525,16 +521,11 @@ def _changed(new: Plan, conversation: Conversation) -> Plan | None:
     return _described(merged)
 
 
-# Words that widen a follow-up to every agency (全部机关呢？ / across all agencies?).
-_EVERY = ("全部机关", "所有机关", "全部单位", "所有单位", "各机关", "全部报告", "所有报告", "整个语料库", "全库",
-          "all agencies", "every agency", "all the agencies", "all reports", "the whole corpus")
-
-
 def _widened(new: Plan, previous: Turn) -> Plan | None:
     """全部机关呢？ / 所有机关加起来呢？ / "and across all agencies?": the previous figure over every
     agency (the previous years kept), not a question about the corpus itself."""
     text = _text(new.question)
-    cue = find_cue(text, _EVERY)
+    cue = find_cue(text, lexicon.EVERY_AGENCY)
     old = previous.plan
     if cue is None or new.entities or new.unknown_names or not old.metrics or old.intent not in STRUCTURED \
             or ("metrics" in new.given and not _loose_metric(new)):
@@ -609,17 +600,13 @@ def _filtered(new: Plan, previous: Turn) -> Plan | None:
     return _described(merged)
 
 
-# Nouns that make a count or a total about many agencies or reports (几个机关, 几份报告).
-_MANY = ("机关", "单位", "部门", "报告", "年报", "agencies", "reports", "governments", "offices", "departments")
-
-
 def _soft_intent(new: Plan, previous: Plan) -> None:
     """一共花了多少钱？ / 当中个人申请的有几份？: 一共 and 几份 say "how much" here, not "over
     every agency" — after a turn with a scope, and with no noun of many agencies or reports."""
     if new.intent not in ("count", "total") or "intent" not in new.given or new.entities or new.has_years() \
             or not _has_scope(previous) or new.threshold is not None or new.top_n is not None or new.group_by:
         return
-    if find_cue(_text(new.question), lexicon.GENERAL_PLURALS + _WIDE + _MANY):
+    if find_cue(_text(new.question), lexicon.GENERAL_PLURALS + lexicon.WIDE_SCOPE + lexicon.MANY_NOUNS):
         return
     new.given = [g for g in new.given if g != "intent"]
 

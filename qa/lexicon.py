@@ -207,6 +207,13 @@ PLURAL_PRONOUNS = ("它们", "他们", "这些机关", "这些单位", "这些�
 SINGULAR_PRONOUNS = ("它", "该机关", "这个机关", "这家", "its", "it", "this agency", "that agency",
                      "这份报告", "这份年报", "这个报告", "该报告", "该年报", "这篇报告", "this report", "that report",
                      "这么多", "这么少", "这么高", "这么低", "so many", "so few", "that many", "so high", "so low")
+# Words that make a question about the whole corpus rather than the previous turn's scope.
+WIDE_SCOPE = ("各", "所有", "全部", "每个", "每一个", "哪个机关", "哪家", "哪几个", "all", "every", "语料库", "corpus")
+# Nouns that make a count or a total about many agencies or reports (几个机关, 几份报告).
+MANY_NOUNS = ("机关", "单位", "部门", "报告", "年报", "agencies", "reports", "governments", "offices", "departments")
+# Words that widen a follow-up to every agency (全部机关呢？ / across all agencies?).
+EVERY_AGENCY = ("全部机关", "所有机关", "全部单位", "所有单位", "各机关", "全部报告", "所有报告", "整个语料库", "全库",
+                "all agencies", "every agency", "all the agencies", "all reports", "the whole corpus")
 # The previous question again, answered in another language (In English please / 用中文回答).
 ANSWER_LANGUAGE = {
     "en": ("in english", "answer in english", "english please", "用英文", "英文回答", "英语回答", "翻译成英文"),
