@@ -28,7 +28,7 @@ PRACTICE_NOUNS = (
 FIGURE_UNITS = (
     "万人次", "人次", "家次", "条次", "个次", "场次", "万元", "万条", "万件", "亿元",
     "条", "个", "篇", "件", "次", "份", "家", "场", "张", "项", "期", "名", "人", "起", "宗", "户", "批", "元",
-    "部", "本", "册", "套", "台", "处", "所", "栏", "类", "种", "余条", "余个", "余篇", "余件", "余次", "余份",
+    "部", "本", "册", "套", "台", "处", "所", "栏", "类", "种",
 )
 # Units that count the same things (a ticket is 张 in a question, 件 in a report).
 UNIT_GROUPS = (("件", "张", "单", "起", "宗"), ("条", "则"), ("个", "家", "户"), ("次", "场", "场次", "期"))
@@ -105,7 +105,7 @@ ENGLISH_TERMS: dict[str, tuple[str, ...]] = {
     "portal": ("门户网站", "网站"), "website": ("网站",), "websites": ("网站",),
     "three affairs": ("三务",), "platform": ("平台",), "column": ("专栏", "栏目"),
     "departments": ("部门",), "department": ("部门",), "training": ("培训",), "trainings": ("培训",),
-    "sessions": ("培训", "场"), "trained": ("培训",), "meetings": ("会议",), "press conferences": ("发布会",),
+    "sessions": ("培训", "场", "期"), "trained": ("培训",), "meetings": ("会议",), "press conferences": ("发布会",),
     "press conference": ("发布会",), "government information": ("政府信息",), "information": ("信息",),
     "requests": ("申请",), "request": ("申请",), "applications": ("申请",), "approved": ("同意公开", "予以公开"),
     "granted": ("同意公开", "予以公开"), "reconsideration": ("行政复议", "复议"), "lawsuits": ("行政诉讼", "诉讼"),

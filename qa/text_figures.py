@@ -65,7 +65,8 @@ MARK_ZH = "正文所述，非统计表单元格"
 MARK_EN = "stated in the report's text, not a table cell"
 
 _UNIT = "|".join(sorted((re.escape(u) for u in terms.FIGURE_UNITS), key=len, reverse=True))
-_FIGURE = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?(?:万|亿)?)\s*({_UNIT})")
+# A number, "余"/"多" (more than: 10余场), a unit.
+_FIGURE = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?(?:万|亿)?(?:余|多)?)\s*({_UNIT})")
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?\n])")
 _CLAUSE_MARK = re.compile(r"[，,；;：:（）()]")
 _YEAR = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}(?!\d)\s*年?度?|\d{2}\s*年度?)")

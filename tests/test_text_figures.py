@@ -186,3 +186,9 @@ def test_a_follow_up_asks_the_same_of_another_year(tmp_path_factory):
         second = ask("那2024年呢？", conversation, corpus).to_dict()
     assert 2 in answer_numbers(first) and 5 in answer_numbers(second), second["answer"]
     assert second["plan"]["intent"] == text_figures.INTENT
+
+
+def test_more_than_figures_are_read():
+    # 000 一(五): 区府办指导全区开展专题培训10余场
+    found = text_figures.figures_in("区府办指导全区开展专题培训10余场,累计主动公开政府信息7700余条")
+    assert [(f.value, f.unit) for f in found] == [("10余", "场"), ("7700余", "条")]
