@@ -628,7 +628,7 @@ def _not_names(new: Plan) -> None:
     """A follow-up's own words (当中, 其中, 几起) are never an unknown agency name."""
     words = lexicon.SUBSET + lexicon.FOLLOW_UP_HEAD + tuple(lexicon.TURN_RELATIVE_YEARS)
     false = [n for n in new.unknown_names
-             if n.lower() in words or re.search(r"几|多少|哪", n) or n in ("当中", "中间")]
+             if n.lower() in words or any(q in n for q in ("几", "多少", *lexicon.WHICH, *lexicon.WHO))]
     if not false:
         return
     new.unknown_names = [n for n in new.unknown_names if n not in false]
