@@ -600,6 +600,19 @@ def _filtered(new: Plan, previous: Turn) -> Plan | None:
     return _described(merged)
 
 
+def _first_place(new: Plan, previous: Turn) -> bool:
+    """那第一名的处罚呢？ after a ranking or a list: the first agency that answer named."""
+    if new.entities or not previous.agencies or previous.plan.intent not in ("rank", "list", "mixed") \
+            or not find_cue(_text(new.question), lexicon.FIRST_PLACE):
+        return False
+    new.from_previous = True
+    if "from_previous" not in new.given:
+        new.given.append("from_previous")
+    new.readings.append(Reading("agency", find_cue(_text(new.question), lexicon.FIRST_PLACE) or "", "previous answer",
+                                "the first agency of the previous answer", "上一问答案中的第一个机关"))
+    return True
+
+
 def _soft_intent(new: Plan, previous: Plan) -> None:
     """一共花了多少钱？ / 当中个人申请的有几份？: 一共 and 几份 say "how much" here, not "over
     every agency" — after a turn with a scope, and with no noun of many agencies or reports."""
@@ -652,11 +665,17 @@ def plan_for(new: Plan, conversation: Conversation | None) -> Plan:
                     _widened(new, previous)):
         if special is not None:
             return special
+    first = _first_place(new, previous)
     relative = turn_years(new, previous.plan, previous.years)
-    if not (relative or is_follow_up(new, previous.plan)):
+    if not (relative or first or is_follow_up(new, previous.plan)):
         anchor_recent(new)
         return new
     merged = merge(new, previous)
+    if first:
+        merged.previous_agencies = list(previous.agencies[:1])
+        if merged.intent in ("rank", "list", "count"):
+            merged.intent, merged.top_n, merged.threshold = "lookup", None, None
+        merged = _described(merged)
     if not relative and "years" in new.given:
         anchor_recent(merged)
         merged = _described(merged)
@@ -705,20 +724,23 @@ def describe(plan: Plan, lang: str) -> str:
     special = next((r for r in plan.readings if r.piece == "intent" and r.value in _SPECIAL), None)
     if special is not None:
         parts.append(special.how_zh if lang == "zh" else special.how)
+    first = next((r for r in plan.readings if r.piece == "agency" and r.how == "the first agency of the previous answer"),
+                 None)
     inherited = [p for p in plan.inherited if _has(plan, p)]  # (a figure a later step dropped is not kept)
     kept = [_PIECE_WORDS[p][0 if lang == "zh" else 1] for p in inherited]
     values = [v for v in (_piece_value(plan, p, lang) for p in inherited) if v]
     if lang == "zh":
         text = "理解为:" + " · ".join(parts)
         if plan.from_previous:
-            text += "(“它们”指上一问答案中的机关)"
+            text += f"(“{first.text}”指上一问答案中的第一个机关)" if first else "(“它们”指上一问答案中的机关)"
         if kept:
             text += f"(沿用上一问的{'、'.join(kept)}:{'、'.join(values)})" if values else \
                 f"(沿用上一问的{'、'.join(kept)})"
         return text
     text = "Read as: " + " · ".join(parts)
     if plan.from_previous:
-        text += " (“they” = the agencies of the previous answer)"
+        text += f" (“{first.text}” = the first agency of the previous answer)" if first else \
+            " (“they” = the agencies of the previous answer)"
     if kept:
         text += f" ({', '.join(kept)} kept from the previous question: {'; '.join(values)})" if values else \
             f" ({', '.join(kept)} kept from the previous question)"

@@ -214,6 +214,9 @@ MANY_NOUNS = ("机关", "单位", "部门", "报告", "年报", "agencies", "rep
 # Words that widen a follow-up to every agency (全部机关呢？ / across all agencies?).
 EVERY_AGENCY = ("全部机关", "所有机关", "全部单位", "所有单位", "各机关", "全部报告", "所有报告", "整个语料库", "全库",
                 "all agencies", "every agency", "all the agencies", "all reports", "the whole corpus")
+# The first agency of the previous ranking or list (那第一名的处罚呢？ / "and the top one's penalties?").
+FIRST_PLACE = ("第一名", "排第一的", "排名第一的", "排在第一的", "最多的那个", "最多的那家", "the top one", "the first one",
+               "the top agency", "the first agency", "number one", "top-ranked")
 # The previous question again, answered in another language (In English please / 用中文回答).
 ANSWER_LANGUAGE = {
     "en": ("in english", "answer in english", "english please", "用英文", "英文回答", "英语回答", "翻译成英文"),

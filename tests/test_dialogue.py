@@ -355,3 +355,11 @@ def test_every_agency_after_one_is_the_total_of_the_same_figure(real, second):
     assert answer.plan.intent == "total" and not answer.plan.agencies and answer.plan.years == [2024]
     assert answer.plan.metrics == ["active_disclosure.licensing.decisions"]
     assert "全部机关" in answer.text or "every agency" in answer.text
+
+
+@pytest.mark.parametrize("second", ["那第一名的行政处罚呢？", "What about the top one's penalties?"])
+def test_the_first_of_a_ranking(seeds, second):
+    _, answer = talk(seeds, "收到申请最多的三个机关是哪些？", second)
+    assert answer.plan.intent == "lookup" and answer.plan.agencies == [YUECHENG]
+    assert answer.plan.metrics == ["active_disclosure.penalty.decisions"]
+    assert "第一个机关" in answer.text or "first agency" in answer.text
