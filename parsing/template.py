@@ -201,6 +201,16 @@ APPLICANT_COLUMNS = (
 
 _APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS)
 
+# Groups of columns a question may name as one: table → (words, column keys).  The report's
+# two-level header 法人或其他组织 spans every applicant column but 自然人 and 总计.
+COLUMN_GROUPS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
+    "applications": (
+        (("法人或其他组织", "法人及其他组织", "法人和其他组织", "法人或者其他组织", "legal persons and other organisations",
+          "legal persons and other organizations", "legal persons or other organisations", "legal persons"),
+         ("commercial", "research", "social_welfare", "legal_service", "other_org")),
+    ),
+}
+
 
 def _app_row(key: str, label: str, en: str, match: tuple[str, ...], parent: str | None = None,
              synonyms: tuple[str, ...] = (), name: str = "") -> Row:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from index.tables.metrics import catalogue
 from parsing.meta import to_simplified
-from parsing.template import TABLES, TEMPLATE_2019, TEMPLATE_2021, TEMPLATES
+from parsing.template import COLUMN_GROUPS, TABLES, TEMPLATE_2019, TEMPLATE_2021, TEMPLATES
 from qa import lexicon
 from qa.plan import STRUCTURED, Plan, Reading
 from qa.quantities import blank_all, find_cue, phrase_pattern
@@ -321,6 +321,7 @@ def swap_column(metrics: list[str], question: str) -> tuple[list[str], list[str]
     """
     known = catalogue()
     hits = column_hits(question)
+    text = to_simplified(question).lower()
     out, words = [], []
     for key in metrics:
         parts = key.split(".")
@@ -328,6 +329,14 @@ def swap_column(metrics: list[str], question: str) -> tuple[list[str], list[str]
             out.append(key)
             continue
         table, row, column = parts[0], ".".join(parts[1:-1]), parts[-1]
+        group = next(((w, cols) for names, cols in COLUMN_GROUPS.get(table, ()) for w in names if w in text), None)
+        if group is not None:
+            # 法人或其他组织呢？: each column the header spans (its 其他组织 is not the 其他 column).
+            keys = [f"{table}.{row}.{c}" for c in group[1] if f"{table}.{row}.{c}" in known]
+            if keys:
+                out += keys
+                words.append(group[0])
+                continue
         named = [(w, f"{table}.{row}.{target.split('.', 1)[1]}") for w, kind, target in hits
                  if kind == "column" and target.split(".", 1)[0] == table]
         candidates = {k for _, k in named if k in known and k != key}

@@ -363,3 +363,10 @@ def test_the_first_of_a_ranking(seeds, second):
     assert answer.plan.intent == "lookup" and answer.plan.agencies == [YUECHENG]
     assert answer.plan.metrics == ["active_disclosure.penalty.decisions"]
     assert "第一个机关" in answer.text or "first agency" in answer.text
+
+
+def test_legal_persons_and_other_organisations_are_each_column_under_that_header(real):
+    _, answer = talk(real, "平潭综合实验区2022年新收申请多少件？", "法人或其他组织提交的呢？")
+    assert answer.plan.metrics == [f"applications.new_received.{c}" for c in
+                                   ("commercial", "research", "social_welfare", "legal_service", "other_org")]
+    assert "商业企业 3件" in answer.text  # html/12: 71 自然人, 3 商业企业, 0 elsewhere
