@@ -193,7 +193,8 @@ ABBREVIATIONS: tuple[tuple[str, str], ...] = (
 )
 # Endings that name a kind of place, longest first, with the English words for each.
 PLACE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("综合实验区", ("comprehensive experimental zone", "comprehensive pilot zone", "comprehensive experimental area")),
+    ("综合实验区", ("comprehensive experimental zone", "comprehensive pilot zone", "comprehensive experimental area",
+                "comprehensive zone", "experimental zone", "pilot zone", "zone")),
     ("综合试验区", ("comprehensive pilot zone", "comprehensive trial zone")),
     ("实验区", ("experimental zone", "experimental area")),
     ("试验区", ("pilot zone", "trial zone")),
@@ -252,6 +253,8 @@ OFFICE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("审计局", ("audit bureau",)),
     ("发展和改革局", ("development and reform bureau",)),
     ("发展和改革委员会", ("development and reform commission",)),
+    ("管委会", ("management committee", "administrative committee", "admin committee", "management commission",
+             "zone management committee", "zone administration")),
     ("人民政府办公室", ("general office", "government office")),
     ("人民政府", ("people's government", "government")),
 )

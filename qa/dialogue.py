@@ -205,6 +205,15 @@ def _loose_metric(plan: Plan) -> bool:
     return any(r.piece == "metric" and r.confidence < 1 for r in plan.readings)
 
 
+def _has_content(text: str) -> bool:
+    """Does a follow-up's search text name anything (not only "And", 那, "what about")?"""
+    words = (*lexicon.FOLLOW_UP_HEAD, *lexicon.FOLLOW_UP_TAIL, *lexicon.FILLER_WORDS)
+    rest = text.lower()
+    for word in sorted(words, key=len, reverse=True):
+        rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest) if word.isascii() else rest.replace(word, " ")
+    return len(re.sub(r"[\W\d_]", "", rest)) >= 2
+
+
 def merge(new: Plan, previous: Turn) -> Plan:
     """``new`` completed with what it leaves out of ``previous.plan``."""
     old = previous.plan
@@ -213,7 +222,7 @@ def merge(new: Plan, previous: Turn) -> Plan:
     merged.readings = list(new.readings)
     merged.unknown_names = list(new.unknown_names)
     merged.unlinked = list(new.unlinked)
-    merged.search_text = new.search_text if len(re.sub(r"\W", "", new.search_text)) >= 2 else old.search_text
+    merged.search_text = new.search_text if _has_content(new.search_text) else old.search_text
     merged.given = list(new.given)
     changed = [p for p in PIECES if p in new.given]
     if {"agencies", "region"} & set(changed):

@@ -43,7 +43,8 @@ QUANTITY_CUES = (
 QUANTITY_ENDINGS = ("数", "量", "数目", "总数", "条数", "篇数", "个数", "件数")
 # English nouns that name counted things; a question naming a report and one of these asks a count.
 COUNTED_NOUNS = {
-    "items": "条", "item": "条", "pieces": "篇", "piece": "篇", "articles": "篇", "explainers": "篇",
+    "items": "条", "item": "条", "pieces": "篇", "piece": "篇", "articles": "篇", "article": "篇", "explainers": "篇",
+    "posts": "条", "entries": "条", "notices": "条",
     "accounts": "个", "tickets": "件", "work orders": "件", "datasets": "个",
 }
 
@@ -123,6 +124,50 @@ ENGLISH_TERMS: dict[str, tuple[str, ...]] = {
     "microblog": ("微博",), "weibo posts": ("微博",), "data": ("数据",), "total volume": ("总量",),
     "anti-formalism": ("形式主义",), "formalism": ("形式主义",), "campaign": ("整治", "专项", "行动"),
 }
+# More English words of the narrative's figures, as an analyst would write them: the topics of
+# 主动公开 categories (…类信息), channels (政务微信/微博/网站, 公示栏, hotline work orders), policy
+# interpretation, training and new media.
+ENGLISH_TERMS.update({
+    # topics of the proactive-disclosure categories
+    "construction": ("建设",), "urban": ("城乡", "城市"), "rural": ("城乡", "农村"), "land": ("国土", "土地"),
+    "land resources": ("国土资源",), "natural resources": ("自然资源", "国土资源"),
+    "environment": ("环保", "环境"), "environmental": ("环保", "环境"), "environmental protection": ("环保", "环境保护"),
+    "energy": ("能源",), "projects": ("项目",), "project": ("项目",), "major projects": ("重大建设项目", "重大项目"),
+    "civil affairs": ("民政",), "poverty": ("扶贫",), "poverty alleviation": ("扶贫",), "disaster relief": ("救灾",),
+    "relief": ("救灾",), "social security": ("社会保障", "社保"), "employment": ("就业",), "jobs": ("就业",),
+    "science": ("科教", "科技"), "education": ("科教", "教育"), "culture": ("文体", "文化"), "sports": ("文体", "体育"),
+    "health": ("卫生", "健康"), "healthcare": ("卫生", "医疗"), "safety": ("安全",), "work safety": ("安全生产",),
+    "production safety": ("安全生产",), "emergency": ("应急",), "emergency management": ("应急管理",),
+    "budget": ("预算", "预决算"), "budgets": ("预算", "预决算"), "final accounts": ("决算", "预决算"),
+    "fiscal": ("财政",), "finance": ("财政",), "personnel": ("人事",), "planning": ("规划",),
+    "procurement": ("采购",), "tenders": ("招标",), "bidding": ("招标", "招投标"), "prices": ("价格",),
+    "fees": ("收费",), "people's livelihood": ("民生",), "livelihood": ("民生",), "practical matters": ("实事",),
+    "documents": ("文件",), "document": ("文件",), "policy documents": ("政策文件", "规范性文件", "文件"),
+    "normative documents": ("规范性文件",), "regulatory documents": ("规范性文件",),
+    # channels
+    "bulletin board": ("公示栏", "公开栏", "公告栏"), "bulletin boards": ("公示栏", "公开栏", "公告栏"),
+    "notice board": ("公示栏", "公开栏"), "notice boards": ("公示栏", "公开栏"), "noticeboard": ("公示栏", "公开栏"),
+    "public notice": ("公示",), "official account": ("公众号",), "official accounts": ("公众号",),
+    "wechat account": ("微信", "公众号"), "mini program": ("小程序",), "app": ("客户端",),
+    "newspaper": ("报纸", "报刊"), "newspapers": ("报纸", "报刊"), "television": ("电视",), "tv": ("电视",),
+    "radio": ("广播",), "reading room": ("查阅", "阅览"), "reading rooms": ("查阅", "阅览"),
+    "service hotline": ("热线",), "phone calls": ("来电", "电话"), "phone": ("电话",), "calls handled": ("来电", "工单"),
+    "work tickets": ("工单",),
+    # interpretation and media
+    "interpreted": ("解读",), "interpreting": ("解读",), "explanatory": ("解读",), "explained": ("解读",),
+    "briefings": ("发布会", "解读"), "briefing": ("发布会", "解读"), "infographics": ("图解",),
+    "infographic": ("图解",), "charts": ("图解",), "h5": ("H5",), "livestream": ("直播",),
+    "government affairs": ("政务",), "government-affairs": ("政务",), "accounts run": ("运维", "运营"),
+    # training and events
+    "train": ("培训",), "courses": ("培训",), "lectures": ("讲座", "培训"), "staff": ("人员", "干部"),
+    "officials": ("干部",), "participants": ("人次", "人员"), "attendees": ("人次",), "people trained": ("培训",),
+    "open days": ("开放日",), "open day": ("开放日",), "visits": ("走访",), "surveys": ("调研",),
+    "comments": ("意见",), "feedback": ("意见", "反馈"), "solicited": ("征集",), "solicit": ("征集",),
+    "public opinion": ("意见", "舆情"), "proposals": ("建议", "提案"), "suggestions": ("建议",),
+    "put out": ("发布", "推出"), "came out with": ("发布", "推出"), "produced": ("制作", "发布"),
+    "produce": ("制作", "发布"), "wrote": ("撰写", "发布"), "written": ("撰写", "发布"), "prepared": ("制作", "编制"),
+    "replies": ("答复", "回复"), "replied": ("答复", "回复"), "answered": ("答复", "回复"),
+})
 # English words that carry no content in these questions (besides qa.lexicon.FILLER_WORDS).
 ENGLISH_IGNORE = (
     "items", "item", "pieces", "piece", "accounts", "account", "posts", "number", "numbers", "count", "make", "made",
@@ -130,4 +175,7 @@ ENGLISH_IGNORE = (
     "does", "did", "through", "via", "under", "zone", "county", "district", "town", "township", "city", "bureau",
     "local", "office", "hi-tech", "high-tech", "kinds", "kind", "various", "forms", "form", "of", "in", "on",
     "disclosures", "disclosure", "government", "how", "many", "much", "what", "was", "were", "the", "a", "an",
+    "topics", "topic", "category", "categories", "type", "types", "related", "about", "regarding", "concerning",
+    "matters", "zone", "experimental", "comprehensive", "committee", "management", "administrative", "new-area",
+    "whole", "year", "throughout", "altogether", "overall",
 )

@@ -262,6 +262,8 @@ def figures_in(sentence: str) -> list[_Figure]:
         right = sentence[match.end():right_end]
         stop = _CLAUSE_MARK.search(right)
         right = right[:stop.start()] if stop else right
+        if i + 1 < len(matches) and right.lstrip().startswith("、"):
+            right = ""  # 政府网站1个、政务新媒体2个: what follows the 、 names the next figure
         part = any(w in left for w in terms.PART_BEFORE) \
             or sentence[match.end():].lstrip("，, ").startswith(terms.PART_AFTER) \
             or sentence.lstrip("（(一二三四五六七八九十)） ").startswith(terms.PART_BEFORE)
@@ -478,8 +480,12 @@ def _loose_metric(plan: Plan) -> bool:
 def _covers(words: list[str], figures: list[TextFigure]) -> bool:
     """Does the best figure match every word of the question the tables did not link?"""
     matched = [to_simplified(m).lower() for m in figures[0].matched] if figures else []
+    # Words that name no content (an English counted noun: "articles", "items") need no match.
+    empty = set(terms.ENGLISH_IGNORE) | set(terms.COUNTED_NOUNS)
     for word in words:
         w = to_simplified(word).lower()
+        if w in empty:
+            continue
         if not any(w in m or m in w for m in matched):
             return False
     return True

@@ -349,7 +349,66 @@ MEANINGS: tuple[Meaning, ...] = (
         "全部予以公开", "grant in full", "fully granted", "grant", "approved", "approve", "in full", "fully disclosed",
         "disclosed in full", "full disclosure")),
     Meaning("row", ("applications.partially_granted",), (
-        "部分同意", "部分予以公开", "partly grant", "partly granted", "partially grant", "grant in part")),
+        "部分同意", "部分予以公开", "partly grant", "partly granted", "partially grant", "grant in part",
+        "partial disclosure", "partially disclosed", "partly disclosed", "disclosed in part", "disclosed partially",
+        "partially released", "released in part", "partly released", "partial release", "partially approved",
+        "partly approved", "partially open", "in part")),
+    # The sub-rows of 不予公开 / 无法提供 / 不予处理 / 其他处理 as an analyst writes them in English.
+    Meaning("row", ("applications.denied.state_secret",), (
+        "state secrets", "classified as secret", "secret information")),
+    Meaning("row", ("applications.denied.prohibited_by_law",), (
+        "prohibited by law", "forbidden by law", "barred by law", "banned by law", "prohibited by laws",
+        "prohibited by other laws and regulations")),
+    Meaning("row", ("applications.denied.security_stability",), (
+        "national security", "public security", "economic security", "social stability", "endangering security",
+        "threaten stability")),
+    Meaning("row", ("applications.denied.third_party",), (
+        "third party", "third-party", "third parties", "third-party rights", "rights of third parties",
+        "third-party interests")),
+    Meaning("row", ("applications.denied.internal_affairs",), (
+        "internal affairs information", "internal matters", "internal management", "internal administrative affairs",
+        "internal information", "three kinds of internal affairs")),
+    Meaning("row", ("applications.denied.process_information",), (
+        "process information", "process-related information", "procedural information", "deliberative information",
+        "deliberations", "drafts", "draft documents", "in-process information", "four kinds of process information")),
+    Meaning("row", ("applications.denied.enforcement_files",), (
+        "enforcement files", "law enforcement files", "administrative enforcement files")),
+    Meaning("row", ("applications.denied.administrative_query",), (
+        "administrative queries", "administrative query", "administrative enquiries", "administrative enquiry",
+        "administrative inquiries", "query matters", "inquiry matters", "enquiry matters")),
+    Meaning("row", ("applications.unavailable.needs_compilation",), (
+        "另行制作", "需要制作", "重新制作", "没有现成", "did not exist", "does not exist", "didn't exist", "not exist",
+        "would have to be created", "have to be created", "had to be created", "need to be created",
+        "needs to be created", "would have to be compiled", "need to be compiled", "needs to be compiled",
+        "had to be compiled", "would need to be produced", "have to be produced", "not readily available",
+        "no ready-made", "not ready-made", "newly compiled", "compiled from scratch", "created from scratch")),
+    Meaning("row", ("applications.unavailable.unclear",), (
+        "still unclear", "remained unclear", "remain unclear", "unclear", "still not clear",
+        "too vague")),
+    Meaning("row", ("applications.not_processed",), (
+        "不处理", "不予受理", "declined to process", "not processed",
+        "not handled", "did not deal with")),
+    Meaning("row", ("applications.not_processed.complaint",), (
+        "信访", "投诉举报", "petition", "petitions", "petitions or complaints", "petitions and complaints",
+        "complaints or petitions", "complaints and reports", "letters and visits", "reports and complaints",
+        "complaint-type", "whistleblowing")),
+    Meaning("row", ("applications.not_processed.duplicate",), (
+        "重复提交", "重复申请", "duplicate", "duplicates", "duplicated", "repeat requests", "repeat applications",
+        "repeated requests", "duplicate applications", "submitted again")),
+    Meaning("row", ("applications.not_processed.publication",), (
+        "出版物", "published materials", "public publications", "printed publications")),
+    Meaning("row", ("applications.not_processed.excessive",), (
+        "大量反复", "excessive", "excessively", "vexatious", "abusive", "mass requests", "large numbers of repeated",
+        "repeatedly without good reason", "without good reason")),
+    Meaning("row", ("applications.not_processed.confirm_or_reissue",), (
+        "重新出具", "confirm or reissue", "reissue", "re-issue", "reissued", "confirmation of information",
+        "confirm information already obtained")),
+    Meaning("row", ("applications.other.no_amendment",), (
+        "不补正", "逾期未补正", "did not amend", "failed to amend", "did not supplement", "failed to supplement",
+        "no amendment", "not amended in time")),
+    Meaning("row", ("applications.other.unpaid_fee",), (
+        "不交费", "未缴费", "did not pay", "failed to pay", "unpaid fee", "unpaid fees", "fee not paid",
+        "fees not paid", "did not pay the fee")),
     # Both rows at once: 予以公开 and 部分公开 (shown side by side; with a share word, the 公开率).
     Meaning("row", ("applications.granted", "applications.partially_granted"), (
         "全部或部分公开", "全部或部分予以公开", "予以公开加部分公开", "予以公开和部分公开", "予以公开+部分公开",
@@ -414,8 +473,13 @@ MEANINGS: tuple[Meaning, ...] = (
         "awaiting judgment", "awaiting a ruling", "still undecided", "yet to be decided")),
     Meaning("column", ("applications.natural_person",), (
         "老百姓", "市民", "个人申请", "普通群众", "private individuals", "individual", "members of the public",
-        "residents", "private persons")),
-    Meaning("column", ("applications.commercial",), ("公司", "企业法人", "firms", "company", "business")),
+        "residents", "private persons", "individuals", "citizens", "natural persons", "ordinary people",
+        "private citizens")),
+    Meaning("column", ("applications.commercial",), (
+        "公司", "企业法人", "firms", "company", "business", "enterprise", "enterprises", "corporate", "corporations",
+        "commercial", "commercial firms", "private companies", "businesses")),
+    Meaning("column", ("applications.other_org",), (
+        "other organisations", "other organizations", "other bodies", "other entities", "other institutions")),
     Meaning("column", ("applications.research",), (
         "科研院所", "研究机构", "高校", "大学", "universities", "research", "researchers")),
     Meaning("column", ("applications.legal_service",), ("律师事务所", "law firms", "attorneys", "lawyer")),
