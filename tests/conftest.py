@@ -1,14 +1,24 @@
-"""Shared fixtures: the seed reports (read from ../shared/seeds, never copied)."""
+"""Shared fixtures: the seed reports (read from ../shared/seeds, never copied) and the real
+reports (../shared/real), each ingested once per session.
+
+Session fixtures are read-only: a test that changes a corpus ingests its own.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURES = ROOT / "tests" / "fixtures"
+REAL = SEEDS.parent / "real"
+
+if TYPE_CHECKING:
+    from qa.corpus import Corpus
 
 
 def seed_path(prefix: str) -> Path:
@@ -38,6 +48,57 @@ def seeds_store(tmp_path_factory, seeds_dir) -> Path:
     result = ingest([seeds_dir], data, workers=1, progress=False, passages=False)
     assert len(result.new) == 5 and not result.failed, result.failed
     return data
+
+
+@pytest.fixture(scope="session")
+def real_dir() -> Path:
+    if not REAL.is_dir():
+        pytest.fail(f"{REAL} is missing: the real reports live in ../shared/real")
+    return REAL
+
+
+@pytest.fixture(scope="session")
+def real_store(tmp_path_factory, real_dir) -> Path:
+    """../shared/real ingested once per session into a store with no passage index (no model).
+
+    Read-only: tests that change a corpus ingest their own.
+    """
+    from corpus.ingest import ingest
+
+    data = tmp_path_factory.mktemp("real-store")
+    result = ingest([real_dir], data, workers=1, progress=False, passages=False)
+    assert not result.failed, result.failed
+    return data
+
+
+def open_corpus(data: Path, words_only: bool = True) -> Iterator[Corpus]:
+    """A ``Corpus`` handle over ``data`` for a module fixture (``yield from open_corpus(seeds_store)``).
+
+    ``words_only``: metric words are linked by the vocabulary alone, never by an embedding model
+    (none in these tests). The handle only reads.
+    """
+    from qa.corpus import Corpus
+
+    with Corpus(data) as corpus:
+        if words_only:
+            corpus.vocabulary().similar_metric = None
+        yield corpus
+
+
+@pytest.fixture(scope="session")
+def seeds_index(tmp_path_factory) -> Path:
+    """The seeds ingested once per session WITH their passage index (``tests.qa_corpus``). Read-only."""
+    from tests.qa_corpus import seeds_corpus
+
+    return seeds_corpus(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory) -> Path:
+    """../shared/real ingested once per session WITH its passage index (``tests.qa_corpus``). Read-only."""
+    from tests.qa_corpus import real_corpus
+
+    return real_corpus(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ Values read by hand from the reports, not from Gongkai's output:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -28,30 +27,17 @@ from index.tables.operators import MAGNITUDES, OPERATORS, operator
 from qa import Corpus, ask
 from qa.plan import Plan
 from qa.quantities import read_threshold
-from tests.conftest import SEEDS
-
-REAL = SEEDS.parent / "real"
+from tests.conftest import open_corpus
 
 
 @pytest.fixture(scope="module")
 def seeds(seeds_store) -> Iterator[Corpus]:
-    with Corpus(seeds_store) as corpus:
-        corpus.vocabulary().similar_metric = None  # words alone: no embedding model in these tests
-        yield corpus
+    yield from open_corpus(seeds_store)
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> Iterator[Corpus]:
-    from corpus.ingest import ingest
-
-    if not REAL.is_dir():
-        pytest.fail(f"{REAL} is missing: the real reports live in ../shared/real")
-    data = tmp_path_factory.mktemp("change-real")
-    result = ingest([REAL], data, workers=1, progress=False, passages=False)
-    assert not result.failed, result.failed
-    with Corpus(Path(data)) as corpus:
-        corpus.vocabulary().similar_metric = None
-        yield corpus
+def real(real_store) -> Iterator[Corpus]:
+    yield from open_corpus(real_store)
 
 
 def _answer(question: str, corpus: Corpus):

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 import pytest
 
 from qa import Corpus, ask
+from tests.conftest import open_corpus
 
 
 def stated(number: str, text: str) -> bool:
@@ -31,9 +32,7 @@ def stated(number: str, text: str) -> bool:
 
 @pytest.fixture(scope="module")
 def seeds(seeds_store) -> Iterator[Corpus]:
-    with Corpus(seeds_store) as corpus:
-        corpus.vocabulary().similar_metric = None  # words alone: no embedding model here
-        yield corpus
+    yield from open_corpus(seeds_store)
 
 
 def _ask(corpus: Corpus, question: str):

@@ -16,13 +16,13 @@ read in the reports (../shared/seeds/*.txt, ../shared/real/html/*.html):
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
 from qa import Conversation, Corpus, ask
 from qa.dialogue import Turn
-from tests.conftest import SEEDS
+from tests.conftest import open_corpus
 
 YUECHENG = "绍兴市越城区人民政府办公室"
 JIANGLE = "将乐县人民政府办公室"
@@ -31,24 +31,13 @@ PINGTAN = "平潭综合实验区"
 
 
 @pytest.fixture(scope="module")
-def seeds(seeds_store):
-    with Corpus(seeds_store) as corpus:
-        yield corpus
+def seeds(seeds_store) -> Iterator[Corpus]:
+    yield from open_corpus(seeds_store, words_only=False)
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
-    """../shared/real's tables (no passage index: these conversations ask for figures)."""
-    from corpus.ingest import ingest
-
-    source = SEEDS.parent / "real"
-    if not source.is_dir():
-        pytest.fail(f"{source} is missing: the real reports live in ../shared/real")
-    data: Path = tmp_path_factory.mktemp("dialogue-real")
-    result = ingest([source], data, workers=1, progress=False, passages=False)
-    assert not result.failed, result.failed
-    with Corpus(data) as corpus:
-        yield corpus
+def real(real_store) -> Iterator[Corpus]:
+    yield from open_corpus(real_store, words_only=False)
 
 
 def talk(corpus: Corpus, *questions: str):

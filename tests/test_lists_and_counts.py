@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from qa import Corpus, ask
-from tests.conftest import SEEDS
-
-REAL = SEEDS.parent / "real"
+from tests.conftest import open_corpus
 
 
 def stated(number: str, text: str) -> bool:
@@ -32,23 +29,12 @@ def stated(number: str, text: str) -> bool:
 
 @pytest.fixture(scope="module")
 def seeds(seeds_store) -> Iterator[Corpus]:
-    with Corpus(seeds_store) as corpus:
-        corpus.vocabulary().similar_metric = None
-        yield corpus
+    yield from open_corpus(seeds_store)
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> Iterator[Corpus]:
-    from corpus.ingest import ingest
-
-    if not REAL.is_dir():
-        pytest.fail(f"{REAL} is missing: the real reports live in ../shared/real")
-    data: Path = tmp_path_factory.mktemp("real-lists")
-    result = ingest([REAL], data, workers=1, progress=False, passages=False)
-    assert not result.failed, result.failed
-    with Corpus(data) as corpus:
-        corpus.vocabulary().similar_metric = None
-        yield corpus
+def real(real_store) -> Iterator[Corpus]:
+    yield from open_corpus(real_store)
 
 
 # --- lists ----------------------------------------------------------------------------------

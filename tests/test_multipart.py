@@ -11,36 +11,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from qa import multipart
 from qa.corpus import Corpus
 from qa.session import ask, plan_question
-from tests.conftest import SEEDS
-
-REAL = SEEDS.parent / "real"
+from tests.conftest import open_corpus
 
 
 @pytest.fixture(scope="module")
 def seeds(seeds_store) -> Iterator[Corpus]:
-    with Corpus(seeds_store) as corpus:
-        yield corpus
+    yield from open_corpus(seeds_store, words_only=False)
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> Iterator[Corpus]:
-    """../shared/real ingested without a passage index (table figures only)."""
-    from corpus.ingest import ingest
-
-    if not REAL.is_dir():
-        pytest.fail(f"{REAL} is missing: the real reports live in ../shared/real")
-    data: Path = tmp_path_factory.mktemp("multipart-real")
-    result = ingest([REAL], data, workers=1, progress=False, passages=False)
-    assert not result.failed, result.failed
-    with Corpus(data) as corpus:
-        yield corpus
+def real(real_store) -> Iterator[Corpus]:
+    yield from open_corpus(real_store, words_only=False)
 
 
 def _numbers(text: str) -> set[float]:

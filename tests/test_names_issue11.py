@@ -16,7 +16,6 @@ Expected values read in the reports themselves:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -24,30 +23,17 @@ from qa.corpus import Corpus
 from qa.evaluate import answer_numbers
 from qa.quantities import chinese_years
 from qa.session import ask
-from tests.conftest import SEEDS
-
-REAL = SEEDS.parent / "real"
+from tests.conftest import open_corpus
 
 
 @pytest.fixture(scope="module")
 def seeds(seeds_store) -> Iterator[Corpus]:
-    with Corpus(seeds_store) as corpus:
-        corpus.vocabulary().similar_metric = None  # words alone
-        yield corpus
+    yield from open_corpus(seeds_store)
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> Iterator[Corpus]:
-    from corpus.ingest import ingest
-
-    if not REAL.is_dir():
-        pytest.fail(f"{REAL} is missing: the real reports live in ../shared/real")
-    data = tmp_path_factory.mktemp("names-real")
-    result = ingest([REAL], data, workers=1, progress=False, passages=False)
-    assert not result.failed, result.failed
-    with Corpus(Path(data)) as corpus:
-        corpus.vocabulary().similar_metric = None
-        yield corpus
+def real(real_store) -> Iterator[Corpus]:
+    yield from open_corpus(real_store)
 
 
 def _numbers(answer) -> list[float]:

@@ -6,6 +6,7 @@ Wordings are my own; each expected value was read in the seed report named besid
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from qa.corpus import Corpus
 from qa.evaluate import answer_numbers
 from qa.session import ask
 from qa import text_figures
-from tests.qa_corpus import seeds_corpus
+from tests.conftest import open_corpus
 
 YUECHENG, JIANGLE, ANKANG, BAOLIGEN, DAYONG = ("000_9b265bb38da02cc5.txt", "001_00e84ad5fcaa91e0.txt",
                                                "002_15842fbe8c410670.txt", "003_f97d988c963e3b8a.txt",
@@ -22,14 +23,8 @@ YUECHENG, JIANGLE, ANKANG, BAOLIGEN, DAYONG = ("000_9b265bb38da02cc5.txt", "001_
 
 
 @pytest.fixture(scope="module")
-def seeds(tmp_path_factory) -> Path:
-    return seeds_corpus(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def handle(seeds):
-    with Corpus(seeds) as corpus:
-        yield corpus
+def handle(seeds_index) -> Iterator[Corpus]:
+    yield from open_corpus(seeds_index, words_only=False)
 
 
 @pytest.mark.parametrize("question, value, source", [
@@ -175,12 +170,11 @@ def test_newly_added_is_no_act_of_removal():
     assert not _unasked_act("对发挥作用不明显的政务新媒体予以关停注销", "政务新媒体 注销")
 
 
-def test_a_follow_up_asks_the_same_of_another_year(tmp_path_factory):
+def test_a_follow_up_asks_the_same_of_another_year(real_index):
     # ../shared/real html/11.html 一(四): 先后关停…政务新媒体2个; html/06.html 一(四): 对5个…政务新媒体予以关停注销
     from qa.dialogue import Conversation
-    from tests.qa_corpus import real_corpus
 
-    with Corpus(real_corpus(tmp_path_factory)) as corpus:
+    with Corpus(real_index) as corpus:
         conversation = Conversation()
         first = ask("平潭综合实验区2021年关停了几个政务新媒体", conversation, corpus).to_dict()
         second = ask("那2024年呢？", conversation, corpus).to_dict()
