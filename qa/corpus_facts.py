@@ -26,6 +26,7 @@ from qa.coverage import name_like, original_case, unlinked_words
 from qa.facts import TEXT_ROWS
 from qa.plan import Plan, Reading
 from qa.quantities import find_cue, read_level
+from qa.report_scope import report_clauses, where_sql
 
 if TYPE_CHECKING:
     from qa.facts import Facts
@@ -149,24 +150,7 @@ def _single_year(plan: Plan) -> None:
 
 
 def _where(plan: Plan) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    values: list[Any] = []
-    if plan.agencies:
-        clauses.append(f"agency IN ({', '.join('?' for _ in plan.agencies)})")
-        values += plan.agencies
-    for level, value in plan.region.items():
-        if level in _REGION_LEVELS:
-            clauses.append(f"{level} = ?")
-            values.append(value)
-    if plan.years:
-        clauses.append(f"year IN ({', '.join('?' for _ in plan.years)})")
-        values += plan.years
-    if plan.year_from is not None:
-        clauses.append("year >= ?")
-        values.append(plan.year_from)
-    if plan.year_to is not None:
-        clauses.append("year <= ?")
-        values.append(plan.year_to)
+    clauses, values = report_clauses(plan)
     if plan.level:
         clauses.append("level = ?")
         values.append(plan.level)
@@ -177,7 +161,7 @@ def _where(plan: Plan) -> tuple[str, list[Any]]:
         elif plan.corpus.get(key):
             clauses.append(f"{key} = ?")
             values.append(plan.corpus[key])
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), values
+    return where_sql(clauses), values
 
 
 def query(plan: Plan, corpus: Corpus) -> tuple[str, list[Any], pd.DataFrame]:

@@ -28,13 +28,13 @@ import pandas as pd
 from index.tables import metrics as catalogue_module
 from index.tables import quality as checks
 from index.tables.query import QuerySpec, run
-from index.tables.resolve import REGION_LEVELS
 from parsing.template import TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
 from parsing.vocabulary import STATED_FIELD_METRICS
 from qa import corpus_facts, lexicon
 from qa.facts import TEXT_ROWS, Note, Query
 from qa.metric_terms import english_forms
 from qa.quantities import find_cue
+from qa.report_scope import region_clauses, report_clauses, where_sql
 
 if TYPE_CHECKING:
     from qa.corpus import Corpus
@@ -168,27 +168,10 @@ def _about(rule: str, plan: Plan) -> bool:
 
 def _reports(plan: Plan, corpus: Corpus) -> pd.DataFrame:
     """The reports a per-report question is about (its agencies, years and region)."""
-    clauses: list[str] = []
-    values: list[Any] = []
-    if plan.agencies:
-        clauses.append(f"agency IN ({', '.join('?' for _ in plan.agencies)})")
-        values += plan.agencies
-    if plan.years:
-        clauses.append(f"year IN ({', '.join('?' for _ in plan.years)})")
-        values += plan.years
-    if plan.year_from is not None:
-        clauses.append("year >= ?")
-        values.append(plan.year_from)
-    if plan.year_to is not None:
-        clauses.append("year <= ?")
-        values.append(plan.year_to)
-    for level, name in plan.region.items():
-        if level in REGION_LEVELS:
-            clauses.append(f"{level} = ?")
-            values.append(name)
-    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    clauses, values = report_clauses(plan)
     return corpus.connection().execute(
-        f"SELECT report_id, agency, year, template, source FROM reports{where} ORDER BY year, agency", values).df()
+        f"SELECT report_id, agency, year, template, source FROM reports{where_sql(clauses)} ORDER BY year, agency",
+        values).df()
 
 
 def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
@@ -444,9 +427,8 @@ def _int(value: Any) -> int | None:
 
 
 def _region_reports(corpus: Corpus, region: dict[str, str]) -> set[str]:
-    clauses = [f"{level} = ?" for level in region if level in REGION_LEVELS]
-    values = [region[level] for level in region if level in REGION_LEVELS]
-    sql = "SELECT report_id FROM reports" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+    clauses, values = region_clauses(region)
+    sql = "SELECT report_id FROM reports" + where_sql(clauses)
     return {r[0] for r in corpus.connection().execute(sql, values).fetchall()}
 
 

@@ -29,6 +29,7 @@ from qa import lexicon, narrative_terms as terms
 from qa.corpus import Corpus
 from qa.facts import Facts, Note
 from qa.plan import STRUCTURED, Plan, Reading
+from qa.report_scope import region_clauses, report_clauses, where_sql
 
 INTENT = "text_figure"
 # Structured intents a figure of one report's text may answer instead.
@@ -378,35 +379,23 @@ def short_years(question: str) -> list[int]:
 def report_ids(plan: Plan, corpus: Corpus) -> list[str]:
     """The reports the question names: its agencies (or its region), its years; [] when it
     names neither agency nor region, or more than MAX_REPORTS reports."""
-    from index.tables.resolve import REGION_LEVELS
-
-    clauses: list[str] = []
-    values: list[Any] = []
-    if plan.agencies:
-        clauses.append(f"agency IN ({', '.join('?' for _ in plan.agencies)})")
-        values += plan.agencies
-    elif plan.region:
+    places: tuple[list[str], list[Any]] = ([], [])
+    if not plan.agencies and plan.region:
         # The region, or agencies named after the words that named it (平潭 → 平潭综合实验区).
-        places = [(f"{level} = ?", name) for level, name in plan.region.items() if level in REGION_LEVELS]
-        places += [("agency LIKE ?", to_simplified(e.text) + "%") for e in plan.entities
-                   if e.kind == "region" and e.text and not e.text.isascii()]
-        if places:
-            clauses.append("(" + " OR ".join(p for p, _ in places) + ")")
-            values += [v for _, v in places]
-    if not clauses:
+        places = region_clauses(plan.region)
+        for e in plan.entities:
+            if e.kind == "region" and e.text and not e.text.isascii():
+                places[0].append("agency LIKE ?")
+                places[1].append(to_simplified(e.text) + "%")
+    if not plan.agencies and not places[0]:
         return []
     years = plan.years or ([] if plan.has_years() else short_years(plan.question))
-    if years:
-        clauses.append(f"year IN ({', '.join('?' for _ in years)})")
-        values += years
-    if plan.year_from is not None:
-        clauses.append("year >= ?")
-        values.append(plan.year_from)
-    if plan.year_to is not None:
-        clauses.append("year <= ?")
-        values.append(plan.year_to)
+    clauses, values = report_clauses(plan, years=years, region=False)
+    if places[0]:
+        clauses.append("(" + " OR ".join(places[0]) + ")")
+        values += places[1]
     rows = corpus.connection().execute(
-        "SELECT report_id FROM reports WHERE " + " AND ".join(clauses) + " ORDER BY year DESC", values).fetchall()
+        "SELECT report_id FROM reports" + where_sql(clauses) + " ORDER BY year DESC", values).fetchall()
     return [r[0] for r in rows] if len(rows) <= MAX_REPORTS else []
 
 
@@ -537,8 +526,8 @@ def reroute(plan: Plan, corpus: Corpus) -> None:
     table_named = bool(plan.metrics) or plan.intent not in STRUCTURED
     if found and plan.metrics and not _loose_metric(plan) and not _covers(plan.unlinked, found):
         return  # the text does not explain the words the tables left unread
-    if not found and table_named:
-        return
+    if not found and table_named and not (_loose_metric(plan) and _cue(plan.question, terms.TEXT_ONLY)):
+        return  # a loosely matched table figure never answers for new media, 解读, a hotline …
     plan.readings.append(Reading(
         "intent", "", INTENT,
         "a figure stated in the reports' text (no table cell answers the question)" if found else
