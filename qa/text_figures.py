@@ -526,8 +526,8 @@ def reroute(plan: Plan, corpus: Corpus) -> None:
     table_named = bool(plan.metrics) or plan.intent not in STRUCTURED
     if found and plan.metrics and not _loose_metric(plan) and not _covers(plan.unlinked, found):
         return  # the text does not explain the words the tables left unread
-    if not found and table_named and not (_loose_metric(plan) and _cue(plan.question, terms.TEXT_ONLY)):
-        return  # a loosely matched table figure never answers for new media, 解读, a hotline …
+    if not found and table_named:
+        return
     plan.readings.append(Reading(
         "intent", "", INTENT,
         "a figure stated in the reports' text (no table cell answers the question)" if found else
