@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from qa import lexicon
+from qa import lexicon, narrative_terms
 from qa.names import generic_name_word
 from qa.quantities import blank_all, phrase_pattern
 
@@ -79,6 +79,8 @@ def name_like(word: str, question: str) -> bool:
     Such a word is an agency the corpus lacks, never a reason to answer for every agency."""
     if outcome_words([word]) or _is_topic_word(word) or _names_a_figure(word) or generic_name_word(word):
         return False
+    if word.isascii() and word.lower() in narrative_terms.ENGLISH_TERMS:
+        return False  # "WeChat", "Weibo": a channel a report's text names, never an agency
     if word.startswith(lexicon.WHICH + lexicon.WHO) or word.endswith(lexicon.ASPECT_PARTICLES):
         return False  # "谁遇到过…", "作出过": a question word or a verb, never a name
     if word.isascii():

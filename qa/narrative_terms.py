@@ -136,7 +136,8 @@ ENGLISH_TERMS.update({
     "civil affairs": ("民政",), "poverty": ("扶贫",), "poverty alleviation": ("扶贫",), "disaster relief": ("救灾",),
     "relief": ("救灾",), "social security": ("社会保障", "社保"), "employment": ("就业",), "jobs": ("就业",),
     "science": ("科教", "科技"), "education": ("科教", "教育"), "culture": ("文体", "文化"), "sports": ("文体", "体育"),
-    "health": ("卫生", "健康"), "healthcare": ("卫生", "医疗"), "safety": ("安全",), "work safety": ("安全生产",),
+    "health": ("卫生", "健康"), "medical": ("医疗",), "health care": ("医疗卫生", "卫生", "医疗"), "healthcare": ("医疗卫生", "卫生", "医疗"), "medicine": ("医疗", "药品"), "drug": ("药品",), "drugs": ("药品",),
+    "make public": ("公开",), "made public": ("公开",), "public": ("公开",), "safety": ("安全",), "work safety": ("安全生产",),
     "production safety": ("安全生产",), "emergency": ("应急",), "emergency management": ("应急管理",),
     "budget": ("预算", "预决算"), "budgets": ("预算", "预决算"), "final accounts": ("决算", "预决算"),
     "fiscal": ("财政",), "finance": ("财政",), "personnel": ("人事",), "planning": ("规划",),
@@ -164,10 +165,25 @@ ENGLISH_TERMS.update({
     "open days": ("开放日",), "open day": ("开放日",), "visits": ("走访",), "surveys": ("调研",),
     "comments": ("意见",), "feedback": ("意见", "反馈"), "solicited": ("征集",), "solicit": ("征集",),
     "public opinion": ("意见", "舆情"), "proposals": ("建议", "提案"), "suggestions": ("建议",),
-    "put out": ("发布", "推出"), "came out with": ("发布", "推出"), "produced": ("制作", "发布"),
+    "put out": ("发布", "推出"), "put up": ("发布", "公开"), "put": ("发布", "公开"), "came out with": ("发布", "推出"), "produced": ("制作", "发布"),
     "produce": ("制作", "发布"), "wrote": ("撰写", "发布"), "written": ("撰写", "发布"), "prepared": ("制作", "编制"),
     "replies": ("答复", "回复"), "replied": ("答复", "回复"), "answered": ("答复", "回复"),
 })
+ENGLISH_TERMS.update({
+    "in operation": ("运营", "运行", "现存", "运维"), "operation": ("运营", "运行", "运维"),
+    "operating": ("运营", "运维", "运行"), "active": ("现存", "运营", "在用"),
+})
+# Things only a report's text counts (no table row holds them): a question naming one is never
+# answered by a table figure matched only loosely (by embedding similarity); it gets the text's
+# figure or "no figure found".
+TEXT_ONLY = (
+    "新媒体", "公众号", "微信", "微博", "网站", "解读", "热线", "工单", "培训", "公示栏", "公开栏", "发布会", "数据集", "专栏",
+    "new media", "new-media", "wechat", "weibo", "microblog", "website", "websites", "portal", "hotline", "12345",
+    "tickets", "work orders", "interpret", "interpreted", "interpreting", "interpretation", "interpretations",
+    "explainer", "explainers", "explanatory", "training", "trainings", "trained", "bulletin board", "bulletin boards",
+    "notice board", "notice boards", "press conference", "press conferences", "briefings", "dataset", "datasets",
+    "accounts", "social media", "official account", "official accounts", "infographics", "videos",
+)
 # English words that carry no content in these questions (besides qa.lexicon.FILLER_WORDS).
 ENGLISH_IGNORE = (
     "items", "item", "pieces", "piece", "accounts", "account", "posts", "number", "numbers", "count", "make", "made",

@@ -524,9 +524,13 @@ def reroute(plan: Plan, corpus: Corpus) -> None:
         return  # a total or count over several reports is a question for the tables
     found = find(plan, corpus)
     table_named = bool(plan.metrics) or plan.intent not in STRUCTURED
-    if found and plan.metrics and not _loose_metric(plan) and not _covers(plan.unlinked, found):
+    # A thing only the text counts (new media, 解读, a hotline …), left unread by the tables or
+    # beside a loosely matched table figure: that figure answers another question.
+    text_only = _cue(" ".join(plan.unlinked), terms.TEXT_ONLY) or (
+        _loose_metric(plan) and _cue(plan.question, terms.TEXT_ONLY))
+    if found and plan.metrics and not _loose_metric(plan) and not _covers(plan.unlinked, found) and not text_only:
         return  # the text does not explain the words the tables left unread
-    if not found and table_named:
+    if not found and table_named and not text_only:
         return
     plan.readings.append(Reading(
         "intent", "", INTENT,

@@ -446,7 +446,10 @@ MEANINGS: tuple[Meaning, ...] = (
         "without reconsideration", "direct lawsuits", "lawsuits filed directly")),
     Meaning("row", ("review_litigation.litigation_after_review",), (
         "复议后又起诉", "复议后再起诉", "复议之后起诉", "复议以后起诉", "复议后提起诉讼", "经复议后起诉",
-        "after reconsideration", "following reconsideration", "after a reconsideration")),
+        "after reconsideration", "following reconsideration", "after a reconsideration",
+        "after administrative reconsideration", "following administrative reconsideration",
+        "after an administrative reconsideration", "after administrative review", "after review",
+        "after a reconsideration decision", "followed a reconsideration")),
     Meaning("row", ("active_disclosure.penalty",), (
         "罚了", "处罚了", "罚款决定", "fined", "penalised", "penalized", "sanctioned")),
     Meaning("row", ("active_disclosure.coercion",), (
