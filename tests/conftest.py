@@ -6,6 +6,7 @@ Session fixtures are read-only: a test that changes a corpus ingests its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,18 +37,24 @@ def seeds_dir() -> Path:
     return SEEDS
 
 
+def _tables_store(factory: pytest.TempPathFactory, source: Path, name: str, reports: int | None = None) -> Path:
+    """``source`` ingested into a new store with no passage index (no model)."""
+    from corpus.ingest import ingest
+
+    data = factory.mktemp(name)
+    result = ingest([source], data, workers=1, progress=False, passages=False)
+    assert not result.failed, result.failed
+    assert reports is None or len(result.new) == reports, result.new
+    return data
+
+
 @pytest.fixture(scope="session")
 def seeds_store(tmp_path_factory, seeds_dir) -> Path:
     """The five seeds ingested once per session into a store with no passage index (no model).
 
     Read-only: tests that change a corpus ingest their own.
     """
-    from corpus.ingest import ingest
-
-    data = tmp_path_factory.mktemp("seeds-store")
-    result = ingest([seeds_dir], data, workers=1, progress=False, passages=False)
-    assert len(result.new) == 5 and not result.failed, result.failed
-    return data
+    return _tables_store(tmp_path_factory, seeds_dir, "seeds-store", reports=5)
 
 
 @pytest.fixture(scope="session")
@@ -63,12 +70,7 @@ def real_store(tmp_path_factory, real_dir) -> Path:
 
     Read-only: tests that change a corpus ingest their own.
     """
-    from corpus.ingest import ingest
-
-    data = tmp_path_factory.mktemp("real-store")
-    result = ingest([real_dir], data, workers=1, progress=False, passages=False)
-    assert not result.failed, result.failed
-    return data
+    return _tables_store(tmp_path_factory, real_dir, "real-store")
 
 
 def open_corpus(data: Path, words_only: bool = True) -> Iterator[Corpus]:
@@ -83,6 +85,23 @@ def open_corpus(data: Path, words_only: bool = True) -> Iterator[Corpus]:
         if words_only:
             corpus.vocabulary().similar_metric = None
         yield corpus
+
+
+@pytest.fixture(scope="module")
+def seeds(seeds_store) -> Iterator[Corpus]:
+    """A read-only handle on ``seeds_store``, words alone, per module (a module may define its own ``seeds``)."""
+    yield from open_corpus(seeds_store)
+
+
+@pytest.fixture(scope="module")
+def real(real_store) -> Iterator[Corpus]:
+    """A read-only handle on ``real_store``, words alone, per module (a module may define its own ``real``)."""
+    yield from open_corpus(real_store)
+
+
+def stated(number: str, text: str) -> bool:
+    """``number`` written as a whole number (not inside a date, a year or a file name)."""
+    return re.search(rf"(?<![0-9A-Za-z_.\-]){re.escape(number)}(?![0-9A-Za-z_\-]|\.\d)", text) is not None
 
 
 @pytest.fixture(scope="session")

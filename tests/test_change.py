@@ -17,8 +17,6 @@ Values read by hand from the reports, not from Gongkai's output:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pandas as pd
 import pytest
 
@@ -27,17 +25,6 @@ from index.tables.operators import MAGNITUDES, OPERATORS, operator
 from qa import Corpus, ask
 from qa.plan import Plan
 from qa.quantities import read_threshold
-from tests.conftest import open_corpus
-
-
-@pytest.fixture(scope="module")
-def seeds(seeds_store) -> Iterator[Corpus]:
-    yield from open_corpus(seeds_store)
-
-
-@pytest.fixture(scope="module")
-def real(real_store) -> Iterator[Corpus]:
-    yield from open_corpus(real_store)
 
 
 def _answer(question: str, corpus: Corpus):

@@ -17,22 +17,11 @@ reports (大涌镇, 宝力根苏木); one in traditional script.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
 from qa import Corpus, ask
-from tests.conftest import open_corpus
-
-
-def stated(number: str, text: str) -> bool:
-    """``number`` written as a whole number (not inside a date, a year or a file name)."""
-    return re.search(rf"(?<![0-9A-Za-z_.\-]){re.escape(number)}(?![0-9A-Za-z_\-]|\.\d)", text) is not None
-
-
-@pytest.fixture(scope="module")
-def seeds(seeds_store) -> Iterator[Corpus]:
-    yield from open_corpus(seeds_store)
+from tests.conftest import stated
 
 
 def _ask(corpus: Corpus, question: str):

@@ -14,27 +14,10 @@ are 平潭综合实验区 (its 2014 report titled 平潭综合实验区管委会
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import pytest
 
 from qa import Corpus, ask
-from tests.conftest import open_corpus
-
-
-def stated(number: str, text: str) -> bool:
-    return re.search(rf"(?<![0-9A-Za-z_.\-]){re.escape(number)}(?![0-9A-Za-z_\-]|\.\d)", text) is not None
-
-
-@pytest.fixture(scope="module")
-def seeds(seeds_store) -> Iterator[Corpus]:
-    yield from open_corpus(seeds_store)
-
-
-@pytest.fixture(scope="module")
-def real(real_store) -> Iterator[Corpus]:
-    yield from open_corpus(real_store)
+from tests.conftest import stated
 
 
 # --- lists ----------------------------------------------------------------------------------

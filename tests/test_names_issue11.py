@@ -15,25 +15,11 @@ Expected values read in the reports themselves:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from qa.corpus import Corpus
 from qa.evaluate import answer_numbers
 from qa.quantities import chinese_years
 from qa.session import ask
-from tests.conftest import open_corpus
-
-
-@pytest.fixture(scope="module")
-def seeds(seeds_store) -> Iterator[Corpus]:
-    yield from open_corpus(seeds_store)
-
-
-@pytest.fixture(scope="module")
-def real(real_store) -> Iterator[Corpus]:
-    yield from open_corpus(real_store)
 
 
 def _numbers(answer) -> list[float]:
