@@ -75,18 +75,11 @@ def kind(text: str, figure_named: bool = False) -> tuple[str | None, str | None]
     ``figure_named``: the question names a figure (a metric or a stated field), so a word of
     disagreement or agreement ("对不上", "一致吗", "agree") asks about that figure's text
     against its table."""
-    copied = _cue(text, lexicon.QUALITY_COPIED)
-    if copied:
-        return "copied", copied
-    unit = _cue(text, lexicon.QUALITY_UNIT)
-    if unit:
-        return "unit", unit
-    narrative = _cue(text, lexicon.QUALITY_NARRATIVE)
-    if narrative:
-        return "narrative", narrative
-    balance = _cue(text, lexicon.QUALITY_BALANCE)
-    if balance:
-        return "balance", balance
+    for check, words in (("copied", lexicon.QUALITY_COPIED), ("unit", lexicon.QUALITY_UNIT),
+                         ("narrative", lexicon.QUALITY_NARRATIVE), ("balance", lexicon.QUALITY_BALANCE)):
+        cue = _cue(text, words)
+        if cue:
+            return check, cue
     mismatch = _cue(text, lexicon.QUALITY_MISMATCH)
     agree = _cue(text, lexicon.QUALITY_AGREE)
     named = _cue(text, lexicon.QUALITY_NARRATIVE_OBJECT)
