@@ -23,23 +23,12 @@ import pytest
 from corpus.ingest import ingest
 from qa import Corpus, ask
 from qa.quantities import chinese_number
-from tests.conftest import seed_path
+from tests.conftest import open_corpus, seed_path
 
 
 def stated(number: str, text: str) -> bool:
     """``number`` appears in ``text`` as a whole number (not inside 2191.563, 2021 or a file name)."""
     return re.search(rf"(?<![0-9A-Za-z_.]){re.escape(number)}(?![0-9A-Za-z_]|\.\d)", text) is not None
-
-
-def _open(data: Path) -> Iterator[Corpus]:
-    with Corpus(data) as corpus:
-        corpus.vocabulary().similar_metric = None  # words alone: no embedding model in these tests
-        yield corpus
-
-
-@pytest.fixture(scope="module")
-def seeds(seeds_store) -> Iterator[Corpus]:
-    yield from _open(seeds_store)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +42,7 @@ def pingtan(tmp_path_factory) -> Iterator[Corpus]:
     data = tmp_path_factory.mktemp("pingtan-data")
     result = ingest([files], data, workers=1, progress=False, passages=False)
     assert len(result.new) == 2 and not result.failed, result.failed
-    yield from _open(data)
+    yield from open_corpus(data)
 
 
 def answer(corpus: Corpus, question: str) -> str:
@@ -240,7 +229,7 @@ def demo_office(tmp_path_factory) -> tuple[Path, dict[str, dict[int, int]], str,
 @pytest.fixture(scope="module")
 def office_corpus(tmp_path_factory):
     data, by_agency, office, city_sums = demo_office(tmp_path_factory)
-    for corpus in _open(data):
+    for corpus in open_corpus(data):
         yield corpus, by_agency[office], office, city_sums
 
 
