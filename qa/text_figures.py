@@ -470,14 +470,12 @@ def _covers(words: list[str], figures: list[TextFigure]) -> bool:
     """Does the best figure match every word of the question the tables did not link?"""
     matched = [to_simplified(m).lower() for m in figures[0].matched] if figures else []
     # Words that name no content (an English counted noun: "articles", "items") need no match.
+    # Only such words unlinked: the table figure answers, nothing is left for the text to explain.
     empty = set(terms.ENGLISH_IGNORE) | set(terms.COUNTED_NOUNS)
-    for word in words:
-        w = to_simplified(word).lower()
-        if w in empty:
-            continue
-        if not any(w in m or m in w for m in matched):
-            return False
-    return True
+    content = [to_simplified(w).lower() for w in words if to_simplified(w).lower() not in empty]
+    if not content:
+        return False
+    return all(any(w in m or m in w for m in matched) for w in content)
 
 
 def wanted(plan: Plan) -> bool:
