@@ -44,6 +44,8 @@ def seeds(tmp_path_factory):
 
 @pytest.mark.parametrize("question, value, wrong", [
     ("What number of 2024 requests to the Pingtan zone ended in partial disclosure?", 29, [218, 71]),
+    # "answer(ed)" names 办理结果总计 only when no outcome is said with it
+    ("How many requests did the Pingtan zone answer with partial disclosure in 2024?", 29, [218, 71]),
     ("How many of the Pingtan zone's 2024 requests were only partly disclosed?", 29, [218, 71]),
     ("In 2024, how many requests were released in part by Pingtan Comprehensive Experimental Zone?", 29, [218, 71]),
     ("In 2024, how many requests did the Pingtan zone turn down to protect third-party rights?", 3, [39, 218]),

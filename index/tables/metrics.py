@@ -716,6 +716,10 @@ def phrase_hits(text: str) -> list[PhraseHit]:
     return sorted(rows + columns, key=lambda h: h.start)
 
 
+# The outcome rows of table 三 (办理结果): what a request was answered with.
+_OUTCOME_ROWS = ("granted", "partially_granted", "denied", "unavailable", "not_processed", "other")
+
+
 def find_metric(text: str) -> list[tuple[Metric, float]]:
     """Metrics named in ``text``, best first, each with a score (characters matched).
 
@@ -758,6 +762,14 @@ def find_metric(text: str) -> list[tuple[Metric, float]]:
             if score > scored.get(key, -1.0):
                 scored[key] = float(score)
                 order.setdefault(key, hit.start)
+    # An act of handling said of an outcome ("answered with partial disclosure", 以部分公开答复了):
+    # the outcome is meant, not 办理结果总计 — unless the total is named by its own label.
+    handling = {normalize(w) for m in MEANINGS if m.targets == ("applications.total_processed",) for w in m.words}
+    totals = [h for h in hits if h.kind == "row" and h.target == "applications.total_processed"]
+    if totals and all(normalized[h.start:h.end] in handling for h in totals) and any(
+            k.split(".")[0] == "applications" and k.split(".")[1] in _OUTCOME_ROWS for k in scored):
+        for key in [k for k in scored if k.startswith("applications.total_processed.")]:
+            del scored[key]
     # A sum named together with one of its parts (国家秘密 … 不予公开): the part is meant.
     for key in [k for k in scored if metrics[k].kind == "sum"]:
         cells = set(metrics[key].cells)
