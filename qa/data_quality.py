@@ -574,11 +574,17 @@ def _unit_line(row: pd.Series, lang: str) -> str:
 
 
 def _copied_line(row: pd.Series, lang: str) -> str:
+    # The frame may hold these as floats (a column with a missing value): 5.0 is written 5.
+    section, year = _whole(row["section_no"]), _whole(row["source_year"])
     if lang == "zh":
-        return (f"第{row['section_no']}部分与{row['source_agency']}{row['source_year']}年的报告雷同"
+        return (f"第{section}部分与{row['source_agency']}{year}年的报告雷同"
                 f"(相似度{float(row['similarity']):.2f})")
-    return (f"section {row['section_no']} repeats {row['source_agency']} ({row['source_year']}) "
+    return (f"section {section} repeats {row['source_agency']} ({year}) "
             f"(similarity {float(row['similarity']):.2f})")
+
+
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def line(row: pd.Series, lang: str) -> str:
