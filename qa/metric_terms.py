@@ -122,6 +122,17 @@ def _english_vocabulary() -> tuple[frozenset[str], dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _kept_phrases() -> re.Pattern[str]:
+    """The English counting and corpus words of the question vocabulary (``qa.lexicon``), which
+    no catalogue spelling may rewrite."""
+    phrases = [p for p in (*lexicon.NUMERIC, *lexicon.COUNT) if p.isascii()]
+    for table in (lexicon.CORPUS_COUNT, lexicon.CORPUS_NOUNS):
+        phrases += [p for words in table.values() for p in words if p.isascii()]
+    alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])(?:{alternatives})(?![a-z])")
+
+
+@lru_cache(maxsize=1)
 def _english_aliases() -> dict[str, str]:
     """"amount" → "amount (10k yuan)": a name's words before its parenthesis name it too."""
     entries, _ = catalogue_module.phrase_table()
@@ -141,9 +152,12 @@ def english_forms(text: str) -> str:
         if phrase not in text:
             text = re.sub(rf"(?<![a-z]){re.escape(head)}(?![a-z])", phrase, text)
 
+    # The question's own counting words stay as they are ("number of", "how many years").
+    kept = [found.span() for found in _kept_phrases().finditer(text)]
+
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
-        if word in words or len(word) < 3:
+        if word in words or len(word) < 3 or any(start <= match.start() < end for start, end in kept):
             return word
         # The word may itself be a stem ("repeal" of "repealed", which stem() would cut to "repe").
         return by_stem.get(word) or by_stem.get(stem(word), word)

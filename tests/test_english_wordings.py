@@ -166,3 +166,16 @@ def test_hi_tech_zone_in_english(seeds, question):
     answer = ask(question, Conversation(), seeds).to_dict()
     assert answer["plan"]["agencies"] and all("安康" in a for a in answer["plan"]["agencies"]), answer["answer"]
     assert 2 in answer_numbers(answer), answer["answer"]
+
+
+def test_question_words_of_counting_are_never_rewritten_into_catalogue_words():
+    """A catalogue phrase must not turn the question's own counting words into other words
+    ("large numbers of repeated" once made every "number of" read "numbers of", so "what's the
+    number of annual reports you hold" lost its corpus reading and got a loose figure)."""
+    from qa import lexicon
+    from qa.metric_terms import english_forms
+
+    phrases = [p for p in lexicon.NUMERIC + lexicon.COUNT if p.isascii()]
+    phrases += [p for words in lexicon.CORPUS_COUNT.values() for p in words if p.isascii()]
+    assert phrases
+    assert [p for p in phrases if english_forms(p) != p] == []

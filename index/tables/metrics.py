@@ -398,7 +398,7 @@ MEANINGS: tuple[Meaning, ...] = (
     Meaning("row", ("applications.not_processed.publication",), (
         "出版物", "published materials", "public publications", "printed publications")),
     Meaning("row", ("applications.not_processed.excessive",), (
-        "大量反复", "excessive", "excessively", "vexatious", "abusive", "mass requests", "large numbers of repeated",
+        "大量反复", "excessive", "excessively", "vexatious", "abusive", "mass requests", "large number of repeated",
         "repeatedly without good reason", "without good reason")),
     Meaning("row", ("applications.not_processed.confirm_or_reissue",), (
         "重新出具", "confirm or reissue", "reissue", "re-issue", "reissued", "confirmation of information",
