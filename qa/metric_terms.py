@@ -67,6 +67,8 @@ def _parts() -> dict[str, set[str]]:
 
 
 def _contains(haystack: str, needle: str) -> bool:
+    if needle not in haystack:
+        return False
     if needle.isascii():
         return re.search(r"(?<![a-z])" + re.escape(needle) + r"(?![a-z])", haystack) is not None
     return needle in haystack

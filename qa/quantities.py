@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from index.tables.operators import MAGNITUDES
 from qa import lexicon
@@ -73,9 +74,14 @@ def phrase_pattern(phrases: Iterable[str]) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+@lru_cache(maxsize=1024)
+def _cue_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(phrase_pattern(phrases))
+
+
 def find_cue(text: str, phrases: Iterable[str]) -> str | None:
     """The first cue of ``phrases`` in ``text`` (English phrases as whole words), longest first."""
-    match = re.search(phrase_pattern(phrases), text)
+    match = _cue_pattern(tuple(phrases)).search(text)
     return match.group(0) if match else None
 
 

@@ -674,6 +674,8 @@ class PhraseHit:
 
 
 def _occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
+    if phrase not in text:  # most phrases are absent: one substring test, no pattern
+        return []
     if phrase.isascii():
         # English words match whole words only ("fines" must not match "confines").
         pattern = r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])"
