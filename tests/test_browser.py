@@ -120,3 +120,35 @@ def test_ask_in_a_real_browser(app_url):
         finally:
             browser.close()
     assert (ARTIFACTS / "browser_chat.png").stat().st_size > 10_000
+
+
+def test_two_questions_back_to_back_both_stay(app_url):
+    """The second question is sent while the first answer is still being worked out: both turns stay.
+
+    (The turn used to be stored only after its whole answer was drawn; the rerun the second
+    question starts interrupted the drawing, and the first question and answer vanished.)"""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=STEP * 1000)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             timeout=STEP * 1000)
+        try:
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1100})
+            page.set_default_timeout(STEP * 1000)
+            page.goto(app_url, timeout=STEP * 1000)
+            box = page.get_by_test_id("stChatInputTextArea")
+            box.fill("越城区2021年收到多少申请？")
+            box.press("Enter")
+            messages = page.get_by_test_id("stChatMessage")
+            # As soon as the first answer is on its way (its message is there), ask the next question.
+            expect(messages.nth(1)).to_be_visible(timeout=FIRST_ANSWER * 1000)
+            box.fill("将乐县2024年收到多少申请？")
+            box.press("Enter")
+            expect(messages).to_have_count(4, timeout=FIRST_ANSWER * 1000)
+            expect(messages.nth(0)).to_contain_text("越城区2021年收到多少申请")
+            expect(messages.nth(1)).to_contain_text("36")
+            expect(messages.nth(2)).to_contain_text("将乐县2024年收到多少申请")
+            expect(messages.nth(3)).to_contain_text("将乐县")
+        finally:
+            browser.close()

@@ -24,10 +24,17 @@ WARM_UP_WAIT = 120
 
 @dataclass
 class Turn:
+    """One question and its answer. A turn is stored as soon as its question is sent, before it
+    is answered or drawn, so a rerun started meanwhile (the next question) never loses it."""
+
     question: str
     answer: Any = None
     error: str | None = None
     ms: float = 0.0
+
+    @property
+    def pending(self) -> bool:
+        return self.answer is None and self.error is None
 
 
 def _new_conversation() -> None:
@@ -72,15 +79,18 @@ def _show(view: View, turn: Turn, index: int) -> None:
         _answer(view, turn, index)
 
 
-def _ask_now(view: View, question: str, index: int) -> Turn:
-    """Ask and draw the answer in this run (no second run: later answers appear at once)."""
+def _ask_now(view: View, turn: Turn, index: int) -> None:
+    """Answer a stored, pending turn and draw it in this run (later answers appear at once).
+
+    The answer is put into the stored turn the moment it is computed: no Streamlit call (where
+    a rerun may interrupt the script) comes between the two."""
     with st.chat_message("user"):
-        st.text(question)
+        st.text(turn.question)
     with st.chat_message("assistant"):
         with st.spinner(view.t("chat.thinking")):
-            turn = _ask(view, question)
+            done = _ask(view, turn.question)
+            turn.answer, turn.error, turn.ms = done.answer, done.error, done.ms
         _answer(view, turn, index)
-    return turn
 
 
 def _pick_example(question: str) -> None:
@@ -104,10 +114,14 @@ def render(view: View) -> None:
         st.caption(view.t("chat.scope_applied"))
     turns: list[Turn] = st.session_state.setdefault(_TURNS_KEY, [])
     for i, turn in enumerate(turns):
-        _show(view, turn, i)
+        if turn.pending:  # sent, then interrupted by a rerun before it was answered: answer it now
+            _ask_now(view, turn, i)
+        else:
+            _show(view, turn, i)
     question = st.chat_input(view.t("chat.input"), key="chat.input") or st.session_state.pop(_PENDING_KEY, None)
     if question and question.strip():
-        turns.append(_ask_now(view, question.strip(), len(turns)))
+        turns.append(Turn(question.strip()))  # stored before it is asked or drawn
+        _ask_now(view, turns[-1], len(turns) - 1)
     elif not turns:
         _examples(view)
 
