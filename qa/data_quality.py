@@ -32,6 +32,7 @@ from parsing.template import TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
 from parsing.vocabulary import STATED_FIELD_METRICS
 from qa import corpus_facts, lexicon
 from qa.facts import TEXT_ROWS, Note, Query
+from qa.figures import year_text
 from qa.metric_terms import english_forms
 from qa.quantities import find_cue
 from qa.report_scope import region_clauses, report_clauses, where_sql
@@ -575,16 +576,13 @@ def _unit_line(row: pd.Series, lang: str) -> str:
 
 def _copied_line(row: pd.Series, lang: str) -> str:
     # The frame may hold these as floats (a column with a missing value): 5.0 is written 5.
-    section, year = _whole(row["section_no"]), _whole(row["source_year"])
+    section, year = year_text(row["section_no"]), year_text(row["source_year"])
     if lang == "zh":
         return (f"第{section}部分与{row['source_agency']}{year}年的报告雷同"
                 f"(相似度{float(row['similarity']):.2f})")
     return (f"section {section} repeats {row['source_agency']} ({year}) "
             f"(similarity {float(row['similarity']):.2f})")
 
-
-def _whole(value: Any) -> Any:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def line(row: pd.Series, lang: str) -> str:

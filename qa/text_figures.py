@@ -28,6 +28,7 @@ from parsing.meta import to_simplified
 from qa import lexicon, narrative_terms as terms
 from qa.corpus import Corpus
 from qa.facts import Facts, Note
+from qa.figures import year_text
 from qa.plan import STRUCTURED, Plan, Reading
 from qa.report_scope import region_clauses, report_clauses, where_sql
 
@@ -578,10 +579,6 @@ def has_rows(facts: Facts) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def _year(year: int | None) -> str:
-    return str(year) if year is not None else "?"
-
-
 def lines(found: list[TextFigure], lang: str) -> list[str]:
     """One line per quoted sentence: the figures it states, the quote, the report, the mark."""
     by_quote: dict[tuple[str, str], list[TextFigure]] = {}
@@ -597,10 +594,10 @@ def lines(found: list[TextFigure], lang: str) -> list[str]:
         figures = ("、" if lang == "zh" else ", ").join(dict.fromkeys(f.figure for f in group))
         head = f"({i}) " if several else ""
         if lang == "zh":
-            out.append(f"{head}{first.agency}{_year(first.year)}年:{figures}。报告原文:“{quote}”"
+            out.append(f"{head}{first.agency}{year_text(first.year)}年:{figures}。报告原文:“{quote}”"
                        f"(第{first.section_no}部分,文件 {first.source};{MARK_ZH})。")
         else:
-            out.append(f"{head}{first.agency}, {_year(first.year)}: {figures}. The report says: “{quote}” "
+            out.append(f"{head}{first.agency}, {year_text(first.year)}: {figures}. The report says: “{quote}” "
                        f"(section {first.section_no}, file {first.source}; {MARK_EN}).")
     return out
 
