@@ -1,106 +1,18 @@
 """End to end in a real headless Chromium: start the app, ask, read the answer, open a source.
 
-Uses Debian's ``chromium`` at /usr/bin/chromium driven by Playwright; no browser is ever
-downloaded (never ``playwright install``).  Skipped only when Chromium is not installed.
+The plumbing (server, browser, screenshots) is in :mod:`tests.browser_support`.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
-
 import pytest
 
+from tests.browser_support import ARTIFACTS, FIRST_ANSWER, app_fixture, chinese_page
 from tests.qa_corpus import seeds_corpus
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-# Bounds on every wait, in seconds: each wait is for a condition and ends as soon as it holds;
-# the bounds only say when to give up, generous enough for a machine at load average 10.
-SERVER_START = 240
-FIRST_ANSWER = 300
-STEP = 120
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"streamlit did not answer within {SERVER_START} s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium not installed: apt-get install chromium")
-    data = seeds_corpus(tmp_path_factory)
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit-log") / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--server.runOnSave", "false",
-               "--browser.gatherUsageStats", "false"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "GONGKAI_DATA": str(data)},
-                                stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, proc, log)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-
-
-@contextmanager
-def chinese_page(app_url: str) -> Iterator[Any]:
-    """A page of a fresh headless Chromium, in Chinese, opened on the app."""
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is missing: pip install playwright (never `playwright install`)")
-    # expect() has its own 5 s default, apart from the page's: on a busy machine the first
-    # render alone can take longer, so every assertion waits (for its condition) up to STEP.
-    expect.set_options(timeout=STEP * 1000)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                             timeout=STEP * 1000)
-        try:
-            page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1100})
-            page.set_default_timeout(STEP * 1000)
-            page.goto(app_url, timeout=STEP * 1000)
-            yield page
-        finally:
-            browser.close()
+app_url = app_fixture(seeds_corpus)
 
 
 def test_ask_in_a_real_browser(app_url):
