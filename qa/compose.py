@@ -48,6 +48,9 @@ class Answer:
     agencies: list[str] = field(default_factory=list)
     composed: str = ""  # the composed text, kept when a language model rephrased it
     rephrased: bool = False
+    # What the answer was limited to, in words (qa.scope_text): also the last line of ``text``.
+    scope: str = ""
+    scope_parts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def sql(self) -> list[str]:
@@ -59,7 +62,8 @@ class Answer:
         plan["queries"] = self.queries
         plan["no_data"] = self.no_data
         return {"question": self.question, "answer": self.text, "table": self.table, "chart": self.chart,
-                "sources": self.sources, "cells": self.cells, "plan": plan, "warnings": self.warnings}
+                "sources": self.sources, "cells": self.cells, "plan": plan, "warnings": self.warnings,
+                "scope": self.scope}
 
 
 
