@@ -338,7 +338,8 @@ def _failures(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     if asked in ("balance", "narrative", "any"):
         family = "narrative" if asked == "narrative" else "any"
         spec = QuerySpec(years=list(plan.years), year_from=plan.year_from, year_to=plan.year_to,
-                         agencies=list(plan.agencies), region=dict(plan.region), failed_checks=family)
+                         agencies=list(plan.agencies), region=dict(plan.region), level=plan.level,
+                         failed_checks=family)
         result = run(corpus.connection(), spec, corpus.vocabulary().index)
         facts.queries.append(Query(f"failed checks ({asked})", spec, result))
         frame = result.frame
@@ -396,8 +397,8 @@ def copied_passages(plan: Plan, corpus: Corpus) -> pd.DataFrame | None:
         marked = marked[marked["year"] <= plan.year_to]
     if plan.agencies:
         marked = marked[marked["agency"].isin(plan.agencies)]
-    if plan.region:
-        ids = _region_reports(corpus, plan.region)
+    if plan.region or plan.level:
+        ids = _region_reports(corpus, plan.region, plan.level)
         marked = marked[marked["report_id"].isin(ids)]
     originals = frame.set_index("id")
     rows = []
@@ -420,8 +421,11 @@ def _int(value: Any) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
-def _region_reports(corpus: Corpus, region: dict[str, str]) -> set[str]:
+def _region_reports(corpus: Corpus, region: dict[str, str], level: str | None = None) -> set[str]:
     clauses, values = region_clauses(region)
+    if level:
+        clauses.append("level = ?")
+        values.append(level)
     sql = "SELECT report_id FROM reports" + where_sql(clauses)
     return {r[0] for r in corpus.connection().execute(sql, values).fetchall()}
 
