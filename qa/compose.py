@@ -15,6 +15,7 @@ import pandas as pd
 from index.tables.metrics import Metric, catalogue
 from index.tables.operators import operator
 from qa import passage_focus
+from qa.chart_parts import with_parts
 from qa.facts import TEXT_ROWS, Facts, Note
 from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
                         unit_word, year_text)
@@ -671,5 +672,6 @@ def compose(facts: Facts, write: Composer, chart: ChartPick | None = None,
                for q in facts.queries]
     text = "\n".join(lines)
     return Answer(question=plan.question, text=text, plan=plan, lang=lang, table=table,
-                  chart=chart_for(plan, table, lang, chart), sources=sources_of(facts), cells=facts.cells,
+                  chart=with_parts(chart_for(plan, table, lang, chart), table, facts.cells, lang),
+                  sources=sources_of(facts), cells=facts.cells,
                   warnings=warnings, queries=queries, no_data=no_data, agencies=list(facts.agencies), composed=text)
