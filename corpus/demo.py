@@ -42,7 +42,7 @@ __all__ = ["DemoReport", "DemoError", "LAYOUTS", "DEFECT_KINDS", "DEFECT_SHARES"
            "generate_records", "render", "render_detail", "Rendered", "write_corpus", "ensure_demo_corpus",
            "read_manifest", "failed_rules"]
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: names spell province, city and county; six provinces from 300 agencies
 DEFECT_KINDS = ("unbalanced", "narrative_conflict", "copied_narrative")
 DEFECT_SHARES: Mapping[str, float] = {kind: 0.05 for kind in DEFECT_KINDS}
 FIRST_YEAR = 2019

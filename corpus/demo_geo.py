@@ -1,7 +1,9 @@
 """Fictional geography and agencies of the demo corpus.
 
 Provinces and cities carry one of :data:`FICTIONAL_PREFIXES` (示例省, 样例江澄市 …), so
-no full name can be a real division.  County cores are drawn from a fixed syllable pool and
+no full name can be a real division.  Below the province every agency name spells its whole
+chain of places (示例省示例市兰塘县交通运输局): a real name is placed by the parser's gazetteers
+(杭州市 → 浙江省), but no gazetteer knows a fictional place, so the name must say each level.  County cores are drawn from a fixed syllable pool and
 any core that names a real county or city in ``cpca``'s gazetteer is skipped, so a parser
 that consults a gazetteer cannot map a demo district onto a real one.  Township names are
 always printed under their (fictional, globally unique) county.
@@ -224,12 +226,13 @@ def province_agencies(p: int) -> list[Agency]:
 def city_agencies(p: int, c: int) -> list[Agency]:
     prov, city = province_name(p), city_name(p, c)
     prov_office = f"{prov}人民政府办公厅"
-    office = f"{city}人民政府办公室"
     key = f"p{p}.c{c}"
-    out = [Agency(key, office, "city", "government", prov, city, None, None, prov_office, city)]
+    printed = prov + city
+    office = f"{printed}人民政府办公室"
+    out = [Agency(key, office, "city", "government", prov, city, None, None, prov_office, printed)]
     for d, dept in enumerate(DEPARTMENTS):
-        out.append(Agency(f"{key}.d{d}", city + dept.city_name, "city", "department", prov, city, None, None,
-                          office, city, dept=dept))
+        out.append(Agency(f"{key}.d{d}", printed + dept.city_name, "city", "department", prov, city, None, None,
+                          office, printed, dept=dept))
     for k in range(COUNTIES_PER_CITY):
         out.extend(county_agencies(p, c, k))
     return out
@@ -238,10 +241,9 @@ def city_agencies(p: int, c: int) -> list[Agency]:
 def county_agencies(p: int, c: int, k: int) -> list[Agency]:
     prov, city = province_name(p), city_name(p, c)
     county, district = _county_name(p, c, k)
-    city_office = f"{city}人民政府办公室"
+    city_office = f"{prov}{city}人民政府办公室"
     key = f"p{p}.c{c}.k{k}"
-    # Districts print their city (district names repeat across real cities); counties do not.
-    printed = city + county if district else county
+    printed = prov + city + county
     office = printed + ("人民政府办公室" if _variant(key, 3) else "人民政府")
     out = [Agency(key, office, "county", "government", prov, city, county, None, city_office, printed, district)]
     for d, dept in enumerate(DEPARTMENTS):
@@ -267,6 +269,7 @@ _BUCKETS: tuple[tuple[str, int], ...] = (
     ("county/government", 16), ("county/department", 30), ("township/government", 27),
 )
 _PER_CITY_CAPACITY = 110
+_PER_CITY_SPREAD = 50  # agencies per city at least, when spreading a corpus over the provinces
 
 
 def max_agencies() -> int:
@@ -289,12 +292,15 @@ def choose_agencies(n: int, seed: int) -> list[Agency]:
     """``n`` agencies, deterministic in ``seed``, in a realistic mix of levels.
 
     The corpus spans just enough cities to hold ``n`` agencies with room to choose, so a
-    small corpus still has several agencies per city (a city, its departments, districts).
+    small corpus still has several agencies per city (a city, its departments, districts),
+    and at least one city per province once there are 50 agencies per city to fill.
     """
     if n < 1:
         raise DemoError(f"n_agencies must be at least 1, got {n}")
     total_cities = len(FICTIONAL_PREFIXES) * CITIES_PER_PROVINCE
-    n_cities = min(total_cities, max(2, math.ceil(n / _PER_CITY_CAPACITY)))
+    # Cities are taken round robin over the provinces: from 300 agencies on, every province has one.
+    spread = min(len(FICTIONAL_PREFIXES), n // _PER_CITY_SPREAD)
+    n_cities = min(total_cities, max(2, spread, math.ceil(n / _PER_CITY_CAPACITY)))
     pool = select_agencies_pool(n_cities)
     if n > len(pool):
         raise DemoError(f"the demo geography holds {len(pool)} agencies; asked for {n}. "
