@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from parsing.check_words import SumFigures, TextFigures, sum_detail, text_detail
 from parsing.record import Check, Grid
 from parsing.vocabulary import OUTCOME_WORDS
 from parsing.template import APPLICANT_COLUMNS, REVIEW_LITIGATION, TEMPLATE_UNKNOWN, TEMPLATES, result_rows
@@ -17,22 +18,9 @@ _PARTS = _APPLICANTS[:-1]  # the applicant columns a row's total sums
 _REVIEW_PARTS = ("upheld", "corrected", "other", "pending")  # what a review/litigation total sums
 
 
-_INT_LIMIT = 10 ** 300  # ints below it convert to float exactly enough: str() is their form
-
-
-def _fmt(x: float) -> str:
-    if x.__class__ is int and -_INT_LIMIT < x < _INT_LIMIT:  # the common case, no float round trip
-        return str(x)
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
 def _sum_check(rule: str, left: Sequence[float], right: Sequence[float]) -> Check:
-    total_left, total_right = sum(left), sum(right)
-    ok = abs(total_left - total_right) < 1e-6
-    detail = f"{'+'.join(map(_fmt, left))} = {'+'.join(map(_fmt, right))}"
-    if not ok:
-        detail = detail.replace(" = ", " ≠ ") + f" ({_fmt(total_left)} vs {_fmt(total_right)})"
-    return Check(rule, ok, detail)
+    ok = abs(sum(left) - sum(right)) < 1e-6
+    return Check(rule, ok, sum_detail(SumFigures(tuple(left), tuple(right)), ok))
 
 
 def _result_values(grid: Grid, template: str, column: str) -> list[float] | None:
@@ -197,8 +185,7 @@ def narrative_checks(narrative: str, tables: dict[str, Grid], template: str) -> 
         if options is None:
             continue
         ok = stated in options
-        table_text = " or ".join(_fmt(v) for v in sorted(options))
-        detail = f"text says “{quote.strip()}” ({_fmt(stated)}), table says {table_text}"
+        detail = text_detail(TextFigures(quote.strip(), stated, tuple(sorted(options))))
         rule = f"narrative.{field}"
         # One check per field.  Any statement that agrees with the table settles it: reports
         # often state a total and then its parts ("废止6份, 其中3份…"), and only a figure that
