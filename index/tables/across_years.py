@@ -1,0 +1,334 @@
+"""Checks across years: one agency's reports set against each other, and a report against its peers.
+
+Each check is declared once in :data:`CHECKS` (its id, its name in both languages, what it
+looks for, and the function that computes it), with its thresholds in :data:`SETTINGS`:
+
+* ``carry_over`` — a report's 结转下年度继续办理 (table 三, total column) against the 上年结转政府信息
+  公开申请数量 of the same agency's report of the next year: the requests carried into the next year
+  must be the ones the next report says it carried over.
+* ``jump`` — a figure of :data:`JUMP_FIGURES` that grows or shrinks more than ``jump_ratio``
+  times from one year to the next, when the larger of the two is at least the figure's minimum
+  base (so 1 → 6 is not news, 20 → 180 is).
+* ``peer_zero`` — a figure of :data:`PEER_FIGURES` reported as 0 where the median of the
+  agency's peers (the reports of the same year and level, in the same province when it has at
+  least ``min_peers`` of them, else across the corpus) is at least ``peer_median``.
+
+Every finding carries both reports (year N and year N+1, or the report and its peers) with the
+cells compared, and a plain sentence in Chinese and English (:func:`message`).  The checks read
+the wide ``metrics`` table of the store; an absent cell is never taken as 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from index.tables.metrics import catalogue
+from index.tables.summary import Scope, scope_where
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The thresholds of the checks, declared once (the page and the chat state them)."""
+
+    jump_ratio: float = 5.0
+    peer_median: float = 100.0
+    min_peers: int = 5
+
+
+SETTINGS = Settings()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure a check reads: its metric key (:mod:`index.tables.metrics`), plain names, and the
+    smallest value the larger of two years must reach for a jump to count."""
+
+    key: str
+    zh: str
+    en: str
+    min_base: float = 0.0
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def sql(self) -> str:
+        return catalogue()[self.key].sql
+
+    @property
+    def cells(self) -> str:
+        """The template cells the figure is read from, ``table.row.column`` joined by "+"."""
+        return "+".join(".".join(cell) for cell in catalogue()[self.key].cells)
+
+
+CARRIED_FORWARD = Figure("applications.carried_forward.total", "结转下年度继续办理", "carried forward to the next year")
+CARRIED_OVER = Figure("applications.carried_over.total", "上年结转", "carried over from the year before")
+REQUESTS = Figure("applications.new_received.total", "本年新收申请", "requests received", min_base=50)
+REVIEWS = Figure("review_litigation.review.total", "行政复议", "administrative reconsiderations", min_base=10)
+LAWSUITS = Figure("review_litigation.litigation.total", "行政诉讼", "lawsuits", min_base=10)
+# Table totals auditors watch from year to year; the minimum base keeps small counts out
+# (a county's lawsuits going 1 → 6 is ordinary; 2 → 12 is worth a look).
+JUMP_FIGURES = (REQUESTS, REVIEWS, LAWSUITS)
+# Figures that peers of one level report by the hundred (reconsiderations and lawsuits never
+# reach a median of 100, so only requests are declared).
+PEER_FIGURES = (REQUESTS,)
+FIGURES = {f.key: f for f in (CARRIED_FORWARD, CARRIED_OVER, *JUMP_FIGURES, *PEER_FIGURES)}
+
+FINDING_COLUMNS = (
+    "check", "agency", "figure", "year", "value", "report_id", "source", "cell",
+    "next_year", "next_value", "next_report_id", "next_source", "next_cell",
+    "peers", "peer_median", "peer_scope", "province", "level")
+
+
+# ---------------------------------------------------------------------------
+# The reports and their figures
+# ---------------------------------------------------------------------------
+
+
+def _figures(con: duckdb.DuckDBPyConnection, figures: Iterable[Figure]) -> pd.DataFrame:
+    """One row per report: its agency, year, region, level, source and each figure (NaN when absent)."""
+    wanted = list(dict.fromkeys(figures))
+    columns = ", ".join(f"{f.sql} AS \"{f.key}\"" for f in wanted)
+    return con.execute(
+        f"SELECT m.report_id, m.agency, m.year, m.province, m.level, r.source, {columns} "
+        "FROM metrics m JOIN reports r USING (report_id) ORDER BY m.agency, m.year, m.report_id").df()
+
+
+def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each report beside each report of the same agency a year later (columns ``*_next``)."""
+    following = frame.assign(year=frame["year"] - 1)
+    return frame.merge(following, on="agency", suffixes=("", "_next")).query("year == year_next") \
+        .assign(year_next=lambda f: f["year_next"] + 1)
+
+
+def _finding(check: str, figure: Figure, row: pd.Series, **more: Any) -> dict[str, Any]:
+    found = {"check": check, "agency": row["agency"], "figure": figure.key, "year": int(row["year"]),
+             "value": float(row[figure.key]), "report_id": row["report_id"], "source": row["source"],
+             "cell": figure.cells, "province": row["province"], "level": row["level"]}
+    found.update(more)
+    return found
+
+
+def carry_over(con: duckdb.DuckDBPyConnection, settings: Settings = SETTINGS) -> list[dict[str, Any]]:
+    """Reports whose 结转下年度继续办理 differs from the next year's 上年结转 of the same agency."""
+    frame = _figures(con, (CARRIED_FORWARD, CARRIED_OVER))
+    pairs = _pairs(frame)
+    found = []
+    for _, row in pairs.iterrows():
+        before, after = row[CARRIED_FORWARD.key], row[CARRIED_OVER.key + "_next"]
+        if pd.isna(before) or pd.isna(after) or float(before) == float(after):
+            continue
+        found.append(_finding("carry_over", CARRIED_FORWARD, row, next_year=int(row["year_next"]),
+                              next_value=float(after), next_report_id=row["report_id_next"],
+                              next_source=row["source_next"], next_figure=CARRIED_OVER.key,
+                              next_cell=CARRIED_OVER.cells))
+    return found
+
+
+def carry_over_pairs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every pair the carry-over check compares (agency, year, both figures, ``ok``), matches included."""
+    frame = _figures(con, (CARRIED_FORWARD, CARRIED_OVER))
+    pairs = _pairs(frame)
+    out = pd.DataFrame({"agency": pairs["agency"], "year": pairs["year"], "next_year": pairs["year_next"],
+                        "carried_forward": pairs[CARRIED_FORWARD.key],
+                        "next_carried_over": pairs[CARRIED_OVER.key + "_next"],
+                        "report_id": pairs["report_id"], "next_report_id": pairs["report_id_next"]})
+    known = out["carried_forward"].notna() & out["next_carried_over"].notna()
+    return out[known].assign(ok=lambda f: f["carried_forward"] == f["next_carried_over"]).reset_index(drop=True)
+
+
+def is_jump(before: float, after: float, figure: Figure, settings: Settings = SETTINGS) -> bool:
+    """More than ``jump_ratio`` times up or down, the larger value at least the figure's minimum base
+    (a figure going from 0 counts as from 1: 0 → 60 is a jump of 60 times)."""
+    low, high = sorted((before, after))
+    return high >= figure.min_base and high > settings.jump_ratio * max(low, 1.0)
+
+
+def jumps(con: duckdb.DuckDBPyConnection, settings: Settings = SETTINGS,
+          figures: Iterable[Figure] = JUMP_FIGURES) -> list[dict[str, Any]]:
+    """A figure of ``figures`` moving more than ``jump_ratio`` times between an agency's consecutive years."""
+    wanted = list(figures)
+    pairs = _pairs(_figures(con, wanted))
+    found = []
+    for _, row in pairs.iterrows():
+        for figure in wanted:
+            before, after = row[figure.key], row[figure.key + "_next"]
+            if pd.isna(before) or pd.isna(after) or not is_jump(float(before), float(after), figure, settings):
+                continue
+            found.append(_finding("jump", figure, row, next_year=int(row["year_next"]), next_value=float(after),
+                                  next_report_id=row["report_id_next"], next_source=row["source_next"],
+                                  next_figure=figure.key, next_cell=figure.cells))
+    return found
+
+
+def peer_zeros(con: duckdb.DuckDBPyConnection, settings: Settings = SETTINGS,
+               figures: Iterable[Figure] = PEER_FIGURES) -> list[dict[str, Any]]:
+    """A figure reported as 0 where the median of the report's peers is at least ``peer_median``."""
+    wanted = list(figures)
+    frame = _figures(con, wanted)
+    found = []
+    for figure in wanted:
+        zeros = frame[frame[figure.key] == 0]
+        for _, row in zeros.iterrows():
+            same = frame[(frame["year"] == row["year"]) & (frame["level"] == row["level"])
+                         & (frame["agency"] != row["agency"]) & frame[figure.key].notna()]
+            in_province = same[same["province"] == row["province"]] if isinstance(row["province"], str) else same[:0]
+            peers, where = (in_province, "province") if len(in_province) >= settings.min_peers else (same, "level")
+            if len(peers) < settings.min_peers:
+                continue
+            median = float(peers[figure.key].median())
+            if median >= settings.peer_median:
+                found.append(_finding("peer_zero", figure, row, peers=len(peers), peer_median=median,
+                                      peer_scope=where))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# The declaration: one entry per check
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check across years: its id, plain names and description in both languages, its computation."""
+
+    id: str
+    zh: str
+    en: str
+    description_zh: str
+    description_en: str
+    compute: Callable[[duckdb.DuckDBPyConnection, Settings], list[dict[str, Any]]] = field(compare=False)
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def description(self, lang: str, settings: Settings = SETTINGS) -> str:
+        text = self.description_zh if lang == "zh" else self.description_en
+        return text.format(ratio=_number(settings.jump_ratio), median=_number(settings.peer_median),
+                           peers=settings.min_peers, bases=_bases(lang))
+
+
+def _bases(lang: str) -> str:
+    joiner = "、" if lang == "zh" else ", "
+    if lang == "zh":
+        return joiner.join(f"{f.zh}至少{_number(f.min_base)}件" for f in JUMP_FIGURES)
+    return joiner.join(f"{f.en} at least {_number(f.min_base)}" for f in JUMP_FIGURES)
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("carry_over", "结转数前后对不上", "carry-over not matching the next year",
+          "某年报告“结转下年度继续办理”的件数，应等于同一机关下一年报告“上年结转政府信息公开申请数量”的件数。",
+          "The requests a report carries forward to the next year should be the ones the same agency's "
+          "next report says it carried over from the year before.",
+          carry_over),
+    Check("jump", "数字异常跳变", "sudden jumps from one year to the next",
+          "同一机关相邻两年的同一数字相差超过{ratio}倍(增加或减少)，且较大的一年达到一定规模({bases})。",
+          "The same figure of one agency grows or shrinks more than {ratio} times from one year to the next, "
+          "the larger year reaching a minimum ({bases}).",
+          jumps),
+    Check("peer_zero", "同级机关数以百计而本机关填0", "zero where peers report hundreds",
+          "某数字填0，而同年同级机关(本省同级机关至少{peers}个时取本省，否则取全部同级机关)的中位数不少于{median}件。",
+          "A figure reported as 0 where the median of the agency's peers (same year and level, in the same "
+          "province when it has at least {peers} of them, else everywhere) is {median} or more.",
+          peer_zeros),
+)
+CHECK_IDS = tuple(c.id for c in CHECKS)
+
+
+def check(check_id: str) -> Check:
+    for entry in CHECKS:
+        if entry.id == check_id:
+            return entry
+    raise KeyError(f"no check across years is called {check_id!r}; the checks are {', '.join(CHECK_IDS)}")
+
+
+def findings(con: duckdb.DuckDBPyConnection, scope: Scope | None = None, checks: Iterable[str] = (),
+             settings: Settings = SETTINGS, figures: Iterable[str] = ()) -> pd.DataFrame:
+    """Every finding of the checks ``checks`` (all when empty) whose later report is in ``scope``.
+
+    ``figures`` (metric keys) keeps only findings about those figures when any of them is a
+    figure the checks read. Rows are ordered by check, agency and year; columns
+    :data:`FINDING_COLUMNS` plus ``message_zh`` and ``message_en``.
+    """
+    wanted = [c for c in CHECKS if not checks or c.id in set(checks)]
+    rows: list[dict[str, Any]] = []
+    for entry in wanted:
+        rows += entry.compute(con, settings)
+    frame = pd.DataFrame(rows, columns=[*FINDING_COLUMNS, "next_figure"])
+    named = [f for f in figures if f in {g.key for g in (*JUMP_FIGURES, *PEER_FIGURES)}]
+    if named:
+        frame = frame[(frame["check"] == "carry_over") | frame["figure"].isin(named)]
+    if len(frame):
+        where, params = scope_where(scope)
+        in_scope = {r[0] for r in con.execute(f"SELECT r.report_id FROM reports r{where}", params).fetchall()}
+        later = frame["next_report_id"].where(frame["next_report_id"].notna(), frame["report_id"])
+        frame = frame[later.isin(in_scope)]
+    order = {c: i for i, c in enumerate(CHECK_IDS)}
+    frame = frame.assign(_order=frame["check"].map(order)).sort_values(["_order", "agency", "year"], kind="stable")
+    frame = frame.drop(columns="_order").reset_index(drop=True)
+    frame["message_zh"] = [message(r, "zh", settings) for _, r in frame.iterrows()]
+    frame["message_en"] = [message(r, "en", settings) for _, r in frame.iterrows()]
+    return frame
+
+
+def counts(frame: pd.DataFrame) -> dict[str, int]:
+    """How many findings of each check ``frame`` holds, in :data:`CHECKS` order (zeros kept)."""
+    have = frame["check"].value_counts() if len(frame) else pd.Series(dtype=int)
+    return {c: int(have.get(c, 0)) for c in CHECK_IDS}
+
+
+# ---------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------
+
+
+def _number(value: Any) -> str:
+    number = float(value)
+    return f"{int(number):,}" if number == int(number) else f"{number:,.1f}"
+
+
+def _times(before: float, after: float) -> str:
+    low, high = sorted((before, after))
+    return _number(round(high / max(low, 1.0), 1))
+
+
+def message(row: pd.Series | dict[str, Any], lang: str, settings: Settings = SETTINGS) -> str:
+    """The finding in plain words, in ``lang`` ("zh" or "en")."""
+    zh = lang == "zh"
+    kind = row["check"]
+    year, value = int(row["year"]), float(row["value"])
+    figure = FIGURES[str(row["figure"])]
+    if kind == "carry_over":
+        after, next_year = float(row["next_value"]), int(row["next_year"])
+        if zh:
+            return (f"{year}年报告结转下年度继续办理{_number(value)}件，"
+                    f"{next_year}年报告上年结转填{_number(after)}件，相差{_number(abs(after - value))}件。")
+        return (f"The {year} report carries {_number(value)} request{'s' * (value != 1)} forward to the next year; "
+                f"the {next_year} report says {_number(after)} {'were' if after != 1 else 'was'} carried over "
+                f"(a difference of {_number(abs(after - value))}).")
+    if kind == "jump":
+        after, next_year = float(row["next_value"]), int(row["next_year"])
+        if zh:
+            change = ("从0增加" if after > value else "减少到0") if value == 0 or after == 0 else \
+                (f"约为上一年的{_times(value, after)}倍" if after > value else f"约为上一年的{_percent(value, after)}")
+            return f"{figure.zh}{year}年为{_number(value)}件，{next_year}年为{_number(after)}件，{change}。"
+        change = ("up from 0" if after > value else "down to 0") if value == 0 or after == 0 else \
+            (f"about {_times(value, after)} times the year before" if after > value else
+             f"about {_percent(value, after)} of the year before")
+        return f"{figure.en.capitalize()}: {_number(value)} in {year}, {_number(after)} in {next_year} ({change})."
+    median, peers = float(row["peer_median"]), int(row["peers"])
+    where_zh = "本省同级" if row.get("peer_scope") == "province" else "同级"
+    where_en = "in the same province at the same level" if row.get("peer_scope") == "province" else "at the same level"
+    if zh:
+        return (f"{year}年报告{figure.zh}填0件，而同年{where_zh}机关{peers}个的中位数为{_number(median)}件。")
+    return (f"The {year} report gives 0 {figure.en}, while the median of {peers} agencies {where_en} "
+            f"that year is {_number(median)}.")
+
+
+def _percent(before: float, after: float) -> str:
+    return f"{round(100 * after / before)}%"
