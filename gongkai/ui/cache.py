@@ -25,6 +25,8 @@ import streamlit as st
 from gongkai import settings
 from index.tables import store
 from index.tables.browse import agency_figures, load_report
+from index.tables.dashboard import Dashboard
+from index.tables.dashboard import dashboard as build_dashboard
 from index.tables.quality import quality_issues
 from index.tables.summary import CorpusSummary, Scope, ScopeOptions, corpus_summary, report_list, scope_options
 from parsing.errors import GongkaiError
@@ -116,6 +118,13 @@ def issues(data: str, version: Version, scope: Scope | None, families: tuple[str
 def figures(data: str, version: Version, agency: str, lang: str) -> pd.DataFrame:
     with reading(data) as con:
         return agency_figures(con, agency, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def dashboard(data: str, version: Version, scope: Scope | None, year: int | None) -> Dashboard:
+    """The overview of ``scope`` (movers and breakdowns for ``year``), once per store version."""
+    with reading(data) as con:
+        return build_dashboard(con, scope, year)
 
 
 # ---------------------------------------------------------------------------
