@@ -45,6 +45,20 @@ QUALITY_BALANCE = (
     "统计表错误", "unbalanced", "do not balance", "don't balance", "does not balance", "doesn't balance",
     "do not add up", "don't add up", "does not add up", "doesn't add up", "arithmetic",
 )
+# Checks across years (index/tables/across_years.py), tried before the others: a carry-over word
+# with a word linking two years or two reports asks about 结转下年度 against the next 上年结转; a jump
+# word about figures moving more than 5 times; a peer word with a zero word about a 0 among peers.
+QUALITY_ACROSS_CARRY = ("结转数", "结转", "carry-over", "carryover", "carry over", "carried over",
+                        "carried forward", "carry forward")
+QUALITY_ACROSS_LINK = ("对不上", "不一致", "不符", "不匹配", "衔接", "前后", "上下年", "下一年", "次年", "跨年",
+                       "match", "matches", "next year", "following year", "next report", "consistent", "agree")
+QUALITY_ACROSS_JUMP = ("跳变", "突变", "暴增", "暴跌", "骤增", "骤降", "激增", "锐减", "大起大落", "异常波动", "异常变化",
+                       "异常增长", "异常下降", "jump", "jumps", "jumped", "spike", "spikes", "abrupt", "sudden change",
+                       "sudden changes", "swing", "swings")
+QUALITY_ACROSS_PEER = ("同级", "同类机关", "同行", "其他机关", "别的机关", "peers", "peer", "other agencies")
+QUALITY_ACROSS_ZERO = ("填0", "报0", "为0", "填零", "报零", "为零", "是0", "是零", "zero", "0 ")
+QUALITY_ACROSS_GENERAL = ("跨年度核对", "跨年核对", "历年核对", "跨年度检查", "checks across years",
+                          "cross-year check", "cross-year checks", "year-to-year check", "year-to-year checks")
 # Phrases that alone ask whether the narrative contradicts the tables.
 QUALITY_NARRATIVE = (
     "正文与表格", "正文和表格", "正文与统计表", "正文和统计表", "前后一致", "前后不一致", "前后矛盾", "前后对不上", "文字与表格", "文字和表格", "与表格矛盾", "与表格不一致",

@@ -248,12 +248,15 @@ def check(check_id: str) -> Check:
 
 
 def findings(con: duckdb.DuckDBPyConnection, scope: Scope | None = None, checks: Iterable[str] = (),
-             settings: Settings = SETTINGS, figures: Iterable[str] = ()) -> pd.DataFrame:
-    """Every finding of the checks ``checks`` (all when empty) whose later report is in ``scope``.
+             settings: Settings = SETTINGS, figures: Iterable[str] = (), years: Iterable[int] = ()) -> pd.DataFrame:
+    """Every finding of the checks ``checks`` (all when empty) in ``scope``.
 
-    ``figures`` (metric keys) keeps only findings about those figures when any of them is a
-    figure the checks read. Rows are ordered by check, agency and year; columns
-    :data:`FINDING_COLUMNS` plus ``message_zh`` and ``message_en``.
+    A finding is in scope when its later report (year N+1, or the report itself for
+    ``peer_zero``) is of the scope's region, level and agencies, and either of its years is
+    within the scope's years (and among ``years`` when given). ``figures`` (metric keys) keeps
+    only findings about those figures when any of them is a figure the checks read. Rows are
+    ordered by check, agency and year; columns :data:`FINDING_COLUMNS` plus ``next_figure``,
+    ``message_zh`` and ``message_en``.
     """
     wanted = [c for c in CHECKS if not checks or c.id in set(checks)]
     rows: list[dict[str, Any]] = []
@@ -264,16 +267,72 @@ def findings(con: duckdb.DuckDBPyConnection, scope: Scope | None = None, checks:
     if named:
         frame = frame[(frame["check"] == "carry_over") | frame["figure"].isin(named)]
     if len(frame):
-        where, params = scope_where(scope)
+        scope = scope or Scope()
+        where, params = scope_where(Scope(region=scope.region, agencies=scope.agencies, level=scope.level))
         in_scope = {r[0] for r in con.execute(f"SELECT r.report_id FROM reports r{where}", params).fetchall()}
         later = frame["next_report_id"].where(frame["next_report_id"].notna(), frame["report_id"])
-        frame = frame[later.isin(in_scope)]
+        first, last = frame["year"].astype(int), frame["next_year"].fillna(frame["year"]).astype(int)
+        keep = later.isin(in_scope)
+        low = scope.year_from if scope.year_from is not None else -1
+        high = scope.year_to if scope.year_to is not None else 10_000
+        keep &= first.between(low, high) | last.between(low, high)
+        listed = set(years)
+        if listed:
+            keep &= first.isin(listed) | last.isin(listed)
+        frame = frame[keep]
     order = {c: i for i, c in enumerate(CHECK_IDS)}
     frame = frame.assign(_order=frame["check"].map(order)).sort_values(["_order", "agency", "year"], kind="stable")
     frame = frame.drop(columns="_order").reset_index(drop=True)
     frame["message_zh"] = [message(r, "zh", settings) for _, r in frame.iterrows()]
     frame["message_en"] = [message(r, "en", settings) for _, r in frame.iterrows()]
     return frame
+
+
+def finding_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The stored cells behind ``frame``'s findings: for each, the cells of year N and of year N+1
+    (for ``peer_zero``, the report's cell and that of the peer report(s) at the median), as
+    ``report_id, source, agency, year, field, value`` — the form of an answer's cells."""
+    wanted: list[tuple[str, str]] = []
+    for _, row in frame.iterrows():
+        wanted += [(row["report_id"], c) for c in str(row["cell"]).split("+")]
+        if isinstance(row.get("next_report_id"), str):
+            wanted += [(row["next_report_id"], c) for c in str(row["next_cell"]).split("+")]
+        if row["check"] == "peer_zero":
+            wanted += [(r, c) for r in _median_reports(con, row) for c in str(row["cell"]).split("+")]
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        return []
+    params: dict[str, Any] = {}
+    tests = []
+    for i, (report_id, cell) in enumerate(wanted):
+        table, row_key, column = cell.split(".")
+        params.update({f"r{i}": report_id, f"t{i}": table, f"w{i}": row_key, f"c{i}": column})
+        tests.append(f"(c.report_id = $r{i} AND c.\"table\" = $t{i} AND c.\"row\" = $w{i} AND c.\"column\" = $c{i})")
+    found = con.execute(
+        "SELECT c.report_id, r.source, r.agency, r.year, c.\"table\" || '.' || c.\"row\" || '.' || c.\"column\", c.value "
+        f"FROM cells c JOIN reports r USING (report_id) WHERE {' OR '.join(tests)}", params).fetchall()
+    by_key = {(r[0], r[4]): r for r in found}
+    cells = []
+    for key in wanted:
+        if key in by_key:
+            report_id, source, agency, year, cell, value = by_key[key]
+            cells.append({"report_id": report_id, "source": source, "agency": agency, "year": int(year),
+                          "field": cell, "value": None if value is None else float(value)})
+    return cells
+
+
+def _median_reports(con: duckdb.DuckDBPyConnection, row: pd.Series) -> list[str]:
+    """The peer report(s) whose figure is the median a ``peer_zero`` finding compares with."""
+    figure = FIGURES[str(row["figure"])]
+    frame = _figures(con, (figure,))
+    peers = frame[(frame["year"] == row["year"]) & (frame["level"] == row["level"])
+                  & (frame["agency"] != row["agency"]) & frame[figure.key].notna()]
+    if row.get("peer_scope") == "province":
+        peers = peers[peers["province"] == row["province"]]
+    values = peers.sort_values([figure.key, "agency"])
+    n = len(values)
+    middle = values.iloc[[(n - 1) // 2, n // 2]] if n else values
+    return list(dict.fromkeys(middle["report_id"]))
 
 
 def counts(frame: pd.DataFrame) -> dict[str, int]:
