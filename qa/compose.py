@@ -15,6 +15,7 @@ import pandas as pd
 from index.tables.metrics import Metric, catalogue
 from index.tables.operators import operator
 from qa import passage_focus
+from qa.audit import check_notes, quality_notes
 from qa.chart_parts import with_parts
 from qa.facts import TEXT_ROWS, Facts, Note
 from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
@@ -24,7 +25,6 @@ from qa.plan import Plan
 # Agencies, passages and checks written out in the text; the table holds the rest.
 TEXT_PASSAGE_CHARS = 300
 MAX_ARITHMETIC_TERMS = 12
-MAX_CHECK_WARNINGS = 10
 _KIND_NAMES = {"overview": ("总体情况", "overview"), "problems": ("存在的问题", "problems"),
                "measures": ("改进措施", "measures"), "active_disclosure": ("主动公开", "proactive disclosure"),
                "requests": ("依申请公开", "requests"), "review_litigation": ("复议诉讼", "reconsideration and litigation"),
@@ -52,6 +52,8 @@ class Answer:
     # What the answer was limited to, in words (qa.scope_text): also the last line of ``text``.
     scope: str = ""
     scope_parts: list[dict[str, Any]] = field(default_factory=list)
+    # The checks behind the warnings (and a data-quality answer's rows): rule id and raw figures.
+    audit: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def sql(self) -> list[str]:
@@ -64,7 +66,7 @@ class Answer:
         plan["no_data"] = self.no_data
         return {"question": self.question, "answer": self.text, "table": self.table, "chart": self.chart,
                 "sources": self.sources, "cells": self.cells, "plan": plan, "warnings": self.warnings,
-                "scope": self.scope}
+                "scope": self.scope, "audit": self.audit}
 
 
 
@@ -567,30 +569,8 @@ def sources_of(facts: Facts) -> list[dict[str, Any]]:
 
 
 def check_warnings(facts: Facts, lang: str) -> list[str]:
-    """Failed checks of the reports the answer uses, the ones about its tables first."""
-    tables = {m.table for m in facts.metrics}
-    found = []
-    names = {}
-    if facts.frame is not None and "report_id" in facts.frame and "agency" in facts.frame:
-        names = {r["report_id"]: (r["agency"], r["year"]) for _, r in facts.frame.iterrows()}
-    for hit in facts.passages:
-        names.setdefault(hit.report_id, (hit.agency, hit.year))
-    for report_id, checks in facts.failed_checks.items():
-        if report_id not in names:
-            continue
-        agency, year = names[report_id]
-        for rule, detail in checks:
-            table = rule.split(".")[1] if rule.startswith("narrative.") else rule.split(".")[0]
-            if tables and table not in tables:
-                continue
-            if not tables and not rule.startswith("narrative."):
-                continue
-            kind_zh = "正文与表格不一致" if rule.startswith("narrative.") else "统计表勾稽关系不平衡"
-            kind_en = "the narrative contradicts the table" if rule.startswith("narrative.") else \
-                "the table does not add up"
-            found.append(f"{agency}{year_text(year)}年报告{kind_zh}({rule}:{detail})。" if lang == "zh" else
-                         f"{agency}'s {year_text(year)} report: {kind_en} ({rule}: {detail}).")
-    return found[:MAX_CHECK_WARNINGS]
+    """Failed checks of the reports the answer uses, in plain words (:func:`qa.audit.check_notes`)."""
+    return [note.text for note in check_notes(facts, lang)]
 
 
 # ---------------------------------------------------------------------------
@@ -662,7 +642,8 @@ def compose(facts: Facts, write: Composer, chart: ChartPick | None = None,
     if facts.queries and facts.metrics and facts.frame is not None and not len(facts.frame) and not facts.missing \
             and say_nothing:
         lines.append(_nothing(plan, lang))
-    warnings = list(dict.fromkeys([n.text(lang) for n in facts.notes] + check_warnings(facts, lang)))
+    audit = check_notes(facts, lang)
+    warnings = list(dict.fromkeys([n.text(lang) for n in facts.notes] + [note.text for note in audit]))
     no_data = bool(facts.missing) and not has_rows(facts) and not facts.passages
     if not lines:
         lines.append("没有找到可以回答这个问题的数据。" if lang == "zh" else "The corpus holds nothing that answers this.")
@@ -674,4 +655,5 @@ def compose(facts: Facts, write: Composer, chart: ChartPick | None = None,
     return Answer(question=plan.question, text=text, plan=plan, lang=lang, table=table,
                   chart=with_parts(chart_for(plan, table, lang, chart), table, facts.cells, lang),
                   sources=sources_of(facts), cells=facts.cells,
-                  warnings=warnings, queries=queries, no_data=no_data, agencies=list(facts.agencies), composed=text)
+                  warnings=warnings, queries=queries, no_data=no_data, agencies=list(facts.agencies), composed=text,
+                  audit=[n.to_dict() for n in audit + quality_notes(facts.quality, lang)])

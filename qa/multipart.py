@@ -249,6 +249,7 @@ def answer(whole: Plan, found: list[Part], corpus: Corpus, top_k: int | None = N
     return Answer(question=whole.question, text=text, plan=turn_plan(whole, found), lang=lang, table=table, chart=None,
                   sources=[s for a in answers for s in a.sources], cells=[c for a in answers for c in a.cells],
                   warnings=list(dict.fromkeys(w for a in answers for w in a.warnings)),
+                  audit=[n for a in answers for n in a.audit],
                   queries=[q for a in answers for q in a.queries],
                   no_data=all(a.no_data for a in answers) if answers else True,
                   agencies=list(dict.fromkeys(n for a in answers for n in a.agencies)), composed=text)
