@@ -56,6 +56,8 @@ class Facts:
     # Reports past a ranking's cut that share the value of its last row (said, never hidden).
     ties: pd.DataFrame | None = None
     text_figures: list[Any] = field(default_factory=list)  # figures stated in the text (qa.text_figures)
+    # Cells an intent cites without a query (the two years a cross-year check compares): answer cells' form.
+    cited_cells: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def cells(self) -> list[dict[str, Any]]:
@@ -63,4 +65,6 @@ class Facts:
         for query in self.queries:
             for cell in query.result.cells:
                 seen.setdefault((cell["report_id"], cell["field"]), cell)
+        for cell in self.cited_cells:
+            seen.setdefault((cell["report_id"], cell["field"]), cell)
         return list(seen.values())
