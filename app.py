@@ -1,4 +1,4 @@
-"""Gongkai's Streamlit app: ask questions of the corpus, browse reports, check data quality, upload.
+"""Gongkai's Streamlit app: an overview, questions about the corpus, reports, data quality, upload.
 
     streamlit run app.py            # corpus from $GONGKAI_DATA, else ./gongkai-data
     gongkai app --demo              # the same, with the demo corpus ingested first
@@ -17,6 +17,7 @@ from gongkai.ui.i18n import t
 from gongkai.ui.state import set_view
 
 PAGES = (
+    ("gongkai/ui/pages/dashboard.py", "nav.dashboard", ":material/dashboard:", "dashboard"),
     ("gongkai/ui/pages/chat.py", "nav.chat", ":material/chat:", "chat"),
     ("gongkai/ui/pages/reports.py", "nav.reports", ":material/description:", "reports"),
     ("gongkai/ui/pages/quality.py", "nav.quality", ":material/rule:", "quality"),
@@ -30,6 +31,9 @@ set_view(view)
 if view.version is not None:
     # The model and the passage index load in the background while the reader looks around.
     cache.warm_up(str(data), view.version)
-pages = [st.Page(path, title=t(key, view.lang), icon=icon, url_path=url, default=i == 0)
-         for i, (path, key, icon, url) in enumerate(PAGES)]
+# The overview is the landing page when there is a corpus to overview; else the chat, which says
+# how to add reports (the landing page is served at "/", the others at their url path).
+landing = "dashboard" if view.version is not None and cache.summary(str(data), view.version).reports else "chat"
+pages = [st.Page(path, title=t(key, view.lang), icon=icon, url_path=url, default=url == landing)
+         for path, key, icon, url in PAGES]
 st.navigation(pages).run()

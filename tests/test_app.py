@@ -197,7 +197,7 @@ def ask(at: AppTest, question: str) -> AppTest:
 
 
 def test_empty_chat_offers_examples_that_ask(monkeypatch, seeds_data):
-    at = open_app(monkeypatch, seeds_data)
+    at = open_app(monkeypatch, seeds_data, page="chat")
     examples = [b for b in at.button if b.key and b.key.startswith("example.")]
     assert len(examples) == 4
     examples[0].click().run()
@@ -208,7 +208,7 @@ def test_empty_chat_offers_examples_that_ask(monkeypatch, seeds_data):
 
 
 def test_two_turn_conversation_keeps_context(monkeypatch, seeds_data):
-    at = open_app(monkeypatch, seeds_data)
+    at = open_app(monkeypatch, seeds_data, page="chat")
     ask(at, "大涌镇2022年行政处罚决定有多少件？")
     first = answers(at)
     assert len(first) == 1 and "大涌镇" in first[0] and "191" in first[0]
@@ -231,7 +231,7 @@ def test_two_turn_conversation_keeps_context(monkeypatch, seeds_data):
 
 
 def test_answer_lists_agencies_with_sources(monkeypatch, seeds_data):
-    at = open_app(monkeypatch, seeds_data)
+    at = open_app(monkeypatch, seeds_data, page="chat")
     ask(at, "2021年哪些机关有行政诉讼？")
     assert "越城区" in answers(at)[0]
     label = next(e.label for e in at.expander if "越城区" in e.label)
@@ -242,7 +242,7 @@ def test_answer_lists_agencies_with_sources(monkeypatch, seeds_data):
 
 
 def test_narrative_answer_highlights_its_passages(monkeypatch, seeds_data):
-    at = open_app(monkeypatch, seeds_data)
+    at = open_app(monkeypatch, seeds_data, page="chat")
     ask(at, "关于政策解读有哪些改进措施？")
     bodies = [h.proto.body for h in at.get("html")]
     assert bodies and all("<script" not in b for b in bodies)
@@ -252,7 +252,7 @@ def test_narrative_answer_highlights_its_passages(monkeypatch, seeds_data):
 
 
 def test_chat_in_english(monkeypatch, seeds_data):
-    at = open_app(monkeypatch, seeds_data, locale="en-US")
+    at = open_app(monkeypatch, seeds_data, page="chat", locale="en-US")
     assert at.title[0].value == "Ask the reports"
     ask(at, "Which agencies had administrative lawsuits in 2021?")
     assert "Yuecheng" in answers(at)[0] or "越城区" in answers(at)[0]
@@ -264,10 +264,33 @@ def test_chat_in_english(monkeypatch, seeds_data):
     ("收到申请最多的前三个机关", '"bar"'),
 ])
 def test_answers_draw_their_chart(monkeypatch, seeds_data, question, mark):
-    at = open_app(monkeypatch, seeds_data)
+    at = open_app(monkeypatch, seeds_data, page="chat")
     ask(at, question)
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1 and mark in charts[0].proto.spec
     # The table behind the chart is there too, sortable and downloadable.
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) >= 2
     assert {b.label for b in at.get("download_button")} >= {"下载 CSV", "下载 Excel"}
+
+
+# ---------------------------------------------------------------------------
+# Overview (the landing page) and questions sent by a link
+# ---------------------------------------------------------------------------
+
+
+def test_overview_is_the_landing_page(monkeypatch, seeds_data):
+    at = open_app(monkeypatch, seeds_data)
+    assert at.title[0].value == "概览"
+    shown = texts(at)
+    assert "范围:全部报告 · 5份报告" in shown
+    assert "**2021**" in shown
+
+
+def test_chat_asks_the_question_of_its_address_once(monkeypatch, seeds_data):
+    at = open_app(monkeypatch, seeds_data, page="chat", query={"q": "2021年的公开率是多少"})
+    assert [m.name for m in at.chat_message] == ["user", "assistant"]
+    # 越城区 2021 (seed 000, the seeds' only 2021 report), table 三: (予以公开 14 + 部分公开 6) / 总计 38.
+    assert "52.63%" in answers(at)[0]
+    assert "q" not in at.query_params
+    at.run()  # a rerun does not ask it again
+    assert [m.name for m in at.chat_message] == ["user", "assistant"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from index.tables import metrics as catalogue_module
 from index.tables.dashboard import Breakdown, Mover, QualityKind, YearFigure
+from index.tables.summary import Scope, place_label
 from gongkai.ui.i18n import t
 
 # Headline figures that are rates (shown in per cent, their change in percentage points).
@@ -66,3 +67,24 @@ def definitions(lang: str) -> list[str]:
 
     shares = [catalogue[key] for name, key in HEADLINE if name in RATES]
     return [m.definition_zh if lang == "zh" else m.definition_en for m in shares]
+
+
+def scope_text(scope: Scope, reports: int, lang: str, shown_agencies: int = 3) -> str:
+    """What the dashboard covers, in words: years, region, level, agencies and the report count."""
+    parts = []
+    if scope.year_from is not None or scope.year_to is not None:
+        low = scope.year_from if scope.year_from is not None else "…"
+        high = scope.year_to if scope.year_to is not None else "…"
+        parts.append(t("dash.scope_years", lang, low=low, high=high))
+    if scope.region:
+        parts.append(place_label(scope.region))
+    if scope.level:
+        parts.append(t(f"level.{scope.level}", lang))
+    if scope.agencies:
+        names = "、".join(scope.agencies[:shown_agencies]) if lang == "zh" else ", ".join(scope.agencies[:shown_agencies])
+        more = len(scope.agencies) - shown_agencies
+        parts.append(names + (t("dash.scope_more", lang, n=more) if more > 0 else ""))
+    if not parts:
+        parts.append(t("dash.scope_all", lang))
+    parts.append(t("dash.scope_reports", lang, reports=f"{reports:,}"))
+    return t("dash.scope", lang, scope=" · ".join(parts))

@@ -18,6 +18,8 @@ EXAMPLES = ("chat.example.1", "chat.example.2", "chat.example.3", "chat.example.
 _TURNS_KEY = "chat.turns"
 _CONVERSATION_KEY = "chat.conversation"
 _PENDING_KEY = "chat.pending"
+# The address parameter that asks a question on opening the chat (/chat?q=…).
+QUESTION_PARAM = "q"
 # Seconds a question waits for the background loading of the model before going ahead.
 WARM_UP_WAIT = 120
 
@@ -103,6 +105,15 @@ def _examples(view: View) -> None:
         st.button(view.t(key), key=f"example.{key}", on_click=_pick_example, args=(view.t(key),))
 
 
+def _linked_question() -> str | None:
+    """A question sent by a link (``?q=…``, e.g. a figure of the overview): asked once, then
+    dropped from the address so that a rerun does not ask it again."""
+    question = st.query_params.get(QUESTION_PARAM)
+    if question is not None:
+        del st.query_params[QUESTION_PARAM]
+    return question
+
+
 def render(view: View) -> None:
     head, button = st.columns([5, 1])
     head.title(view.t("chat.title"))
@@ -118,7 +129,9 @@ def render(view: View) -> None:
             _ask_now(view, turn, i)
         else:
             _show(view, turn, i)
-    question = st.chat_input(view.t("chat.input"), key="chat.input") or st.session_state.pop(_PENDING_KEY, None)
+    linked = _linked_question()
+    question = st.chat_input(view.t("chat.input"), key="chat.input") or st.session_state.pop(_PENDING_KEY, None) \
+        or linked
     if question and question.strip():
         turns.append(Turn(question.strip()))  # stored before it is asked or drawn
         _ask_now(view, turns[-1], len(turns) - 1)
