@@ -117,9 +117,13 @@ def open_page(app_url: str, lang: str = "zh", path: str = "") -> Iterator[Any]:
             browser.close()
 
 
-def chinese_page(app_url: str) -> Any:
-    """A page in Chinese opened on the app's landing page."""
-    return open_page(app_url, "zh")
+# The chat's address: the landing page ("/") is the overview when the corpus has reports.
+CHAT_PATH = "/chat"
+
+
+def chinese_page(app_url: str, path: str = CHAT_PATH) -> Any:
+    """A page in Chinese opened on the chat (or on ``path``; "" for the landing page, the overview)."""
+    return open_page(app_url, "zh", path)
 
 
 def screenshot(page: Any, name: str) -> Path:
