@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from gongkai.ui.highlight import passage_html, query_words
+from gongkai.ui.plain_words import reading_rows
 from gongkai.ui.state import View
 from gongkai.ui.widgets import downloads, plain
 from index.tables.browse import figure_label
@@ -159,9 +160,17 @@ def _figures(view: View, answer: Answer) -> None:
         st.caption(view.t("chat.more_sources", n=len(groups) - MAX_FIGURE_SOURCES))
 
 
-def _warnings(answer: Answer) -> None:
+def _warnings(view: View, answer: Answer) -> None:
     for warning in answer.warnings:
         st.warning(plain(warning))
+    # The checks behind the notes, for auditors: rule ids and raw figures, out of the reader's way.
+    audit = [a for a in answer.audit if a.get("rule")]
+    if audit:
+        with st.expander(view.t("audit.title")):
+            st.caption(view.t("audit.caption"))
+            st.dataframe(pd.DataFrame([(a.get("text", ""), a["rule"], a.get("detail", "")) for a in audit],
+                                      columns=[view.t("audit.text"), view.t("audit.rule"), view.t("audit.detail")]),
+                         width="stretch", hide_index=True)
 
 
 def _how(view: View, answer: Answer) -> None:
@@ -171,22 +180,26 @@ def _how(view: View, answer: Answer) -> None:
         if read_as:
             st.markdown(f"**{view.t('chat.plan')}**")
             st.text(read_as)
-        if plan.readings:
-            # How each piece of the question was read: the plan in words.
-            readings = pd.DataFrame(
-                [(r.piece, r.text or "—", r.how if view.lang == "en" else r.how_zh, f"{r.confidence:.2f}")
-                 for r in plan.readings],
-                columns=[view.t("chat.piece"), view.t("chat.words"), view.t("chat.read_as"), view.t("chat.confidence")])
-            st.table(readings.set_index(view.t("chat.piece")))
-        for query in answer.queries:
-            if query.get("description"):
-                st.text(query["description"])
-            st.code(query["sql"], language="sql")
-            if query.get("params"):
-                st.caption(view.t("chat.params"))
-                st.json(_json(query["params"]), expanded=False)
-        st.caption(view.t("chat.steps"))
-        st.json(_json(plan.to_dict()), expanded=False)
+        # In words first; the SQL and the plan's keys behind a second tab (no expander may nest).
+        understood, technical = st.tabs([view.t("chat.understood"), view.t("chat.technical")])
+        with understood:
+            if plan.readings:
+                # How each piece of the question was read, every word in the interface's language.
+                readings = pd.DataFrame(reading_rows(plan.readings, view.lang),
+                                        columns=[view.t("chat.piece"), view.t("chat.words"), view.t("chat.read_as"),
+                                                 view.t("chat.confidence")])
+                st.table(readings.set_index(view.t("chat.piece")))
+            for query in answer.queries:
+                if query.get("description"):
+                    st.text(query["description"])
+        with technical:
+            for query in answer.queries:
+                st.code(query["sql"], language="sql")
+                if query.get("params"):
+                    st.caption(view.t("chat.params"))
+                    st.json(_json(query["params"]), expanded=False)
+            st.caption(view.t("chat.steps"))
+            st.json(_json(plan.to_dict()), expanded=False)
 
 
 def _json(value: Any) -> str:
@@ -201,5 +214,5 @@ def render_answer(view: View, answer: Answer, key: str) -> None:
     _chart(answer, frame)
     _sources(view, answer)
     _figures(view, answer)
-    _warnings(answer)
+    _warnings(view, answer)
     _how(view, answer)
