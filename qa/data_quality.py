@@ -20,7 +20,6 @@ pass", with the figures); one naming none lists the reports whose checks failed.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
 import pandas as pd
@@ -28,6 +27,9 @@ import pandas as pd
 from index.tables import metrics as catalogue_module
 from index.tables import quality as checks
 from index.tables.query import QuerySpec, run
+from parsing.check_words import TextFigures, check_sentence
+from parsing.check_words import figures as check_figures
+from parsing.check_words import number as check_number
 from parsing.template import TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
 from parsing.vocabulary import STATED_FIELD_METRICS
 from qa import corpus_facts, lexicon
@@ -296,15 +298,13 @@ def _narrative_rows(plan: Plan, con: Any, ids: list[str], strict: bool) -> list[
     return rows
 
 
-_DETAIL = re.compile(r"text says “(?P<quote>.*)” \((?P<text>[\d.]+)\), table says (?P<table>.+)$")
-
-
 def _narrative_figures(detail: str) -> dict[str, Any]:
-    match = _DETAIL.match(detail)
-    if not match:
+    """The quote, the text's figure and the table's (written "13 or 15") a narrative check compared."""
+    found = check_figures("narrative.", detail)
+    if not isinstance(found, TextFigures):
         return {}
-    return {"quote": match.group("quote"), "text_value": float(match.group("text")),
-            "table_value": match.group("table")}
+    return {"quote": found.quote, "text_value": found.stated,
+            "table_value": " or ".join(check_number(v) for v in found.table)}
 
 
 def _stated_rows(plan: Plan, con: Any, ids: list[str], strict: bool) -> list[dict[str, Any]]:
@@ -478,8 +478,8 @@ def _balance_line(row: pd.Series, lang: str) -> str:
                     f"{verdict}.")
     if rule.startswith(REVIEW_RULE) and "=" in detail:
         return _group_total_line(rule[len(REVIEW_RULE):], detail, ok, lang)
-    verdict = ("成立" if ok else "不成立") if zh else ("holds" if ok else "fails")
-    return f"{rule}:{detail}({verdict})" if zh else f"{rule}: {detail} ({verdict})"
+    # A row's total, the processed total: the check's own plain sentence (its rule id is for the audit view).
+    return check_sentence(rule, detail, ok, lang)
 
 
 def _group_total_line(group: str, detail: str, ok: bool, lang: str) -> str:
@@ -600,6 +600,12 @@ def line(row: pd.Series, lang: str) -> str:
     return _balance_line(row, lang)
 
 
+def _problem_name(problem: Any, names: dict[str, tuple[str, str]], lang: str) -> str:
+    """A problem kind ("narrative") in words ("正文与统计表不一致"), for the answer's table."""
+    words = names.get(str(problem))
+    return str(problem) if words is None else words[0 if lang == "zh" else 1]
+
+
 def _report_name(row: pd.Series, lang: str) -> str:
     year = int(row["year"])
     return f"{row['agency']}{year}年报告" if lang == "zh" else f"{row['agency']}'s {year} report"
@@ -638,7 +644,7 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     rows = []
     for _, r in frame.iterrows():
         detail = line(r, lang)
-        rows.append([r["agency"], int(r["year"]), r["problem"], detail])
+        rows.append([r["agency"], int(r["year"]), _problem_name(r["problem"], _FAILED_NAMES, lang), detail])
         if len(rows) <= TEXT_ROWS:
             lines.append(f"- {r['agency']} {int(r['year'])}{'年' if zh else ''}: {detail}")
     columns = ["机关", "年份", "问题", "说明"] if zh else ["Agency", "Year", "Problem", "Detail"]
@@ -664,7 +670,8 @@ def _compose_reports(facts: Facts, frame: pd.DataFrame, asked: str, lang: str,
                      f"{_report_name(first, lang)} (file {source}), {checked[1]}: {verdict_en}.")
         for _, r in shown.iterrows():
             text = line(r, lang)
-            rows.append([r["agency"], int(r["year"]), r["problem"], "✓" if bool(r["ok"]) else "✗", text])
+            rows.append([r["agency"], int(r["year"]), _problem_name(r["problem"], _PROBLEM_NAMES, lang),
+                         "✓" if bool(r["ok"]) else "✗", text])
             if len(rows) <= TEXT_ROWS:
                 lines.append(f"- {text}")
         if hidden and asked == "any":  # only passed checks are left out

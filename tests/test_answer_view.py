@@ -7,7 +7,8 @@ import io
 import openpyxl
 import pandas as pd
 
-from gongkai.ui.answer_view import chart_frame, figure_sources, table_frame
+from gongkai.ui.answer_view import figure_sources, table_frame
+from gongkai.ui.charts import chart_data
 from gongkai.ui.widgets import csv_bytes, excel_bytes, plain
 
 TREND = {"columns": ["年份", "本年新收政府信息公开申请数量·总计合计", "报告数"],
@@ -23,25 +24,28 @@ def test_table_frame():
 
 
 def test_line_chart_runs_in_year_order_and_keeps_gaps():
-    kind, data = chart_frame({"type": "line", "x": "年份", "y": "本年新收政府信息公开申请数量·总计合计"},
-                             table_frame(TREND))
-    assert kind == "line"
-    assert list(data.index) == ["2019", "2020", "2021"]
-    values = data.iloc[:, 0].tolist()
+    found = chart_data({"type": "line", "x": "年份", "y": "本年新收政府信息公开申请数量·总计合计"},
+                       table_frame(TREND))
+    assert found.kind == "line"
+    assert found.categories == ["2019", "2020", "2021"]
+    values = found.data["value"].tolist()
     assert values[0] == 12 and values[2] == 38 and pd.isna(values[1])
+    assert found.data["label"].tolist() == ["12", "—", "38"]
 
 
-def test_bar_chart_keeps_one_bar_per_category():
-    kind, data = chart_frame({"type": "bar", "x": "机关", "y": ["收到申请", "没有这一列"]}, table_frame(RANK))
-    assert kind == "bar" and list(data.columns) == ["收到申请"]
-    assert data.to_dict()["收到申请"] == {"甲县": 356, "乙县": 249}
+def test_bar_chart_keeps_every_row_and_names_an_agency_met_twice_by_year():
+    """(It used to keep one bar per agency, dropping 乙县's 2022 row.)"""
+    found = chart_data({"type": "bar", "x": "机关", "y": ["收到申请", "没有这一列"]}, table_frame(RANK))
+    assert found.kind == "bar" and found.series == ["收到申请"]
+    assert dict(zip(found.data["category"], found.data["value"])) == {"甲县 · 2023": 356, "乙县 · 2023": 249,
+                                                                      "乙县 · 2022": 100}
 
 
 def test_no_chart_without_a_usable_spec():
     frame = table_frame(RANK)
-    assert chart_frame(None, frame) is None
-    assert chart_frame({"type": "bar", "x": "不存在", "y": "收到申请"}, frame) is None
-    assert chart_frame({"type": "bar", "x": "机关", "y": "机关"}, frame) is None
+    assert chart_data(None, frame) is None
+    assert chart_data({"type": "bar", "x": "不存在", "y": "收到申请"}, frame) is None
+    assert chart_data({"type": "bar", "x": "机关", "y": "机关"}, frame) is None
 
 
 def test_figure_sources_group_cells_by_report():

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from gongkai.ui.charts import bar_chart, chart_data, line_chart, table_style
 from gongkai.ui.highlight import passage_html, query_words
 from gongkai.ui.plain_words import reading_rows
 from gongkai.ui.state import View
@@ -33,47 +34,24 @@ def table_frame(table: dict[str, Any] | None) -> pd.DataFrame | None:
     return pd.DataFrame(table["rows"], columns=table["columns"])
 
 
-def chart_frame(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> tuple[str, pd.DataFrame] | None:
-    """(``"bar"`` or ``"line"``, one column per series indexed by the x values) of a chart spec."""
-    if not spec or frame is None:
-        return None
-    x = spec.get("x")
-    ys = spec.get("y") or []
-    ys = [ys] if isinstance(ys, str) else list(ys)
-    ys = [y for y in ys if y in frame.columns and y != x]
-    if x not in frame.columns or not ys:
-        return None
-    kind = "line" if spec.get("type") == "line" else "bar"
-    data = frame[[x, *ys]].copy()
-    for y in ys:
-        data[y] = pd.to_numeric(data[y], errors="coerce")
-    # Several rows per x (an agency in two years) would be summed by the chart: keep the first.
-    data = data.drop_duplicates(subset=[x]).set_index(x)
-    if kind == "line":
-        data = data.sort_index()
-    data.index = data.index.astype(str)
-    return kind, data
-
-
 def _table(view: View, answer: Answer, key: str) -> pd.DataFrame | None:
     frame = table_frame(answer.table)
     if frame is None:
         return None
-    st.dataframe(frame, width="stretch", hide_index=True)
+    # Absent figures read "—" (never None); the numbers stay numbers for sorting and downloads.
+    st.dataframe(table_style(frame), width="stretch", hide_index=True)
     downloads(frame, "gongkai-answer", view.lang, key=f"{key}.table")
     return frame
 
 
-def _chart(answer: Answer, frame: pd.DataFrame | None) -> None:
-    found = chart_frame(answer.chart, frame)
+def _chart(view: View, answer: Answer, frame: pd.DataFrame | None) -> None:
+    found = chart_data(answer.chart, frame)
     if found is None:
         return
-    kind, data = found
-    if kind == "line":
-        st.line_chart(data)
-    else:
-        # Long category names read better down the side.
-        st.bar_chart(data, horizontal=len(data) > 6, sort=False)
+    chart = line_chart(found) if found.kind == "line" else bar_chart(found)
+    st.altair_chart(chart, width="stretch")
+    if found.shown < found.total:
+        st.caption(view.t("chart.first_bars", shown=found.shown, total=found.total))
 
 
 def source_label(view: View, source: dict[str, Any]) -> str:
@@ -211,7 +189,7 @@ def render_answer(view: View, answer: Answer, key: str) -> None:
     """Draw ``answer`` inside the current chat message."""
     st.text(answer.text)
     frame = _table(view, answer, key)
-    _chart(answer, frame)
+    _chart(view, answer, frame)
     _sources(view, answer)
     _figures(view, answer)
     _warnings(view, answer)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from gongkai.ui import cache
+from gongkai.ui.charts import table_style, year_list, years_chart
 from gongkai.ui.highlight import passage_html
 from gongkai.ui.state import View, current_view
 from gongkai.ui.widgets import downloads, plain
@@ -91,12 +92,16 @@ def _across_years(view: View, report: Report) -> None:
     figures = cache.figures(str(view.data), view.version, agency, view.lang)
     if figures.shape[1] < 2:
         st.info(view.t("reports.no_years"))
-    st.dataframe(figures, width="stretch")
+    # Absent cells read "—"; the numbers stay numbers in the downloads.
+    st.dataframe(table_style(figures), width="stretch")
     downloads(figures, f"{agency}-years", view.lang, key=f"dl.years.{report.id}", index=True)
-    if figures.shape[1] >= 2:
-        chart = figures.T
-        chart.index = chart.index.astype(str)
-        st.line_chart(chart.dropna(axis=1, thresh=2))
+    chart = years_chart(figures, view.lang)
+    if chart is not None:
+        st.caption(view.t("reports.years_chart"))
+        st.altair_chart(chart, width="content")
+    empty = [str(year) for year in figures.columns if figures[year].isna().all()]
+    if empty and figures.shape[1] > len(empty):
+        st.caption(view.t("reports.years_without", years=year_list(empty, view.lang)))
 
 
 def render(view: View) -> None:
