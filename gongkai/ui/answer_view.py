@@ -20,6 +20,7 @@ from gongkai.ui.widgets import downloads, plain
 from index.tables.browse import figure_label
 from parsing.template import SECTIONS, TEMPLATE_2021, TEMPLATES
 from qa import Answer
+from qa.cited_cells import contribution_table, contributors, report_groups
 
 REPORTS_PAGE = "gongkai/ui/pages/reports.py"
 # Reports whose cited cells get an expander each; the rest are counted.
@@ -65,41 +66,41 @@ def source_label(view: View, source: dict[str, Any]) -> str:
 
 
 def _sources(view: View, answer: Answer) -> None:
+    """The passages cited, grouped by agency; a passage's near-identical copies (``copy_of`` it,
+    qa.passage_groups) are named inside its expander instead of repeated."""
     if not answer.sources:
         return
     st.markdown(f"**{view.t('chat.sources')}**")
     words = query_words(answer.plan.search_text or answer.question)
+    copies: dict[str, list[dict[str, Any]]] = {}
     for source in answer.sources:
-        with st.expander(source_label(view, source)):
-            st.html(passage_html(source.get("text", ""), words))
-            report_id = source.get("report_id")
-            if report_id:
-                st.page_link(REPORTS_PAGE, label=view.t("chat.open_report"), icon=":material/description:",
-                             query_params={"report": report_id})
-            st.caption(plain(source.get("source") or ""))
+        if source.get("copy_of"):
+            copies.setdefault(source["copy_of"], []).append(source)
+    shown = [s for s in answer.sources if not s.get("copy_of")]
+    agencies = list(dict.fromkeys(s.get("agency") or "?" for s in shown))
+    for agency in agencies:
+        for source in (s for s in shown if (s.get("agency") or "?") == agency):
+            with st.expander(source_label(view, source)):
+                st.html(passage_html(source.get("text", ""), words))
+                report_id = source.get("report_id")
+                if report_id:
+                    st.page_link(REPORTS_PAGE, label=view.t("chat.open_report"), icon=":material/description:",
+                                 query_params={"report": report_id})
+                st.caption(plain(source.get("source") or ""))
+                same = copies.get(str(source.get("id")), [])
+                if same:
+                    st.caption(plain(view.t("chat.copies") + " " + "; ".join(
+                        f"{source_label(view, c)} ({c.get('source') or '?'})" for c in same)))
 
 
 def figure_sources(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The cells behind an answer's figures grouped by report, in the answer's order.
+    """The cells behind an answer's figures grouped by report, largest contribution first
+    (:func:`qa.cited_cells.report_groups`: reports whose cells are all 0, then all absent, last).
 
-    Each group: ``report_id``, ``agency``, ``year``, ``source``, ``tables`` (keys, in order)
-    and ``cells`` as ``(table, row, column, value)``.
+    Each group: ``report_id``, ``agency``, ``year``, ``source``, ``tables`` (keys, in order),
+    ``cells`` as ``(table, row, column, value)``, ``total`` and ``present``.
     """
-    groups: dict[str, dict[str, Any]] = {}
-    for cell in cells:
-        report_id = cell.get("report_id")
-        field = str(cell.get("field") or "")
-        if not report_id or field.count(".") < 2:
-            continue
-        table, rest = field.split(".", 1)
-        row, column = rest.rsplit(".", 1)
-        group = groups.setdefault(report_id, {"report_id": report_id, "agency": cell.get("agency"),
-                                              "year": cell.get("year"), "source": cell.get("source"),
-                                              "tables": [], "cells": []})
-        if table not in group["tables"]:
-            group["tables"].append(table)
-        group["cells"].append((table, row, column, cell.get("value")))
-    return list(groups.values())
+    return report_groups(cells)
 
 
 def _number(value: Any) -> str:
@@ -118,14 +119,20 @@ def _figure_label(view: View, group: dict[str, Any]) -> str:
     return plain(f"{group.get('agency') or '?'} · {year_text} · {' / '.join(headings)}")
 
 
-def _figures(view: View, answer: Answer) -> None:
-    """The report cells an answer's figures come from: one expander per report, linked to it."""
+def _figures(view: View, answer: Answer, key: str) -> None:
+    """The report cells an answer's figures come from, largest first: one expander per report
+    with a non-zero figure (at most MAX_FIGURE_SOURCES; reports whose cells are all 0 are counted,
+    not expanded), linked to it; then the table of every contributing report, downloadable."""
     groups = figure_sources(answer.cells)
     if not groups:
         return
     if not answer.sources:
         st.markdown(f"**{view.t('chat.sources')}**")
-    for group in groups[:MAX_FIGURE_SOURCES]:
+    found = contributors(groups)
+    # Reports with a figure first; a lookup of zeros (or of an absent cell) still links its reports.
+    top = [g for g in found if g["total"]] or found or groups
+    top = top[:MAX_FIGURE_SOURCES]
+    for group in top:
         with st.expander(_figure_label(view, group)):
             rows = [(figure_label((t, r, c), view.lang), _number(v)) for t, r, c, v in group["cells"]]
             frame = pd.DataFrame(rows, columns=[view.t("chat.cell"), view.t("chat.value")])
@@ -134,8 +141,15 @@ def _figures(view: View, answer: Answer) -> None:
             st.page_link(REPORTS_PAGE, label=view.t("chat.open_report"), icon=":material/description:",
                          query_params={"report": group["report_id"]})
             st.caption(plain(group.get("source") or ""))
-    if len(groups) > MAX_FIGURE_SOURCES:
-        st.caption(view.t("chat.more_sources", n=len(groups) - MAX_FIGURE_SOURCES))
+    rest = [g for g in found if g not in top]
+    if rest:
+        st.caption(view.t("chat.more_sources", n=len(rest), zeros=sum(1 for g in rest if not g["total"])))
+    if len(found) > 1:
+        # Every contributing report, one row each: what "N more reports" points to.
+        with st.expander(view.t("chat.all_sources", n=len(found)), expanded=bool(rest)):
+            table = contribution_table(groups, view.lang)
+            st.dataframe(table, width="stretch", hide_index=True)
+            downloads(table, "gongkai-sources", view.lang, key=f"{key}.sources")
 
 
 def _warnings(view: View, answer: Answer) -> None:
@@ -191,6 +205,6 @@ def render_answer(view: View, answer: Answer, key: str) -> None:
     frame = _table(view, answer, key)
     _chart(view, answer, frame)
     _sources(view, answer)
-    _figures(view, answer)
+    _figures(view, answer, key)
     _warnings(view, answer)
     _how(view, answer)
