@@ -18,12 +18,12 @@ import pandas as pd
 from index.tables import metrics as catalogue_module
 from index.tables.metrics import Metric
 from index.tables.query import QueryResult, QuerySpec, Rank, Threshold, run
-from index.passages.search import Hit, NoIndex, search
+from index.passages.search import Hit, NoIndex, matching_reports, search
 from parsing.template import TEMPLATE_UNKNOWN
 from parsing.vocabulary import STATED_FIELD_METRICS
 from qa.corpus import Corpus
 from qa.facts import Facts, Note, Query
-from qa import passage_focus
+from qa import passage_focus, passage_groups
 from qa.names import unknown_note
 from qa.nearest_year import missing_year_notes
 from qa.plan import STRUCTURED, Plan
@@ -301,6 +301,34 @@ def _diverse(hits: list[Hit], k: int, agencies: list[str]) -> list[Hit]:
     return chosen
 
 
+def _level_reports(corpus: Corpus, level: str) -> dict[str, str]:
+    """The reports of the store whose agency is at ``level`` (county, township …): id → agency."""
+    rows = corpus.connection().execute(
+        "SELECT report_id, agency FROM reports WHERE level = ? AND agency IS NOT NULL", [level])
+    return dict(rows.fetchall())
+
+
+def _mentions(plan: Plan, corpus: Corpus, filters: dict[str, Any], level_ids: set[str] | None,
+              shown: list[Hit], copies: dict[str, list[Hit]]) -> passage_groups.Mentions | None:
+    """How many reports mention what was asked: a topic's over every passage of the index in
+    scope; otherwise among the passages shown and their folded copies (qa.passage_groups)."""
+    if not shown:
+        return None
+    if plan.topic:
+        ids = matching_reports(corpus.data, topic=plan.topic, kind=plan.kinds or None, **filters)
+        if level_ids is not None:
+            ids &= level_ids
+        if ids:
+            found = corpus.connection().execute(
+                f"SELECT count(DISTINCT agency) FROM reports WHERE report_id IN ({', '.join('?' for _ in ids)})",
+                sorted(ids)).fetchone()
+            return passage_groups.Mentions("topic", len(ids), int(found[0]) if found else 0, topic=plan.topic,
+                                           kinds=list(plan.kinds))
+    reports, agencies = passage_groups.count_reports(shown, copies)
+    searched = len(shown) + sum(len(c) for c in copies.values())
+    return passage_groups.Mentions("retrieved", reports, agencies, kinds=list(plan.kinds), searched=searched)
+
+
 def passages(plan: Plan, corpus: Corpus, facts: Facts, agencies: list[str] | None = None,
              top_k: int | None = None) -> None:
     k = top_k or corpus.index.top_k
@@ -311,6 +339,13 @@ def passages(plan: Plan, corpus: Corpus, facts: Facts, agencies: list[str] | Non
         filters["years"] = years
     if names:
         filters["agency"] = names
+    level_ids: set[str] | None = None
+    if not names and plan.level:
+        # The passage index has no level: the agencies of that level narrow the search, their
+        # reports of that level are kept (an agency filter matches by name part).
+        found_level = _level_reports(corpus, plan.level)
+        filters["agency"] = sorted(set(found_level.values()))
+        level_ids = set(found_level)
     if plan.region:
         filters["region"] = list(plan.region.values())
     query = plan.search_text or plan.question
@@ -332,7 +367,12 @@ def passages(plan: Plan, corpus: Corpus, facts: Facts, agencies: list[str] | Non
         seen = {h.id for h in hits}
         hits += [h for h in passage_focus.literal_hits(corpus.passages(), quoted, None, names) if h.id not in seen]
         hits = passage_focus.literal_first(hits, quoted)
-    facts.passages = _diverse(hits, k, names)
+    if level_ids is not None:
+        hits = [h for h in hits if h.report_id in level_ids]
+    distinct, copies = passage_groups.fold_copies(hits)  # one passage for text printed several times
+    facts.passages = _diverse(distinct, k, names)
+    facts.passage_copies = {h.id: copies[h.id] for h in facts.passages if h.id in copies}
+    facts.mentions = _mentions(plan, corpus, filters, level_ids, facts.passages, facts.passage_copies)
     if not facts.agencies:
         facts.agencies = list(dict.fromkeys(h.agency for h in facts.passages if h.agency))
     if not facts.passages:

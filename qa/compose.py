@@ -14,7 +14,7 @@ import pandas as pd
 
 from index.tables.metrics import Metric, catalogue
 from index.tables.operators import operator
-from qa import passage_focus
+from qa import passage_focus, passage_groups
 from qa.audit import check_notes, quality_notes
 from qa.chart_parts import with_parts
 from qa.facts import TEXT_ROWS, Facts, Note
@@ -473,20 +473,11 @@ def _sum_terms(facts: Facts, metric: Metric) -> list[str]:
 
 
 def narrative(facts: Facts, lang: str, lines: list[str]) -> None:
-    hits = facts.passages
-    if not hits:
-        return
+    """How many reports mention what was asked, then the passages by agency, near-identical
+    copies folded into one (qa.passage_groups)."""
     quoted = passage_focus.quoted_phrases(facts.plan.question)
-    agencies = list(dict.fromkeys(h.agency or "?" for h in hits))
-    lines.append(f"找到{len(hits)}段相关内容,来自{'、'.join(agencies)}:" if lang == "zh" else
-                 f"Found {len(hits)} passages, from {'; '.join(agencies)}:")
-    for i, hit in enumerate(hits, start=1):
-        text = passage_focus.excerpt(hit.text, quoted, TEXT_PASSAGE_CHARS)
-        kind = _KIND_NAMES.get(hit.kind, (hit.kind, hit.kind))[lang == "en"]
-        if lang == "zh":
-            lines.append(f"[{i}] {hit.agency} {year_text(hit.year)}年 · 第{hit.section_no}部分({kind}):{text}")
-        else:
-            lines.append(f"[{i}] {hit.agency}, {year_text(hit.year)}, section {hit.section_no} ({kind}): {text}")
+    passage_groups.write(facts.passages, facts.passage_copies, facts.mentions, lang, lines,
+                         lambda text: passage_focus.excerpt(text, quoted, TEXT_PASSAGE_CHARS), _KIND_NAMES)
 
 
 def mixed(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
@@ -559,8 +550,13 @@ def chart_for(plan: Plan, table: dict[str, Any] | None, lang: str, pick: ChartPi
 
 
 def sources_of(facts: Facts) -> list[dict[str, Any]]:
-    found = [{"report_id": h.report_id, "source": h.source, "agency": h.agency, "year": h.year,
-              "section": h.section_no, "kind": h.kind, "text": h.text} for h in facts.passages]
+    found = []
+    for hit in facts.passages:
+        # A passage, then the near-identical ones folded into it (``copy_of`` its id).
+        for copy in (hit, *facts.passage_copies.get(hit.id, [])):
+            found.append({"report_id": copy.report_id, "source": copy.source, "agency": copy.agency,
+                          "year": copy.year, "section": copy.section_no, "kind": copy.kind, "text": copy.text,
+                          "id": copy.id, **({"copy_of": hit.id} if copy is not hit else {})})
     if facts.quality is not None and "passage_id" in facts.quality:
         for _, r in facts.quality[facts.quality["problem"] == "copied"].iterrows():
             found.append({"report_id": r["report_id"], "source": r["source_file"], "agency": r["agency"],

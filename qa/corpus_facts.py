@@ -45,6 +45,7 @@ _FIELD_NAMES = {"agency": ("发布机关", "agency"), "published": ("发布日�
 _LEVEL_NAMES = {"province": ("省级", "provincial"), "city": ("市级", "city"), "county": ("县级", "county"),
                 "township": ("乡镇级", "township"), "department": ("部门", "department"),
                 "unknown": ("未知层级", "unknown level")}
+LEVEL_NAMES = _LEVEL_NAMES  # read by qa.scope_text
 _SCRIPT_NAMES = {"traditional": ("繁体", "traditional Chinese"), "simplified": ("简体", "simplified Chinese")}
 _TEMPLATE_NAMES = {"2021": ("2021年版格式(国办公开办函〔2021〕30号)", "the 2021 template (国办公开办函〔2021〕30号)"),
                    "2019": ("2019年版格式(国办公开办函〔2019〕60号)", "the 2019 template (国办公开办函〔2019〕60号)"),
@@ -150,10 +151,7 @@ def _single_year(plan: Plan) -> None:
 
 
 def _where(plan: Plan) -> tuple[str, list[Any]]:
-    clauses, values = report_clauses(plan)
-    if plan.level:
-        clauses.append("level = ?")
-        values.append(plan.level)
+    clauses, values = report_clauses(plan)  # the level too
     for key in ("script", "template"):
         if plan.corpus.get(key) == NATIONAL and key == "template":
             clauses.append("template <> ?")

@@ -116,6 +116,16 @@ def stated_text(text: str) -> str:
     return " ( ".join(kept)
 
 
+def answer_text(answer: dict[str, Any]) -> str:
+    """The answer's text without its scope line (``"scope"``: "范围:2021年 · 县级机关…"), which
+    restates the filters the answer ran under, not what it answers."""
+    text = answer.get("answer") or ""
+    scope = answer.get("scope") or ""
+    if scope and text.endswith(scope):
+        text = text[: len(text) - len(scope)].rstrip("\n")
+    return text
+
+
 def numbers_in(text: str) -> list[float]:
     return [float(n) for n in _NUMBER.findall(stated_text(text))]
 
@@ -123,7 +133,7 @@ def numbers_in(text: str) -> list[float]:
 def answer_numbers(answer: dict[str, Any]) -> list[float]:
     """The numbers the answer states: in its text and its table's cells, not in a file name,
     a source citation, or as a term of an arithmetic breakdown shown beside a figure."""
-    found = numbers_in(answer.get("answer") or "")
+    found = numbers_in(answer_text(answer))
     for value in _cells(answer):
         if isinstance(value, bool):
             continue
@@ -155,7 +165,7 @@ def _has(numbers: list[float], number: Any) -> bool:
 def check(answer: dict[str, Any], expect: dict[str, Any]) -> list[str]:
     """What ``answer`` (as ``Answer.to_dict()``) fails of ``expect``; empty when it passes."""
     problems: list[str] = []
-    text = answer.get("answer") or ""
+    text = answer_text(answer)
     shown = [text] + [str(v) for v in _cells(answer) if isinstance(v, str)]
     numbers = answer_numbers(answer)
     for number in expect.get("numbers", []):
@@ -215,7 +225,7 @@ def failed_on_names(answer: dict[str, Any], expect: dict[str, Any], is_name: Cal
     unwanted one shown, or a passage cited from an agency not allowed?  ``is_name`` tells
     whether a string names an agency or place of the corpus; a part of a name the question
     used (越秀 of 越秀区, matching nothing) is a name too."""
-    text = answer.get("answer") or ""
+    text = answer_text(answer)
     shown = [text] + [str(v) for v in _cells(answer) if isinstance(v, str)]
     used = [e.get("text") or "" for e in (answer.get("plan") or {}).get("entities") or []]
 
@@ -250,7 +260,7 @@ def shown_doubts(answer: dict[str, Any], on_names: bool = False) -> list[str]:
     if plan.get("no_data"):
         doubts.append("no data")
     doubts += [name for name in DOUBT_FIELDS if plan.get(name)]
-    text = (answer.get("answer") or "").lower()
+    text = answer_text(answer).lower()
     if any(word.lower() in text for word in ASSUMPTION_WORDS):
         doubts.append("stated assumption")
     for warning in answer.get("warnings") or []:

@@ -15,6 +15,7 @@ import pandas as pd
 from index.passages.search import Hit
 from index.tables.metrics import Metric
 from index.tables.query import QueryResult, QuerySpec
+from qa.passage_groups import Mentions
 from qa.plan import Plan
 
 # Rows of a table written out in an answer's text at most (the table holds them all).
@@ -56,6 +57,10 @@ class Facts:
     # Reports past a ranking's cut that share the value of its last row (said, never hidden).
     ties: pd.DataFrame | None = None
     text_figures: list[Any] = field(default_factory=list)  # figures stated in the text (qa.text_figures)
+    # Near-identical passages folded into a passage shown (its id → them) and how many reports
+    # mention what was asked (qa.passage_groups).
+    passage_copies: dict[str, list[Hit]] = field(default_factory=dict)
+    mentions: Mentions | None = None
     # Cells an intent cites without a query (the two years a cross-year check compares): answer cells' form.
     cited_cells: list[dict[str, Any]] = field(default_factory=list)
 

@@ -1,8 +1,8 @@
 """The reports a plan is about, as SQL conditions on the ``reports`` table.
 
 One place builds the filters every per-report question shares (its agencies, its region, its
-years and year range); each caller adds the conditions that are its own (a level, a script, a
-region written as a name prefix …) to the lists it gets back.
+years and year range, its agencies' level); each caller adds the conditions that are its own (a
+script, a region written as a name prefix …) to the lists it gets back.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ def region_clauses(region: dict[str, str]) -> tuple[list[str], list[Any]]:
 def report_clauses(plan: Plan, *, years: Sequence[int] | None = None,
                    region: bool = True) -> tuple[list[str], list[Any]]:
     """The plan's agencies, region (unless ``region`` is False), years (``years`` in place of
-    ``plan.years`` when given) and year range: conditions to join with AND, and their parameters
-    in the same order."""
+    ``plan.years`` when given), year range and agency level: conditions to join with AND, and
+    their parameters in the same order."""
     clauses: list[str] = []
     values: list[Any] = []
     if plan.agencies:
@@ -49,6 +49,9 @@ def report_clauses(plan: Plan, *, years: Sequence[int] | None = None,
     if plan.year_to is not None:
         clauses.append("year <= ?")
         values.append(plan.year_to)
+    if plan.level:
+        clauses.append("level = ?")
+        values.append(plan.level)
     return clauses, values
 
 

@@ -10,8 +10,9 @@ from qa.corpus import Corpus
 from qa.dialogue import Conversation, Turn, plan_for
 from qa import multipart
 from qa.intents import compose, gather
-from qa.plan import Entity, Plan, Reading
+from qa.plan import Plan
 from qa.rephrase import Endpoint, rephrase
+from qa.scope_text import apply_scope, scope_line, scope_parts
 from qa.understand import understand
 
 
@@ -24,30 +25,6 @@ def _corpus(corpus: Corpus | str | os.PathLike[str]) -> tuple[Corpus, bool]:
 def plan_question(question: str, conversation: Conversation | None, corpus: Corpus) -> Plan:
     """The plan ``ask`` would run (follow-ups merged), without running it."""
     return plan_for(understand(question, corpus.vocabulary()), conversation)
-
-
-def apply_scope(plan: Plan, scope: Any) -> Plan:
-    """Restrictions chosen outside the question (the app's sidebar), where the question names none.
-
-    ``scope`` has ``year_from``, ``year_to``, ``region`` ((level, name) pairs), ``agencies``
-    and ``level`` (as :class:`index.tables.summary.Scope`); what the question says wins.
-    """
-    if scope is None:
-        return plan
-    if not plan.has_years() and (scope.year_from is not None or scope.year_to is not None):
-        plan.year_from, plan.year_to = scope.year_from, scope.year_to
-        plan.readings.append(Reading("year", "", [scope.year_from, scope.year_to], "from the chosen scope",
-                                     "来自所选范围"))
-    if not plan.entities and not plan.from_previous:
-        if scope.agencies:
-            plan.entities.append(Entity("", "agency", names=list(scope.agencies), how="chosen scope",
-                                        how_zh="所选范围"))
-        elif scope.region:
-            plan.entities.append(Entity("", "region", region=dict(scope.region), how="chosen scope",
-                                        how_zh="所选范围"))
-    if plan.level is None and scope.level:
-        plan.level = scope.level
-    return plan
 
 
 def ask(question: str, conversation: Conversation | None = None,
@@ -66,6 +43,10 @@ def ask(question: str, conversation: Conversation | None = None,
         found = multipart.parts(plan, handle.vocabulary())  # several questions in one: each answered
         answer = multipart.answer(plan, found, handle, top_k) if found else compose(gather(plan, handle, top_k))
         answer = rephrase(answer, llm)
+        # Every answer says what it was limited to (years, region, level, agencies): the last line.
+        answer.scope = scope_line(plan, answer.lang, scope)
+        answer.scope_parts = [p.to_dict() for p in scope_parts(plan)]
+        answer.text = f"{answer.text}\n{answer.scope}"
     finally:
         if owned:
             handle.close()

@@ -302,6 +302,17 @@ def browse(data_dir: str | Path, *, year: int | None = None, years: Iterable[int
     return [_hit(loaded, int(row), 0.0, {}) for row in rows[order][:limit]]
 
 
+def matching_reports(data_dir: str | Path, *, years: Iterable[int] | None = None,
+                     agency: str | Iterable[str] | None = None, region: str | Iterable[str] | None = None,
+                     kind: str | Iterable[str] | None = None, topic: str | Iterable[str] | None = None) -> set[str]:
+    """The reports with at least one passage passing the filters (e.g. every report whose text
+    carries a topic): counted over the whole index, not over a search's top results."""
+    loaded = _loaded(Path(data_dir))
+    mask = filter_mask(loaded, years=years, agency=agency, region=region, kind=kind, topic_name=topic)
+    ids = loaded.state.passages["report_id"]
+    return set(ids.tolist() if mask is None else ids[mask].tolist())
+
+
 def facet_counts(data_dir: str | Path, *, kind: str | Iterable[str] | None = None,
                  year: int | None = None, agency: str | None = None, region: str | None = None) -> dict[str, int]:
     """Passages per topic among those passing the filters (e.g. measures by topic)."""
