@@ -9,6 +9,8 @@
 * **unit** (单位有问题吗 / 元还是万元): each money figure (a 万元 column) and how the report
   writes it;
 * **copied** (雷同): passages marked as near-copies of another report's;
+* **years** (结转数前后对不上 / 异常跳变 / 同级…填0): the checks across years, answered by
+  :mod:`qa.across` (an agency's consecutive reports, and a report against its peers);
 * **any**: all of the above.
 
 A question naming agencies (or "它") is answered per report, checks passed included ("all
@@ -32,7 +34,7 @@ from parsing.check_words import figures as check_figures
 from parsing.check_words import number as check_number
 from parsing.template import TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
 from parsing.vocabulary import STATED_FIELD_METRICS
-from qa import corpus_facts, lexicon
+from qa import across, corpus_facts, lexicon
 from qa.facts import TEXT_ROWS, Note, Query
 from qa.figures import year_text
 from qa.metric_terms import english_forms
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from qa.plan import Plan
 
 INTENT = "quality"
-KINDS = ("balance", "narrative", "unit", "copied", "any")
+KINDS = ("balance", "narrative", "unit", "copied", "years", "any")
 BALANCE_RULE = "applications.balance."
 REVIEW_RULE = "review_litigation.total."
 TOTAL_COLUMN = "total"
@@ -72,12 +74,16 @@ _FAILED_NAMES = {"balance": ("统计表勾稽关系不平衡", "tables that do n
 # ---------------------------------------------------------------------------
 
 
-def kind(text: str, figure_named: bool = False) -> tuple[str | None, str | None]:
+def kind(text: str, figure_named: bool = False, whole: str | None = None) -> tuple[str | None, str | None]:
     """Which check a question asks about, and the words that say so (``None`` when none).
 
     ``figure_named``: the question names a figure (a metric or a stated field), so a word of
     disagreement or agreement ("对不上", "一致吗", "agree") asks about that figure's text
-    against its table."""
+    against its table.  ``whole``: the question before its figure's words were blanked from
+    ``text``, read for the checks across years (结转数 is a figure's word and a check's)."""
+    checks, cue = across.asked(whole or text)
+    if checks:  # across years (结转数前后对不上, 异常跳变): before the narrative's 前后对不上
+        return across.KIND, cue
     for check, words in (("copied", lexicon.QUALITY_COPIED), ("unit", lexicon.QUALITY_UNIT),
                          ("narrative", lexicon.QUALITY_NARRATIVE), ("balance", lexicon.QUALITY_BALANCE)):
         cue = _cue(text, words)
@@ -173,6 +179,9 @@ def _reports(plan: Plan, corpus: Corpus) -> pd.DataFrame:
 def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     """The checks a quality question asks about: per report when it names agencies, else the
     reports whose checks failed."""
+    if plan.quality == across.KIND:
+        across.gather(plan, corpus, facts)
+        return
     if _per_report_asked(plan):
         _per_report(plan, corpus, facts)
     else:  # "哪些报告…" / "which of Pingtan's reports…": the failures, within the agencies named
@@ -619,6 +628,8 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     zh = lang == "zh"
     if frame is None:
         return None
+    if asked == across.KIND:
+        return across.compose(facts, lang, lines)
     if _per_report_asked(plan):
         return _compose_reports(facts, frame, asked, lang, lines)
     scope = "" if not (plan.region or plan.has_years() or plan.agencies) else corpus_facts.scope(plan, lang)

@@ -50,7 +50,8 @@ QUALITY_BALANCE = (
 # word about figures moving more than 5 times; a peer word with a zero word about a 0 among peers.
 QUALITY_ACROSS_CARRY = ("结转数", "结转", "carry-over", "carryover", "carry over", "carried over",
                         "carried forward", "carry forward")
-QUALITY_ACROSS_LINK = ("对不上", "不一致", "不符", "不匹配", "衔接", "前后", "上下年", "下一年", "次年", "跨年",
+QUALITY_ACROSS_LINK = ("对不上", "对得上", "对上", "不一致", "不符", "相符", "吻合", "不匹配", "衔接", "前后", "上下年",
+                       "下一年", "上一年", "前一年", "次年", "跨年",
                        "match", "matches", "next year", "following year", "next report", "consistent", "agree")
 QUALITY_ACROSS_JUMP = ("跳变", "突变", "暴增", "暴跌", "骤增", "骤降", "激增", "锐减", "大起大落", "异常波动", "异常变化",
                        "异常增长", "异常下降", "jump", "jumps", "jumped", "spike", "spikes", "abrupt", "sudden change",

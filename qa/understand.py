@@ -88,13 +88,15 @@ class _Cues:
         return bool(self.kinds or self.kind_words)
 
 
-def read_cues(cue_text: str, figure_named: bool = False) -> _Cues:
+def read_cues(cue_text: str, figure_named: bool = False, whole: str | None = None) -> _Cues:
+    """The cue words of ``cue_text`` (the question with its figure's words blanked); ``whole``, the
+    question before blanking, for checks named by a figure's own words (结转数前后对不上)."""
     found = {name: find_cue(cue_text, words) for name, words in intents.cue_words().items()}
     found["numeric"] = find_cue(cue_text, lexicon.NUMERIC)
     count = found.get("count")
     if count and any(f"{w}{count}" in cue_text for w in lexicon.WHICH):
         found["count"] = None  # "哪几家单位…" asks which, not how many
-    quality, quality_words = data_quality.kind(cue_text, figure_named)
+    quality, quality_words = data_quality.kind(cue_text, figure_named, whole)
     kinds, kind_words = _narrative_kinds(cue_text)
     agency_list = _agency_list_cue(cue_text)
     pronoun = find_cue(cue_text, lexicon.PLURAL_PRONOUNS)
@@ -198,7 +200,7 @@ def understand(question: str, vocabulary: Vocabulary) -> Plan:
     # A share of a rate's parts (拒绝的比例, "what share … were refused") is the rate (qa.rates).
     match = rates.read_rate(find_metrics(lowered), forms)
     cue_text = blank_all(forms, row_phrases_in(forms) if match else [])
-    cues = read_cues(cue_text, match is not None)
+    cues = read_cues(cue_text, match is not None, forms)
     if cues["rank"] and find_cue(cue_text, lexicon.RANK_ASC) and not find_cue(cue_text, lexicon.RANK_DESC):
         plan.order = "asc"
     if cues.pronoun:

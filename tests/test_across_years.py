@@ -134,3 +134,73 @@ def test_declaration() -> None:
     assert "100" in ay.check("peer_zero").description("en")
     with pytest.raises(KeyError, match="carry_over, jump, peer_zero"):
         ay.check("nothing")
+
+
+# --- the chat: questions answered with the findings and both years' cells ------------------
+
+
+@pytest.fixture(scope="module")
+def changed_corpus(tmp_path_factory: pytest.TempPathFactory):
+    from tests.conftest import open_corpus
+
+    root = tmp_path_factory.mktemp("across-chat")
+    yield from open_corpus(ingest_folder(write_all(root / "src"), root / "data"))
+
+
+def _asked(corpus, question: str):
+    from qa import ask
+
+    answer = ask(question, None, corpus)
+    assert (answer.plan.intent, answer.plan.quality) == ("quality", "years"), (question, answer.text)
+    return answer
+
+
+@pytest.mark.parametrize("question", ["哪些机关的结转数前后对不上?", "which agencies' carry-over doesn't match the next year",
+                                      "平潭综合实验区2025年的结转数和上一年对得上吗"])
+def test_chat_carry_over(changed_corpus, question) -> None:
+    answer = _asked(changed_corpus, question)
+    zh = answer.lang == "zh"
+    assert ("2024年报告结转下年度继续办理12件，2025年报告上年结转填0件" if zh else
+            "The 2024 report carries 12 requests forward") in answer.text
+    assert "跳变" not in answer.text and "jump" not in answer.text.lower().replace("jumps from", "")
+    # Both reports cited with their cells: year N's 结转下年度 12 and year N+1's 上年结转 0.
+    cells = {(c["source"], c["field"], c["value"]) for c in answer.cells}
+    assert cells == {("06-carry-12.html", "applications.carried_forward.total", 12.0),
+                     ("19.html", "applications.carried_over.total", 0.0)}
+    assert [note["rule"] for note in answer.audit] == ["across_years.carry_over.applications.carried_forward.total"]
+
+
+def test_chat_jumps_of_the_figure_asked(changed_corpus) -> None:
+    answer = _asked(changed_corpus, "申请数量有异常跳变的机关")
+    assert "本年新收申请2022年为74件，2023年为10件" in answer.text
+    assert "本年新收申请2023年为10件，2024年为218件" in answer.text
+    assert "行政诉讼" not in answer.text.split("核对规则")[0]  # only the figure asked about
+    assert len(answer.table["rows"]) == 2
+
+
+def test_chat_figure_not_checked_is_said(changed_corpus) -> None:
+    answer = _asked(changed_corpus, "主动公开有没有异常跳变")
+    assert "所问的数字不在其中" in answer.text
+    assert not answer.cells and answer.table is None
+
+
+def test_chat_peer_zero(changed_corpus) -> None:
+    answer = _asked(changed_corpus, "哪些机关同级都有几百件申请却填0")
+    assert f"{ZERO_COUNTY}:2025年报告本年新收申请填0件，而同年本省同级机关6个的中位数为154件" in answer.text
+    # The report's own 0 and the cells of the peers at the median (six peers: the third and fourth).
+    zero = [c for c in answer.cells if c["source"] == "zero.html"]
+    median = [c for c in answer.cells if c["source"] != "zero.html"]
+    assert [c["value"] for c in zero] == [0.0] and [c["value"] for c in median] == [154.0, 154.0]
+
+
+def test_chat_none_found_says_what_was_compared(real) -> None:
+    # The real corpus: 2021→2022 (1 and 1) and 2024→2025 (0 and 0) both match.
+    answer = _asked(real, "哪些机关的结转数前后对不上?")
+    assert "已核对同一机关相邻两年的报告2对,没有发现结转数前后对不上的情况" in answer.text
+
+
+def test_lookup_of_carry_over_is_no_check(changed_corpus) -> None:
+    from qa import ask
+
+    answer = ask("2022年上年结转多少", None, changed_corpus)
+    assert answer.plan.intent != "quality"

@@ -267,25 +267,48 @@ def findings(con: duckdb.DuckDBPyConnection, scope: Scope | None = None, checks:
     if named:
         frame = frame[(frame["check"] == "carry_over") | frame["figure"].isin(named)]
     if len(frame):
-        scope = scope or Scope()
-        where, params = scope_where(Scope(region=scope.region, agencies=scope.agencies, level=scope.level))
-        in_scope = {r[0] for r in con.execute(f"SELECT r.report_id FROM reports r{where}", params).fetchall()}
-        later = frame["next_report_id"].where(frame["next_report_id"].notna(), frame["report_id"])
-        first, last = frame["year"].astype(int), frame["next_year"].fillna(frame["year"]).astype(int)
-        keep = later.isin(in_scope)
-        low = scope.year_from if scope.year_from is not None else -1
-        high = scope.year_to if scope.year_to is not None else 10_000
-        keep &= first.between(low, high) | last.between(low, high)
-        listed = set(years)
-        if listed:
-            keep &= first.isin(listed) | last.isin(listed)
-        frame = frame[keep]
+        frame = frame[_in_scope(con, frame, scope, years)]
     order = {c: i for i, c in enumerate(CHECK_IDS)}
     frame = frame.assign(_order=frame["check"].map(order)).sort_values(["_order", "agency", "year"], kind="stable")
     frame = frame.drop(columns="_order").reset_index(drop=True)
     frame["message_zh"] = [message(r, "zh", settings) for _, r in frame.iterrows()]
     frame["message_en"] = [message(r, "en", settings) for _, r in frame.iterrows()]
     return frame
+
+
+def _in_scope(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, scope: Scope | None,
+              years: Iterable[int] = ()) -> pd.Series:
+    """Which rows of ``frame`` (findings or pairs) are in scope: see :func:`findings`."""
+    scope = scope or Scope()
+    where, params = scope_where(Scope(region=scope.region, agencies=scope.agencies, level=scope.level))
+    in_scope = {r[0] for r in con.execute(f"SELECT r.report_id FROM reports r{where}", params).fetchall()}
+    later = frame["next_report_id"].where(frame["next_report_id"].notna(), frame["report_id"])
+    first, last = frame["year"].astype(int), frame["next_year"].fillna(frame["year"]).astype(int)
+    keep = later.isin(in_scope)
+    low = scope.year_from if scope.year_from is not None else -1
+    high = scope.year_to if scope.year_to is not None else 10_000
+    keep &= first.between(low, high) | last.between(low, high)
+    listed = set(years)
+    if listed:
+        keep &= first.isin(listed) | last.isin(listed)
+    return keep
+
+
+def compared(con: duckdb.DuckDBPyConnection, scope: Scope | None = None, years: Iterable[int] = ()) -> dict[str, int]:
+    """How much each check compared in scope: for ``carry_over`` and ``jump``, the pairs of one
+    agency's consecutive reports that both have the figures compared; for ``peer_zero``, the
+    reports that have a figure of :data:`PEER_FIGURES`."""
+    frame = _figures(con, FIGURES.values())
+    pairs = _pairs(frame).rename(columns={"report_id_next": "next_report_id", "year_next": "next_year"})
+    alone = frame.assign(next_report_id=None, next_year=None)
+    found = {}
+    for check_id, table, known in (
+            ("carry_over", pairs, pairs[CARRIED_FORWARD.key].notna() & pairs[CARRIED_OVER.key + "_next"].notna()),
+            ("jump", pairs, pd.concat([pairs[f.key].notna() & pairs[f.key + "_next"].notna() for f in JUMP_FIGURES],
+                                      axis=1).any(axis=1) if len(pairs) else pd.Series(dtype=bool)),
+            ("peer_zero", alone, alone[[f.key for f in PEER_FIGURES]].notna().any(axis=1))):
+        found[check_id] = int((known & _in_scope(con, table, scope, years)).sum()) if len(table) else 0
+    return found
 
 
 def finding_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[dict[str, Any]]:
