@@ -88,3 +88,11 @@ def quality_notes(frame: Any, lang: str) -> list[AuditNote]:
                                 str(row.get("report_id") or ""), str(row.get("agency") or ""),
                                 None if year is None or year != year else year))
     return notes
+
+
+def issue_sentences(frame: Any, lang: str) -> list[str]:
+    """One plain sentence per failed check of ``frame`` (rows with ``rule`` and ``detail``, as
+    :func:`index.tables.quality.quality_issues` returns them), in ``lang``."""
+    if frame is None or not len(frame):
+        return []
+    return [check_sentence(str(rule), str(detail), False, lang) for rule, detail in zip(frame["rule"], frame["detail"])]

@@ -139,8 +139,14 @@ def test_quality_page_lists_failed_checks(monkeypatch, seeds_data):
     at = open_app(monkeypatch, seeds_data, page="quality")
     issues = at.dataframe[0].value
     jiangle = issues[issues["机关"] == "将乐县人民政府办公室"]
-    assert list(jiangle["规则"]) == ["narrative.active_disclosure.normative_documents.repealed"]
-    assert "13" in jiangle["算式"].iloc[0]
+    # Plain words in the table (the report says 13 repealed, its table 二 本年废止件数 4) ...
+    assert list(jiangle["问题说明"]) == ["正文称“废止或宣布失效规范性文件13件”，表格中行政规范性文件本年废止件数为4件。"]
+    assert not {"规则", "规则编号", "算式"} & set(issues.columns)
+    # ... the rule id and raw figures apart, for auditors.
+    audit = at.dataframe[1].value
+    jiangle = audit[audit["机关"] == "将乐县人民政府办公室"]
+    assert list(jiangle["规则编号"]) == ["narrative.active_disclosure.normative_documents.repealed"]
+    assert "(13), table says 4" in jiangle["原始数字"].iloc[0]
     assert set(issues["类别"]) == {"正文与表格矛盾"}
     assert "2处问题,涉及2份报告" in texts(at)
     at.text_input(key="quality.agency").input("安康").run()

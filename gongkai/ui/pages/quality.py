@@ -8,6 +8,7 @@ from gongkai.ui import cache
 from gongkai.ui.state import View, current_view
 from gongkai.ui.widgets import downloads
 from index.tables.quality import FAMILIES, family_counts
+from qa.audit import issue_sentences
 
 _SHOWN = ("agency", "year", "family", "rule", "detail", "source", "report_id")
 
@@ -32,17 +33,26 @@ def render(view: View) -> None:
         column.metric(view.t(f"family.{family}"), count)
     shown = issues[list(_SHOWN)].copy()
     shown["family"] = shown["family"].map(lambda f: view.t(f"family.{f}"))
-    shown.columns = [view.t("col.agency"), view.t("col.year"), view.t("col.family"), view.t("col.rule"),
-                     view.t("col.detail"), view.t("col.source"), "report_id"]
+    # What is wrong in plain words; the rule id and raw figures stay in their own columns for auditors.
+    shown.insert(3, "plain", issue_sentences(issues, view.lang))
+    shown.columns = [view.t("col.agency"), view.t("col.year"), view.t("col.family"), view.t("col.explanation"),
+                     view.t("audit.rule"), view.t("audit.detail"), view.t("col.source"), "report_id"]
     # A link per row to the report's page (its tables with the doubtful cells marked).
     linked = shown.assign(**{view.t("col.report"): "./reports?report=" + shown["report_id"]})
-    st.dataframe(linked, width="stretch", hide_index=True, column_config={
-        view.t("col.detail"): st.column_config.TextColumn(width="large"),
-        view.t("col.year"): st.column_config.NumberColumn(format="%d", width="small"),
-        view.t("col.report"): st.column_config.LinkColumn(display_text=view.t("chat.open_report"), width="small"),
-        "report_id": None,
-    })
-    downloads(shown, "gongkai-quality", view.lang, key="dl.quality")
+    st.dataframe(linked.drop(columns=[view.t("audit.rule"), view.t("audit.detail")]), width="stretch",
+                 hide_index=True, column_config={
+                     view.t("col.explanation"): st.column_config.TextColumn(width="large"),
+                     view.t("col.year"): st.column_config.NumberColumn(format="%d", width="small"),
+                     view.t("col.report"): st.column_config.LinkColumn(display_text=view.t("chat.open_report"),
+                                                                       width="small"),
+                     "report_id": None,
+                 })
+    with st.expander(view.t("audit.title")):
+        st.caption(view.t("audit.caption"))
+        st.dataframe(shown[[view.t("col.agency"), view.t("col.year"), view.t("audit.rule"), view.t("audit.detail")]],
+                     width="stretch", hide_index=True,
+                     column_config={view.t("col.year"): st.column_config.NumberColumn(format="%d", width="small")})
+    downloads(shown.drop(columns=["report_id"]), "gongkai-quality", view.lang, key="dl.quality")
 
 
 if __name__ == "__main__":
