@@ -207,13 +207,15 @@ def demo_office(tmp_path_factory) -> tuple[Path, dict[str, dict[int, int]], str,
     manifest = read_manifest(files)
     by_agency: dict[str, dict[int, int]] = {}
     city_of: dict[str, str] = {}
+    city_offices: set[str] = set()
     for entry in manifest:
         truth = entry["truth"]
         by_agency.setdefault(truth["agency"], {})[truth["year"]] = truth["applications"]["new_received"]["total"]
         city_of[truth["agency"]] = truth["region"].get("city") or ""
+        if (entry["level"], entry["kind"]) == ("city", "government"):
+            city_offices.add(truth["agency"])
     # A city's own government office, in a city with other agencies too.
-    office = next(a for a in sorted(by_agency) if a.endswith("人民政府办公室") and city_of[a]
-                  and a == f"{city_of[a]}人民政府办公室"
+    office = next(a for a in sorted(city_offices) if a.endswith("人民政府办公室")
                   and sum(city_of[b] == city_of[a] for b in by_agency) >= 3)
     city_sums: dict[int, int] = {}
     for agency, years in by_agency.items():
