@@ -196,12 +196,12 @@ def answer_chart(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> alt
     return line_chart(found) if found.kind == "line" else bar_chart(found)
 
 
-def _colour(series: list[str], stacked: bool) -> alt.Color | alt.value:
+def _colour(series: list[str], legend: str = "top") -> alt.Color | alt.value:
     if len(series) == 1:
         return alt.value(SERIES_COLOUR)
     return alt.Color(f"{SERIES}:N", sort=series, title=None,
                      scale=alt.Scale(domain=series, range=list(PART_COLOURS[:len(series)])),
-                     legend=alt.Legend(orient="top", labelLimit=label_limit(series) + 20, direction="vertical"))
+                     legend=alt.Legend(orient=legend, labelLimit=label_limit(series) + 20, direction="vertical"))
 
 
 def bar_chart(found: ChartData) -> alt.TopLevelMixin:
@@ -213,10 +213,10 @@ def bar_chart(found: ChartData) -> alt.TopLevelMixin:
     y = alt.Y(f"{CATEGORY}:N", sort=found.categories, title=None,
               axis=alt.Axis(labelLimit=found.label_limit, labelFontSize=FONT_SIZE, labelOverlap=False))
     x = alt.X(f"{VALUE}:Q", title=None, stack="zero" if found.stacked else None,
-              scale=alt.Scale(domain=[0, domain_max], nice=False), axis=alt.Axis(format="~s", tickCount=5))
+              scale=alt.Scale(domain=[0, domain_max], nice=False), axis=alt.Axis(format=",~f", tickCount=5, tickMinStep=1))
     tooltip = [alt.Tooltip(f"{CATEGORY}:N", title=" "), alt.Tooltip(f"{SERIES}:N", title=" "),
                alt.Tooltip(f"{LABEL}:N", title="=")]
-    encoding: dict[str, Any] = {"y": y, "x": x, "color": _colour(found.series, found.stacked), "tooltip": tooltip}
+    encoding: dict[str, Any] = {"y": y, "x": x, "color": _colour(found.series), "tooltip": tooltip}
     if len(found.series) > 1 and not found.stacked:
         encoding["yOffset"] = alt.YOffset(f"{SERIES}:N", sort=found.series)
     base = alt.Chart(data)
@@ -241,7 +241,7 @@ def line_chart(found: ChartData) -> alt.TopLevelMixin:
     """Values over ordered categories (years): points joined by lines, each value written above."""
     data = found.data.copy()
     x = alt.X(f"{CATEGORY}:O", sort=found.categories, title=None, axis=alt.Axis(labelAngle=0))
-    colour = _colour(found.series, False)
+    colour = _colour(found.series)
     base = alt.Chart(data)
     present = base.transform_filter(f"isValid(datum.{VALUE})")
     line = present.mark_line(point=True).encode(x=x, y=alt.Y(f"{VALUE}:Q", title=None), color=colour,
@@ -337,8 +337,8 @@ def _panel_chart(years: list[str], panel: Panel) -> alt.TopLevelMixin:
     x = alt.X(f"{CATEGORY}:O", sort=years, title=None, axis=alt.Axis(labelAngle=0))
     y = alt.Y(f"{VALUE}:Q", title=None, stack="zero" if panel.stacked else None,
               scale=alt.Scale(domain=[0, top * 1.25 if top > 0 else 1.0], nice=False),
-              axis=alt.Axis(format="~s", tickCount=4))
-    colour = _colour(panel.series, panel.stacked)
+              axis=alt.Axis(format=",~f", tickCount=4, tickMinStep=1))
+    colour = _colour(panel.series, "bottom")
     base = alt.Chart(data)
     bars = base.mark_bar().encode(x=x, y=y, color=colour,
                                   tooltip=[alt.Tooltip(f"{CATEGORY}:N", title=" "),
