@@ -5,6 +5,7 @@ Layout, beside the store in the corpus directory::
     DATA/passages/current -> gen-000007     (symlink, swapped atomically)
     DATA/passages/gen-000007/passages.parquet   passages, metadata, duplicate marks
     DATA/passages/gen-000007/vectors.faiss      FAISS index (exact or HNSW)
+    DATA/passages/gen-000007/copies.parquet     copied sections (index.passages.copies)
     DATA/passages/gen-000007/bm25/              term counts, vocabulary, user dictionary
     DATA/passages/gen-000007/manifest.json      model, sizes, generation
     DATA/embeddings/<model tag>.f32 / .keys     embedding cache (append-only)
@@ -28,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from index.passages import duplicates, lexical, vectors
+from index.passages import copies, duplicates, lexical, vectors
 from index.passages.embed import Model, embed_texts, load_model
 from index.passages.chunk import Passage, chunk_report, embedding_pieces
 from index.passages.settings import IndexSettings
@@ -288,6 +289,8 @@ def _write(data_dir: Path, frame: pd.DataFrame, vector_index: vectors.VectorInde
     staging.mkdir(parents=True)
     manifest["generation"] = generation
     frame.to_parquet(staging / PASSAGES_FILE, index=False)
+    # Copied sections (index.passages.copies), over the whole corpus like the duplicate marks.
+    copies.write(frame, staging / copies.COPIES_FILE)
     vectors.save(vector_index, staging / VECTORS_FILE)
     lexical.save(lexical_index, staging / BM25_DIR)
     (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")

@@ -1,0 +1,151 @@
+"""Copied sections (``index.passages.copies``) on real seed text ingested with the real pipeline.
+
+The fixture writes the five seeds to a temporary folder with three changes, then ingests them
+with their passage index:
+
+* 将乐县 (2024) has 越城区's (2021) section 一 in place of its own: a whole section copied;
+* 大涌镇 (2022) has two paragraphs of 安康高新区's (2019) section 一 (traditional script) before
+  two of its own: a part of a section copied, the share computed below from the file text;
+* every report's section 六 is the same three sentences (大涌镇's section 六, then 越城区's): a
+  paragraph all five agencies print, boilerplate, not copying.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from index.passages.copies import (PASSAGE_COLUMNS, CopySettings, copied_sections, find_copies, flagged,
+                                   normalised, section_text, window_hashes)
+from index.passages.indexer import PASSAGES_FILE, current_folder
+from tests.conftest import seed_path
+
+
+def _lines(prefix: str) -> list[str]:
+    return seed_path(prefix).read_text("utf-8").splitlines()
+
+
+def _section_one(lines: list[str]) -> tuple[int, int]:
+    """(heading line, next heading line) of section 一."""
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("一、"))
+    end = next(i for i, line in enumerate(lines) if i > start and line.strip().startswith("二、"))
+    return start, end
+
+
+def _body(lines: list[str]) -> list[str]:
+    start, end = _section_one(lines)
+    return [line for line in lines[start + 1:end] if line.strip()]
+
+
+def _with_section_one(lines: list[str], body: list[str]) -> list[str]:
+    start, end = _section_one(lines)
+    return lines[:start + 1] + body + lines[end:]
+
+
+def _with_section_six(lines: list[str], body: list[str]) -> list[str]:
+    six = next(i for i, line in enumerate(lines) if line.strip().startswith("六、"))
+    return lines[:six + 1] + body
+
+
+def _letters(text: str) -> int:
+    """Letters and digits: what a section's share is counted in."""
+    return sum(ch.isalnum() for ch in text)
+
+
+def _section_six(lines: list[str]) -> list[str]:
+    six = next(i for i, line in enumerate(lines) if line.strip().startswith("六、"))
+    return [line for line in lines[six + 1:] if line.strip()]
+
+
+STOCK = _section_six(_lines("004")) + _section_six(_lines("000"))
+COPIED_PART = _body(_lines("002"))[2:4]          # 安康高新区 2019, section 一, paragraphs (二) and (三)
+OWN_PART = [_body(_lines("004"))[i] for i in (0, 2)]  # 大涌镇's own opening and its paragraph (二)
+PART_SHARE = _letters("".join(COPIED_PART)) / _letters("".join(COPIED_PART + OWN_PART))
+
+
+@pytest.fixture(scope="module")
+def copied_corpus(tmp_path_factory) -> Path:
+    from corpus.ingest import ingest
+
+    files = tmp_path_factory.mktemp("copies-files")
+    texts = {prefix: _lines(prefix) for prefix in ("000", "001", "002", "003", "004")}
+    texts["001"] = _with_section_one(texts["001"], _body(texts["000"]))
+    texts["004"] = _with_section_one(texts["004"], COPIED_PART + OWN_PART)
+    for prefix, lines in texts.items():
+        (files / seed_path(prefix).name).write_text("\n".join(_with_section_six(lines, STOCK)) + "\n", "utf-8")
+    data = tmp_path_factory.mktemp("copies-data")
+    result = ingest([files], data, workers=1, progress=False)
+    assert not result.failed and len(result.new) == 5, result
+    return data
+
+
+@pytest.fixture(scope="module")
+def passages(copied_corpus) -> pd.DataFrame:
+    folder = current_folder(copied_corpus)
+    assert folder is not None
+    return pd.read_parquet(folder / PASSAGES_FILE, columns=PASSAGE_COLUMNS)
+
+
+def test_part_share_is_a_real_part() -> None:
+    # The fixture's partial copy is more than half of the section and less than all of it.
+    assert 0.55 < PART_SHARE < 0.8
+    assert _letters("".join(STOCK)) >= 100
+
+
+def test_whole_section_copied_is_first_then_the_partial_copy(copied_corpus) -> None:
+    folder = current_folder(copied_corpus)
+    assert folder is not None and (folder / "copies.parquet").exists()  # written with the generation
+    found = copied_sections(folder)
+    assert list(zip(found["agency"], found["year"], found["section_no"])) == [
+        ("将乐县人民政府办公室", 2024, 1), ("中山市大涌镇", 2022, 1)]
+    whole, part = found.iloc[0], found.iloc[1]
+    assert (whole["source_agency"], whole["source_year"], whole["source_section_no"]) == ("绍兴市越城区人民政府办公室", 2021, 1)
+    assert whole["share"] == pytest.approx(1.0, abs=0.005)
+    assert (part["source_agency"], part["source_year"]) == ("安康高新区", 2019)
+    assert part["share"] == pytest.approx(PART_SHARE, abs=0.02)
+    assert found["share"].is_monotonic_decreasing
+
+
+def test_spans_mark_the_copied_text_in_both_sections(passages, copied_corpus) -> None:
+    folder = current_folder(copied_corpus)
+    assert folder is not None
+    part = copied_sections(folder).iloc[1]
+    text = section_text(passages, part["report_id"], 1)
+    source = section_text(passages, part["source_report_id"], 1)
+    marked = "".join(text[a:b] for a, b in part["spans"])
+    # The two paragraphs taken from 安康高新区 are marked in 大涌镇's section, its own are not.
+    for paragraph in COPIED_PART:
+        assert paragraph.strip() in text
+        assert paragraph.strip()[5:-5] in marked
+    for paragraph in OWN_PART:
+        assert paragraph.strip()[10:40] not in marked
+    marked_source = "".join(source[a:b] for a, b in part["source_spans"])
+    for paragraph in COPIED_PART:
+        assert paragraph.strip()[5:-5] in marked_source
+
+
+def test_a_paragraph_every_report_prints_is_not_copying(passages) -> None:
+    sixes = passages[passages["section_no"] == 6]
+    assert sixes["report_id"].nunique() == 5  # every report has the stock section 六
+    found = find_copies(passages)
+    assert 6 not in set(found["section_no"])
+    # Without the boilerplate rule (no text too common), the same sections would be flagged as copies.
+    lax = find_copies(passages, CopySettings(boilerplate_agencies=1000, boilerplate_share=1.0))
+    assert (lax["section_no"] == 6).sum() == 4 and (lax[lax["section_no"] == 6]["share"] > 0.95).all()
+
+
+def test_settings_decide_what_is_flagged(passages) -> None:
+    everything = find_copies(passages, flagged_only=False)
+    strict = flagged(everything, CopySettings(min_share=0.9))
+    assert list(strict["agency"]) == ["将乐县人民政府办公室"]
+    assert CopySettings().limit(5) == 2 and CopySettings().limit(300) == 5 and CopySettings().limit(12) == 2
+
+
+def test_normalising_reads_scripts_widths_and_digits_alike() -> None:
+    a, _ = normalised("２０２１年，我局未收取信息處理費", "２０２１年，我局未收取信息处理费")
+    b, offsets = normalised("2024年 我局未收取信息处理费。")
+    assert list(a) == list(b)
+    assert list(offsets[:4]) == [0, 1, 2, 3] and offsets[5] == 6  # the space is skipped
+    assert len(window_hashes(a, 10)) == len(a) - 9 and len(window_hashes(a[:5], 10)) == 0
