@@ -1,0 +1,49 @@
+"""The overview in a real headless Chromium: it is the landing page, and a figure opens its question in the chat."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser_support import FIRST_ANSWER, app_fixture, open_page, screenshot
+from tests.qa_corpus import seeds_corpus
+
+pytestmark = pytest.mark.browser
+
+app_url = app_fixture(seeds_corpus)
+
+
+def test_landing_page_is_the_overview_and_a_figure_asks_its_question(app_url):
+    from playwright.sync_api import expect
+
+    with open_page(app_url, "zh") as page:
+        expect(page.get_by_role("heading", name="概览")).to_be_visible()
+        expect(page.get_by_text("范围:全部报告 · 5份报告")).to_be_visible()
+        # 越城区's 2021 report (seed 000, the seeds' only 2021 report), table 三: 本年新收 36 件.
+        figure = page.get_by_role("link", name="36", exact=True)
+        expect(figure).to_be_visible()
+        # The figure is a link to the chat with its question in the address.
+        href = urlsplit(figure.get_attribute("href") or "")
+        assert href.path.endswith("chat")
+        assert parse_qs(href.query)["q"] == ["2021年收到的政府信息公开申请数是多少"]
+        screenshot(page, "browser_dashboard")
+        figure.click()
+        # The chat opens with the figure's question asked and answered with the same figure.
+        expect(page.get_by_role("heading", name="问答")).to_be_visible()
+        messages = page.get_by_test_id("stChatMessage")
+        expect(messages.nth(0)).to_contain_text("2021年收到的政府信息公开申请数是多少")
+        expect(messages.nth(1)).to_contain_text("36件", timeout=FIRST_ANSWER * 1000)
+        expect(messages).to_have_count(2)
+        screenshot(page, "browser_dashboard_chat")
+
+
+def test_overview_in_english(app_url):
+    from playwright.sync_api import expect
+
+    with open_page(app_url, "en") as page:
+        expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+        expect(page.get_by_text("Scope: all reports · 5 reports")).to_be_visible()
+        # 将乐县 2024 (seed 001), table 三: (予以公开 3 + 部分公开 0) / 总计 4 = 75.00%.
+        expect(page.get_by_role("link", name="75.00%", exact=True)).to_be_visible()
+        screenshot(page, "browser_dashboard_en")
