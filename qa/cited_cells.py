@@ -93,4 +93,8 @@ def contribution_table(groups: list[dict[str, Any]], lang: str) -> pd.DataFrame:
         record.append(group.get("source"))
         records.append(record)
     frame = pd.DataFrame(records, columns=columns)
+    for label in labels:  # counts read as counts (36, not 36.0); absent stays empty
+        numbers = frame[label].dropna()
+        if len(numbers) and (numbers == numbers.round()).all():
+            frame[label] = frame[label].astype("Int64")
     return frame
