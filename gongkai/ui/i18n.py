@@ -165,8 +165,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "family.other": ("其他", "Other"),
     # Dashboard (gongkai/ui/pages/dashboard.py; the questions behind its figures: gongkai/ui/dashboard_links.py)
     "dash.title": ("概览", "Overview"),
-    "dash.intro": ("点击任一数字,即在问答页提出得出该数字的问题。",
-                   "Click any figure to ask, in the chat, the question that gives it."),
+    "dash.intro": ("每格上方为当年的数字,下方为与上一年相比的变化。点击任一数字,即在问答页提出得出该数字的问题。",
+                   "Each cell gives the year's figure and, below it, the change from the year before. Click any "
+                   "figure to ask, in the chat, the question that gives it."),
     "dash.scope": ("范围:{scope}", "Scope: {scope}"),
     "dash.scope_all": ("全部报告", "all reports"),
     "dash.scope_reports": ("{reports}份报告", "{reports} reports"),
@@ -176,7 +177,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dash.by_year": ("逐年总计", "Totals by year"),
     "dash.year": ("年份", "Year"),
     "dash.year_reports": ("{reports}份报告", "{reports} reports"),
-    "dash.vs_before": ("较上年", "on the year before"),
     "dash.no_before": ("无上年数据", "no year before"),
     "dash.points": ("{sign}{value}个百分点", "{sign}{value} points"),
     "dash.head.requests": ("申请", "Requests"),

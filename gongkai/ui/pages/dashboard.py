@@ -51,8 +51,8 @@ def _by_year(view: View, board: Dashboard) -> None:
                 continue
             _link(column, f"**{figure_text(figure)}**", value_question(figure, view.lang))
             if figure.change is not None:
-                _link(column, f"{change_text(figure, view.lang)} {view.t('dash.vs_before')}",
-                      change_question(figure, view.lang), _change_icon(figure.change))
+                _link(column, change_text(figure, view.lang), change_question(figure, view.lang),
+                      _change_icon(figure.change))
             else:
                 column.caption(view.t("dash.no_before"))
     st.caption(view.t("dash.sums") + " " + ";".join(definitions(view.lang)) if view.lang == "zh" else
