@@ -86,7 +86,7 @@ def mover_matches(mover: Mover, text: str, lang: str) -> bool:
 
 def group_line(breakdown: Breakdown, group: str | None, value: float, reports: int, lang: str) -> str:
     """The answer's line of one group (a regular expression)."""
-    name = re.escape(group if group is not None else ("(无)" if lang == "zh" else "(none)"))
+    name = re.escape(group if isinstance(group, str) else ("(无)" if lang == "zh" else "(none)"))
     if lang == "zh":
         return rf"{name}: {_count(value)}件[(]{reports}份报告[)]"
     return rf"{name}: {_count(value)} \({reports} reports?\)"

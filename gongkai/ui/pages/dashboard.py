@@ -7,6 +7,7 @@ scope); each is a link to the chat page with ``?q=`` set to its question
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from gongkai.ui import cache
@@ -79,7 +80,7 @@ def _mover_label(view: View, mover: Mover) -> str:
 
 
 def _group_name(view: View, breakdown: Breakdown, group: str | None) -> str:
-    if group is None:
+    if group is None or pd.isna(group):  # reports that do not say (a row of pandas turns None into NaN)
         return view.t("dash.unnamed")
     return view.t(f"level.{group}") if breakdown.by == "level" else group
 
