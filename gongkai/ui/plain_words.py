@@ -62,6 +62,11 @@ def script_name(script: str, lang: str) -> str:
     return t(f"script.{script}", lang) if _known(f"script.{script}") else script
 
 
+def template_name(template: str, lang: str) -> str:
+    """"2021" → 2021年版统一表格 / the 2021 national template; "unknown" → no national template."""
+    return t(f"template.{template}", lang) if _known(f"template.{template}") else template
+
+
 def upload_reason(code: str, values: dict[str, Any], reason: str, lang: str) -> str:
     """Why an upload was refused or failed, in ``lang``: the declared sentence of its ``code``,
     else (English) the library's own reason, or (Chinese) a general sentence."""

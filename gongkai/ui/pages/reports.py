@@ -11,9 +11,11 @@ import streamlit as st
 from gongkai.ui import cache
 from gongkai.ui.charts import table_style, year_list, years_chart
 from gongkai.ui.highlight import passage_html
+from gongkai.ui.plain_words import script_name, template_name
 from gongkai.ui.state import View, current_view
 from gongkai.ui.widgets import downloads, plain
 from index.tables.browse import TableView, checks_frame, official_table
+from parsing.check_words import check_sentence
 from parsing.record import Report
 from parsing.template import SECTIONS, TABLES
 
@@ -67,9 +69,17 @@ def _checks(view: View, report: Report) -> None:
     st.write(view.t("reports.checks_summary", total=len(frame), failed=failed))
     if not failed and len(frame):
         st.success(view.t("reports.all_ok"))
-    shown = frame.assign(ok=frame["ok"].map({True: "✓ " + view.t("reports.ok"), False: "✗ " + view.t("reports.failed")}))
-    shown.columns = [view.t("col.rule"), view.t("col.ok"), view.t("col.detail")]
-    st.dataframe(shown, width="stretch", hide_index=True)
+    # Each check in plain words; its rule id and raw figures in the audit view below.
+    shown = pd.DataFrame({
+        view.t("col.ok"): frame["ok"].map({True: "✓ " + view.t("reports.ok"), False: "✗ " + view.t("reports.failed")}),
+        view.t("audit.text"): [check_sentence(r, d, bool(ok), view.lang)
+                               for r, d, ok in zip(frame["rule"], frame["detail"], frame["ok"])],
+    })
+    st.dataframe(shown, width="stretch", hide_index=True,
+                 column_config={view.t("audit.text"): st.column_config.TextColumn(width="large")})
+    with st.expander(view.t("audit.title")):
+        st.dataframe(frame.rename(columns={"rule": view.t("audit.rule"), "ok": view.t("col.ok"),
+                                           "detail": view.t("audit.detail")}), width="stretch", hide_index=True)
     if report.warnings:
         st.markdown(f"**{view.t('reports.warnings')}**")
         for warning in report.warnings:
@@ -117,7 +127,8 @@ def render(view: View) -> None:
     report = cache.report(str(view.data), view.version, report_id)
     region = report.region.label() or "—"
     st.subheader(plain(view.t("reports.meta", agency=report.agency or "?", year=report.year or "?", region=region)))
-    st.caption(plain(view.t("reports.template", template=report.template, script=report.script,
+    st.caption(plain(view.t("reports.template", template=template_name(report.template, view.lang),
+                            script=script_name(report.script, view.lang),
                             published=report.published or "—", source=report.source)))
     tables, checks, sections, years = st.tabs([view.t("reports.tables"), view.t("reports.checks"),
                                                view.t("reports.sections"), view.t("reports.years")])
