@@ -40,6 +40,7 @@ BATCH_REPORTS = 500
 class Failure:
     path: str
     reason: str
+    code: str = ""  # parsing.errors.ParseError.code: the kind of failure, for the app to say in its words
 
 
 @dataclass
@@ -113,6 +114,7 @@ class Parsed:
     source_path: str
     stored: StoredReport | None = None
     error: str | None = None
+    error_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def parse_file(task: tuple[str, str], options: ParseOptions = ParseOptions()) ->
         )
         return Parsed(given, source_path, stored=stored)
     except ParseError as exc:
-        return Parsed(given, source_path, error=exc.reason)
+        return Parsed(given, source_path, error=exc.reason, error_code=exc.code)
     except OSError as exc:
         return Parsed(given, source_path, error=f"cannot read file: {exc.strerror or exc}")
     except Exception as exc:  # a parser bug must not stop the other files
@@ -397,7 +399,7 @@ def sync_passages(data_dir: Path, result: IngestResult, progress: bool = True,
 
 def _record(corpus: _Corpus, parsed: Parsed, result: IngestResult) -> None:
     if parsed.stored is None:
-        result.failed.append(Failure(parsed.given, parsed.error or "unknown error"))
+        result.failed.append(Failure(parsed.given, parsed.error or "unknown error", parsed.error_code))
         return
     was_known = parsed.source_path in corpus.sources
     is_new = corpus.accept(parsed.stored)

@@ -114,11 +114,11 @@ class Mentions:
     searched: int = 0  # passages shown and their copies (basis "retrieved")
 
     def subject(self, lang: str) -> str:
-        """What is mentioned, in words: the topic's name, or "相关内容" / "the subject"."""
+        """What is mentioned, in words: the topic's name, or "相关内容" / "the question's subject"."""
         if self.topic in TOPIC_NAMES:
             zh, en = TOPIC_NAMES[str(self.topic)]
             return f"“{zh}”" if lang == "zh" else en.lower()
-        return "相关内容" if lang == "zh" else "the subject"
+        return "相关内容" if lang == "zh" else "the question's subject"
 
 
 def count_reports(hits: Iterable[Hit], copies: dict[str, list[Hit]]) -> tuple[int, int]:
@@ -147,25 +147,30 @@ def _copy_text(hit: Hit, first: Hit, lang: str) -> str:
     return f"{agency + ', ' if agency else ''}{year} report (section {hit.section_no}{_script_note(hit, lang)})"
 
 
-def head_line(mentions: Mentions | None, shown: int, lang: str) -> str:
-    """The count: "N份报告提到“政策解读”(…统计)。" and what it counts."""
+def head_line(mentions: Mentions | None, shown: int, lang: str,
+              kind_names: dict[str, tuple[str, str]] | None = None) -> str:
+    """The count: "N份报告在“改进措施”部分提到“政策解读”(…统计)。" and what it counts."""
     if mentions is None:
         return (f"找到{shown}段相关内容:" if lang == "zh" else f"Found {shown} passages:")
     subject = mentions.subject(lang)
+    names = [(kind_names or {}).get(k, (k, k))[lang == "en"] for k in mentions.kinds]
+    where_zh = f"在“{'”“'.join(names)}”部分" if names else ""
+    where_en = f" in their “{'” and “'.join(names)}” section{'s' * (len(names) > 1)}" if names else ""
+    reports, agencies = mentions.reports, mentions.agencies
+    reports_en = f"{reports} report{'s' * (reports != 1)}"
+    agencies_en = f"{agencies} agenc{'ies' if agencies != 1 else 'y'}"
     if mentions.basis == "topic":
         if lang == "zh":
-            return (f"{mentions.reports}份报告提到{subject}({mentions.agencies}个机关;在下面所说的范围内,"
-                    f"按主题关键词统计全部报告)。以下按机关列出最相关的{shown}段:")
-        return (f"{mentions.reports} report{'s' * (mentions.reports != 1)} mention {subject} "
-                f"({mentions.agencies} agenc{'ies' if mentions.agencies != 1 else 'y'}; every report within the "
-                f"scope below, counted by the topic's keywords). The {shown} most relevant passages, by agency:")
+            return (f"{reports}份报告{where_zh}提到{subject}({agencies}个机关;按主题关键词统计范围内的全部报告)。"
+                    f"以下按机关列出最相关的{shown}段:")
+        return (f"{reports_en} mention {subject}{where_en} ({agencies_en}; every report within the scope, counted "
+                f"by the topic's keywords). The {shown} most relevant passages, by agency:")
     if lang == "zh":
-        return (f"检索出的最相关段落中,{mentions.reports}份报告提到{subject}({mentions.agencies}个机关;"
+        return (f"检索出的最相关段落中,{reports}份报告{where_zh}提到{subject}({agencies}个机关;"
                 f"只统计下面列出的段落及其几乎相同的副本,共{mentions.searched}段,不是全部报告)。按机关列出:")
-    return (f"Among the most relevant passages retrieved, {mentions.reports} report{'s' * (mentions.reports != 1)} "
-            f"mention {subject} ({mentions.agencies} agenc{'ies' if mentions.agencies != 1 else 'y'}; counted over "
-            f"the passages below and their identical copies, {mentions.searched} in all, not the whole corpus). "
-            "By agency:")
+    return (f"Among the most relevant passages retrieved, {reports_en} mention {subject}{where_en} ({agencies_en}; "
+            f"counted over the passages below and their near-identical copies, {mentions.searched} in all, not the "
+            "whole corpus). By agency:")
 
 
 def write(hits: list[Hit], copies: dict[str, list[Hit]], mentions: Mentions | None, lang: str,
@@ -174,7 +179,7 @@ def write(hits: list[Hit], copies: dict[str, list[Hit]], mentions: Mentions | No
     passages (numbered in rank order), each with the reports holding the same text."""
     if not hits:
         return
-    lines.append(head_line(mentions, len(hits), lang))
+    lines.append(head_line(mentions, len(hits), lang, kind_names))
     number = {h.id: i for i, h in enumerate(hits, start=1)}
     for agency, found in by_agency(hits):
         reports = len({x.report_id for h in found for x in (h, *copies.get(h.id, [])) if x.agency == agency})

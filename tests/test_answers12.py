@@ -202,7 +202,7 @@ def test_a_traditional_copy_is_one_passage_and_two_reports_are_counted(with_trad
     assert {reports[problems[0]["report_id"]], reports[folded[0]["report_id"]]} == {"simplified", "traditional"}
     assert answer.text.count("几乎相同的文字另见") == sum(1 for s in shown if any(c["copy_of"] == s["id"] for c in copies))
     counted = len({s["report_id"] for s in answer.sources})
-    assert counted == 2 and f"{counted}份报告提到相关内容" in answer.text
+    assert counted == 2 and f"{counted}份报告在“存在的问题”部分提到相关内容" in answer.text
     assert "不是全部报告" in answer.text  # what N counts is said
 
 
@@ -222,7 +222,7 @@ def test_a_topic_is_counted_over_every_report_in_scope(indexed):
     english = ask("What did agencies do on policy interpretation?", Conversation(), indexed)
     shown = {s["report_id"] for s in english.sources}
     assert english.plan.topic is None
-    assert f"Among the most relevant passages retrieved, {len(shown)} reports mention the subject" in english.text
+    assert f"Among the most relevant passages retrieved, {len(shown)} reports mention the question's subject" in english.text
     assert "not the whole corpus" in english.text
 
 
