@@ -23,10 +23,10 @@ from functools import partial
 from pathlib import Path
 
 import duckdb
-from tqdm import tqdm
 
 from corpus.identity import KnownReport, ReportIndex, cells_fingerprint, cells_of, narrative
 from index.passages.settings import IndexSettings
+from index.progress import bar, count, step
 from index.tables import store
 from index.tables.store import Batch, StoredReport
 from parsing.errors import GongkaiError, ParseError
@@ -341,11 +341,11 @@ def ingest(
                 (result.updated if old else result.duplicates).append(str(path))
             else:
                 tasks.append((str(path), source_path))
-        bar = tqdm(total=len(tasks), desc="ingest", unit="file", file=sys.stderr,
-                   disable=not progress or not tasks)
-        with bar:
+        if progress and result.unchanged:
+            step(f"{count(len(result.unchanged), 'file')} unchanged since the last ingest: skipped")
+        with bar(len(tasks), f"Reading {count(len(tasks), 'report file')}", "files", progress) as shown:
             for parsed in parse_files(tasks, n_workers, ParseOptions(ocr, ocr_threads, show_ocr=progress)):
-                bar.update(1)
+                shown.update(1)
                 _record(corpus, parsed, result)
         corpus.flush()
     result.added_reports = list(corpus.added)
@@ -386,6 +386,11 @@ def sync_passages(data_dir: Path, result: IngestResult, progress: bool = True,
     missing = folder is None or _indexed_with_other_model(folder, settings.model)
     if not missing and not result.added_reports and not result.removed_reports:
         return
+    if missing:
+        step("Indexing the passages of every report in the store (first time, or after a model change):", progress)
+    else:
+        step(f"Updating the passage index: {count(len(result.added_reports), 'new or changed report')}, "
+             f"{count(len(result.removed_reports), 'report')} gone:", progress)
     try:
         if missing:  # first ingest, the index was lost, or the model setting changed: index everything
             result.index = rebuild_from_store(data_dir, progress=progress, settings=settings)

@@ -1,60 +1,26 @@
-"""``gongkai app``: the demo corpus on first use, then `streamlit run app.py` with the corpus set."""
+"""``gongkai app``: the demo corpus on first use, and the `streamlit run app.py` command it starts
+(run for real in tests/test_cli_run.py)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
-from click.testing import CliRunner
-
-from gongkai.commands.app import DEMO_FOLDER, app, ingest_demo
+from gongkai.commands.app import DEMO_FOLDER, app_url, ingest_demo, streamlit_command
 from index.tables import store
-from tests.conftest import ROOT, seed_path
+from tests.conftest import ROOT
 
 
-class Exec(Exception):
-    """Raised in place of replacing the process: carries what would have run."""
-
-
-@pytest.fixture
-def captured(monkeypatch) -> dict:
-    seen: dict = {}
-
-    def fake_exec(file: str, argv: list[str], env: dict[str, str]) -> None:
-        seen.update(file=file, argv=argv, env=env, cwd=os.getcwd())
-        raise Exec()
-
-    # Only the final exec is replaced: everything before it (demo, ingest) runs for real.
-    monkeypatch.setattr(os, "execvpe", fake_exec)
-    monkeypatch.chdir(ROOT)
-    return seen
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args))
-
-
-def test_app_runs_streamlit_on_the_corpus(tmp_path, captured):
-    from corpus.ingest import ingest
-
-    ingest([seed_path("000")], tmp_path, workers=1, progress=False, passages=False)
-    result = run("--data", str(tmp_path), "--port", "8599")
-    assert isinstance(result.exception, Exec), result.output
-    argv = captured["argv"]
-    assert argv[1:4] == ["-m", "streamlit", "run"] and argv[4] == str(ROOT / "app.py")
+def test_app_command_runs_streamlit_through_the_warming_server():
+    argv = streamlit_command(8599, "localhost", 20)
+    assert argv[1:5] == ["-m", "gongkai.ui.serve", "run", str(ROOT / "app.py")]
     assert argv[argv.index("--server.port") + 1] == "8599"
     assert argv[argv.index("--server.headless") + 1] == "true"
     assert argv[argv.index("--server.maxUploadSize") + 1] == "20"
-    assert captured["env"]["GONGKAI_DATA"] == str(tmp_path.resolve())
-    assert Path(captured["cwd"]) == ROOT  # where .streamlit/config.toml is
-    assert not (tmp_path / DEMO_FOLDER).exists()  # a corpus is there: no demo
+    # Gongkai says the URL itself once the port answers (tests/test_cli_run.py runs it for real).
+    assert argv[argv.index("--logger.hideWelcomeMessage") + 1] == "true"
 
 
-def test_no_demo_leaves_an_empty_folder_empty(tmp_path, captured):
-    result = run("--data", str(tmp_path / "empty"), "--no-demo")
-    assert isinstance(result.exception, Exec), result.output
-    assert not store.store_file(tmp_path / "empty").exists()
+def test_app_url_names_a_host_a_browser_can_open():
+    assert app_url("localhost", 8501) == "http://localhost:8501"
+    assert app_url("0.0.0.0", 8502) == "http://localhost:8502"
 
 
 def test_demo_corpus_is_generated_and_ingested_once(tmp_path):

@@ -88,27 +88,67 @@ def ask(questions: tuple[str, ...], as_json: bool, verbose: bool, **given: Any) 
         raise click.ClickException(str(exc)) from exc
 
 
+# What ends `gongkai chat` (besides an empty line and Ctrl-D).
+_LEAVE = ("exit", "quit", "q")
+
+
+def greeting(corpus: Any) -> str:
+    """What `gongkai chat` says first: the corpus it answers from, how to ask, how to leave."""
+    from gongkai.ui.i18n import t
+    from index.tables.summary import corpus_summary
+
+    held = corpus_summary(corpus.connection())
+    span = held.year_range
+    years = "" if span is None else f", {span[0]}" + (f"–{span[1]}" if span[1] != span[0] else "")
+    return "\n".join([
+        f"Gongkai chat: questions about {held.reports:,} reports of {held.agencies:,} agencies{years} "
+        f"(corpus {corpus.data}).",
+        f"Ask in Chinese or English, e.g. {t('chat.example.1', 'zh')}  A follow-up may leave out what the "
+        "question before said.",
+        "To leave: an empty line, `exit`, or Ctrl-D.",
+    ])
+
+
+def goodbye() -> str:
+    return "Bye."
+
+
 @click.command()
 @settings.options(*_QUESTION_SETTINGS)
 @click.option("--verbose", "-v", is_flag=True, help="Also print the plan and the SQL.")
 def chat(verbose: bool, **given: Any) -> None:
-    """Ask questions one after another in the terminal (empty line, `exit` or Ctrl-D to stop)."""
+    """Ask questions one after another in the terminal (empty line, `exit` or Ctrl-D to stop).
+
+    Says first what corpus it answers from and how to leave, and loads the model and the
+    indexes before the first prompt, so the first answer is as quick as the others.
+    """
     from qa.dialogue import Conversation
     from qa.session import ask as ask_question
+    from qa.warm import warm_up
 
     with _corpus(given) as corpus:
+        try:
+            click.echo(greeting(corpus))
+        except GongkaiError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo("Loading the model and the indexes …", nl=False)
+        warmed = warm_up(corpus)
+        click.echo(f" ready ({warmed.seconds:.1f} s)." if warmed.passages else
+                   f" ready for figures; passages cannot be searched: {warmed.problem}.")
         conversation = Conversation()
         while True:
             try:
                 question = click.prompt("?", prompt_suffix=" ", default="", show_default=False)
             except (EOFError, click.Abort):
+                click.echo("")
                 break
-            if question.strip().lower() in ("", "exit", "quit", "q"):
+            if question.strip().lower() in ("", *_LEAVE):
                 break
             try:
                 click.echo(show(ask_question(question, conversation, corpus, llm=_endpoint(given)), verbose) + "\n")
             except GongkaiError as exc:
                 click.echo(f"Error: {exc}", err=True)
+        click.echo(goodbye())
 
 
 @click.command(name="eval")

@@ -48,21 +48,25 @@ def store_version(data: Path) -> Version:
 
 
 _LOCK = threading.RLock()
-_OPENED: list[Corpus] = []
+_OPENED: dict[str, Corpus] = {}
 
 
-@st.cache_resource(show_spinner=False)
 def corpus(data: str) -> Corpus:
-    """The question layer's view of the corpus at ``data``, one per process."""
-    opened = Corpus(Path(data), settings.index_settings())
-    _OPENED.append(opened)
-    return opened
+    """The question layer's view of the corpus at ``data``, one per process.
+
+    A plain registry rather than ``st.cache_resource``: the server's warm-up thread
+    (:mod:`gongkai.ui.serve`) fills it before any page has run, outside any script run.
+    """
+    with _LOCK:
+        if data not in _OPENED:
+            _OPENED[data] = Corpus(Path(data), settings.index_settings())
+        return _OPENED[data]
 
 
 @atexit.register
 def _close_all() -> None:
     # Close connections before the interpreter tears DuckDB's bindings down.
-    for opened in _OPENED:
+    for opened in _OPENED.values():
         opened.close()
 
 
@@ -132,6 +136,18 @@ def dashboard(data: str, version: Version, scope: Scope | None, year: int | None
 # ---------------------------------------------------------------------------
 
 
+# The warm-up a server started before any page ran (gongkai.ui.serve), by corpus folder.
+_SERVER_WARM_UP: dict[str, threading.Thread] = {}
+
+
+def start_server_warm_up(data: str, load: Any) -> threading.Thread:
+    """Run ``load`` (no arguments) in a thread now, at server start; :func:`warm_up` waits for it."""
+    thread = threading.Thread(target=load, name="gongkai-server-warm-up", daemon=True)
+    _SERVER_WARM_UP[data] = thread
+    thread.start()
+    return thread
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def warm_up(data: str, version: Version) -> threading.Thread:
     """Start loading the model and the passage index of ``data`` while the page is read.
@@ -143,6 +159,9 @@ def warm_up(data: str, version: Version) -> threading.Thread:
     def load() -> None:
         from index.passages.search import search
 
+        started = _SERVER_WARM_UP.get(data)
+        if started is not None:  # the server loads all this since it started: wait for it, not twice
+            started.join()
         try:
             # One search loads the passage index (BM25 and FAISS) into the search module's cache
             # and the model the index was built with.

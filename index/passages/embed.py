@@ -28,6 +28,7 @@ import numpy as np
 
 from index.passages import runtime  # noqa: F401  (offline hub, passive OpenMP: before torch loads)
 from index.passages.chunk import text_hash
+from index.progress import bar, count
 from parsing.errors import GongkaiError
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ class Model:
     precision: str
     st: Any
 
-    def encode(self, texts: Sequence[str], progress: bool = False, batch_size: int = BATCH_SIZE) -> np.ndarray:
+    def encode(self, texts: Sequence[str], progress: bool = False, batch_size: int = BATCH_SIZE,
+               label: str | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text.
 
         Batches run under bf16 autocast when ``precision`` is bf16: about 3x the
@@ -75,11 +77,19 @@ class Model:
         import torch
 
         batch = len(texts) >= AUTOCAST_MIN
+        texts = list(texts)
+        parts = []
+        # Our own bar, labelled, over batches (sentence-transformers' own says only "Batches").
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=batch and self.precision == "bf16"), \
-                torch.inference_mode(), _threads(torch, None if batch else 1):
-            vectors = self.st.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=progress)
-        vectors = np.asarray(vectors, dtype=np.float32)
+                torch.inference_mode(), _threads(torch, None if batch else 1), \
+                bar(len(texts), label or f"Computing vectors for {count(len(texts), 'text')}", "texts",
+                    progress) as shown:
+            for start in range(0, len(texts), batch_size):
+                chunk = texts[start:start + batch_size]
+                parts.append(self.st.encode(chunk, batch_size=batch_size, normalize_embeddings=True,
+                                            convert_to_numpy=True, show_progress_bar=False))
+                shown.update(len(chunk))
+        vectors = np.concatenate([np.asarray(p, dtype=np.float32) for p in parts])
         # bf16 arithmetic leaves norms a hair off 1; inner product must be cosine.
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return vectors
@@ -241,8 +251,11 @@ def _remember(tag: str, keys: list[str], vectors: np.ndarray) -> None:
 
 
 def embed_texts(data_dir: Path, texts: Sequence[str], model: Model | None = None,
-                progress: bool = False) -> np.ndarray:
-    """Vectors of ``texts`` (rows in order), encoding only texts the cache lacks."""
+                progress: bool = False, label: str | None = None) -> np.ndarray:
+    """Vectors of ``texts`` (rows in order), encoding only texts the cache lacks.
+
+    With ``progress`` a bar labelled ``label`` (default: how many texts) counts the texts encoded.
+    """
     model = model or load_model()
     cache = EmbeddingCache(data_dir, model.tag, model.dim)
     keys = [text_hash(t) for t in texts]
@@ -257,7 +270,7 @@ def embed_texts(data_dir: Path, texts: Sequence[str], model: Model | None = None
         # Encode longest first: batches of similar length waste less padding.
         order = sorted((k for k in missing if k not in cache.rows), key=lambda k: -len(missing[k]))
         if order:
-            vectors = model.encode([missing[k] for k in order], progress=progress)
+            vectors = model.encode([missing[k] for k in order], progress=progress, label=label)
             cache.add(order, vectors)
             _remember(model.tag, order, vectors)
     matrix = cache.matrix()

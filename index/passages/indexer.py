@@ -33,6 +33,7 @@ from index.passages import copies, duplicates, lexical, vectors
 from index.passages.embed import Model, embed_texts, load_model
 from index.passages.chunk import Passage, chunk_report, embedding_pieces
 from index.passages.settings import IndexSettings
+from index.progress import count, step
 from parsing.errors import GongkaiError
 from parsing.record import Report
 
@@ -146,6 +147,7 @@ def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progre
         old = None if rebuild or current_folder(data_dir) is None else load_state(data_dir)
         upserted: set[str] = set()
         new: list[Passage] = []
+        step("Cutting the reports' sections into passages …", progress)
         for report in reports:
             upserted.add(report.id)
             new.extend(chunk_report(report, settings.chunk_chars))
@@ -153,18 +155,25 @@ def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progre
         frame = old.passages if old is not None else empty_frame()
         keep = ~frame["report_id"].isin(removed | upserted).to_numpy(dtype=bool)
         frame = pd.concat([frame[keep], new_frame], ignore_index=True) if len(frame) else new_frame
+        step(f"  {count(len(new), 'passage')} from {count(len(upserted), 'report')}"
+             + (f"; the passages of {count(len(removed), 'report')} dropped" if removed else ""), progress)
 
+        step("Loading the embedding model …", progress)
         model = load_model(settings.model, settings.embed_precision)
         new_pieces = [embedding_pieces(t) for t in new_frame["simplified"]]
         frame.loc[len(frame) - len(new_frame):, "vec_count"] = [len(p) for p in new_pieces]
-        new_vectors = embed_texts(data_dir, [p for ps in new_pieces for p in ps], model, progress=progress)
+        new_vectors = embed_texts(data_dir, [p for ps in new_pieces for p in ps], model, progress=progress,
+                                  label=f"Computing vectors for {count(len(new_frame), 'passage')}")
+        step(f"Building the vector index ({count(int(frame['vec_count'].sum()), 'vector')}) …", progress)
         vector_index, frame = _vectors(data_dir, old, frame, keep, new_vectors, model, progress,
                                        settings.exact_index_max)
 
+        step("Building the keyword index …", progress)
         words = lexical.dictionary_words(frame["agency"].dropna().unique(), _places(frame))
         tokens = [lexical.tokenize(t, words) for t in new_frame["simplified"]]
         lexical_index = lexical.build(tokens, words) if old is None else lexical.update(old.lexical, keep, tokens, words)
 
+        step(f"Marking near-identical passages among {count(len(frame), 'passage')} …", progress)
         frame = mark_duplicates(frame)
         manifest = {
             "version": INDEX_VERSION,
@@ -177,6 +186,7 @@ def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progre
             "vector_rows": vector_index.ntotal,
             "updated": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
+        step("Writing the passage index …", progress)
         _write(data_dir, frame, vector_index, lexical_index, manifest)
     manifest["seconds"] = round(time.perf_counter() - started, 3)
     manifest["added"] = len(new)

@@ -15,3 +15,5 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 # shares the machine: one report's passages took 0.99 s to embed with spinning threads,
 # 0.16 s with passive ones (2 busy cores).  A user's own choice is kept.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# Library progress bars say only "Loading weights" or "Batches": ours, labelled, replace them.
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
