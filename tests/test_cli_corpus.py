@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 
 import openpyxl
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
@@ -118,7 +120,7 @@ def test_export_csv(corpus, tmp_path):
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["cells.csv", "checks.csv", "metrics.csv", "reports.csv", "sections.csv", "sources.csv",
                      "stated_figures.csv"]
-    with open(tmp_path / "out" / "metrics.csv", encoding="utf-8") as f:
+    with open(tmp_path / "out" / "metrics.csv", encoding="utf-8-sig") as f:
         metrics = list(csv.DictReader(f))
     assert len(metrics) == 5
     by_agency = {row["agency"]: row for row in metrics}
@@ -144,9 +146,69 @@ def test_export_xlsx(corpus, tmp_path):
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(tmp_path / "out" / "gongkai.xlsx", read_only=True)
     assert book.sheetnames == ["reports", "sources", "cells", "sections", "checks", "metrics", "stated_figures"]
-    assert book["cells"].max_row == 998 + 1
+    # Written row by row, the sheets carry no dimension: count the rows themselves.
+    assert sum(1 for _ in book["cells"].iter_rows()) == 998 + 1
+    metrics = pd.read_excel(tmp_path / "out" / "gongkai.xlsx", sheet_name="metrics")
+    by_agency = metrics.set_index("agency")
+    assert by_agency.loc["将乐县人民政府办公室", "applications__new_received__total"] == 5
     header = [c.value for c in next(book["reports"].iter_rows(max_row=1))]
     assert "agency" in header and "record" not in header
+
+
+def test_export_csv_opens_in_excel_without_the_record_and_tells_progress(corpus, tmp_path):
+    data, _ = corpus
+    out = tmp_path / "out"
+    result = run("export", "--data", str(data), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    for path in out.iterdir():  # a byte-order mark: Excel then reads the file as UTF-8
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name
+    with open(out / "reports.csv", encoding="utf-8-sig") as f:
+        header = next(csv.reader(f))
+    assert header[:2] == ["report_id", "agency"] and "record" not in header
+    # Progress on stderr, table by table, with the rows written.
+    assert "cells: writing 998 rows …" in result.stderr and "cells: 998 rows written" in result.stderr
+    assert "stated_figures: no rows" in result.stderr
+    assert "cells: " not in result.stdout
+
+    quiet = run("export", "--data", str(data), "--out", str(out), "--with-record", "--quiet")
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stderr == ""
+    with open(out / "reports.csv", encoding="utf-8-sig") as f:
+        reports = list(csv.DictReader(f))
+    records = {r["agency"]: json.loads(r["record"]) for r in reports}
+    assert records["将乐县人民政府办公室"]["applications"]["new_received"]["total"] == 5
+
+
+def test_export_chinese_headers(corpus, tmp_path):
+    data, _ = corpus
+    out = tmp_path / "out"
+    result = run("export", "--data", str(data), "--out", str(out), "--headers", "zh", "--quiet")
+    assert result.exit_code == 0, result.output
+    with open(out / "reports.csv", encoding="utf-8-sig") as f:
+        header = next(csv.reader(f))
+    assert header[:7] == ["报告编号", "机关", "省", "市", "县区", "乡镇街道", "层级"]
+    with open(out / "metrics.csv", encoding="utf-8-sig") as f:
+        metrics = list(csv.DictReader(f))
+    # The template's words for 三、(一)本年新收政府信息公开申请数量 · 总计.
+    received = next(h for h in metrics[0] if "本年新收" in h and h.endswith("总计"))
+    by_agency = {row["机关"]: row for row in metrics}
+    assert float(by_agency["将乐县人民政府办公室"][received]) == 5
+    assert all("__" not in h for h in metrics[0]), [h for h in metrics[0] if "__" in h]
+
+    english = run("export", "--data", str(data), "--out", str(out), "--headers", "en", "--format", "xlsx",
+                  "--quiet")
+    assert english.exit_code == 0, english.output
+    book = openpyxl.load_workbook(out / "gongkai.xlsx", read_only=True)
+    header = [c.value for c in next(book["cells"].iter_rows(max_row=1))]
+    assert header == ["report ID", "table", "row", "column", "value"]
+
+
+def test_export_xlsx_refuses_the_record(corpus, tmp_path):
+    data, _ = corpus
+    result = run("export", "--data", str(data), "--out", str(tmp_path), "--format", "xlsx", "--with-record")
+    assert result.exit_code == 1
+    assert "The whole record does not fit an Excel cell" in result.output
+    assert "--format csv" in result.output
 
 
 def test_export_unknown_format_is_refused(corpus):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from corpus.ingest import IngestResult, ingest as ingest_paths
 from gongkai import settings
 from index.tables import store
 from index.tables.export import FORMATS, export as export_tables
+from index.tables.labels import HEADERS
 from index.tables.sql import run_sql
 from parsing.errors import GongkaiError
 
@@ -117,12 +119,38 @@ def sql(query: str, data: str | None, as_csv: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder to write into (default: DATA/export).")
-def export(data: str | None, fmt: str, out: str | None) -> None:
-    """Write the store's tables (reports, sources, cells, sections, checks, metrics) as files."""
+@click.option("--headers", type=click.Choice(HEADERS), default="names", show_default=True,
+              help="First row: the store's column names, or Chinese (zh) or English (en) labels.")
+@click.option("--with-record", is_flag=True,
+              help="Add each report's whole record as JSON to reports (csv and parquet; large).")
+@click.option("--quiet", is_flag=True, help="No progress lines.")
+def export(data: str | None, fmt: str, out: str | None, headers: str, with_record: bool, quiet: bool) -> None:
+    """Write the store's tables (reports, sources, cells, sections, checks, metrics) as files.
+
+    CSV files start with a UTF-8 byte-order mark, so Excel shows their Chinese text.
+    Progress (table by table, rows written) goes to stderr; the files written to stdout.
+    """
     data_dir = settings.data_dir(data)
     try:
-        written = export_tables(data_dir, Path(out) if out else data_dir / "export", fmt)
+        written = export_tables(data_dir, Path(out) if out else data_dir / "export", fmt, headers=headers,
+                                with_record=with_record, progress=None if quiet else _ExportProgress())
     except GongkaiError as exc:
         raise click.ClickException(str(exc)) from exc
     for path in written:
         click.echo(str(path))
+
+
+class _ExportProgress:
+    """Progress lines on stderr: a table's start, every batch of rows, and its time."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __call__(self, table: str, done: int, total: int) -> None:
+        if done == 0:
+            self.started = time.perf_counter()
+            click.echo(f"{table}: writing {total:,} rows …" if total else f"{table}: no rows", err=True)
+        elif done >= total:
+            click.echo(f"{table}: {total:,} rows written ({time.perf_counter() - self.started:.1f} s)", err=True)
+        else:
+            click.echo(f"{table}: {done:,} of {total:,} rows ({100 * done // total} %)", err=True)
