@@ -14,7 +14,7 @@ import pandas as pd
 
 from index.tables.metrics import Metric, catalogue
 from index.tables.operators import operator
-from qa import passage_focus, passage_groups
+from qa import copied, passage_focus, passage_groups
 from qa.audit import check_notes, quality_notes
 from qa.chart_parts import with_parts
 from qa.facts import TEXT_ROWS, Facts, Note
@@ -557,10 +557,9 @@ def sources_of(facts: Facts) -> list[dict[str, Any]]:
             found.append({"report_id": copy.report_id, "source": copy.source, "agency": copy.agency,
                           "year": copy.year, "section": copy.section_no, "kind": copy.kind, "text": copy.text,
                           "id": copy.id, **({"copy_of": hit.id} if copy is not hit else {})})
-    if facts.quality is not None and "passage_id" in facts.quality:
-        for _, r in facts.quality[facts.quality["problem"] == "copied"].iterrows():
-            found.append({"report_id": r["report_id"], "source": r["source_file"], "agency": r["agency"],
-                          "year": r["year"], "section": int(r["section_no"]), "kind": r["kind"], "text": r["text"]})
+    if facts.quality is not None and "source_report_id" in facts.quality:
+        # A copied section: the copy and the report it repeats, both.
+        found += copied.sources(facts.quality[facts.quality["problem"] == copied.PROBLEM])
     return found
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from index.passages.copies import copied_sections
 from index.passages.settings import IndexSettings
 from index.tables import store
 from index.passages.indexer import PASSAGES_FILE, current_folder
@@ -163,6 +164,7 @@ class Corpus:
         self._stamp: tuple[int, int] | None = None
         self._vocabulary: Vocabulary | None = None
         self._passages: tuple[Path, pd.DataFrame] | None = None
+        self._copies: tuple[Path, pd.DataFrame] | None = None
 
     def _store_stamp(self) -> tuple[int, int]:
         stat = store.store_file(self.data).stat()
@@ -196,6 +198,16 @@ class Corpus:
             frame = pd.read_parquet(folder / PASSAGES_FILE, columns=_PASSAGE_COLUMNS)
             self._passages = (folder, frame)
         return self._passages[1]
+
+    def copies(self) -> pd.DataFrame | None:
+        """Sections repeating an earlier report's text, boilerplate left out, most copied first
+        (:func:`index.passages.copies.copied_sections`), cached per index generation."""
+        folder = current_folder(self.data)
+        if folder is None:
+            return None
+        if self._copies is None or self._copies[0] != folder:
+            self._copies = (folder, copied_sections(folder))
+        return self._copies[1]
 
     def close(self) -> None:
         if self._con is not None:

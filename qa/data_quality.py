@@ -8,7 +8,8 @@
   (``stated_figures``);
 * **unit** (单位有问题吗 / 元还是万元): each money figure (a 万元 column) and how the report
   writes it;
-* **copied** (雷同): passages marked as near-copies of another report's;
+* **copied** (雷同): sections repeating an earlier report's text, stock wording left out, most
+  copied first (:mod:`qa.copied`);
 * **years** (结转数前后对不上 / 异常跳变 / 同级…填0): the checks across years, answered by
   :mod:`qa.across` (an agency's consecutive reports, and a report against its peers);
 * **any**: all of the above.
@@ -22,7 +23,7 @@ pass", with the figures); one naming none lists the reports whose checks failed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, SupportsInt, cast
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -34,9 +35,8 @@ from parsing.check_words import figures as check_figures
 from parsing.check_words import number as check_number
 from parsing.template import TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
 from parsing.vocabulary import STATED_FIELD_METRICS
-from qa import across, corpus_facts, lexicon
+from qa import across, copied, corpus_facts, lexicon
 from qa.facts import TEXT_ROWS, Note, Query
-from qa.figures import year_text
 from qa.metric_terms import english_forms
 from qa.quantities import find_cue
 from qa.report_scope import region_clauses, report_clauses, where_sql
@@ -64,7 +64,7 @@ _PROBLEM_NAMES = {"balance": ("统计表勾稽关系", "the tables' arithmetic")
                   "any": ("数据质量", "data quality")}
 _FAILED_NAMES = {"balance": ("统计表勾稽关系不平衡", "tables that do not add up"),
                  "narrative": ("正文与统计表不一致", "narrative contradicting the tables"),
-                 "unit": ("金额单位填写有误(元填在万元栏)", "money written in 元 in a 万元 column"),
+                 "unit": ("金额单位填写有误(元填在万元栏)", "money written in yuan in a column of 10,000 yuan"),
                  "copied": ("与其他报告雷同", "text copied from another report"),
                  "any": ("存在数据质量问题", "data-quality problems")}
 
@@ -230,10 +230,10 @@ def _per_report(plan: Plan, corpus: Corpus, facts: Facts) -> None:
         named = [r for r in units if f"{r['table']}.{r['row']}.{r['column']}" in plan.metrics]
         rows += named or units  # the money figure named (采购金额), else every one
     if asked in ("copied", "any"):
-        copied = copied_passages(plan, corpus)
-        if copied is not None and len(copied):
-            copied = copied.assign(ok=False, source=copied["source_file"])
-            rows += [{str(k): v for k, v in r.items()} for r in copied.to_dict("records")]
+        copies = copied_passages(plan, corpus)
+        if copies is not None and len(copies):
+            copies = copies.assign(ok=False, source=copies["source_file"])
+            rows += [{str(k): v for k, v in r.items()} for r in copies.to_dict("records")]
     if asked == "any":
         # Every check of the report: the failed ones and table 三's identity written out, the rest counted.
         for row in rows:
@@ -267,11 +267,11 @@ def _not_checked(plan: Plan, asked: str, reports: pd.DataFrame, frame: pd.DataFr
             zh = (f"{agency}{year}年的报告正文没有写出" + ("所问" if plan.metrics or stated_fields(plan) else "统计表中")
                   + "的数字,无从比对。")
         elif asked == "unit":
-            en = f"{agency}'s {year} report has no money figure (万元 column) to check."
+            en = f"{agency}'s {year} report has no money figure (a column in 10,000 yuan) to check."
             zh = f"{agency}{year}年的报告没有金额(万元)栏,无需核对单位。"
         elif asked == "copied":
-            en = f"{agency}'s {year} report: no passage is a near-copy of another report's."
-            zh = f"{agency}{year}年的报告没有与其他报告雷同的段落。"
+            en = f"{agency}'s {year} report: no section repeats an earlier report's text (stock wording aside)."
+            zh = f"{agency}{year}年的报告没有哪一部分与更早的报告雷同(多数报告共用的套话不计)。"
         else:
             continue
         facts.missing.append(Note(en, zh))
@@ -375,14 +375,16 @@ def _failures(plan: Plan, corpus: Corpus, facts: Facts) -> None:
                 more[column] = more["report_id"].map(info[column])
             frames.append(more)
     if asked in ("copied", "any"):
-        copied = copied_passages(plan, corpus)
-        if copied is not None:
-            frames.append(copied.assign(ok=False) if len(copied) else copied)
+        copies = copied_passages(plan, corpus)
+        if copies is not None:
+            frames.append(copies)
         elif asked == "copied":
             facts.missing.append(Note("The corpus has no passage index, so copied text cannot be found.",
                                       "语料库还没有段落索引,无法查找雷同内容。"))
     frames = [f for f in frames if len(f)]
-    facts.quality = pd.concat(frames, ignore_index=True).sort_values(["year", "agency"], kind="stable") \
+    # Copied sections keep their ranking (most copied first); other failures go by year and agency.
+    facts.quality = (pd.concat(frames, ignore_index=True) if asked == "copied" else
+                     pd.concat(frames, ignore_index=True).sort_values(["year", "agency"], kind="stable")) \
         if frames else pd.DataFrame(columns=_COLUMNS)
     if asked != "copied":
         # How many reports were checked: "none found" is said with it.
@@ -393,37 +395,13 @@ def _failures(plan: Plan, corpus: Corpus, facts: Facts) -> None:
 
 
 def copied_passages(plan: Plan, corpus: Corpus) -> pd.DataFrame | None:
-    """Passages marked as near-copies of another report's, one row per copied report and section."""
-    frame = corpus.passages()
-    if frame is None:
+    """Sections repeating an earlier report's text, boilerplate left out, most copied first: one row
+    per copied report and section, with the report it repeats (:mod:`qa.copied`)."""
+    found = corpus.copies()
+    if found is None:
         return None
-    marked = frame[frame["duplicate_of"].notna()]
-    if plan.years:
-        marked = marked[marked["year"].isin(plan.years)]
-    if plan.year_from is not None:
-        marked = marked[marked["year"] >= plan.year_from]
-    if plan.year_to is not None:
-        marked = marked[marked["year"] <= plan.year_to]
-    if plan.agencies:
-        marked = marked[marked["agency"].isin(plan.agencies)]
-    if plan.region or plan.level:
-        ids = _region_reports(corpus, plan.region, plan.level)
-        marked = marked[marked["report_id"].isin(ids)]
-    originals = frame.set_index("id")
-    rows = []
-    for (report_id, section_no), group in marked.groupby(["report_id", "section_no"], sort=False):
-        section = int(cast(SupportsInt, section_no))  # a section_no value (pandas types group keys as Hashable)
-        first = group.iloc[0]
-        source = originals.loc[first["duplicate_of"]]
-        rows.append({
-            "report_id": report_id, "agency": first["agency"], "year": _int(first["year"]),
-            "rule": f"copied.section_{section}",
-            "detail": f"{len(group)}", "problem": "copied", "section_no": section,
-            "source_agency": source["agency"], "source_year": _int(source["year"]),
-            "similarity": float(group["duplicate_score"].max()), "passage_id": first["id"],
-            "text": first["text"], "source_file": first["source"], "kind": first["kind"],
-        })
-    return pd.DataFrame(rows).sort_values(["year", "agency"], kind="stable") if rows else pd.DataFrame()
+    ids = _region_reports(corpus, plan.region, plan.level) if plan.region or plan.level else None
+    return copied.rows(copied.in_scope(found, plan, ids))
 
 
 def _int(value: Any) -> int | None:
@@ -580,21 +558,15 @@ def _unit_line(row: pd.Series, lang: str) -> str:
         if zh:
             return (f"“{name}”按模板应以万元填写,报告写的是“{written}”(以元为单位);"
                     f"换算为{value}万元:单位填写有误。")
-        return (f"“{name}” is a 万元 (10,000 yuan) column, but the report writes “{written}” (in yuan); "
-                f"that is {value} 万元: the unit is wrong.")
+        return (f"“{name}” is a column in 10,000 yuan, but the report writes “{written}” (in yuan); "
+                f"that is {value} × 10,000 yuan: the unit is wrong.")
     shown = f"“{written}”" if isinstance(written, str) and written else value
     return (f"“{name}”为{value}万元(报告写作{shown}),单位无误。" if zh else
-            f"“{name}” is {value} 万元 (written {shown}): the unit is right.")
+            f"“{name}” is {value} × 10,000 yuan (written {shown}): the unit is right.")
 
 
 def _copied_line(row: pd.Series, lang: str) -> str:
-    # The frame may hold these as floats (a column with a missing value): 5.0 is written 5.
-    section, year = year_text(row["section_no"]), year_text(row["source_year"])
-    if lang == "zh":
-        return (f"第{section}部分与{row['source_agency']}{year}年的报告雷同"
-                f"(相似度{float(row['similarity']):.2f})")
-    return (f"section {section} repeats {row['source_agency']} ({year}) "
-            f"(similarity {float(row['similarity']):.2f})")
+    return copied.line(row, lang)
 
 
 
@@ -658,6 +630,8 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
         rows.append([r["agency"], int(r["year"]), _problem_name(r["problem"], _FAILED_NAMES, lang), detail])
         if len(rows) <= TEXT_ROWS:
             lines.append(f"- {r['agency']} {int(r['year'])}{'年' if zh else ''}: {detail}")
+    if asked == "copied":
+        lines.append(copied.note(lang))
     columns = ["机关", "年份", "问题", "说明"] if zh else ["Agency", "Year", "Problem", "Detail"]
     return {"columns": columns, "rows": rows}
 
@@ -676,6 +650,8 @@ def _compose_reports(facts: Facts, frame: pd.DataFrame, asked: str, lang: str,
         hidden = len(group) - len(shown)
         verdict_zh = "全部核对通过" if not len(failed) else f"{len(failed)}项核对未通过"
         verdict_en = "every check passes" if not len(failed) else f"{len(failed)} check{'s' * (len(failed) != 1)} fail"
+        if asked == "copied":
+            verdict_zh, verdict_en = copied.verdict(len(failed), "zh"), copied.verdict(len(failed), "en")
         checked = _PROBLEM_NAMES[asked]
         lines.append(f"{_report_name(first, lang)}(文件 {source}),{checked[0]}:{verdict_zh}。" if zh else
                      f"{_report_name(first, lang)} (file {source}), {checked[1]}: {verdict_en}.")
@@ -692,5 +668,7 @@ def _compose_reports(facts: Facts, frame: pd.DataFrame, asked: str, lang: str,
             lines.append(f"- 其余{hidden}项相关核对(其他各列的勾稽关系、行合计、办理结果合计等)均成立。" if zh else
                          f"- The other {hidden} related checks (the other columns' identities, row totals, "
                          "processed totals) all hold.")
+    if asked == "copied":
+        lines.append(copied.note(lang))
     columns = ["机关", "年份", "核对", "结果", "说明"] if zh else ["Agency", "Year", "Check", "Result", "Detail"]
     return {"columns": columns, "rows": rows}

@@ -149,3 +149,49 @@ def test_normalising_reads_scripts_widths_and_digits_alike() -> None:
     assert list(a) == list(b)
     assert list(offsets[:4]) == [0, 1, 2, 3] and offsets[5] == 6  # the space is skipped
     assert len(window_hashes(a, 10)) == len(a) - 9 and len(window_hashes(a[:5], 10)) == 0
+
+
+# --- the chat: the same ranking, the share said, both reports as sources ---------------------
+
+
+@pytest.fixture(scope="module")
+def copied_chat(copied_corpus):
+    from tests.conftest import open_corpus
+
+    yield from open_corpus(copied_corpus)
+
+
+def _percent_in(line: str) -> int:
+    import re
+
+    found = re.search(r"(\d+)%", line)
+    assert found, line
+    return int(found.group(1))
+
+
+@pytest.mark.parametrize("question, lang", [("哪些报告年报雷同", "zh"), ("Which reports copied another report's text?", "en")])
+def test_chat_lists_the_most_copied_first_with_both_reports(copied_chat, question, lang) -> None:
+    from qa import ask
+
+    answer = ask(question, None, copied_chat)
+    assert (answer.plan.intent, answer.plan.quality) == ("quality", "copied"), answer.text
+    items = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(items) == 2, answer.text
+    assert "将乐县人民政府办公室" in items[0] and "绍兴市越城区人民政府办公室" in items[0]
+    assert "中山市大涌镇" in items[1] and "安康高新区" in items[1]
+    assert _percent_in(items[0]) == 100
+    assert abs(_percent_in(items[1]) - PART_SHARE * 100) <= 2
+    # Both reports of each pair are sources, with their section's text.
+    files = [(s["source"], s["section"]) for s in answer.sources]
+    assert files[:4] == [(seed_path("001").name, 1), (seed_path("000").name, 1),
+                         (seed_path("004").name, 1), (seed_path("002").name, 1)]
+    assert COPIED_PART[0].strip()[:30] in answer.sources[2]["text"]
+    assert "6" not in {str(s["section"]) for s in answer.sources}
+
+
+def test_chat_per_report_says_none_for_a_report_with_only_stock_text(copied_chat) -> None:
+    from qa import ask
+
+    answer = ask("宝力根苏木的报告有没有雷同", None, copied_chat)
+    assert answer.plan.quality == "copied", answer.text
+    assert "没有哪一部分与更早的报告雷同" in answer.text
