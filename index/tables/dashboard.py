@@ -128,8 +128,8 @@ def _spec(scope: Scope | None, **values: object) -> QuerySpec:
                      agencies=list(scope.agencies), level=scope.level, **values)  # type: ignore[arg-type]
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+def _number(value: float | None) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def report_years(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> dict[int, int]:

@@ -106,8 +106,9 @@ def _breakdown(view: View, container: st.delta_generator.DeltaGenerator, breakdo
 
 def _quality(view: View, board: Dashboard) -> None:
     st.subheader(view.t("dash.quality"))
+    box = st.container()
     for kind in board.quality:
-        _link(st, view.t(f"dash.quality.{kind.kind}", reports=f"{kind.reports:,}"), quality_question(kind, view.lang),
+        _link(box, view.t(f"dash.quality.{kind.kind}", reports=f"{kind.reports:,}"), quality_question(kind, view.lang),
               ":material/rule:")
     st.caption(view.t("dash.quality_note"))
     st.page_link(QUALITY_PAGE, label=view.t("nav.quality"), icon=":material/arrow_forward:")
