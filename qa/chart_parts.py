@@ -53,11 +53,11 @@ def with_parts(chart: dict[str, Any] | None, table: dict[str, Any] | None, cells
     if not parts:
         return chart
     at, ai, yi = columns.index(column), columns.index(agency), columns.index(year)
-    series = []
+    series: list[dict[str, Any]] = []
     for part in parts:
         field = ".".join(part.cells[0])
         known = _cell_values(cells, field)
-        values = []
+        values: list[float | None] = []
         for row in table["rows"]:
             found = known.get((str(row[ai]), str(row[yi])))
             if found is None or len(found) != 1:
@@ -66,11 +66,12 @@ def with_parts(chart: dict[str, Any] | None, table: dict[str, Any] | None, cells
         series.append({"name": part.name(lang), "key": part.key, "values": values})
     for i, row in enumerate(table["rows"]):
         total = row[at]
-        values = [s["values"][i] for s in series]
-        if total is None or any(v is None for v in values):
-            if total is not None or any(v is not None for v in values):
+        parts_of_row: list[float | None] = [s["values"][i] for s in series]
+        present = [v for v in parts_of_row if v is not None]
+        if total is None or len(present) < len(parts_of_row):
+            if total is not None or present:
                 return chart
             continue
-        if abs(sum(values) - float(total)) > 1e-6:
+        if abs(sum(present) - float(total)) > 1e-6:
             return chart
     return {**chart, "parts": {column: series}}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, cast
 
 import altair as alt
 import pandas as pd
@@ -89,7 +89,8 @@ def table_style(frame: pd.DataFrame) -> Any:
     text left as it is, the values themselves kept (sorting and downloads see numbers)."""
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     mixed = [c for c in frame.columns if c not in numeric]
-    return frame.style.format(value_text, subset=numeric).format(lambda v: ABSENT if is_absent(v) else v, subset=mixed)
+    return frame.style.format(value_text, subset=cast(Any, numeric)).format(
+        lambda v: ABSENT if is_absent(v) else str(v), subset=cast(Any, mixed))
 
 
 # ---------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def chart_data(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> Chart
         return None
     x = spec.get("x")
     ys = _y_columns(spec, frame)
-    if x not in frame.columns or not ys:
+    if not isinstance(x, str) or x not in frame.columns or not ys:
         return None
     kind = "line" if spec.get("type") == "line" else "bar"
     categories = _categories(frame, x)
@@ -188,7 +189,7 @@ def _number(value: Any) -> float | None:
     return None if is_absent(value) else float(value)
 
 
-def answer_chart(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> alt.TopLevelMixin | None:
+def answer_chart(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> alt.LayerChart | None:
     """The Altair chart of an answer's chart spec over its table (None: nothing to draw)."""
     found = chart_data(spec, frame)
     if found is None:
@@ -196,7 +197,7 @@ def answer_chart(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> alt
     return line_chart(found) if found.kind == "line" else bar_chart(found)
 
 
-def _colour(series: list[str], legend: str = "top") -> alt.Color | alt.value:
+def _colour(series: list[str], legend: Literal["top", "bottom"] = "top") -> Any:
     if len(series) == 1:
         return alt.value(SERIES_COLOUR)
     return alt.Color(f"{SERIES}:N", sort=series, title=None,
@@ -204,7 +205,7 @@ def _colour(series: list[str], legend: str = "top") -> alt.Color | alt.value:
                      legend=alt.Legend(orient=legend, labelLimit=label_limit(series) + 20, direction="vertical"))
 
 
-def bar_chart(found: ChartData) -> alt.TopLevelMixin:
+def bar_chart(found: ChartData) -> alt.LayerChart:
     """Horizontal bars, one row per category in ``found.categories`` order, value at each bar's end."""
     data = found.data
     top = max((v for v in data[TOTAL].dropna()), default=0.0)
@@ -237,14 +238,15 @@ def bar_chart(found: ChartData) -> alt.TopLevelMixin:
     return (bars + labels).properties(height=alt.Step(step), usermeta=_EMBED)
 
 
-def line_chart(found: ChartData) -> alt.TopLevelMixin:
+def line_chart(found: ChartData) -> alt.LayerChart:
     """Values over ordered categories (years): points joined by lines, each value written above."""
     data = found.data.copy()
     x = alt.X(f"{CATEGORY}:O", sort=found.categories, title=None, axis=alt.Axis(labelAngle=0))
     colour = _colour(found.series)
     base = alt.Chart(data)
     present = base.transform_filter(f"isValid(datum.{VALUE})")
-    line = present.mark_line(point=True).encode(x=x, y=alt.Y(f"{VALUE}:Q", title=None), color=colour,
+    y = alt.Y(f"{VALUE}:Q", title=None, axis=alt.Axis(format=",~f", tickMinStep=1))
+    line = present.mark_line(point=True).encode(x=x, y=y, color=colour,
                                                 tooltip=[alt.Tooltip(f"{CATEGORY}:N", title=" "),
                                                          alt.Tooltip(f"{LABEL}:N", title="=")])
     labels = base.transform_calculate(**{TOTAL: f"isValid(datum.{VALUE}) ? datum.{VALUE} : 0"}).mark_text(
@@ -331,7 +333,7 @@ def panel_data(years: list[str], panel: Panel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[CATEGORY, SERIES, VALUE, TOTAL, LABEL])
 
 
-def _panel_chart(years: list[str], panel: Panel) -> alt.TopLevelMixin:
+def _panel_chart(years: list[str], panel: Panel) -> alt.LayerChart:
     data = panel_data(years, panel)
     top = max((v for v in data[TOTAL].dropna()), default=0.0)
     x = alt.X(f"{CATEGORY}:O", sort=years, title=None, axis=alt.Axis(labelAngle=0))
@@ -351,7 +353,7 @@ def _panel_chart(years: list[str], panel: Panel) -> alt.TopLevelMixin:
     return (bars + labels).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT, title=title)
 
 
-def years_chart(figures: pd.DataFrame, lang: str) -> alt.TopLevelMixin | None:
+def years_chart(figures: pd.DataFrame, lang: str) -> alt.ConcatChart | None:
     """Small multiples of one agency's figures across years (None: fewer than two years)."""
     years, panels = years_panels(figures, lang)
     if len(years) < 2 or not panels:
