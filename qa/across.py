@@ -84,7 +84,7 @@ def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     facts.cited_cells = ay.finding_cells(con, frame)
     frame = frame.assign(problem=KIND, ok=False,
                          rule=[f"{RULE_PREFIX}{c}.{f}" for c, f in zip(frame["check"], frame["figure"])],
-                         detail=[_detail(r) for _, r in frame.iterrows()])
+                         detail=[ay.raw_figures(r) for _, r in frame.iterrows()])
     frame.attrs["checks"] = checks
     frame.attrs["compared"] = ay.compared(con, scope, plan.years)
     facts.quality = frame
@@ -105,14 +105,6 @@ def _figures_named(plan: Plan) -> list[str]:
         if find_cue(text, words):
             keys.append(STATED_FIELD_METRICS.get(field, ""))
     return list(dict.fromkeys(keys))
-
-
-def _detail(row: pd.Series) -> str:
-    """The raw figures for auditors: each year's cell and value."""
-    first = f"{int(row['year'])} {row['cell']}={ay._number(row['value'])}"
-    if row["check"] == "peer_zero":
-        return f"{first}; peers={int(row['peers'])} median={ay._number(row['peer_median'])} ({row['peer_scope']})"
-    return f"{first}; {int(row['next_year'])} {row['next_cell']}={ay._number(row['next_value'])}"
 
 
 def _files(row: pd.Series, lang: str) -> str:

@@ -82,7 +82,7 @@ FIGURES = {f.key: f for f in (CARRIED_FORWARD, CARRIED_OVER, *JUMP_FIGURES, *PEE
 FINDING_COLUMNS = (
     "check", "agency", "figure", "year", "value", "report_id", "source", "cell",
     "next_year", "next_value", "next_report_id", "next_source", "next_cell",
-    "peers", "peer_median", "peer_scope", "province", "level")
+    "peers", "peer_median", "peer_scope", "peer_report_id", "peer_source", "province", "level")
 
 
 # ---------------------------------------------------------------------------
@@ -183,8 +183,10 @@ def peer_zeros(con: duckdb.DuckDBPyConnection, settings: Settings = SETTINGS,
                 continue
             median = float(peers[figure.key].median())
             if median >= settings.peer_median:
+                middle = peers.sort_values([figure.key, "agency"]).iloc[(len(peers) - 1) // 2]
                 found.append(_finding("peer_zero", figure, row, peers=len(peers), peer_median=median,
-                                      peer_scope=where))
+                                      peer_scope=where, peer_report_id=middle["report_id"],
+                                      peer_source=middle["source"]))
     return found
 
 
@@ -313,15 +315,15 @@ def compared(con: duckdb.DuckDBPyConnection, scope: Scope | None = None, years: 
 
 def finding_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The stored cells behind ``frame``'s findings: for each, the cells of year N and of year N+1
-    (for ``peer_zero``, the report's cell and that of the peer report(s) at the median), as
+    (for ``peer_zero``, the report's cell and that of the peer report at the median), as
     ``report_id, source, agency, year, field, value`` — the form of an answer's cells."""
     wanted: list[tuple[str, str]] = []
     for _, row in frame.iterrows():
         wanted += [(row["report_id"], c) for c in str(row["cell"]).split("+")]
         if isinstance(row.get("next_report_id"), str):
             wanted += [(row["next_report_id"], c) for c in str(row["next_cell"]).split("+")]
-        if row["check"] == "peer_zero":
-            wanted += [(r, c) for r in _median_reports(con, row) for c in str(row["cell"]).split("+")]
+        if isinstance(row.get("peer_report_id"), str):
+            wanted += [(row["peer_report_id"], c) for c in str(row["cell"]).split("+")]
     wanted = list(dict.fromkeys(wanted))
     if not wanted:
         return []
@@ -344,18 +346,12 @@ def finding_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[d
     return cells
 
 
-def _median_reports(con: duckdb.DuckDBPyConnection, row: pd.Series) -> list[str]:
-    """The peer report(s) whose figure is the median a ``peer_zero`` finding compares with."""
-    figure = FIGURES[str(row["figure"])]
-    frame = _figures(con, (figure,))
-    peers = frame[(frame["year"] == row["year"]) & (frame["level"] == row["level"])
-                  & (frame["agency"] != row["agency"]) & frame[figure.key].notna()]
-    if row.get("peer_scope") == "province":
-        peers = peers[peers["province"] == row["province"]]
-    values = peers.sort_values([figure.key, "agency"])
-    n = len(values)
-    middle = values.iloc[[(n - 1) // 2, n // 2]] if n else values
-    return list(dict.fromkeys(middle["report_id"]))
+def raw_figures(row: pd.Series | dict[str, Any]) -> str:
+    """A finding's figures as stored, for auditors: each year's cell key and value (or the peers' median)."""
+    first = f"{int(row['year'])} {row['cell']}={_number(row['value'])}"
+    if row["check"] == "peer_zero":
+        return f"{first}; peers={int(row['peers'])} median={_number(row['peer_median'])} ({row['peer_scope']})"
+    return f"{first}; {int(row['next_year'])} {row['next_cell']}={_number(row['next_value'])}"
 
 
 def counts(frame: pd.DataFrame) -> dict[str, int]:

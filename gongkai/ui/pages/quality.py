@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gongkai.ui import cache
+from gongkai.ui.pages import quality_years
 from gongkai.ui.state import View, current_view
 from gongkai.ui.widgets import downloads
 from index.tables.quality import FAMILIES, family_counts
@@ -19,6 +20,16 @@ def render(view: View) -> None:
     if view.version is None:
         st.info(view.t("sidebar.no_corpus"))
         return
+    checks_tab, years_tab = st.tabs([view.t("quality.tab.checks"),
+                                     view.t("quality.tab.years", n=quality_years.count(view))])
+    with checks_tab:
+        _checks(view)
+    with years_tab:
+        quality_years.render(view)
+
+
+def _checks(view: View) -> None:
+    """Each report's failed checks, filterable, in plain words, with the rule ids for auditors."""
     left, right = st.columns([3, 2])
     families = left.multiselect(view.t("quality.families"), FAMILIES, key="quality.families",
                                 format_func=lambda f: view.t(f"family.{f}"), placeholder=view.t("sidebar.any"))
