@@ -16,7 +16,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.ingest import ingest
@@ -41,12 +41,17 @@ NEW, REPLACED, UNCHANGED, DUPLICATE, FAILED, REJECTED = "new", "replaced", "unch
 
 
 class UploadRejected(GongkaiError):
-    """A file refused before parsing; the message says why and what would be accepted."""
+    """A file refused before parsing; the message says why and what would be accepted.
 
-    def __init__(self, name: str, reason: str) -> None:
+    ``code`` and ``values`` let an interface say the same in its own language (the app's
+    ``upload.reason.<code>`` strings, filled with ``values``)."""
+
+    def __init__(self, name: str, reason: str, code: str = "unreadable", **values: object) -> None:
         super().__init__(f"{name}: {reason}")
         self.name = name
         self.reason = reason
+        self.code = code
+        self.values = values
 
 
 def max_bytes(limit_mb: float = MAX_UPLOAD_MB) -> int:
@@ -81,15 +86,17 @@ def _check_magic(name: str, data: bytes, found: str, limit: int) -> None:
     # sniff_format falls back on the extension for bytes it does not recognise; an upload
     # must prove its format by its own bytes.
     if found == PDF and b"%PDF-" not in data[:1024]:
-        raise UploadRejected(name, "the file does not start like a PDF (no %PDF- header)")
+        raise UploadRejected(name, "the file does not start like a PDF (no %PDF- header)", "not_pdf")
     if found == DOCX:
         if not data.startswith(b"PK\x03\x04"):
-            raise UploadRejected(name, "the file is not a DOCX (no zip signature)")
+            raise UploadRejected(name, "the file is not a DOCX (no zip signature)", "not_docx")
         size = _docx_size(data)
         if size is None:
-            raise UploadRejected(name, "the DOCX is damaged (its zip cannot be read); save it again from Word")
+            raise UploadRejected(name, "the DOCX is damaged (its zip cannot be read); save it again from Word",
+                                 "docx_damaged")
         if size > DOCX_INFLATION * limit:
-            raise UploadRejected(name, f"the document unpacks to more than {DOCX_INFLATION} times the upload limit")
+            raise UploadRejected(name, f"the document unpacks to more than {DOCX_INFLATION} times the upload limit",
+                                 "docx_inflation", times=DOCX_INFLATION)
 
 
 def check_upload(name: str, data: bytes, limit: int | None = None) -> str:
@@ -99,19 +106,22 @@ def check_upload(name: str, data: bytes, limit: int | None = None) -> str:
     extension = Path(name).suffix.lower()
     if extension not in EXTENSIONS:
         raise UploadRejected(name, f"the extension {extension or '(none)'} is not accepted; "
-                                   f"upload {', '.join(EXTENSIONS)} files")
+                                   f"upload {', '.join(EXTENSIONS)} files", "extension",
+                             extension=extension or "(-)", accepted=", ".join(EXTENSIONS))
     if not data:
-        raise UploadRejected(name, "the file is empty")
+        raise UploadRejected(name, "the file is empty", "empty")
     if len(data) > limit:
         raise UploadRejected(name, f"the file has {len(data) / 2**20:.1f} MiB, more than the limit of "
-                                   f"{limit / 2**20:g} MiB")
+                                   f"{limit / 2**20:g} MiB", "too_large", size=f"{len(data) / 2**20:.1f}",
+                             limit=f"{limit / 2**20:g}")
     try:
         found = sniff_format(data, name)
     except ParseError as exc:
-        raise UploadRejected(name, exc.reason) from None
+        raise UploadRejected(name, exc.reason, exc.code) from None
     if found not in EXTENSIONS[extension]:
         raise UploadRejected(name, f"the content is {found.upper()} but the name ends in {extension}; "
-                                   "rename it to match its content")
+                                   "rename it to match its content", "mismatch", found=found.upper(),
+                             extension=extension)
     _check_magic(name, data, found, limit)
     return found
 
@@ -127,6 +137,11 @@ class UploadOutcome:
     report_id: str | None = None
     agency: str | None = None
     year: int | None = None
+    # Why it was refused or failed, for an interface to say in its language (upload.reason.<code>).
+    code: str = ""
+    values: dict[str, object] = field(default_factory=dict)
+    # The report's failed checks as (rule, detail): ``detail`` lists them for the CLI.
+    checks: list[tuple[str, str]] = field(default_factory=list)
 
 
 Progress = Callable[[int, int, str], None]
@@ -136,7 +151,7 @@ def _one(name: str, data: bytes, folder: Path, corpus: Path, limit: int, index: 
     try:
         check_upload(name, data, limit)
     except UploadRejected as exc:
-        return UploadOutcome(name, REJECTED, exc.reason)
+        return UploadOutcome(name, REJECTED, exc.reason, code=exc.code, values=dict(exc.values))
     path = folder / clean_name(name)
     previous = path.read_bytes() if path.exists() else None
     path.write_bytes(data)
@@ -144,10 +159,10 @@ def _one(name: str, data: bytes, folder: Path, corpus: Path, limit: int, index: 
         result = ingest([path], corpus, workers=1, progress=False, index=index)
     except GongkaiError as exc:  # the store is busy or outdated: nothing was written
         _restore(path, previous)
-        return UploadOutcome(name, FAILED, str(exc))
+        return UploadOutcome(name, FAILED, str(exc), code="busy")
     if result.failed:
         _restore(path, previous)
-        return UploadOutcome(name, FAILED, result.failed[0].reason)
+        return UploadOutcome(name, FAILED, result.failed[0].reason, code=result.failed[0].code or ParseError.code)
     detail = "; ".join(f"{c.rule}: {c.detail}" for c in result.failed_checks)
     if result.unchanged:
         status = UNCHANGED
@@ -157,7 +172,7 @@ def _one(name: str, data: bytes, folder: Path, corpus: Path, limit: int, index: 
         status = DUPLICATE
     else:
         status = NEW
-    outcome = UploadOutcome(name, status, detail, str(path))
+    outcome = UploadOutcome(name, status, detail, str(path), checks=[(c.rule, c.detail) for c in result.failed_checks])
     _describe(outcome, corpus, path)
     return outcome
 

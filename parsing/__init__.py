@@ -129,7 +129,7 @@ def parse_text(text: str, source: str = "<text>", grids: Sequence[TableGrid] = (
 def _parse_text(text: str, source: str, grids: Sequence[TableGrid] = ()) -> Report:
     text = normalise(text)
     if not text.strip():
-        raise ParseError(source, "empty file: no text to parse")
+        raise ParseError(source, "empty file: no text to parse", code="empty")
     lines = text.split("\n")
     header = chrome.crawl_header(lines)
     if "#" in text or "**" in text or "__" in text:  # markdown marks: none in most reports

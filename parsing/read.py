@@ -205,8 +205,9 @@ def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress 
     except NoTextLayer:
         if reader is None:
             raise ParseError(source, "the PDF has no text layer (scanned PDF?) — OCR it first "
-                                     "(OCR is off: parse it without --no-ocr)") from None
-        raise ParseError(source, "the PDF has no text layer and OCR found no text on its pages") from None
+                                     "(OCR is off: parse it without --no-ocr)", code="no_text_layer") from None
+        raise ParseError(source, "the PDF has no text layer and OCR found no text on its pages",
+                         code="no_text_layer") from None
     except OcrUnavailable as error:
         raise ParseError(source, f"the PDF has pages without a text layer and OCR cannot run ({error}); "
                                  "install rapidocr-onnxruntime==1.4.4 or parse with --no-ocr") from None
@@ -239,7 +240,7 @@ def read_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress
     each one); when off, such pages are skipped with a warning.
     """
     if not data:
-        raise ParseError(source, "empty file (0 bytes); nothing to parse")
+        raise ParseError(source, "empty file (0 bytes); nothing to parse", code="empty")
     try:
         kind = sniff_format(data, source)
         document = _read_pdf(data, source, ocr, progress, ocr_threads) if kind == PDF else _READERS[kind](data, source)

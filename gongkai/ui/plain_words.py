@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from corpus.upload import FAILED, REJECTED, UploadOutcome
 from gongkai.ui.i18n import STRINGS, t
 from index.tables.metrics import catalogue
+from parsing.check_words import check_sentence
 
 
 def _known(key: str) -> bool:
@@ -77,3 +79,14 @@ def upload_reason(code: str, values: dict[str, Any], reason: str, lang: str) -> 
         except (KeyError, IndexError, ValueError):
             pass
     return reason if lang == "en" else t("upload.reason.unreadable", lang)
+
+
+def outcome_words(outcome: UploadOutcome, lang: str) -> str:
+    """What happened to a file beyond its status, in ``lang``: why it was refused, or which of
+    its checks fail, in plain words."""
+    if outcome.status in (FAILED, REJECTED):
+        return upload_reason(outcome.code, outcome.values, outcome.detail, lang)
+    if outcome.checks:
+        sentences = " ".join(check_sentence(rule, detail, False, lang) for rule, detail in outcome.checks)
+        return t("upload.checks", lang, n=len(outcome.checks), sentences=sentences)
+    return ""

@@ -8,6 +8,7 @@ import streamlit as st
 from corpus.upload import FAILED, REJECTED, UploadOutcome, accepted_extensions, ingest_uploads, max_bytes
 from gongkai import settings
 from gongkai.ui import cache
+from gongkai.ui.plain_words import outcome_words
 from gongkai.ui.state import View, current_view
 
 _RESULTS_KEY = "upload.results"
@@ -18,7 +19,7 @@ def _results_frame(view: View, outcomes: list[UploadOutcome]) -> pd.DataFrame:
     rows = []
     for o in outcomes:
         report = " · ".join(str(x) for x in (o.agency, o.year) if x) if o.report_id else ""
-        rows.append((o.name, view.t(f"upload.status.{o.status}"), report, o.detail))
+        rows.append((o.name, view.t(f"upload.status.{o.status}"), report, outcome_words(o, view.lang)))
     return pd.DataFrame(rows, columns=[view.t("col.file"), view.t("col.status"), view.t("col.report"),
                                        view.t("col.detail")])
 
