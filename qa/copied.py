@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from index.passages.copies import CopySettings
+from index.tables.summary import Scope, scope_where
 from parsing.template import SECTIONS
 from parsing.vocabulary import HEADING_DIGITS
 from qa.figures import year_text
@@ -42,6 +43,22 @@ def in_scope(found: pd.DataFrame, plan: Plan, reports: set[str] | None = None) -
     if reports is not None:
         keep &= found["report_id"].isin(reports)
     return found[keep.to_numpy(dtype=bool)]
+
+
+def for_scope(found: pd.DataFrame, con: Any, scope: Scope | None) -> pd.DataFrame:
+    """The copied sections of the reports in an app scope (years, region, agencies, level), ranked."""
+    where, params = scope_where(scope)
+    if not where or not len(found):
+        return found
+    ids = {r[0] for r in con.execute(f"SELECT r.report_id FROM reports r{where}", params).fetchall()}
+    return found[found["report_id"].isin(ids)]
+
+
+def label(row: pd.Series, lang: str) -> str:
+    """A copied section in a few words, for a picker: 大涌镇 2022 · 第一部分 · 62% ← 安康高新区 2019."""
+    section = section_name(row["section_no"], None, lang)
+    return (f"{row['agency']} {year_text(row['year'])} · {section} · {percent(row['share'])} ← "
+            f"{row['source_agency']} {year_text(row['source_year'])}")
 
 
 def rows(found: pd.DataFrame) -> pd.DataFrame:

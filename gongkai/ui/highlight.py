@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from parsing.meta import to_simplified
 
@@ -99,3 +99,22 @@ def passage_html(text: str, words: Iterable[str] = ()) -> str:
     """A block of report text for ``st.html``: escaped, marked, line breaks kept."""
     return ('<div style="white-space: pre-wrap; line-height: 1.7; font-size: 0.95rem">'
             f"{highlight(text, words)}</div>")
+
+
+def spans_html(text: str, spans: Iterable[Sequence[int]]) -> str:
+    """``text`` escaped for HTML with the character ranges ``spans`` ([start, end) offsets into
+    ``text``) wrapped in ``<mark>``, in a block for ``st.html`` like :func:`passage_html`.
+
+    Each piece is escaped on its own before the marks go round it, so nothing of the text can
+    open or close a tag."""
+    out, last = [], 0
+    for start, end in sorted((int(s[0]), int(s[1])) for s in spans):
+        start, end = max(start, last), min(end, len(text or ""))
+        if end <= start:
+            continue
+        out.append(html.escape(text[last:start], quote=True))
+        out.append(f"<mark>{html.escape(text[start:end], quote=True)}</mark>")
+        last = end
+    out.append(html.escape((text or "")[last:], quote=True))
+    return ('<div style="white-space: pre-wrap; line-height: 1.7; font-size: 0.95rem">'
+            f"{''.join(out)}</div>")

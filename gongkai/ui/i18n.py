@@ -137,6 +137,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quality.families": ("类别", "Kinds"),
     "quality.search": ("机关名称包含", "Agency name contains"),
     "quality.none": ("当前范围内没有未通过的校验。", "No failed check in the current scope."),
+    "quality.tab.copied": ("雷同文字({n})", "Copied text ({n})"),
+    "copied.intro": ("下列各部分有一半以上的文字(且不少于{chars}字)与一份更早的报告相同,按相同文字所占比例从高到低排列。"
+                     "在{agencies}个以上机关的报告里都出现的套话不算雷同。",
+                     "Each section below repeats an earlier report in at least half of its text (and at least "
+                     "{chars} characters), most copied first. Stock wording found in the reports of more than "
+                     "{agencies} agencies does not count as copying."),
+    "copied.none": ("当前范围内没有与更早报告雷同的部分。", "No section in the current scope repeats an earlier report."),
+    "copied.pick": ("选择一处雷同,对照两份报告", "Pick a copied section to compare the two reports"),
+    "copied.marked": ("标黄的是两份报告相同的文字。", "Highlighted: the text the two reports share."),
+    "copied.report": ("{agency}{year}年报告", "{agency}, {year} report"),
+    "copied.where": ("{section} · 文件 {file}", "{section} · file {file}"),
+    "copied.col.section": ("部分", "Section"),
+    "copied.col.share": ("雷同比例", "Share copied"),
+    "copied.col.chars": ("雷同字数", "Characters copied"),
+    "copied.col.total": ("该部分字数", "Section length"),
+    "copied.col.source": ("与之雷同的报告", "Repeats the report of"),
     # Data quality: the checks across years (gongkai/ui/pages/quality_years.py)
     "quality.tab.checks": ("各报告的校验", "Checks of each report"),
     "quality.tab.years": ("跨年度核对({n})", "Across years ({n})"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gongkai.ui import cache
-from gongkai.ui.pages import quality_years
+from gongkai.ui.pages import quality_copied, quality_years
 from gongkai.ui.state import View, current_view
 from gongkai.ui.widgets import downloads
 from index.tables.quality import FAMILIES, family_counts
@@ -20,12 +20,15 @@ def render(view: View) -> None:
     if view.version is None:
         st.info(view.t("sidebar.no_corpus"))
         return
-    checks_tab, years_tab = st.tabs([view.t("quality.tab.checks"),
-                                     view.t("quality.tab.years", n=quality_years.count(view))])
+    checks_tab, years_tab, copied_tab = st.tabs([view.t("quality.tab.checks"),
+                                                 view.t("quality.tab.years", n=quality_years.count(view)),
+                                                 view.t("quality.tab.copied", n=quality_copied.count(view))])
     with checks_tab:
         _checks(view)
     with years_tab:
         quality_years.render(view)
+    with copied_tab:
+        quality_copied.render(view)
 
 
 def _checks(view: View) -> None:
