@@ -171,10 +171,24 @@ def test_the_chat_cites_the_largest_reports_and_the_table_the_caption_points_to(
 # ---------------------------------------------------------------------------
 
 
+_BUILT: dict[str, Path] = {}
+
+
+def traditional_copy_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 越城区 seed and its traditional-script copy as the agency's next year's report (years
+    moved on by one, as a report copied from the year before), ingested with ``gongkai ingest``
+    once per session."""
+    if "trad" not in _BUILT:
+        _BUILT["trad"] = _ingest_traditional_copy(tmp_path_factory)
+    return _BUILT["trad"]
+
+
 @pytest.fixture(scope="module")
 def with_traditional_copy(tmp_path_factory) -> Path:
-    """The 越城区 seed and its traditional-script copy as the agency's next year's report (years
-    moved on by one, as a report copied from the year before), ingested with ``gongkai ingest``."""
+    return traditional_copy_corpus(tmp_path_factory)
+
+
+def _ingest_traditional_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     files = tmp_path_factory.mktemp("trad-files")
     seed = seed_path(YUECHENG)
     text = seed.read_text(encoding="utf-8")
