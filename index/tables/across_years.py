@@ -170,25 +170,37 @@ def jumps(con: duckdb.DuckDBPyConnection, settings: Settings = SETTINGS,
 
 def peer_zeros(con: duckdb.DuckDBPyConnection, settings: Settings = SETTINGS,
                figures: Iterable[Figure] = PEER_FIGURES) -> list[dict[str, Any]]:
-    """A figure reported as 0 where the median of the report's peers is at least ``peer_median``."""
+    """A figure reported as 0 where the median of the report's peers is at least ``peer_median``.
+
+    A report's peers are the other reports of its year and level (in its province when that has
+    at least ``min_peers`` of them); one zero stands for the report itself, so every zero of a
+    group has the same peers' median, computed once per group."""
     wanted = list(figures)
     frame = _figures(con, wanted)
     found = []
     for figure in wanted:
-        zeros = frame[frame[figure.key] == 0]
-        for _, row in zeros.iterrows():
-            same = frame[(frame["year"] == row["year"]) & (frame["level"] == row["level"])
-                         & (frame["agency"] != row["agency"]) & frame[figure.key].notna()]
-            in_province = same[same["province"] == row["province"]] if isinstance(row["province"], str) else same[:0]
-            peers, where = (in_province, "province") if len(in_province) >= settings.min_peers else (same, "level")
-            if len(peers) < settings.min_peers:
-                continue
-            median = float(peers[figure.key].median())
-            if median >= settings.peer_median:
-                middle = peers.sort_values([figure.key, "agency"]).iloc[(len(peers) - 1) // 2]
-                found.append(_finding("peer_zero", figure, row, peers=len(peers), peer_median=median,
-                                      peer_scope=where, peer_report_id=middle["report_id"],
-                                      peer_source=middle["source"]))
+        known = frame[frame[figure.key].notna()].sort_values([figure.key, "agency"], kind="stable")
+        groups: dict[tuple[Any, ...], tuple[int, float, pd.Series | None]] = {}
+
+        def peers(keys: tuple[Any, ...], group: pd.DataFrame) -> tuple[int, float, pd.Series | None]:
+            if keys not in groups:
+                rest = group.iloc[1:]  # sorted: the first row is a zero, the report itself
+                median = float(rest[figure.key].median()) if len(rest) else 0.0
+                groups[keys] = (len(rest), median, rest.iloc[(len(rest) - 1) // 2] if len(rest) else None)
+            return groups[keys]
+
+        by_level = dict(iter(known.groupby(["year", "level"])))
+        by_province = dict(iter(known.groupby(["year", "level", "province"])))
+        for _, row in known[known[figure.key] == 0].iterrows():
+            where = "province"
+            keys: tuple[Any, ...] = (row["year"], row["level"], row["province"])
+            n, median, middle = peers(keys, by_province[keys]) if keys in by_province else (0, 0.0, None)
+            if n < settings.min_peers:
+                where, keys = "level", (row["year"], row["level"])
+                n, median, middle = peers(keys, by_level[keys])
+            if n >= settings.min_peers and median >= settings.peer_median and middle is not None:
+                found.append(_finding("peer_zero", figure, row, peers=n, peer_median=median, peer_scope=where,
+                                      peer_report_id=middle["report_id"], peer_source=middle["source"]))
     return found
 
 
