@@ -17,6 +17,9 @@ from index.tables.summary import Scope, ScopeOptions, place_label
 
 _LANG_KEY = "ui.lang"
 _SCOPE_KEYS = ("scope.years", "scope.region", "scope.agencies", "scope.level")
+# Boxes whose options are written in the interface's language (format_func), and the language they were last written in.
+_LABELLED_KEYS = ("scope.region", "scope.level", "quality.families")
+_LABELS_LANG_KEY = "scope.labels_lang"
 
 
 def _browser_language() -> str:
@@ -74,7 +77,21 @@ def _region(options: ScopeOptions, lang: str) -> tuple[tuple[str, str], ...]:
     return tuple(chosen or ())
 
 
+def _relabel(lang: str) -> None:
+    """After a language switch, hand the choice boxes their own values again.
+
+    Streamlit keeps a chosen option's words as they were written when it was chosen ("全部"
+    stays in the English sidebar); setting the value anew makes it write them in ``lang``."""
+    if st.session_state.get(_LABELS_LANG_KEY) == lang:
+        return
+    st.session_state[_LABELS_LANG_KEY] = lang
+    for key in _LABELLED_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def _filters(options: ScopeOptions, lang: str) -> Scope:
+    _relabel(lang)
     st.sidebar.subheader(t("sidebar.scope", lang), help=t("sidebar.scope_help", lang))
     year_from = year_to = None
     if len(options.years) > 1:
