@@ -91,6 +91,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Downloads
     "download.csv": ("下载 CSV", "Download CSV"),
     "download.xlsx": ("下载 Excel", "Download Excel"),
+    "download.answer": ("下载本回答(Excel)", "Download this answer (Excel)"),
+    "download.answer_help": ("一个工作簿:问题与回答、表格、每个数字的来源单元格、所用查询", "One workbook: question and answer, table, the report cell behind each figure, the queries run"),
     # Reports
     "reports.title": ("报告", "Reports"),
     "reports.pick": ("选择报告", "Report"),
