@@ -149,7 +149,7 @@ def _stop(proc: subprocess.Popen[str]) -> None:
 
 def test_app_says_its_url_once_listening_and_loads_the_model_at_start(seeds, tmp_path):
     data = tmp_path / "corpus"
-    shutil.copytree(seeds, data)
+    shutil.copytree(seeds, data, symlinks=True)
     port = _free_port()
     url = f"http://localhost:{port}"
     proc = subprocess.Popen([*GONGKAI, "app", "--data", str(data), "--port", str(port)], cwd=tmp_path,

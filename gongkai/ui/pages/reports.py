@@ -8,7 +8,7 @@ from typing import Any, cast
 import pandas as pd
 import streamlit as st
 
-from gongkai.ui import cache
+from gongkai.ui import cache, removal
 from gongkai.ui.charts import table_style, year_list, years_chart
 from gongkai.ui.highlight import passage_html
 from gongkai.ui.plain_words import script_name, template_name
@@ -116,6 +116,7 @@ def _across_years(view: View, report: Report) -> None:
 
 def render(view: View) -> None:
     st.title(view.t("reports.title"))
+    removal.outcome()
     if view.version is None:
         st.info(view.t("sidebar.no_corpus"))
         return
@@ -130,6 +131,8 @@ def render(view: View) -> None:
     st.caption(plain(view.t("reports.template", template=template_name(report.template, view.lang),
                             script=script_name(report.script, view.lang),
                             published=report.published or "—", source=report.source)))
+    label = f"{report.agency or '?'} · {report.year or '?'} · {report.source}"
+    removal.control(view, report.id, label, key="removal.report")
     tables, checks, sections, years = st.tabs([view.t("reports.tables"), view.t("reports.checks"),
                                                view.t("reports.sections"), view.t("reports.years")])
     with tables:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from corpus.upload import FAILED, REJECTED, UploadOutcome, accepted_extensions, ingest_uploads, max_bytes
 from gongkai import settings
-from gongkai.ui import cache
+from gongkai.ui import cache, removal
 from gongkai.ui.plain_words import outcome_words
 from gongkai.ui.state import View, current_view
 
@@ -54,6 +54,9 @@ def render(view: View) -> None:
         message = view.t("upload.done", ok=len(results) - bad, bad=bad)
         (st.warning if bad else st.success)(message)
         st.dataframe(_results_frame(view, results), width="stretch", hide_index=True)
+    st.divider()
+    removal.outcome()
+    removal.uploaded_section(view)
 
 
 if __name__ == "__main__":
