@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from gongkai.ui.answer_download import answer_download
 from gongkai.ui.charts import bar_chart, chart_data, line_chart, table_style
 from gongkai.ui.highlight import passage_html, query_words
 from gongkai.ui.plain_words import reading_rows
@@ -208,3 +209,4 @@ def render_answer(view: View, answer: Answer, key: str) -> None:
     _figures(view, answer, key)
     _warnings(view, answer)
     _how(view, answer)
+    answer_download(view, answer, key)
