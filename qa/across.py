@@ -125,9 +125,9 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     compared = frame.attrs.get("compared") or {}
     if not len(frame):
         if not facts.missing:
-            names = "、".join(ay.check(c).zh for c in checks) if zh else ", ".join(ay.check(c).en for c in checks)
+            found = ("；" if zh else "; ").join(ay.check(c).none(lang) for c in checks)
             what = _compared_words(checks, compared, lang)
-            lines.append(f"已核对{what},没有发现{names}的情况。" if zh else f"{what} checked: no {names} found.")
+            lines.append(f"已核对{what}:{found}。" if zh else f"{what} checked: {found}.")
             lines += _rules(checks, lang)
         return None
     counts = ay.counts(frame)
@@ -157,7 +157,7 @@ def _compared_words(checks: list[str], compared: dict[str, int], lang: str) -> s
         said.append(f"同一机关相邻两年的报告{pairs}对" if zh else
                     f"{pairs} pair{'s' * (pairs != 1)} of one agency's reports of consecutive years")
     if "peer_zero" in checks:
-        said.append(f"{reports}份报告与同级机关的比较" if zh else
+        said.append(f"{reports}份报告与同级机关的数字" if zh else
                     f"{reports} report{'s' * (reports != 1)} against {'their' if reports != 1 else 'its'} peers")
     return ("、" if zh else " and ").join(said)
 

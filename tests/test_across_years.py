@@ -195,7 +195,7 @@ def test_chat_peer_zero(changed_corpus) -> None:
 def test_chat_none_found_says_what_was_compared(real) -> None:
     # The real corpus: 2021→2022 (1 and 1) and 2024→2025 (0 and 0) both match.
     answer = _asked(real, "哪些机关的结转数前后对不上?")
-    assert "已核对同一机关相邻两年的报告2对,没有发现结转数前后对不上的情况" in answer.text
+    assert "已核对同一机关相邻两年的报告2对:每份报告结转下年度的件数都与下一年报告的上年结转一致" in answer.text
 
 
 def test_lookup_of_carry_over_is_no_check(changed_corpus) -> None:

@@ -219,9 +219,16 @@ class Check:
     description_zh: str
     description_en: str
     compute: Callable[[duckdb.DuckDBPyConnection, Settings], list[dict[str, Any]]] = field(compare=False)
+    # What "nothing found" means, in words ("every carry-over matches the next report").
+    none_zh: str = ""
+    none_en: str = ""
 
     def name(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    def none(self, lang: str, settings: Settings = SETTINGS) -> str:
+        text = self.none_zh if lang == "zh" else self.none_en
+        return text.format(ratio=_number(settings.jump_ratio), median=_number(settings.peer_median))
 
     def description(self, lang: str, settings: Settings = SETTINGS) -> str:
         text = self.description_zh if lang == "zh" else self.description_en
@@ -241,17 +248,19 @@ CHECKS: tuple[Check, ...] = (
           "某年报告“结转下年度继续办理”的件数，应等于同一机关下一年报告“上年结转政府信息公开申请数量”的件数。",
           "The requests a report carries forward to the next year should be the ones the same agency's "
           "next report says it carried over from the year before.",
-          carry_over),
+          carry_over, "每份报告结转下年度的件数都与下一年报告的上年结转一致",
+          "every report's carry-over matches the next year's report"),
     Check("jump", "数字异常跳变", "sudden jumps from one year to the next",
           "同一机关相邻两年的同一数字相差超过{ratio}倍(增加或减少)，且较大的一年达到一定规模({bases})。",
           "The same figure of one agency grows or shrinks more than {ratio} times from one year to the next, "
           "the larger year reaching a minimum ({bases}).",
-          jumps),
+          jumps, "没有数字在相邻两年间变化超过{ratio}倍", "no figure changes more than {ratio} times between two years"),
     Check("peer_zero", "同级机关数以百计而本机关填0", "zero where peers report hundreds",
           "某数字填0，而同年同级机关(本省同级机关至少{peers}个时取本省，否则取全部同级机关)的中位数不少于{median}件。",
           "A figure reported as 0 where the median of the agency's peers (same year and level, in the same "
           "province when it has at least {peers} of them, else everywhere) is {median} or more.",
-          peer_zeros),
+          peer_zeros, "没有在同级机关中位数达{median}件时填0的数字",
+          "no figure is 0 where the peers' median is {median} or more"),
 )
 CHECK_IDS = tuple(c.id for c in CHECKS)
 
