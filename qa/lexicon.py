@@ -56,7 +56,8 @@ QUALITY_ACROSS_LINK = ("对不上", "对得上", "对上", "不一致", "不符"
 QUALITY_ACROSS_JUMP = ("跳变", "突变", "暴增", "暴跌", "骤增", "骤降", "激增", "锐减", "大起大落", "异常波动", "异常变化",
                        "异常增长", "异常下降", "jump", "jumps", "jumped", "spike", "spikes", "abrupt", "sudden change",
                        "sudden changes", "swing", "swings")
-QUALITY_ACROSS_PEER = ("同级", "同类机关", "同行", "其他机关", "别的机关", "peers", "peer", "other agencies")
+# ("其他机关…为0" and "other agencies … zero" ask for a list, not this check: not peer words.)
+QUALITY_ACROSS_PEER = ("同级", "同类机关", "peers", "peer")
 QUALITY_ACROSS_ZERO = ("填0", "报0", "为0", "填零", "报零", "为零", "是0", "是零", "zero", "0 ")
 QUALITY_ACROSS_GENERAL = ("跨年度核对", "跨年核对", "历年核对", "跨年度检查", "checks across years",
                           "cross-year check", "cross-year checks", "year-to-year check", "year-to-year checks")
