@@ -29,8 +29,21 @@ def _present(value: Any) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def report_groups(cells: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The cells grouped by report, largest contribution first.
+# Intents whose figure adds up many reports' cells: their sources are cited largest first.
+SUMMED = ("total", "average")
+# These sum many reports' cells when they name no agency (the sum of every report, per year).
+SUMMED_WITHOUT_AGENCIES = ("trend", "compare")
+
+
+def largest_first(plan: Any) -> bool:
+    """Does the answer's figure add up many reports' cells (a total, an average, every report's
+    sum per year)?  Then its sources are cited largest first; other answers (a ranking, a list,
+    a lookup) cite them in the answer's own order."""
+    return plan.intent in SUMMED or (plan.intent in SUMMED_WITHOUT_AGENCIES and not plan.agencies)
+
+
+def report_groups(cells: Iterable[dict[str, Any]], by_size: bool = True) -> list[dict[str, Any]]:
+    """The cells grouped by report, largest contribution first (``by_size``; else in the answer's order).
 
     Each group: ``report_id``, ``agency``, ``year``, ``source``, ``tables`` (table keys, in
     order), ``cells`` as ``(table, row, column, value)`` in the answer's order, ``total`` (the
@@ -64,6 +77,8 @@ def report_groups(cells: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             return 1, 0.0
         return 0, -abs(group["total"])
 
+    if not by_size:
+        return list(groups.values())
     return sorted(groups.values(), key=rank)  # sorted() is stable: ties keep the answer's order
 
 

@@ -21,7 +21,7 @@ from gongkai.ui.widgets import downloads, plain
 from index.tables.browse import figure_label
 from parsing.template import SECTIONS, TEMPLATE_2021, TEMPLATES
 from qa import Answer
-from qa.cited_cells import contribution_table, contributors, report_groups
+from qa.cited_cells import contribution_table, contributors, largest_first, report_groups
 
 REPORTS_PAGE = "gongkai/ui/pages/reports.py"
 # Reports whose cited cells get an expander each; the rest are counted.
@@ -94,14 +94,15 @@ def _sources(view: View, answer: Answer) -> None:
                         f"{source_label(view, c)} ({c.get('source') or '?'})" for c in same)))
 
 
-def figure_sources(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def figure_sources(cells: list[dict[str, Any]], by_size: bool = True) -> list[dict[str, Any]]:
     """The cells behind an answer's figures grouped by report, largest contribution first
-    (:func:`qa.cited_cells.report_groups`: reports whose cells are all 0, then all absent, last).
+    (:func:`qa.cited_cells.report_groups`: reports whose cells are all 0, then all absent, last),
+    or in the answer's order (``by_size`` False: a ranking, a list, a lookup).
 
     Each group: ``report_id``, ``agency``, ``year``, ``source``, ``tables`` (keys, in order),
     ``cells`` as ``(table, row, column, value)``, ``total`` and ``present``.
     """
-    return report_groups(cells)
+    return report_groups(cells, by_size)
 
 
 def _number(value: Any) -> str:
@@ -121,17 +122,19 @@ def _figure_label(view: View, group: dict[str, Any]) -> str:
 
 
 def _figures(view: View, answer: Answer, key: str) -> None:
-    """The report cells an answer's figures come from, largest first: one expander per report
-    with a non-zero figure (at most MAX_FIGURE_SOURCES; reports whose cells are all 0 are counted,
-    not expanded), linked to it; then the table of every contributing report, downloadable."""
-    groups = figure_sources(answer.cells)
+    """The report cells an answer's figures come from: one expander per report (at most
+    MAX_FIGURE_SOURCES), linked to it; then the table of every contributing report, downloadable.
+    A sum over many reports cites them largest first, reports whose cells are all 0 counted, not
+    expanded; other answers cite their reports in their own order (a ranking's, a list's)."""
+    summed = largest_first(answer.plan)
+    groups = figure_sources(answer.cells, by_size=summed)
     if not groups:
         return
     if not answer.sources:
         st.markdown(f"**{view.t('chat.sources')}**")
     found = contributors(groups)
-    # Reports with a figure first; a lookup of zeros (or of an absent cell) still links its reports.
-    top = [g for g in found if g["total"]] or found or groups
+    # A sum's reports with a figure first; a lookup of zeros (or of an absent cell) still links its reports.
+    top = ([g for g in found if g["total"]] if summed else found) or found or groups
     top = top[:MAX_FIGURE_SOURCES]
     for group in top:
         with st.expander(_figure_label(view, group)):
