@@ -259,3 +259,18 @@ def test_what_is_folded_and_what_is_not():
                                 hit(4, paragraph.replace("2021", "2022"))])
     assert [h.id for h in kept] == ["0", "2", "3"]  # a changed figure is another text
     assert [h.id for h in copies["0"]] == ["1", "4"]  # the script and the year are not
+
+
+@pytest.mark.parametrize("question, summed", [
+    ("各年行政诉讼合计多少", True),
+    ("行政诉讼最少的三个机关", False),  # a ranking keeps its order: the least first
+    ("哪些机关有行政诉讼", False),
+    ("平潭综合实验区2024年行政诉讼有多少", False),
+])
+def test_only_a_sum_over_reports_cites_them_largest_first(real, question, summed):
+    from qa.cited_cells import largest_first
+
+    answer = ask(question, Conversation(), real)
+    assert largest_first(answer.plan) is summed, answer.plan.intent
+    in_order = [g["report_id"] for g in report_groups(answer.cells, by_size=False)]
+    assert in_order == list(dict.fromkeys(c["report_id"] for c in answer.cells))
