@@ -47,3 +47,23 @@ def test_overview_in_english(app_url):
         # 将乐县 2024 (seed 001), table 三: (予以公开 3 + 部分公开 0) / 总计 4 = 75.00%.
         expect(page.get_by_role("link", name="75.00%", exact=True)).to_be_visible()
         screenshot(page, "browser_dashboard_en")
+
+
+def test_the_sidebar_scope_applies_to_the_overview_and_to_the_question_it_opens(app_url):
+    from playwright.sync_api import expect
+
+    with open_page(app_url, "zh") as page:
+        expect(page.get_by_role("heading", name="概览")).to_be_visible()
+        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="机关层级").click()
+        page.get_by_role("option", name="乡镇级").click()
+        # Two township reports among the seeds: 大涌镇 2022 (seed 004, 4 received) and 宝力根苏木 2023
+        # (seed 003, none received).
+        expect(page.get_by_text("范围:乡镇级 · 2份报告")).to_be_visible()
+        change = page.get_by_role("link", name="−4", exact=True)
+        expect(change).to_be_visible()
+        screenshot(page, "browser_dashboard_scoped")
+        change.click()
+        messages = page.get_by_test_id("stChatMessage")
+        expect(messages.nth(0)).to_contain_text("2022年与2023年收到的政府信息公开申请数对比")
+        expect(messages.nth(1)).to_contain_text("2023年比2022年减少4", timeout=FIRST_ANSWER * 1000)
+        screenshot(page, "browser_dashboard_scoped_chat")
