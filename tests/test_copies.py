@@ -1,14 +1,6 @@
-"""Copied sections (``index.passages.copies``) on real seed text ingested with the real pipeline.
-
-The fixture writes the five seeds to a temporary folder with three changes, then ingests them
-with their passage index:
-
-* 将乐县 (2024) has 越城区's (2021) section 一 in place of its own: a whole section copied;
-* 大涌镇 (2022) has two paragraphs of 安康高新区's (2019) section 一 (traditional script) before
-  two of its own: a part of a section copied, the share computed below from the file text;
-* every report's section 六 is the same three sentences (大涌镇's section 六, then 越城区's): a
-  paragraph all five agencies print, boilerplate, not copying.
-"""
+"""Copied sections (``index.passages.copies``) on real seed text ingested with the real pipeline
+(``tests.copies_corpus``: a whole section copied, part of one copied, a stock paragraph in every
+report), and the chat's answer from them."""
 
 from __future__ import annotations
 
@@ -21,64 +13,12 @@ from index.passages.copies import (PASSAGE_COLUMNS, CopySettings, copied_section
                                    normalised, section_text, window_hashes)
 from index.passages.indexer import PASSAGES_FILE, current_folder
 from tests.conftest import seed_path
-
-
-def _lines(prefix: str) -> list[str]:
-    return seed_path(prefix).read_text("utf-8").splitlines()
-
-
-def _section_one(lines: list[str]) -> tuple[int, int]:
-    """(heading line, next heading line) of section 一."""
-    start = next(i for i, line in enumerate(lines) if line.strip().startswith("一、"))
-    end = next(i for i, line in enumerate(lines) if i > start and line.strip().startswith("二、"))
-    return start, end
-
-
-def _body(lines: list[str]) -> list[str]:
-    start, end = _section_one(lines)
-    return [line for line in lines[start + 1:end] if line.strip()]
-
-
-def _with_section_one(lines: list[str], body: list[str]) -> list[str]:
-    start, end = _section_one(lines)
-    return lines[:start + 1] + body + lines[end:]
-
-
-def _with_section_six(lines: list[str], body: list[str]) -> list[str]:
-    six = next(i for i, line in enumerate(lines) if line.strip().startswith("六、"))
-    return lines[:six + 1] + body
-
-
-def _letters(text: str) -> int:
-    """Letters and digits: what a section's share is counted in."""
-    return sum(ch.isalnum() for ch in text)
-
-
-def _section_six(lines: list[str]) -> list[str]:
-    six = next(i for i, line in enumerate(lines) if line.strip().startswith("六、"))
-    return [line for line in lines[six + 1:] if line.strip()]
-
-
-STOCK = _section_six(_lines("004")) + _section_six(_lines("000"))
-COPIED_PART = _body(_lines("002"))[2:4]          # 安康高新区 2019, section 一, paragraphs (二) and (三)
-OWN_PART = [_body(_lines("004"))[i] for i in (0, 2)]  # 大涌镇's own opening and its paragraph (二)
-PART_SHARE = _letters("".join(COPIED_PART)) / _letters("".join(COPIED_PART + OWN_PART))
+from tests.copies_corpus import COPIED_PART, OWN_PART, PART_SHARE, STOCK, copied_seeds_corpus, letters
 
 
 @pytest.fixture(scope="module")
 def copied_corpus(tmp_path_factory) -> Path:
-    from corpus.ingest import ingest
-
-    files = tmp_path_factory.mktemp("copies-files")
-    texts = {prefix: _lines(prefix) for prefix in ("000", "001", "002", "003", "004")}
-    texts["001"] = _with_section_one(texts["001"], _body(texts["000"]))
-    texts["004"] = _with_section_one(texts["004"], COPIED_PART + OWN_PART)
-    for prefix, lines in texts.items():
-        (files / seed_path(prefix).name).write_text("\n".join(_with_section_six(lines, STOCK)) + "\n", "utf-8")
-    data = tmp_path_factory.mktemp("copies-data")
-    result = ingest([files], data, workers=1, progress=False)
-    assert not result.failed and len(result.new) == 5, result
-    return data
+    return copied_seeds_corpus(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +31,7 @@ def passages(copied_corpus) -> pd.DataFrame:
 def test_part_share_is_a_real_part() -> None:
     # The fixture's partial copy is more than half of the section and less than all of it.
     assert 0.55 < PART_SHARE < 0.8
-    assert _letters("".join(STOCK)) >= 100
+    assert letters("".join(STOCK)) >= 100
 
 
 def test_whole_section_copied_is_first_then_the_partial_copy(copied_corpus) -> None:
