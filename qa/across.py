@@ -43,7 +43,8 @@ def asked(text: str) -> tuple[list[str], str | None]:
     general = _cue(text, lexicon.QUALITY_ACROSS_GENERAL)
     carry = _cue(text, lexicon.QUALITY_ACROSS_CARRY)
     link = _cue(text, lexicon.QUALITY_ACROSS_LINK) or _cue(text, lexicon.QUALITY_MISMATCH)
-    if carry and link:
+    # 结转数正文和表格一致吗: the text against the table, not one year against the next.
+    if carry and link and not _cue(text, lexicon.QUALITY_NARRATIVE_OBJECT):
         checks.append("carry_over")
         cues.append(f"{carry}…{link}")
     jump = _cue(text, lexicon.QUALITY_ACROSS_JUMP)

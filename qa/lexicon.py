@@ -50,15 +50,15 @@ QUALITY_BALANCE = (
 # word about figures moving more than 5 times; a peer word with a zero word about a 0 among peers.
 QUALITY_ACROSS_CARRY = ("结转数", "结转", "carry-over", "carryover", "carry over", "carried over",
                         "carried forward", "carry forward")
-QUALITY_ACROSS_LINK = ("对不上", "对得上", "对上", "不一致", "不符", "相符", "吻合", "不匹配", "衔接", "前后", "上下年",
-                       "下一年", "上一年", "前一年", "次年", "跨年",
-                       "match", "matches", "next year", "following year", "next report", "consistent", "agree")
+# Only words of agreement: "结转到下一年的申请有几件" names the figure, not the check.
+QUALITY_ACROSS_LINK = ("对不上", "对得上", "对上", "不一致", "一致", "不符", "相符", "吻合", "不匹配", "衔接",
+                       "match", "matches", "consistent", "agree")
 QUALITY_ACROSS_JUMP = ("跳变", "突变", "暴增", "暴跌", "骤增", "骤降", "激增", "锐减", "大起大落", "异常波动", "异常变化",
                        "异常增长", "异常下降", "jump", "jumps", "jumped", "spike", "spikes", "abrupt", "sudden change",
                        "sudden changes", "swing", "swings")
 # ("其他机关…为0" and "other agencies … zero" ask for a list, not this check: not peer words.)
 QUALITY_ACROSS_PEER = ("同级", "同类机关", "peers", "peer")
-QUALITY_ACROSS_ZERO = ("填0", "报0", "为0", "填零", "报零", "为零", "是0", "是零", "zero", "0 ")
+QUALITY_ACROSS_ZERO = ("填0", "报0", "为0", "填零", "报零", "为零", "是0", "是零", "zero", "zeros")
 QUALITY_ACROSS_GENERAL = ("跨年度核对", "跨年核对", "历年核对", "跨年度检查", "checks across years",
                           "cross-year check", "cross-year checks", "year-to-year check", "year-to-year checks")
 # Phrases that alone ask whether the narrative contradicts the tables.

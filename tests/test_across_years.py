@@ -203,3 +203,22 @@ def test_lookup_of_carry_over_is_no_check(changed_corpus) -> None:
 
     answer = ask("2022年上年结转多少", None, changed_corpus)
     assert answer.plan.intent != "quality"
+
+
+@pytest.mark.parametrize("question, checks", [
+    ("哪些机关的结转数前后对不上?", ["carry_over"]),
+    ("平潭综合实验区2025年的结转数和上一年对得上吗", ["carry_over"]),
+    ("which agencies' carry-over doesn't match the next year", ["carry_over"]),
+    ("申请数量有异常跳变的机关", ["jump"]),
+    ("哪些机关同级都有几百件申请却填0", ["peer_zero"]),
+    ("跨年度核对", ["carry_over", "jump", "peer_zero"]),
+    # The figure named, not the check (a regression: 结转到下一年 was read as a carry-over check).
+    ("平潭综合实验区2025年结转到下一年的申请有几件？", []),
+    ("2022年上年结转多少", []),
+    ("2024年结转下年度的件数正文和表格一致吗", []),   # the text against the table
+    ("which other agencies had zero lawsuits", []),
+])
+def test_which_checks_a_question_asks(question, checks) -> None:
+    from qa.across import asked
+
+    assert asked(question)[0] == checks
