@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from parsing.template import TEMPLATE_2021, TEMPLATES, Column, Row, Table
 
@@ -260,8 +261,7 @@ def _narrative(field: str, figures: TextFigures, ok: bool, lang: str) -> str:
 # An arithmetic family's sentence, by rule prefix; the rest of the rule is the row or column.
 Sentence = Callable[[str, SumFigures, bool, str], str]
 SUM_SENTENCES: dict[str, Sentence] = {
-    BALANCE: _balance,
-    **{prefix: (lambda key, f, ok, lang, w=words: _sum(w, key, f, ok, lang)) for prefix, words in SUM_WORDS.items()},
+    BALANCE: _balance, **{prefix: partial(_sum, words) for prefix, words in SUM_WORDS.items()},
 }
 
 
