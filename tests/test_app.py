@@ -301,3 +301,9 @@ def test_chat_asks_the_question_of_its_address_once(monkeypatch, seeds_data):
     assert "q" not in at.query_params
     at.run()  # a rerun does not ask it again
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
+
+
+def test_an_empty_corpus_lands_on_the_chat(monkeypatch, tmp_path):
+    at = open_app(monkeypatch, tmp_path)
+    assert at.title[0].value == "问答"
+    assert "还没有语料" in texts(at)

@@ -233,3 +233,14 @@ def test_scope_is_said_in_words():
                   agencies=("甲", "乙", "丙", "丁"))
     assert links.scope_text(scope, 12, "zh") == "范围:2021–2022年 · 福建省 · 县级 · 甲、乙、丙等1个机关 · 12份报告"
     assert links.scope_text(Scope(), 1800, "en") == "Scope: all reports · 1,800 reports"
+
+
+def test_a_figure_asked_in_the_middle_of_a_conversation_keeps_its_figure(seeds):
+    """A figure clicked after other questions: its question names all it needs, nothing is carried over."""
+    conversation = qa.Conversation()
+    qa.ask("大涌镇2022年行政处罚决定有多少件？", conversation, seeds)
+    board = dashboard(seeds.connection())
+    for figure in board.figures:
+        if figure.value is not None:
+            text = qa.ask(links.value_question(figure, "zh"), conversation, seeds).text
+            assert re.search(value_pattern(figure, "zh"), text), (figure, text)
