@@ -14,6 +14,7 @@ import pandas as pd
 
 from index.passages.copies import CopySettings
 from index.tables.summary import Scope, scope_where
+from parsing.meta import to_simplified
 from parsing.template import SECTIONS
 from parsing.vocabulary import HEADING_DIGITS
 from qa.figures import year_text
@@ -85,7 +86,8 @@ def section_name(no: Any, title: Any, lang: str) -> str:
     if not title and known is not None:
         return f"section {number} ({known.en})"
     # The report's own title read against the national template's (older reports number them otherwise).
-    named = next((s for s in SECTIONS if any(word in title for word in s.match)), None)
+    simple = to_simplified(title)
+    named = next((s for s in SECTIONS if any(word in simple for word in s.match)), None)
     return f"section {number} ({named.en})" if named is not None else f"section {number}"
 
 

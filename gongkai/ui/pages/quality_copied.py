@@ -69,7 +69,7 @@ def _table(view: View, found: pd.DataFrame) -> None:
                  column_config={
                      view.t("col.year"): st.column_config.NumberColumn(format="%d", width="small"),
                      view.t("copied.col.share"): st.column_config.ProgressColumn(
-                         format="%d%%", min_value=0, max_value=100, width="small"),
+                         format="%d%%", min_value=0, max_value=100, width="medium"),
                  })
 
 
