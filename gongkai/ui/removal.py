@@ -54,7 +54,7 @@ def control(view: View, report_id: str, label: str, key: str) -> None:
             st.rerun()
         return
     st.warning(plain(view.t("remove.confirm", report=label)))
-    yes, no = st.columns(2)
+    yes, no, _ = st.columns([2, 2, 5])
     if yes.button(view.t("remove.yes"), key=f"{key}.yes", type="primary"):
         st.session_state.pop(_PENDING_KEY, None)
         with st.spinner(view.t("remove.working")):
