@@ -216,3 +216,17 @@ def test_export_unknown_format_is_refused(corpus):
     result = run("export", "--data", str(data), "--format", "json")
     assert result.exit_code == 2
     assert "'json' is not one of 'csv', 'parquet', 'xlsx'" in result.output
+
+
+def test_export_xlsx_keeps_text_that_looks_like_a_formula(tmp_path):
+    files = tmp_path / "files"
+    files.mkdir()
+    shutil.copy(seed_path("004"), files / "=1+1.txt")  # a file name is stored as the report's source
+    data = tmp_path / "data"
+    assert run("ingest", str(files), "--data", str(data), "--workers", "1", "--quiet").exit_code == 0
+    result = run("export", "--data", str(data), "--out", str(tmp_path / "out"), "--format", "xlsx", "--quiet")
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "gongkai.xlsx")["reports"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("source") + 1)
+    assert (cell.value, cell.data_type) == ("=1+1.txt", "s")

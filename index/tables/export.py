@@ -140,12 +140,26 @@ def excel_text(value: str) -> str:
     return _ILLEGAL_IN_EXCEL.sub("", value)[:EXCEL_MAX_CHARS]
 
 
-def _excel_rows(batch: pa.RecordBatch) -> Iterator[tuple[Any, ...]]:
+def _text_cell(sheet: Any, value: str | None) -> Any:
+    """A string for a write-only sheet: "=…" is written as text (openpyxl would make it a formula)."""
+    if not value:
+        return value
+    value = excel_text(value)
+    if value[:1] != "=":
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _excel_rows(sheet: Any, batch: pa.RecordBatch) -> Iterator[tuple[Any, ...]]:
     columns = []
     for array in batch.columns:
         kind = array.type
         if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-            values = [excel_text(v) if v else v for v in array.to_pylist()]
+            values = [_text_cell(sheet, v) for v in array.to_pylist()]
         elif pa.types.is_floating(kind):
             values = [None if v is None or v != v else v for v in array.to_pylist()]  # NaN: an empty cell
         else:
@@ -174,7 +188,7 @@ def _export_xlsx(con: duckdb.DuckDBPyConnection, path: Path, headers: str, total
         sheet.append(reader.schema.names)
         done = 0
         for batch in reader:
-            for row in _excel_rows(batch):
+            for row in _excel_rows(sheet, batch):
                 sheet.append(row)
             done += batch.num_rows
             tell(table, done, totals[table])
