@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from qa.plan import Plan
 
 INTENT = "quality"
-KINDS = ("balance", "narrative", "unit", "copied", "years", "any")
+KINDS = ("balance", "narrative", "unit", "copied", *across.KINDS, "any")
 BALANCE_RULE = "applications.balance."
 REVIEW_RULE = "review_litigation.total."
 TOTAL_COLUMN = "total"
@@ -81,9 +81,9 @@ def kind(text: str, figure_named: bool = False, whole: str | None = None) -> tup
     disagreement or agreement ("对不上", "一致吗", "agree") asks about that figure's text
     against its table.  ``whole``: the question before its figure's words were blanked from
     ``text``, read for the checks across years (结转数 is a figure's word and a check's)."""
-    checks, cue = across.asked(whole or text)
-    if checks:  # across years (结转数前后对不上, 异常跳变): before the narrative's 前后对不上
-        return across.KIND, cue
+    years, cue = across.kind(whole or text)
+    if years:  # across years (结转数前后对不上, 异常跳变): before the narrative's 前后对不上
+        return years, cue
     for check, words in (("copied", lexicon.QUALITY_COPIED), ("unit", lexicon.QUALITY_UNIT),
                          ("narrative", lexicon.QUALITY_NARRATIVE), ("balance", lexicon.QUALITY_BALANCE)):
         cue = _cue(text, words)
@@ -179,7 +179,7 @@ def _reports(plan: Plan, corpus: Corpus) -> pd.DataFrame:
 def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     """The checks a quality question asks about: per report when it names agencies, else the
     reports whose checks failed."""
-    if plan.quality == across.KIND:
+    if plan.quality in across.KINDS:
         across.gather(plan, corpus, facts)
         return
     if _per_report_asked(plan):
@@ -600,7 +600,7 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     zh = lang == "zh"
     if frame is None:
         return None
-    if asked == across.KIND:
+    if asked in across.KINDS:
         return across.compose(facts, lang, lines)
     if _per_report_asked(plan):
         return _compose_reports(facts, frame, asked, lang, lines)

@@ -21,7 +21,7 @@ INTENTS = ("lookup", "list", "count", "rank", "compare", "trend", "total", "aver
            "quality", "mixed", "corpus", "text_figure", "unknown")
 STRUCTURED = ("lookup", "list", "count", "rank", "compare", "trend", "total", "average", "change")
 # Which data problems a quality question asks about.
-QUALITY_KINDS = ("balance", "narrative", "unit", "copied", "years", "any")
+QUALITY_KINDS = ("balance", "narrative", "unit", "copied", "carry_over", "jump", "peer_zero", "years", "any")
 
 
 @dataclass

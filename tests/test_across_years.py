@@ -151,7 +151,8 @@ def _asked(corpus, question: str):
     from qa import ask
 
     answer = ask(question, None, corpus)
-    assert (answer.plan.intent, answer.plan.quality) == ("quality", "years"), (question, answer.text)
+    assert answer.plan.intent == "quality" and answer.plan.quality in ("carry_over", "jump", "peer_zero", "years"), \
+        (question, answer.text)
     return answer
 
 
@@ -222,3 +223,15 @@ def test_which_checks_a_question_asks(question, checks) -> None:
     from qa.across import asked
 
     assert asked(question)[0] == checks
+
+
+def test_a_follow_up_keeps_the_check(changed_corpus) -> None:
+    from qa import ask
+    from qa.session import Conversation
+
+    conversation = Conversation()
+    ask("哪些机关的结转数前后对不上?", conversation, changed_corpus)
+    answer = ask("2025年呢", conversation, changed_corpus)
+    assert answer.plan.quality == "carry_over" and answer.plan.years == [2025]
+    assert "2024年报告结转下年度继续办理12件" in answer.text
+    assert "跳变" not in answer.text and "同级" not in answer.text
