@@ -16,7 +16,7 @@ from index.tables.metrics import Metric, catalogue
 from index.tables.operators import operator
 from qa import copied, passage_focus, passage_groups
 from qa.audit import check_notes, quality_notes
-from qa.chart_parts import with_parts
+from qa.chart_parts import parts_frame, with_parts
 from qa.facts import TEXT_ROWS, Facts, Note
 from qa.figures import (GROUP_NAMES, amount, arithmetic, fmt, join, json_number, report_table, table_name,
                         unit_word, year_text)
@@ -552,11 +552,14 @@ def chart_for(plan: Plan, table: dict[str, Any] | None, lang: str, pick: ChartPi
 def sources_of(facts: Facts) -> list[dict[str, Any]]:
     found = []
     for hit in facts.passages:
-        # A passage, then the near-identical ones folded into it (``copy_of`` its id).
-        for copy in (hit, *facts.passage_copies.get(hit.id, [])):
+        # A passage, then the near-identical ones folded into it: a passage with copies has an
+        # ``id``, each copy ``copy_of`` it (qa.passage_groups).
+        copies = facts.passage_copies.get(hit.id, [])
+        for copy in (hit, *copies):
+            marks = {"copy_of": hit.id} if copy is not hit else {"id": hit.id} if copies else {}
             found.append({"report_id": copy.report_id, "source": copy.source, "agency": copy.agency,
                           "year": copy.year, "section": copy.section_no, "kind": copy.kind, "text": copy.text,
-                          "id": copy.id, **({"copy_of": hit.id} if copy is not hit else {})})
+                          **marks})
     if facts.quality is not None and "source_report_id" in facts.quality:
         # A copied section: the copy and the report it repeats, both.
         found += copied.sources(facts.quality[facts.quality["problem"] == copied.PROBLEM])
@@ -648,7 +651,7 @@ def compose(facts: Facts, write: Composer, chart: ChartPick | None = None,
                for q in facts.queries]
     text = "\n".join(lines)
     return Answer(question=plan.question, text=text, plan=plan, lang=lang, table=table,
-                  chart=with_parts(chart_for(plan, table, lang, chart), table, facts.cells, lang),
+                  chart=with_parts(chart_for(plan, table, lang, chart), table, facts.cells, lang, parts_frame(facts)),
                   sources=sources_of(facts), cells=facts.cells,
                   warnings=warnings, queries=queries, no_data=no_data, agencies=list(facts.agencies), composed=text,
                   audit=[n.to_dict() for n in audit + quality_notes(facts.quality, lang)])

@@ -315,7 +315,8 @@ def endpoint():
 def test_rephrasing_with_the_facts_numbers_is_used(seeds_handle, endpoint):
     endpoint.reply = "中山市大涌镇在2022年共作出191件行政处罚决定。"
     answer = ask("大涌镇2022年行政处罚决定有多少件？", Conversation(), seeds_handle, llm=endpoint.llm)
-    assert answer.rephrased and answer.text == endpoint.reply
+    # The scope line is added after rephrasing: a model cannot drop it.
+    assert answer.rephrased and answer.text == f"{endpoint.reply}\n{answer.scope}"
     assert "191件" in answer.composed
     (request,) = endpoint.requests
     assert request["path"] == "/v1/chat/completions" and request["body"]["model"] == "tiny"
@@ -326,7 +327,7 @@ def test_rephrasing_with_the_facts_numbers_is_used(seeds_handle, endpoint):
 def test_rephrasing_with_a_wrong_number_is_rejected(seeds_handle, endpoint):
     endpoint.reply = "中山市大涌镇在2022年共作出192件行政处罚决定。"
     answer = ask("大涌镇2022年行政处罚决定有多少件？", Conversation(), seeds_handle, llm=endpoint.llm)
-    assert not answer.rephrased and answer.text == answer.composed
+    assert not answer.rephrased and answer.text == f"{answer.composed}\n{answer.scope}"
     assert "191件" in answer.text and "192" not in answer.text
     assert any("192" in w and "弃用" in w for w in answer.warnings)
 
