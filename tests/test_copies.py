@@ -85,8 +85,9 @@ def test_settings_decide_what_is_flagged(passages) -> None:
 
 def test_normalising_reads_scripts_widths_and_digits_alike() -> None:
     a, _ = normalised("２０２１年，我局未收取信息處理費", "２０２１年，我局未收取信息处理费")
-    b, offsets = normalised("2024年 我局未收取信息处理费。")
+    b, offsets = normalised("2021年 我局未收取信息处理费。")
     assert list(a) == list(b)
+    assert list(normalised("2022年 我局未收取信息处理费。")[0]) != list(b)  # figures are compared as written
     assert list(offsets[:4]) == [0, 1, 2, 3] and offsets[5] == 6  # the space is skipped
     assert len(window_hashes(a, 10)) == len(a) - 9 and len(window_hashes(a[:5], 10)) == 0
 

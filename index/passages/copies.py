@@ -7,9 +7,11 @@ one of them earlier than it.  The unit of judgement is the copied stretch, not i
 a whole section taken from one report is copying even when each of its sentences is a stock
 one, because no other report has that stretch.
 
-How (all on the text normalised to letters and digits, simplified script, half-width, every
-digit read as 0: a text copied with this year's figures put in is still a copy, and a stock
-sentence with a year or a count in it is still one stock sentence):
+How (all on the text normalised to letters and digits, simplified script, half-width; digits
+are compared as written, so a statistics table printed as text with this year's figures is not
+a copy of last year's, and the figures of a text copied with new figures are not counted as
+copied: on the demo corpus, reading every digit as 0 flagged 105 reports instead of 98, the
+extra ones an agency's own closing lines with the year changed):
 
 1. Every section (a report's passages of one section number, in order) is cut into
    overlapping ``shingle``-character windows, hashed.
@@ -116,7 +118,7 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
             keep[code] = True
             folded = unicodedata.normalize("NFKC", ch).lower()
             if len(folded) == 1:
-                fold[code] = ord("0") if folded.isdecimal() else ord(folded)
+                fold[code] = ord(folded)
     return keep, fold
 
 
@@ -124,7 +126,7 @@ _KEEP, _FOLD = _tables()
 
 
 def normalised(text: str, simplified: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, offsets): the letters and digits of ``text`` folded to one form (digits to 0), and where each is.
+    """(codes, offsets): the letters and digits of ``text`` folded to one form, and where each is.
 
     ``simplified`` (the same text in simplified script, same length) is what is compared, so a
     traditional-script copy of a simplified report is still a copy; offsets point into ``text``.
