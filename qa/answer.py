@@ -21,6 +21,7 @@ from index.tables.query import QueryResult, QuerySpec, Rank, Threshold, run
 from index.passages.search import Hit, NoIndex, matching_reports, search
 from parsing.template import TEMPLATE_UNKNOWN
 from parsing.vocabulary import STATED_FIELD_METRICS
+from qa.chart_parts import PARTS_QUERY, part_keys
 from qa.corpus import Corpus
 from qa.facts import Facts, Note, Query
 from qa import passage_focus, passage_groups
@@ -136,6 +137,7 @@ def compare(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     if plan.compare == "year" and not plan.agencies:
         # Years side by side over every report in scope: each year's sum.
         facts.frame = _run(corpus, facts, plan.intent, _spec(plan, aggregate="sum", group_by="year"))
+        _sum_parts(plan, corpus, facts, aggregate="sum", group_by="year")
     else:
         lookup(plan, corpus, facts)
 
@@ -171,6 +173,7 @@ def trend(plan: Plan, corpus: Corpus, facts: Facts) -> None:
         lookup(plan, corpus, facts)
     else:
         facts.frame = _run(corpus, facts, plan.intent, _spec(plan, trend=True, aggregate="sum"))
+        _sum_parts(plan, corpus, facts, trend=True, aggregate="sum")
 
 
 def totals(plan: Plan, corpus: Corpus, facts: Facts) -> None:
@@ -179,6 +182,19 @@ def totals(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     if group is None and not plan.years and len(_years_in_scope(plan, corpus)) > 1:
         group = "year"  # adding up different years' figures answers no question
     facts.frame = _run(corpus, facts, plan.intent, _spec(plan, aggregate="sum", group_by=group))
+    if group is not None:
+        _sum_parts(plan, corpus, facts, aggregate="sum", group_by=group)
+
+
+def _sum_parts(plan: Plan, corpus: Corpus, facts: Facts, **kwargs: Any) -> None:
+    """A declared sum (all lawsuits) summed by group: its parts summed over the same groups, so
+    that the answer's chart can stack them (qa.chart_parts)."""
+    keys = part_keys(plan.metrics[0]) if plan.metrics else []
+    if not keys:
+        return
+    spec = _spec(plan, **kwargs)
+    spec.metrics = keys
+    facts.queries.append(Query(PARTS_QUERY, spec, run(corpus.connection(), spec, corpus.vocabulary().index)))
 
 
 def _years_in_scope(plan: Plan, corpus: Corpus) -> list[int]:

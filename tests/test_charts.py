@@ -76,10 +76,28 @@ def test_lawsuits_are_stacked_by_kind(data, corpus):
     assert answer_chart(answer.chart, table_frame(answer.table)).to_dict()["layer"][0]["encoding"]["x"]["stack"] == "zero"
 
 
-def test_a_sum_whose_parts_are_not_cited_is_not_stacked(data, corpus):
-    """Litigation summed by year: the parts of each year's sum are not in the answer, so one bar or line."""
+def test_lawsuits_summed_by_year_are_stacked_columns(data, corpus):
+    """Litigation summed by year: each year's two kinds, summed over the same reports by their own query."""
     answer = ask("各年行政诉讼合计", None, corpus)
-    assert answer.chart is not None and "parts" not in answer.chart
+    found = chart_data(answer.chart, table_frame(answer.table))
+    expected = sql(data, f"SELECT year, sum({DIRECT}), sum({AFTER_REVIEW}) FROM metrics WHERE {DIRECT} IS NOT NULL "
+                         f"AND {AFTER_REVIEW} IS NOT NULL GROUP BY year ORDER BY year", con=corpus.connection())
+    assert found is not None and found.kind == "columns" and found.stacked
+    assert found.categories == [str(year) for year, *_ in expected]
+    for year, direct, after in expected:
+        rows = found.data[found.data["category"] == str(year)]
+        assert tuple(rows["value"]) == (direct, after)
+        assert set(rows["label"]) == {value_text(direct + after)}
+    # The parts' query is one of the answer's queries, shown with its SQL.
+    assert [q["purpose"] for q in answer.queries][-1] == "chart_parts"
+
+
+def test_a_sum_without_its_parts_is_not_stacked():
+    frame = pd.DataFrame({"年份": ["2024", "2025"], "行政诉讼·总计合计": [4, 5]})
+    spec = {"type": "line", "x": "年份", "y": "行政诉讼·总计合计",
+            "parts": {"行政诉讼·总计合计": [{"name": "直接", "values": [1, 2]}]}}
+    found = chart_data(spec, frame)
+    assert found.kind == "line" and not found.stacked
 
 
 def test_years_run_in_order_not_by_value():

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from gongkai.ui.answer_download import answer_download
-from gongkai.ui.charts import bar_chart, chart_data, line_chart, table_style
+from gongkai.ui.charts import chart_data, chart_of, table_style
 from gongkai.ui.highlight import passage_html, query_words
 from gongkai.ui.plain_words import reading_rows
 from gongkai.ui.state import View
@@ -50,8 +50,7 @@ def _chart(view: View, answer: Answer, frame: pd.DataFrame | None) -> None:
     found = chart_data(answer.chart, frame)
     if found is None:
         return
-    chart = line_chart(found) if found.kind == "line" else bar_chart(found)
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart_of(found), width="stretch")
     if found.shown < found.total:
         st.caption(view.t("chart.first_bars", shown=found.shown, total=found.total))
 

@@ -102,7 +102,7 @@ def table_style(frame: pd.DataFrame) -> Any:
 class ChartData:
     """What one answer chart draws: long rows (category, series, value, total, label, rank)."""
 
-    kind: str  # "bar" or "line"
+    kind: str  # "bar" (across, sorted by value), "line" or "columns" (stacked, over ordered categories)
     data: pd.DataFrame
     categories: list[str]  # in drawing order (bars: top to bottom)
     series: list[str]
@@ -160,7 +160,9 @@ def chart_data(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> Chart
     categories = _categories(frame, x)
     values = {y: pd.to_numeric(frame[y], errors="coerce").tolist() for y in ys}
     by_year = x in GROUP_NAMES["year"]
-    parts = _parts(spec, ys[0], len(frame)) if len(ys) == 1 and kind == "bar" else None
+    parts = _parts(spec, ys[0], len(frame)) if len(ys) == 1 else None
+    if parts is not None and kind == "line":
+        kind = "columns"  # a sum's parts over the years: stacked columns rather than one line
     totals = values[ys[0]]
     order = list(range(len(categories)))
     if by_year:
@@ -168,7 +170,7 @@ def chart_data(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> Chart
     elif kind == "bar":
         # Largest first; absent last; ties keep the table's order.
         order.sort(key=lambda i: (is_absent(totals[i]), -(0.0 if is_absent(totals[i]) else float(totals[i]))))
-    shown = order if kind == "line" else order[:MAX_BARS]
+    shown = order if kind != "bar" else order[:MAX_BARS]
     rows = []
     for rank, i in enumerate(shown):
         total = totals[i]
@@ -192,9 +194,16 @@ def _number(value: Any) -> float | None:
 def answer_chart(spec: dict[str, Any] | None, frame: pd.DataFrame | None) -> alt.LayerChart | None:
     """The Altair chart of an answer's chart spec over its table (None: nothing to draw)."""
     found = chart_data(spec, frame)
-    if found is None:
-        return None
-    return line_chart(found) if found.kind == "line" else bar_chart(found)
+    return None if found is None else chart_of(found)
+
+
+def chart_of(found: ChartData) -> alt.LayerChart:
+    """The chart that draws ``found``: bars across, a line, or stacked columns."""
+    if found.kind == "line":
+        return line_chart(found)
+    if found.kind == "columns":
+        return column_chart(found)
+    return bar_chart(found)
 
 
 def _colour(series: list[str], legend: Literal["top", "bottom"] = "top") -> Any:
@@ -236,6 +245,25 @@ def bar_chart(found: ChartData) -> alt.LayerChart:
             align="left", dx=4, fontSize=FONT_SIZE).encode(**text_encoding)
     step = BAR_STEP * (len(found.series) if len(found.series) > 1 and not found.stacked else 1)
     return (bars + labels).properties(height=alt.Step(step), usermeta=_EMBED)
+
+
+def column_chart(found: ChartData) -> alt.LayerChart:
+    """Stacked columns over ordered categories (years), each column's total written above it."""
+    data = found.data
+    top = max((v for v in data[TOTAL].dropna()), default=0.0)
+    x = alt.X(f"{CATEGORY}:O", sort=found.categories, title=None, axis=alt.Axis(labelAngle=0))
+    y = alt.Y(f"{VALUE}:Q", title=None, stack="zero",
+              scale=alt.Scale(domain=[0, top * 1.18 if top > 0 else 1.0], nice=False),
+              axis=alt.Axis(format=",~f", tickCount=5, tickMinStep=1))
+    base = alt.Chart(data)
+    bars = base.mark_bar().encode(x=x, y=y, color=_colour(found.series),
+                                  tooltip=[alt.Tooltip(f"{CATEGORY}:N", title=" "),
+                                           alt.Tooltip(f"{SERIES}:N", title=" "),
+                                           alt.Tooltip(f"{VALUE}:Q", title="=", format=",")])
+    labels = base.transform_filter(alt.datum[SERIES] == found.series[0]).transform_calculate(
+        **{TOTAL: f"isValid(datum.{TOTAL}) ? datum.{TOTAL} : 0"}).mark_text(dy=-7, fontSize=FONT_SIZE).encode(
+        x=x, y=alt.Y(f"{TOTAL}:Q"), text=f"{LABEL}:N")
+    return (bars + labels).properties(height=280, usermeta=_EMBED)
 
 
 def line_chart(found: ChartData) -> alt.LayerChart:
