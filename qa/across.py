@@ -126,11 +126,13 @@ def _figures_named(plan: Plan) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _files(row: pd.Series, lang: str) -> str:
+def _files(row: pd.Series) -> str:
+    """The files of the two reports compared (the report and the next year's, or the median peer's)."""
     files = [str(row["source"])]
-    if isinstance(row.get("next_source"), str):
-        files.append(str(row["next_source"]))
-    return ("出处:" if lang == "zh" else "sources: ") + (" / ".join(files))
+    other = row.get("next_source") if isinstance(row.get("next_source"), str) else row.get("peer_source")
+    if isinstance(other, str):
+        files.append(other)
+    return " / ".join(files)
 
 
 def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
@@ -157,7 +159,7 @@ def compose(facts: Facts, lang: str, lines: list[str]) -> dict[str, Any] | None:
     rows = []
     for _, r in frame.iterrows():
         said = str(r["message_zh"] if zh else r["message_en"])
-        rows.append([r["agency"], ay.check(str(r["check"])).name(lang), said, _files(r, lang)])
+        rows.append([r["agency"], ay.check(str(r["check"])).name(lang), said, _files(r)])
         if len(rows) <= TEXT_ROWS:
             lines.append(f"- {r['agency']}:{said}" if zh else f"- {r['agency']}: {said}")
     if len(rows) > TEXT_ROWS:

@@ -50,3 +50,24 @@ def test_quality_page_shows_the_checks_across_years(app_url, lang, tab, finding,
             "() => [...document.querySelectorAll('[data-testid=stDataFrame] canvas')]"
             ".some(c => c.width > 0 && c.height > 0)")
         screenshot(page, f"browser_quality_across_{lang}")
+
+
+def test_chat_answers_with_both_reports_as_sources(app_url):
+    from playwright.sync_api import expect
+
+    from tests.browser_support import FIRST_ANSWER, chinese_page
+
+    with chinese_page(app_url) as page:
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.fill("哪些机关的结转数前后对不上?")
+        box.press("Enter")
+        answer = page.get_by_test_id("stChatMessage").nth(1)
+        expect(answer).to_contain_text("2024年报告结转下年度继续办理12件，2025年报告上年结转填0件",
+                                       timeout=FIRST_ANSWER * 1000)
+        # Year N's cell and year N+1's cell, each under its own report.
+        for year, cell, value in (("2024年", "结转下年度继续办理", "12"), ("2025年", "上年结转", "0")):
+            source = answer.get_by_test_id("stExpander").filter(has_text=f"平潭综合实验区 · {year}").first
+            source.locator("summary").click()
+            expect(source).to_contain_text(cell)
+            expect(source.get_by_role("cell", name=value, exact=True).first).to_be_visible()
+        screenshot(page, "browser_chat_across")
