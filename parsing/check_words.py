@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from parsing.template import TEMPLATE_2021, TEMPLATES, Column, Row, Table
+from parsing.template import RESULT_GROUPS, TEMPLATES, Column, Row
 
 
 @dataclass(frozen=True)
@@ -155,10 +155,6 @@ def _rows(table: str) -> list[Row]:
     return [row for t in TEMPLATES.values() if table in t.tables for row in t.tables[table].rows]
 
 
-def _table(table: str) -> Table:
-    return TEMPLATES[TEMPLATE_2021].tables[table]
-
-
 def _column(key: str, table: str = "applications") -> Column | None:
     for t in TEMPLATES.values():
         for column in t.tables[table].columns if table in t.tables else ():
@@ -168,12 +164,15 @@ def _column(key: str, table: str = "applications") -> Column | None:
 
 
 def _row_name(table: str, key: str, lang: str) -> str:
+    """A row's name; a sub-row's with its group's ("不予公开·3.危及…", "refused: …")."""
     for row in _rows(table):
         if row.key == key:
+            group = RESULT_GROUPS.get(row.parent or "")
             if lang == EN:
-                return row.en
+                return f"{group[2]}: {row.en}" if group else row.en
             label = row.name or row.label
-            return label.split("、", 1)[-1] if label[:1] in "一二三四五六七八九" else label
+            label = label.split("、", 1)[-1] if label[:1] in "一二三四五六七八九" else label
+            return f"{group[1]}·{label}" if group else label
     return key
 
 
