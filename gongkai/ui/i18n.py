@@ -109,7 +109,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reports.absent_count": ("缺项 {absent} 个,校验存疑 {failed} 个", "{absent} absent, {failed} in failed checks"),
     "reports.checks_summary": ("共 {total} 项校验,{failed} 项未通过。", "{total} checks, {failed} failed."),
     "reports.all_ok": ("所有校验均通过。", "Every check holds."),
-    "reports.warnings": ("解析提示", "Parser notes"),
+    "reports.warnings": ("解析提示 {n} 条(技术细节,英文)", "Parser notes ({n}, technical)"),
     "reports.agency": ("机关", "Agency"),
     "reports.no_years": ("该机关只有一年的报告。", "This agency has a report for one year only."),
     "reports.years_chart": ("每个小图一项数字,纵轴各自独立;“—”表示该年的报告缺少此项。",

@@ -81,9 +81,10 @@ def _checks(view: View, report: Report) -> None:
         st.dataframe(frame.rename(columns={"rule": view.t("audit.rule"), "ok": view.t("col.ok"),
                                            "detail": view.t("audit.detail")}), width="stretch", hide_index=True)
     if report.warnings:
-        st.markdown(f"**{view.t('reports.warnings')}**")
-        for warning in report.warnings:
-            st.text(warning)
+        # The parser's own notes are technical and in English: kept, folded, and said to be so.
+        with st.expander(view.t("reports.warnings", n=len(report.warnings))):
+            for warning in report.warnings:
+                st.text(warning)
 
 
 def _sections(view: View, report: Report) -> None:
