@@ -109,8 +109,9 @@ def gather(plan: Plan, corpus: Corpus, facts: Facts) -> None:
     facts.quality = frame
     for _, row in frame.iterrows():
         facts.sources[str(row["report_id"])] = str(row["source"])
-        if isinstance(row["next_report_id"], str):
-            facts.sources[row["next_report_id"]] = str(row["next_source"])
+        for other, source in ((row["next_report_id"], row["next_source"]), (row["peer_report_id"], row["peer_source"])):
+            if isinstance(other, str):
+                facts.sources[other] = str(source)
     facts.agencies = list(dict.fromkeys(frame["agency"])) if len(frame) else list(plan.agencies)
 
 
