@@ -71,7 +71,8 @@ def _reader(con: duckdb.DuckDBPyConnection, sql: str, headers: str, rows: int) -
         return reader
     labels = column_labels(reader.schema.names, headers)
     schema = pa.schema([field.with_name(label) for field, label in zip(reader.schema, labels)])
-    return pa.RecordBatchReader.from_batches(schema, (b.rename_columns(labels) for b in reader))
+    return pa.RecordBatchReader.from_batches(schema, (pa.RecordBatch.from_arrays(b.columns, schema=schema)
+                                                      for b in reader))
 
 
 def _write_stream(reader: pa.RecordBatchReader, path: Path, fmt: str, report: Callable[[int], None]) -> None:
