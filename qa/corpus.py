@@ -206,7 +206,7 @@ class Corpus:
         if folder is None:
             return None
         if self._copies is None or self._copies[0] != folder:
-            self._copies = (folder, copied_sections(folder))
+            self._copies = (folder, copied_sections(folder, PASSAGES_FILE))
         return self._copies[1]
 
     def close(self) -> None:

@@ -37,7 +37,7 @@ def test_part_share_is_a_real_part() -> None:
 def test_whole_section_copied_is_first_then_the_partial_copy(copied_corpus) -> None:
     folder = current_folder(copied_corpus)
     assert folder is not None and (folder / "copies.parquet").exists()  # written with the generation
-    found = copied_sections(folder)
+    found = copied_sections(folder, PASSAGES_FILE)
     assert list(zip(found["agency"], found["year"], found["section_no"])) == [
         ("将乐县人民政府办公室", 2024, 1), ("中山市大涌镇", 2022, 1)]
     whole, part = found.iloc[0], found.iloc[1]
@@ -51,7 +51,7 @@ def test_whole_section_copied_is_first_then_the_partial_copy(copied_corpus) -> N
 def test_spans_mark_the_copied_text_in_both_sections(passages, copied_corpus) -> None:
     folder = current_folder(copied_corpus)
     assert folder is not None
-    part = copied_sections(folder).iloc[1]
+    part = copied_sections(folder, PASSAGES_FILE).iloc[1]
     text = section_text(passages, part["report_id"], 1)
     source = section_text(passages, part["source_report_id"], 1)
     marked = "".join(text[a:b] for a, b in part["spans"])

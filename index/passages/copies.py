@@ -410,28 +410,28 @@ def flagged(frame: pd.DataFrame, settings: CopySettings = CopySettings()) -> pd.
     return rank_copies(frame[keep])
 
 
-def copied_sections(folder: Path, settings: CopySettings = CopySettings(), texts: bool = True) -> pd.DataFrame:
+def copied_sections(folder: Path, passages_file: str, settings: CopySettings = CopySettings(),
+                    texts: bool = True) -> pd.DataFrame:
     """The flagged copied sections of the index generation in ``folder``, most copied first.
 
     Read from :data:`COPIES_FILE` (written with the generation); a generation written before
-    it existed is computed from its passages.  ``texts``: with both sections' texts (``text``,
-    ``source_text``, the texts the spans point into) and their kinds (``kind``, ``source_kind``).
+    it existed is computed from its passages (``passages_file`` in ``folder``: the indexer's
+    ``PASSAGES_FILE``).  ``texts``: with both sections' texts (``text``, ``source_text``, the
+    texts the spans point into) and their kinds (``kind``, ``source_kind``).
     """
-    from index.passages.indexer import PASSAGES_FILE  # here: the indexer imports this module
-
     stored = Path(folder) / COPIES_FILE
     passages = None
     if stored.exists():
         frame = pd.read_parquet(stored)
     else:
-        passages = pd.read_parquet(Path(folder) / PASSAGES_FILE, columns=PASSAGE_COLUMNS + ["kind"])
+        passages = pd.read_parquet(Path(folder) / passages_file, columns=PASSAGE_COLUMNS + ["kind"])
         frame = find_copies(passages, settings, flagged_only=False)
     frame = flagged(frame, settings)
     if not texts:
         return frame
     wanted = set(frame["report_id"]) | set(frame["source_report_id"])
     if passages is None:
-        passages = pd.read_parquet(Path(folder) / PASSAGES_FILE, columns=PASSAGE_COLUMNS + ["kind"],
+        passages = pd.read_parquet(Path(folder) / passages_file, columns=PASSAGE_COLUMNS + ["kind"],
                                    filters=[("report_id", "in", sorted(wanted))] if wanted else None)
     passages = passages[passages["report_id"].isin(wanted)].sort_values(["report_id", "section_no", "ordinal"])
     joined = passages.groupby(["report_id", "section_no"], sort=False).agg(
