@@ -438,9 +438,10 @@ def copied_sections(folder: Path, passages_file: str, settings: CopySettings = C
         text=("text", lambda t: JOINER.join(str(x) for x in t)), kind=("kind", "first"))
     own = [(r, int(n)) for r, n in zip(frame["report_id"], frame["section_no"])]
     other = [(r, int(n)) for r, n in zip(frame["source_report_id"], frame["source_section_no"])]
-    return frame.assign(text=[joined["text"].get(k, "") for k in own], kind=[joined["kind"].get(k) for k in own],
-                        source_text=[joined["text"].get(k, "") for k in other],
-                        source_kind=[joined["kind"].get(k) for k in other])
+    text = {k: str(v) for k, v in joined["text"].items()}
+    kind = {k: str(v) for k, v in joined["kind"].items()}
+    return frame.assign(text=[text.get(k, "") for k in own], kind=[kind.get(k, "") for k in own],
+                        source_text=[text.get(k, "") for k in other], source_kind=[kind.get(k, "") for k in other])
 
 
 def write(passages: pd.DataFrame, path: Path, settings: CopySettings = CopySettings()) -> int:
