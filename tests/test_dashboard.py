@@ -116,6 +116,13 @@ def check_every_figure(corpus: qa.Corpus, scope: Scope | None, lang: str) -> int
                 text = answer(corpus, links.change_question(figure, lang), scope)
                 assert change_matches(figure, text, lang), (links.change_question(figure, lang), figure, text)
                 checked += 1
+        for year, reports in board.reports_by_year.items():
+            if f"reports{year}" not in seen:
+                seen.add(f"reports{year}")
+                text = answer(corpus, links.reports_question(year, lang), scope)
+                said = f"共{reports}份年报" if lang == "zh" else f"{year}: {reports} report"
+                assert said in text, (links.reports_question(year, lang), reports, text)
+                checked += 1
         for mover in board.rises + board.falls:
             text = answer(corpus, links.mover_question(mover, lang), scope)
             assert mover_matches(mover, text, lang), (links.mover_question(mover, lang), mover, text)

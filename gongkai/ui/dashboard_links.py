@@ -17,6 +17,10 @@ from gongkai.ui.i18n import t
 RATES = ("disclosure_rate", "correction_rate")
 
 
+def reports_question(year: int, lang: str) -> str:
+    return t("dash.q.reports", lang, year=year)
+
+
 def value_question(figure: YearFigure, lang: str) -> str:
     return t("dash.q.value", lang, year=figure.year, what=t(f"dash.what.{figure.name}", lang))
 

@@ -239,6 +239,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dash.what.reviews": ("行政复议数", "the number of administrative reconsiderations"),
     "dash.what.lawsuits": ("行政诉讼数", "the number of administrative lawsuits"),
     "dash.what.correction_rate": ("复议纠错率", "the reconsideration correction rate"),
+    "dash.q.reports": ("{year}年有多少份报告", "How many reports are there for {year}?"),
     "dash.q.value": ("{year}年{what}是多少", "What was {what} in {year}?"),
     "dash.q.change": ("{before}年与{year}年{what}对比", "Compare {what} in {before} and {year}"),
     "dash.q.mover": ("{agency}{before}年与{year}年收到的政府信息公开申请数对比",

@@ -12,7 +12,8 @@ import streamlit as st
 
 from gongkai.ui import cache
 from gongkai.ui.dashboard_links import (breakdown_question, change_question, change_text, definitions, figure_text,
-                                        mover_question, number, quality_question, scope_text, value_question)
+                                        mover_question, number, quality_question, reports_question, scope_text,
+                                        value_question)
 from gongkai.ui.state import View, current_view
 from index.tables.dashboard import HEADLINE, Breakdown, Dashboard, Mover
 
@@ -44,7 +45,8 @@ def _by_year(view: View, board: Dashboard) -> None:
     for year in reversed(board.years):
         row = st.columns(_WIDTHS, vertical_alignment="top")
         row[0].markdown(f"**{year}**")
-        row[0].caption(view.t("dash.year_reports", reports=f"{board.reports_by_year[year]:,}"))
+        _link(row[0], view.t("dash.year_reports", reports=f"{board.reports_by_year[year]:,}"),
+              reports_question(year, view.lang))
         for column, (name, _) in zip(row[1:], HEADLINE):
             figure = board.figure(name, year)
             if figure is None or figure.value is None:
