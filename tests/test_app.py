@@ -275,8 +275,10 @@ def test_answers_draw_their_chart(monkeypatch, seeds_data, question, mark):
     ask(at, question)
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1 and mark in charts[0].proto.spec
-    # The table behind the chart is there too, sortable and downloadable.
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) >= 2
+    # The table behind the chart is there too, sortable and downloadable (first); any other table
+    # is the answer's sources, one row per contributing report.
+    assert len(at.dataframe[0].value) >= 2 and "来源文件" not in at.dataframe[0].value.columns
+    assert all("来源文件" in d.value.columns for d in at.dataframe[1:])
     assert {b.label for b in at.get("download_button")} >= {"下载 CSV", "下载 Excel"}
 
 
