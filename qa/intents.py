@@ -198,7 +198,7 @@ REGISTRY: tuple[Intent, ...] = (
            answer.mixed, writing.mixed, chart=writing.chart_by_agency),
     Intent("narrative", "passages of the reports' text", _passages, _narrative),
     Intent(data_quality.INTENT, "data problems, only the check asked about (table 三's identity, the text against "
-           "the table, money units, copied text), per report with the figures compared",
+           "the table, money units, copied text, checks across years), per report with the figures compared",
            _step(data_quality.gather), data_quality.compose, has_rows=_has_quality, checks=False),
     Intent(corpus_facts.INTENT, "the reports themselves: how many, which years, published when, script, template",
            _step(corpus_facts.gather), corpus_facts.compose, has_rows=_has_frame, checks=False),
