@@ -89,8 +89,11 @@ def _sources(view: View, answer: Answer) -> None:
                 st.caption(plain(source.get("source") or ""))
                 same = copies.get(str(source.get("id")), [])
                 if same:
-                    st.caption(plain(view.t("chat.copies") + " " + "; ".join(
-                        f"{source_label(view, c)} ({c.get('source') or '?'})" for c in same)))
+                    st.caption(view.t("chat.copies"))
+                    for copy in same:  # each copy links to its own report
+                        label = f"{source_label(view, copy)} ({plain(copy.get('source') or '?')})"
+                        st.page_link(REPORTS_PAGE, label=label, icon=":material/content_copy:",
+                                     query_params={"report": copy["report_id"]})
 
 
 def figure_sources(cells: list[dict[str, Any]], by_size: bool = True) -> list[dict[str, Any]]:
