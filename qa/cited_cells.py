@@ -66,7 +66,7 @@ def report_groups(cells: Iterable[dict[str, Any]], by_size: bool = True) -> list
             group["tables"].append(table)
         value = cell.get("value")
         group["cells"].append((table, row, column, value))
-        if _present(value):
+        if value is not None and _present(value):
             group["total"] += float(value)
             group["present"] += 1
 
