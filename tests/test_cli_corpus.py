@@ -194,13 +194,20 @@ def test_export_chinese_headers(corpus, tmp_path):
     by_agency = {row["机关"]: row for row in metrics}
     assert float(by_agency["将乐县人民政府办公室"][received]) == 5
     assert all("__" not in h for h in metrics[0]), [h for h in metrics[0] if "__" in h]
+    # Each cell is named beside its keys, as the metrics column of the same cell is.
+    with open(out / "cells.csv", encoding="utf-8-sig") as f:
+        cells = list(csv.DictReader(f))
+    assert list(cells[0]) == ["报告编号", "表格", "行", "列", "数值", "单元格名称"]
+    assert all(c["单元格名称"] for c in cells) and len(cells) == 998
+    named = {c["单元格名称"] for c in cells if (c["表格"], c["行"], c["列"]) == ("applications", "new_received", "total")}
+    assert named == {received}
 
     english = run("export", "--data", str(data), "--out", str(out), "--headers", "en", "--format", "xlsx",
                   "--quiet")
     assert english.exit_code == 0, english.output
     book = openpyxl.load_workbook(out / "gongkai.xlsx", read_only=True)
     header = [c.value for c in next(book["cells"].iter_rows(max_row=1))]
-    assert header == ["report ID", "table", "row", "column", "value"]
+    assert header == ["report ID", "table", "row", "column", "value", "cell name"]
 
 
 def test_export_xlsx_refuses_the_record(corpus, tmp_path):

@@ -22,7 +22,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from index.tables import store
-from index.tables.labels import HEADERS, column_labels
+from index.tables.labels import HEADERS, cell_labels, column_labels
 from parsing.errors import GongkaiError
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -44,7 +44,14 @@ class ExportError(GongkaiError):
     """The store cannot be exported in the format asked for."""
 
 
-def _select(table: str, fmt: str, with_record: bool) -> str:
+_CELL_LABELS = "export_cell_labels"
+
+
+def _select(table: str, fmt: str, with_record: bool, headers: str = "names") -> str:
+    if table == "cells" and headers != "names":
+        # Labelled headers are for people: each cell's name (规章·本年制发件数) beside its keys.
+        return (f'SELECT c.*, l.label AS cell_label FROM cells c LEFT JOIN {_CELL_LABELS} l '
+                'ON l."table" = c."table" AND l."row" = c."row" AND l."column" = c."column" ORDER BY c.rowid')
     if table != "reports":
         return f"SELECT * FROM {table}"
     record = "CAST(record AS VARCHAR) AS record" if with_record else None
@@ -117,6 +124,10 @@ def export(data: Path, out: Path, fmt: str = "csv", headers: str = "names", with
     tell: Progress = progress or (lambda table, done, total: None)
     with store.reading(data) as con:
         con.execute("SET enable_progress_bar = false")  # progress is ours to tell, table by table
+        if headers != "names":
+            labels = cell_labels(headers)
+            con.register(_CELL_LABELS, pa.table({key: [cell[i] for cell in labels]
+                                                 for i, key in enumerate(("table", "row", "column", "label"))}))
         totals = {table: _count(con, table) for table in EXPORT_TABLES}
         out.mkdir(parents=True, exist_ok=True)
         if fmt == "xlsx":
@@ -125,7 +136,7 @@ def export(data: Path, out: Path, fmt: str = "csv", headers: str = "names", with
         for table in EXPORT_TABLES:
             path = out / f"{table}.{fmt}"
             tell(table, 0, totals[table])
-            reader = _reader(con, _select(table, fmt, with_record), headers, _ROWS_PER_BATCH)
+            reader = _reader(con, _select(table, fmt, with_record, headers), headers, _ROWS_PER_BATCH)
             _write_stream(reader, path, fmt, partial(_tell_rows, tell, table, totals[table]))
             written.append(path)
         return written
@@ -185,7 +196,7 @@ def _export_xlsx(con: duckdb.DuckDBPyConnection, path: Path, headers: str, total
     for table in EXPORT_TABLES:
         sheet = book.create_sheet(title=table)
         tell(table, 0, totals[table])
-        reader = _reader(con, _select(table, "xlsx", False), headers, _XLSX_ROWS_PER_BATCH)
+        reader = _reader(con, _select(table, "xlsx", False, headers), headers, _XLSX_ROWS_PER_BATCH)
         sheet.append(reader.schema.names)
         done = 0
         for batch in reader:

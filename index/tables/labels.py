@@ -41,6 +41,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "row": ("行", "row"),
     "column": ("列", "column"),
     "value": ("数值", "value"),
+    "cell_label": ("单元格名称", "cell name"),
     "no": ("部分序号", "section number"),
     "title": ("标题", "title"),
     "text": ("正文", "text"),
@@ -81,6 +82,16 @@ def _figure_labels() -> dict[str, tuple[str, str]]:
                     cell = (table.key, row.key, column)
                     out.setdefault(metric_name(*cell), (figure_label(cell, "zh"), figure_label(cell, "en")))
     return out
+
+
+def cell_labels(headers: str) -> list[tuple[str, str, str, str]]:
+    """(table, row, column, name) of every template cell, named in Chinese or English."""
+    from index.tables.store import metric_name
+    from parsing.template import TEMPLATES
+
+    cells = {(table.key, row.key, column) for template in TEMPLATES.values()
+             for table in template.tables.values() for row in table.rows for column in row.columns}
+    return [(t, r, c, column_label(metric_name(t, r, c), headers)) for t, r, c in sorted(cells)]
 
 
 def column_label(name: str, headers: str) -> str:
