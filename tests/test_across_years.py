@@ -235,3 +235,26 @@ def test_a_follow_up_keeps_the_check(changed_corpus) -> None:
     assert answer.plan.quality == "carry_over" and answer.plan.years == [2025]
     assert "2024年报告结转下年度继续办理12件" in answer.text
     assert "跳变" not in answer.text and "同级" not in answer.text
+
+
+# --- the page, without a browser ------------------------------------------------------------
+
+
+def test_quality_page_section_without_a_browser(monkeypatch, seeds_store, tmp_path_factory) -> None:
+    from tests.test_app import open_app
+
+    root = tmp_path_factory.mktemp("across-app")
+    at = open_app(monkeypatch, ingest_folder(write_all(root / "src"), root / "data"), page="quality")
+    years = next(t for t in at.tabs if t.label.startswith("跨年度核对"))
+    assert years.label == "跨年度核对(6)"
+    assert {m.label: m.value for m in years.metric} == {"结转数前后对不上": "1", "数字异常跳变": "4",
+                                                      "同级机关数以百计而本机关填0": "1"}
+    shown = years.dataframe[0].value
+    assert shown["发现"].iloc[0] == "2024年报告结转下年度继续办理12件，2025年报告上年结转填0件，相差12件。"
+    assert shown["报告"].iloc[0].startswith("./reports?report=") and shown["对照报告"].notna().all()
+    # The five seeds: single years, nothing to pair.
+    at = open_app(monkeypatch, seeds_store, page="quality")
+    years = next(t for t in at.tabs if t.label.startswith("跨年度核对"))
+    assert years.label == "跨年度核对(0)"
+    assert [s.value for s in years.success] == [
+        "当前范围内没有机关有相邻两年的报告，无从跨年度核对；与同级机关的比较也没有发现问题。"]

@@ -165,6 +165,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "years.checks": ("核对项目", "Checks"),
     "years.none": ("当前范围内跨年度核对没有发现问题(已比较{pairs}对相邻年份的报告)。",
                    "No problem found across years in the current scope ({pairs} pairs of consecutive reports compared)."),
+    "years.no_pairs": ("当前范围内没有机关有相邻两年的报告，无从跨年度核对；与同级机关的比较也没有发现问题。",
+                       "No agency in the current scope has reports of two consecutive years to compare; "
+                       "the comparison with peers found nothing either."),
     "years.count": ("{n}处问题,涉及{agencies}个机关", "{n} findings about {agencies} agencies"),
     "years.rules": ("核对规则", "The rules"),
     "years.col.check": ("核对项目", "Check"),

@@ -38,7 +38,8 @@ def render(view: View) -> None:
             st.markdown(f"**{_name(entry.id, view.lang)}**{'：' if view.lang == 'zh' else ': '}"
                         f"{entry.description(view.lang)}")
     if frame.empty:
-        st.success(view.t("years.none", pairs=frame.attrs.get("compared", {}).get("jump", 0)))
+        pairs = frame.attrs.get("compared", {}).get("jump", 0)
+        st.success(view.t("years.none", pairs=pairs) if pairs else view.t("years.no_pairs"))
         return
     counts = ay.counts(frame)
     for column, (check_id, n) in zip(st.columns(len(counts)), counts.items()):
