@@ -136,3 +136,19 @@ def test_chat_per_report_says_none_for_a_report_with_only_stock_text(copied_chat
     answer = ask("宝力根苏木的报告有没有雷同", None, copied_chat)
     assert answer.plan.quality == "copied", answer.text
     assert "没有哪一部分与更早的报告雷同" in answer.text
+
+
+def test_scope_keeps_the_ranking_of_its_reports(copied_chat) -> None:
+    from index.tables.summary import Scope
+    from qa import ask
+    from qa.copied import for_scope
+
+    found = copied_chat.copies()
+    assert found is not None
+    con = copied_chat.connection()
+    assert list(for_scope(found, con, Scope(year_from=2023))["agency"]) == ["将乐县人民政府办公室"]
+    assert list(for_scope(found, con, Scope(level="township"))["agency"]) == ["中山市大涌镇"]
+    assert list(for_scope(found, con, Scope())["agency"]) == ["将乐县人民政府办公室", "中山市大涌镇"]
+    answer = ask("2023年以来哪些报告雷同", None, copied_chat)
+    items = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(items) == 1 and "将乐县人民政府办公室" in items[0], answer.text
