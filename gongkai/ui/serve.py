@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from gongkai import settings
 from gongkai.ui import pages
@@ -70,11 +71,26 @@ def warm(data: str) -> None:
     questions = [t(key, lang) for key in WARM_QUESTIONS for lang in LANGUAGES]
     with cache._LOCK:
         warmed = warm_up(opened, questions)
+    _first_page(cache, data)
     if warmed.problem:
         _say(f"could not load everything in advance: {warmed.problem}")
     else:
         _say(f"the model and the indexes are loaded ({time.perf_counter() - started:.1f} s): "
              "answers come without waiting for them.")
+
+
+def _first_page(cache: ModuleType, data: str) -> None:
+    """Fill the caches the first page reads (the sidebar's summary and filters, the overview
+    with no filter set), so that opening the app does not compute them."""
+    from index.tables.summary import Scope
+
+    version = cache.store_version(Path(data))
+    if version is None:
+        return
+    cache.options(data, version)
+    cache.summary(data, version)
+    cache.summary(data, version, Scope())
+    cache.dashboard(data, version, Scope(), None)
 
 
 def _start_when_running(data: str) -> None:
