@@ -118,7 +118,7 @@ def verdict(sections: int, lang: str) -> str:
 def note(lang: str, settings: CopySettings = CopySettings()) -> str:
     """How the share is counted, in plain words (said under the list)."""
     if lang == "zh":
-        return (f"比例指这一部分中与一份更早的报告相同的文字所占的比重;在{settings.boilerplate_agencies}个以上机关的"
+        return (f"比例指这一部分中与一份更早的报告相同的文字所占的比重;超过{settings.boilerplate_agencies}个机关的"
                 f"报告里都出现的套话不计在内。相同文字占一半以上、且不少于{settings.min_chars}字的才列出,"
                 "按比例从高到低排列。")
     return (f"The share is the part of the section's text that repeats an earlier report; wording found in the "

@@ -141,7 +141,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quality.none": ("当前范围内没有未通过的校验。", "No failed check in the current scope."),
     "quality.tab.copied": ("雷同文字({n})", "Copied text ({n})"),
     "copied.intro": ("下列各部分有一半以上的文字(且不少于{chars}字)与一份更早的报告相同,按相同文字所占比例从高到低排列。"
-                     "在{agencies}个以上机关的报告里都出现的套话不算雷同。",
+                     "超过{agencies}个机关的报告里都出现的套话不算雷同。",
                      "Each section below repeats an earlier report in at least half of its text (and at least "
                      "{chars} characters), most copied first. Stock wording found in the reports of more than "
                      "{agencies} agencies does not count as copying."),
