@@ -229,7 +229,9 @@ def test_two_turn_conversation_keeps_context(monkeypatch, seeds_data):
     assert any(label.startswith("中山市大涌镇 · 2022年") for label in labels)
     assert any("SELECT" in c.value for c in at.code)
     readings = [t.value for t in at.table if "理解" in t.value.columns][-1]  # the second turn's
-    assert "metric" in readings.index and "行政强制" in readings["原文"].tolist()
+    # Read in words: the piece is "指标" (not the key "metric"), the figure by its name.
+    assert "指标" in readings.index and "行政强制" in readings["原文"].tolist()
+    assert readings.loc["指标", "理解"] == "行政强制·处理决定数量"
     # A new conversation forgets the context.
     at.button(key="chat.new").click().run()
     assert answers(at) == []
