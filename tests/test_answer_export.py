@@ -112,3 +112,12 @@ def test_text_that_looks_like_a_formula_stays_text(seeds_handle):
     book = openpyxl.load_workbook(io.BytesIO(answer_workbook(answer)))
     sheet = book[book.sheetnames[0]]
     assert sheet["B2"].value == "=SUM(A1:A9)收到多少申请" and sheet["B2"].data_type == "s"
+
+
+def test_the_apps_table_downloads_keep_text_that_looks_like_a_formula():
+    from gongkai.ui.widgets import excel_bytes
+
+    frame = pd.DataFrame({"来源文件": ["=1+1.txt", "004.txt"], "数值": [191, 4]})
+    sheet = openpyxl.load_workbook(io.BytesIO(excel_bytes(frame))).active
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ("=1+1.txt", "s")
+    assert sheet["B2"].value == 191

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from gongkai.ui.i18n import t
+from index.tables.export import excel_text
 
-EXCEL_MAX_CHARS = 32_767
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -25,15 +25,17 @@ def csv_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
 
 
 def excel_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     safe = frame.copy()
     for name in safe.columns:
         if pd.api.types.is_object_dtype(safe[name]) or pd.api.types.is_string_dtype(safe[name]):
-            safe[name] = safe[name].map(
-                lambda v: ILLEGAL_CHARACTERS_RE.sub("", v)[:EXCEL_MAX_CHARS] if isinstance(v, str) else v)
+            safe[name] = safe[name].map(lambda v: excel_text(v) if isinstance(v, str) else v)
     buffer = io.BytesIO()
-    safe.to_excel(buffer, index=index, engine="openpyxl")
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        safe.to_excel(writer, index=index)
+        for row in writer.sheets["Sheet1"].iter_rows():
+            for cell in row:
+                if cell.data_type == "f":  # report text that starts with "=" is text, not a formula
+                    cell.data_type = "s"
     return buffer.getvalue()
 
 
