@@ -75,12 +75,12 @@ def uploaded_section(view: View) -> None:
     if frame.empty:
         st.caption(view.t("remove.uploaded_none"))
         return
-    labels = {row.report_id: f"{row.agency or '?'} · {row.year or '?'} · {row.file}"  # type: ignore[str-bytes-safe]
+    labels = {str(row.report_id): f"{row.agency or '?'} · {row.year or '?'} · {row.file}"  # type: ignore[str-bytes-safe]
               for row in frame.itertuples()}
     shown = frame[["agency", "year", "file"]].copy()
     shown.columns = [view.t("col.agency"), view.t("col.year"), view.t("col.file")]
     st.dataframe(shown, width="stretch", hide_index=True)
-    report_id = st.selectbox(view.t("remove.pick"), list(labels), format_func=lambda r: labels[r],
-                             key="removal.upload.pick")
+    report_id: str | None = st.selectbox(view.t("remove.pick"), list(labels), format_func=lambda r: labels[r],
+                                         key="removal.upload.pick")
     if report_id is not None:
         control(view, report_id, labels[report_id], key="removal.upload")
