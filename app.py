@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gongkai import settings
-from gongkai.ui import cache, sidebar
+from gongkai.ui import cache, preparing, sidebar
 from gongkai.ui.i18n import t
 from gongkai.ui.state import set_view
 
@@ -26,6 +26,10 @@ PAGES = (
 
 st.set_page_config(page_title="Gongkai", page_icon=":material/account_balance:", layout="wide")
 data = settings.data_dir()
+if preparing.active(data):
+    # `gongkai app` builds the demo corpus while its server already runs: say so until it is ready.
+    preparing.notice(data, sidebar.language())
+    st.stop()
 view = sidebar.render(data)
 set_view(view)
 if view.version is not None:

@@ -8,6 +8,8 @@ folder; counts are checked against SQL on the store.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -130,3 +132,38 @@ def test_remove_any_report_from_the_reports_page(app_url):
         labels = _report_options(page)
         assert len(labels) == before - 1 and not any("中山市大涌镇" in label for label in labels)
     assert _sql("SELECT count(*) FROM reports WHERE report_id = ?", [report_id]) == [(0,)]
+
+
+def test_while_the_demo_is_prepared_the_page_says_so_then_shows_the_corpus_by_itself(tmp_path_factory):
+    from playwright.sync_api import expect
+
+    from gongkai.ui.preparing import MARKER
+    from tests.browser_support import CHROMIUM, serve
+
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium not installed: apt-get install chromium")
+    data = tmp_path_factory.mktemp("run-preparing") / "corpus"
+    data.mkdir()
+    # What `gongkai app` does on a first run: the folder is marked by a live process, no store yet.
+    builder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        (data / MARKER).write_text(str(builder.pid), "ascii")
+        with serve(data, tmp_path_factory) as url, open_page(url, "en") as page:
+            expect(page.get_by_text(t("app.preparing", "en"))).to_be_visible()
+            expect(page.get_by_text(t("sidebar.no_corpus", "en"))).to_have_count(0)
+            screenshot(page, "browser_run_preparing")
+            # The build ends: the corpus is there and the builder's mark is gone.
+            built = seeds_corpus(tmp_path_factory)
+            for part in built.iterdir():
+                target = data / part.name
+                (shutil.copytree(part, target, symlinks=True) if part.is_dir() else shutil.copyfile(part, target))
+            (data / MARKER).unlink()
+            # The open page shows the corpus without being reloaded.
+            with duckdb.connect(str(store.store_file(data)), read_only=True) as con:
+                (reports,), = con.execute("SELECT count(*) FROM reports").fetchall()
+            expect(_sidebar_reports(page)).to_have_text(str(reports))
+            expect(page.get_by_text(t("app.preparing", "en"))).to_have_count(0)
+            screenshot(page, "browser_run_prepared")
+    finally:
+        builder.kill()
+        builder.wait()

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -69,7 +70,7 @@ def _announce(url: str, server: subprocess.Popen[bytes], data: Path, building: b
         return
     step(f"Gongkai is open at {url}  (corpus {data}; Ctrl-C stops it)")
     if building:
-        step("  The demo corpus shows there when the steps below are done.")
+        step("  The demo corpus shows there (by itself) when the steps below are done.")
 
 
 def ingest_demo(data: Path, n_agencies: int = DEMO_AGENCIES, progress: bool = True) -> None:
@@ -105,22 +106,28 @@ def app(data: str | None, max_upload_mb: int | None, port: int, address: str, de
     env = {**os.environ, "GONGKAI_DATA": str(data_dir), settings.setting("max_upload_mb").env: str(upload_mb)}
     url = app_url(address, port)
     step(f"Starting the app on {url} …")
-    # The server starts first, so its address is known at once; the demo corpus (first run)
-    # is built meanwhile.  Streamlit reads .streamlit/config.toml from the working directory.
-    server = subprocess.Popen(streamlit_command(port, address, upload_mb), env=env, cwd=APP.parent)
-    # Stopped (kill, a service manager) rather than interrupted: stop the server too, via `finally`.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    threading.Thread(target=_announce, args=(url, server, data_dir, building), daemon=True).start()
-    try:
-        if building:
-            ingest_demo(data_dir)
-        status = server.wait()
-    except GongkaiError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except KeyboardInterrupt:  # Ctrl-C reached the server too: let it stop
-        status = 0
-    finally:
-        _stop(server)
+    from gongkai.ui.preparing import preparing
+
+    with ExitStack() as marked:
+        if building:  # the app says "being prepared" (not "no corpus") until the block below is done
+            marked.enter_context(preparing(data_dir))
+        # The server starts first, so its address is known at once; the demo corpus (first run)
+        # is built meanwhile.  Streamlit reads .streamlit/config.toml from the working directory.
+        server = subprocess.Popen(streamlit_command(port, address, upload_mb), env=env, cwd=APP.parent)
+        # Stopped (kill, a service manager) rather than interrupted: stop the server too, via `finally`.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+        threading.Thread(target=_announce, args=(url, server, data_dir, building), daemon=True).start()
+        try:
+            if building:
+                ingest_demo(data_dir)
+                marked.close()
+            status = server.wait()
+        except GongkaiError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except KeyboardInterrupt:  # Ctrl-C reached the server too: let it stop
+            status = 0
+        finally:
+            _stop(server)
     if status:
         raise click.exceptions.Exit(status)
 

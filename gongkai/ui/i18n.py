@@ -266,6 +266,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.status.duplicate": ("已有同一报告", "same report already stored"),
     "upload.status.failed": ("失败", "failed"),
     "upload.status.rejected": ("拒收", "rejected"),
+    # While `gongkai app` builds the demo corpus
+    "app.preparing": ("正在生成并导入示例语料,第一次运行需要几分钟。完成后本页会自动显示语料;每一步的进度见终端。",
+                      "The demo corpus is being generated and ingested; the first run takes a few minutes. This page "
+                      "shows the corpus by itself once it is ready; the terminal shows each step."),
     # Removing a report (Reports and Upload pages)
     "remove.button": ("从语料中删除这份报告…", "Remove this report from the corpus…"),
     "remove.confirm": ("确定删除“{report}”吗?删除后,它的数字和文字不再用于任何回答。",
