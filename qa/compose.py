@@ -29,6 +29,7 @@ _KIND_NAMES = {"overview": ("总体情况", "overview"), "problems": ("存在的
                "measures": ("改进措施", "measures"), "active_disclosure": ("主动公开", "proactive disclosure"),
                "requests": ("依申请公开", "requests"), "review_litigation": ("复议诉讼", "reconsideration and litigation"),
                "other": ("其他事项", "other matters")}
+KIND_NAMES = _KIND_NAMES  # read by qa.scope_text
 
 
 @dataclass

@@ -16,12 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from qa.compose import KIND_NAMES
 from qa.corpus_facts import LEVEL_NAMES
 from qa.plan import Entity, Plan, Reading
 
 # How a piece the chosen scope set is marked in the plan's readings and entities.
 CHOSEN = ("from the chosen scope", "来自所选范围")
 _CHOSEN_ENTITY = ("chosen scope", "所选范围")
+# Intents whose answer is passages: the report sections they searched are part of their scope.
+PASSAGE_INTENTS = ("narrative", "mixed")
 # Agencies named one by one in the statement; more are counted.
 MAX_NAMED_AGENCIES = 3
 
@@ -40,6 +43,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "agencies_many": ("{first}等{n}个机关", "{first} and {more} more agencies"),
     "agency_join": ("、", "; "),
     "chosen": ("(按侧栏筛选)", " (sidebar filter)"),
+    "sections": ("“{names}”部分", "the “{names}” sections"),
     "overridden": ("侧栏所选的{what}未采用,以问题为准", "the sidebar's {what} filter is not applied: the question "
                    "names its own"),
     "what_years": ("年份", "year"),
@@ -134,8 +138,9 @@ def _is_chosen(how: str) -> bool:
 
 
 def scope_parts(plan: Plan) -> list[ScopePart]:
-    """The restrictions ``plan`` ran under, in the order years, region, level, agencies; all
-    years stated even when no year restricts (a total over every year is said to be one)."""
+    """The restrictions ``plan`` ran under, in the order years, region, level, report sections
+    (passage answers), agencies; all years stated even when no year restricts (a total over every
+    year is said to be one)."""
     parts: list[ScopePart] = []
     years = _years(plan)
     year_chosen = any(r.piece == "year" and _is_chosen(r.how) for r in plan.readings)
@@ -152,6 +157,10 @@ def scope_parts(plan: Plan) -> list[ScopePart]:
         level_chosen = any(r.piece == "level" and _is_chosen(r.how) for r in plan.readings)
         parts.append(ScopePart("level", _word("level", "zh", name=zh), _word("level", "en", name=en),
                                chosen=level_chosen))
+    if plan.kinds and plan.intent in PASSAGE_INTENTS:
+        kinds = [KIND_NAMES.get(k, (k, k)) for k in plan.kinds]
+        parts.append(ScopePart("sections", _word("sections", "zh", names="”“".join(k[0] for k in kinds)),
+                               _word("sections", "en", names="” and “".join(k[1] for k in kinds))))
     names = plan.agencies
     if names:
         chosen = all(_is_chosen(e.how) for e in plan.agency_entities()) and not plan.from_previous

@@ -106,10 +106,11 @@ def test_narrative_and_quality_answers_keep_to_the_sidebar_level_and_say_so(inde
     scope = Scope(level="township")
     answer = ask("存在哪些问题", Conversation(), indexed, scope=scope)
     assert answer.sources and {s["report_id"] for s in answer.sources} <= township
-    assert answer.scope == "范围:全部年份 · 乡镇级机关(按侧栏筛选)。"
+    # The section the question asked about is part of a passage answer's scope.
+    assert answer.scope == "范围:全部年份 · “存在的问题”部分 · 乡镇级机关(按侧栏筛选)。"
     quality = ask("哪些报告的勾稽关系不平衡", Conversation(), indexed, scope=scope)
     assert quality.plan.intent == "quality"
-    assert quality.scope == answer.scope and quality.text.endswith(quality.scope)
+    assert quality.scope == "范围:全部年份 · 乡镇级机关(按侧栏筛选)。" and quality.text.endswith(quality.scope)
     assert f"已核对{national}份报告" in quality.text, quality.text
 
 
