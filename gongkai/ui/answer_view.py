@@ -149,7 +149,9 @@ def _figures(view: View, answer: Answer, key: str) -> None:
             st.caption(plain(group.get("source") or ""))
     rest = [g for g in found if g not in top]
     if rest:
-        st.caption(view.t("chat.more_sources", n=len(rest), zeros=sum(1 for g in rest if not g["total"])))
+        zeros = sum(1 for g in rest if not g["total"])
+        st.caption(view.t("chat.more_sources_zeros", n=len(rest), zeros=zeros) if zeros else
+                   view.t("chat.more_sources", n=len(rest)))
     if len(found) > 1:
         # Every contributing report, one row each: what "N more reports" points to.
         with st.expander(view.t("chat.all_sources", n=len(found)), expanded=bool(rest)):
