@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from parsing.template import TEMPLATE_2019, TEMPLATE_2021, TEMPLATE_UNKNOWN, TEMPLATES
-from parsing.vocabulary import (BARE_DATE_LABEL, DATE_LABELS, GLUED_VERBS, NOT_PLACELESS, OFFICE_NAMES, PLACELESS_PREFIXES,
-                                SELF_REFERENCES)
+from parsing.vocabulary import (BARE_DATE_LABEL, DATE_LABELS, GLUED_VERBS, NOT_PLACELESS, OFFICE_NAMES,
+                                OFFICE_OBJECT_VERBS, PLACELESS_PREFIXES, SELF_REFERENCES)
 
 _REPORT_TITLE = re.compile(
     r"^(?:.*?[:：|，,。]\s*)?(?P<agency>[\u4e00-\u9fff（）()·]{2,40}?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*"
@@ -37,6 +37,8 @@ _PLACE = r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地�
 OFFICE = "(?:" + "|".join(OFFICE_NAMES) + ")"
 _FULL_AGENCY = re.compile(rf"({_PLACE}{{1,3}}?{OFFICE})(?!门户|网站|网|公报|信息公开(?:网|平台|专栏))")
 _SHORT_OFFICE = re.compile(rf"({_PLACE}{{1,3}}?)(?:政府办|府办)(?!公)")
+_SHORT_FULL_NAME = "人民政府办公室"
+_OFFICE_OBJECT_VERB = re.compile("^(?:" + "|".join(OFFICE_OBJECT_VERBS) + ")")
 _LEADING_PLACE = re.compile(rf"^({_PLACE}{{1,3}}?)(?=严格|认真|坚持|始终|按照|根据|全面|深入|高度|紧紧|积极|以)")
 
 
@@ -135,7 +137,11 @@ def find_agency(work_text: str) -> str | None:
     the full office name, then a place name opening the first sentence.
     """
     full = Counter(m.group(1) for m in _FULL_AGENCY.finditer(work_text))
-    short = Counter(m.group(1) + "人民政府办公室" for m in _SHORT_OFFICE.finditer(work_text))
+    # The place of a short form: neither a verb taking the office as object nor a clause's
+    # last characters ("2021年区府办") are part of it; a bare "区" is no place.
+    short_names = (_trim(_OFFICE_OBJECT_VERB.sub("", m.group(1)) + _SHORT_FULL_NAME)
+                   for m in _SHORT_OFFICE.finditer(work_text))
+    short = Counter(name for name in short_names if len(name) > len(_SHORT_FULL_NAME) + 1)
     candidates = full + short
     # Drop names that are only a province/city prefix of a longer candidate's place.
     if candidates:

@@ -80,6 +80,13 @@ GLUED_VERBS: tuple[str, ...] = (
     "特编制", "现编制", "编制了", "编制", "特发布", "现发布", "发布", "现公布", "特公布", "公布", "特此", "现将",
     "根据", "按照", "依据", "由",
 )
+# Verbs that take an office as their object ("建立区府办、司法局…联合会商机制"): a short office
+# form ("…区府办") glued to one of them is the verb plus a bare "区", never a place.  None of
+# them starts a place name in the gazetteer (checked in tests/test_meta.py).
+OFFICE_OBJECT_VERBS: tuple[str, ...] = (
+    "建立", "成立", "设立", "组建", "健全", "完善", "依托", "通过", "协调", "督促", "推动", "要求", "指导",
+    "牵头", "配合",
+)
 # Endings of agencies that are zones rather than administrative divisions; the place they
 # sit in is found through the gazetteer from the name before the ending.
 ZONE_SUFFIXES: tuple[str, ...] = (

@@ -65,6 +65,19 @@ def test_ingest_lists_failures_and_stores_the_rest(tmp_path):
     assert count.output == "n\n1\n"
 
 
+def test_a_report_whose_agency_cannot_be_read_is_said_and_named_no_agency(tmp_path):
+    # The 越城区 seed cut before its section 四: the sections that name the agency in full are
+    # gone, and "建立区府办、司法局…" must not make an agency called 建立区人民政府办公室.
+    text = seed_path("000").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.txt"
+    cut.write_text(text[:text.index("四、")], encoding="utf-8")
+    result = run("ingest", str(cut), "--data", str(tmp_path / "data"), "--workers", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "1 report(s) name no agency that could be read; they are stored without one: cut.txt" in result.output
+    stored = run("sql", "SELECT agency, year FROM reports", "--data", str(tmp_path / "data"), "--csv")
+    assert stored.output == "agency,year\n,2021\n"
+
+
 def test_sql_prints_an_aligned_table(corpus):
     data, _ = corpus
     result = run("sql", "SELECT agency, year, applications__new_received__total AS new_received "

@@ -69,6 +69,24 @@ def test_agency_from_text_without_a_title():
     assert meta.find_agency(text) == "示例县人民政府办公室"
 
 
+def test_an_office_after_a_verb_is_not_a_place():
+    # "建立区府办、司法局…联合会商机制": the verb 建立 and the bare 区 of 区府办 are not a
+    # place called 建立区 (a report cut before the sections that name its agency in full).
+    text = ("一、总体情况\n2021年区府办共办理信息公开申请36件。建立区府办、司法局与部门参与的联合会商机制。\n"
+            "完善区府办工作规则。二、主动公开政府信息情况\n")
+    assert meta.find_agency(text) is None
+    # A place after the verb is still read.
+    assert meta.find_agency("一、总体情况\n指导青石县府办开展培训。") == "青石县人民政府办公室"
+
+
+def test_verbs_before_an_office_start_no_place_name():
+    from parsing.region import place_names
+    from parsing.vocabulary import OFFICE_OBJECT_VERBS
+
+    starts = {verb: [name for name in place_names() if name.startswith(verb)] for verb in OFFICE_OBJECT_VERBS}
+    assert not any(starts.values()), starts
+
+
 def test_script_detection():
     assert meta.detect_script("政府信息公開工作年度報告", meta.to_simplified("政府信息公開工作年度報告")) == "traditional"
     assert meta.detect_script("政府信息公开工作年度报告", "政府信息公开工作年度报告") == "simplified"

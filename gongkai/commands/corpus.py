@@ -19,6 +19,7 @@ from parsing.errors import GongkaiError
 # Failed checks are listed up to this many; the rest are one query away.
 _SHOW_CHECKS = 20
 _FAILED_CHECKS_SQL = "SELECT source, rule, detail FROM checks JOIN reports USING (report_id) WHERE NOT ok"
+_NAMELESS_SQL = "SELECT source FROM reports WHERE agency IS NULL ORDER BY source"
 
 
 def _summary(result: IngestResult, data: Path) -> list[str]:
@@ -40,7 +41,12 @@ def _summary(result: IngestResult, data: Path) -> list[str]:
     if store.store_file(data).exists():
         with store.reading(data) as con:
             held = store.summary(con)
+            nameless = [row[0] for row in con.execute(_NAMELESS_SQL).fetchall()]
         lines.append(f"Corpus {data}: {held.reports} reports from {held.sources} files, {held.cells} cells.")
+        if nameless:
+            # Such a report is stored under no agency: said here, not discovered in an answer.
+            lines.append(f"{len(nameless)} report(s) name no agency that could be read; they are stored "
+                         f"without one: {', '.join(nameless[:_SHOW_CHECKS])}")
     if result.index:
         lines.append(f"Passage index: {result.index.get('passages', '?')} passages of "
                      f"{result.index.get('reports', '?')} reports.")
