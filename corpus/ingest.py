@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from corpus.entries import SUFFIXES as SUFFIXES, Skipped, display_path, hash_file, is_escaped, walk
 from corpus.identity import KnownReport, ReportIndex, cells_fingerprint, cells_of, narrative
 from index.passages.settings import IndexSettings
 from index.progress import bar, count, step
@@ -31,8 +32,7 @@ from index.tables import store
 from index.tables.store import Batch, StoredReport
 from parsing.errors import GongkaiError, ParseError
 
-# Files a folder walk picks up; a file named on the command line is always tried.
-SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".pdf"})
+# SUFFIXES (the extensions a folder walk reads) stays importable from here for bench/.
 BATCH_REPORTS = 500
 
 
@@ -65,6 +65,10 @@ class IngestResult:
     index_error: str | None = None
     failed: list[Failure] = field(default_factory=list)
     failed_checks: list[FailedCheck] = field(default_factory=list)
+    # Entries under the folders given that were not read (links, FIFOs, other extensions …).
+    skipped: list[Skipped] = field(default_factory=list)
+    # Files whose names are not valid UTF-8, as stored: the bad bytes escaped (corpus.entries.display_path).
+    escaped_names: list[str] = field(default_factory=list)
     # Report ids the store gained and lost: what a passage index must add and drop.
     added_reports: list[str] = field(default_factory=list)
     removed_reports: list[str] = field(default_factory=list)
@@ -81,22 +85,10 @@ class IngestResult:
 
 
 def find_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Failure]]:
-    """Files under ``paths`` (folders recursively, hidden names skipped), each once, sorted."""
-    found: dict[Path, Path] = {}
-    missing: list[Failure] = []
-    for given in map(Path, paths):
-        if given.is_file():
-            found.setdefault(given.resolve(), given)
-        elif given.is_dir():
-            for root, dirs, files in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    path = Path(root) / name
-                    if not name.startswith(".") and path.suffix.lower() in SUFFIXES:
-                        found.setdefault(path.resolve(), path)
-        else:
-            missing.append(Failure(str(given), "no such file or folder"))
-    return sorted(found.values(), key=str), missing
+    """Regular files under ``paths`` (folders recursively), each once, sorted; and the given
+    paths that hold none.  What a walk skips: :func:`corpus.entries.walk`."""
+    found = walk(list(paths))
+    return found.files, [Failure(p.path, p.reason) for p in found.problems]
 
 
 def file_hash(data: bytes) -> str:
@@ -321,26 +313,33 @@ def ingest(
     started = time.perf_counter()
     data_dir = Path(data)
     n_workers = int(workers) or os.cpu_count() or 1
-    files, failed = find_files(paths)
-    result = IngestResult(failed=failed)
+    found = walk(list(paths))
+    files = found.files
+    result = IngestResult(failed=[Failure(p.path, p.reason) for p in found.problems], skipped=found.skipped)
     with ExitStack() as stack:
         corpus = _Corpus(data_dir, stack, batch_reports)
         tasks: list[tuple[str, str]] = []
         for path in files:
-            source_path = str(path.resolve())
+            # Stored, printed and compared as display_path(): a name that is not UTF-8 has its bytes escaped.
+            real_path = os.path.realpath(path)
+            source_path, given = display_path(real_path), display_path(path)
+            if is_escaped(path):
+                result.escaped_names.append(given)
             try:
-                content_hash = file_hash(path.read_bytes())
+                content_hash = hash_file(path)  # a regular file only, read no further than its size
             except OSError as exc:
-                result.failed.append(Failure(str(path), f"cannot read file: {exc.strerror or exc}"))
+                result.failed.append(Failure(given, f"cannot read file: {exc.strerror or exc}"))
                 continue
             old = corpus.sources.get(source_path)
             if old is not None and old[0] == content_hash:
-                result.unchanged.append(str(path))
+                result.unchanged.append(given)
             elif corpus.by_hash.get(content_hash) in corpus.refs:
                 corpus.link_known(source_path, content_hash, corpus.by_hash[content_hash])
-                (result.updated if old else result.duplicates).append(str(path))
+                (result.updated if old else result.duplicates).append(given)
             else:
-                tasks.append((str(path), source_path))
+                # The parser reads real_path; it names the report after given (escaped) and
+                # _record stores it under source_path.
+                tasks.append((given, real_path))
         if progress and result.unchanged:
             step(f"{count(len(result.unchanged), 'file')} unchanged since the last ingest: skipped")
         with bar(len(tasks), f"Reading {count(len(tasks), 'report file')}", "files", progress) as shown:
@@ -403,6 +402,9 @@ def sync_passages(data_dir: Path, result: IngestResult, progress: bool = True,
 
 
 def _record(corpus: _Corpus, parsed: Parsed, result: IngestResult) -> None:
+    parsed.source_path = display_path(parsed.source_path)
+    if parsed.stored is not None:
+        parsed.stored.source_path = parsed.source_path
     if parsed.stored is None:
         result.failed.append(Failure(parsed.given, parsed.error or "unknown error", parsed.error_code))
         return
