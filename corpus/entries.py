@@ -197,3 +197,33 @@ def hash_file(path: str | os.PathLike[str]) -> str:
 def by_kind(entries: list[Skipped]) -> Counter[str]:
     """How many entries each kind of reason holds."""
     return Counter(s.kind for s in entries)
+
+
+# Skipped entries listed one by one up to this many; past it, counted by reason.
+SHOW_SKIPPED = 20
+_KIND_WORDS = {
+    LINK_LOOP: "symbolic link loops", BROKEN_LINK: "broken links", NOT_REGULAR: "not regular files",
+    UNREADABLE_FOLDER: "unreadable folders", FOLDER_LINK: "links to folders", EXTENSION: "other extensions",
+    HIDDEN: "hidden names", "unreadable": "unreadable entries",
+}
+
+
+def summary_lines(entries: list[Skipped], escaped: list[str], show: int = SHOW_SKIPPED) -> list[str]:
+    """What an ingest summary says of the entries it skipped and the names it escaped.
+
+    Every skipped entry is counted by reason; the first ``show`` are listed with theirs (a
+    folder of photos should not bury the rest of the summary)."""
+    lines = []
+    if entries:
+        kinds = ", ".join(f"{n} {_KIND_WORDS.get(kind, kind)}" for kind, n in by_kind(entries).most_common())
+        lines.append(f"Skipped, not read ({len(entries)}: {kinds}):")
+        lines += [f"  {s.path}: {s.reason}" for s in entries[:show]]
+        if len(entries) > show:
+            lines.append(f"  … {len(entries) - show} more, not listed")
+    if escaped:
+        lines.append(f"{len(escaped)} file name(s) are not valid UTF-8; stored with the bad bytes escaped "
+                     "(rename the files to keep their names readable):")
+        lines += [f"  {name}" for name in escaped[:show]]
+        if len(escaped) > show:
+            lines.append(f"  … {len(escaped) - show} more")
+    return lines

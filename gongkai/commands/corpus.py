@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from corpus.entries import summary_lines as skipped_lines
 from corpus.ingest import IngestResult, ingest as ingest_paths
 from gongkai import settings
 from index.tables import store
@@ -26,12 +27,14 @@ def _summary(result: IngestResult, data: Path) -> list[str]:
     rate = result.parsed / result.seconds if result.seconds else 0.0
     lines = [
         f"{len(result.new)} new, {len(result.updated)} updated, {len(result.unchanged)} unchanged, "
-        f"{len(result.duplicates)} same report as another file, {len(result.failed)} failed "
+        f"{len(result.duplicates)} same report as another file, {len(result.failed)} failed, "
+        f"{len(result.skipped)} skipped "
         f"({result.seconds:.1f} s, {rate:.0f} files/s)"
     ]
     if result.failed:
         lines.append("Failed:")
         lines += [f"  {f.path}: {f.reason}" for f in result.failed]
+    lines += skipped_lines(result.skipped, result.escaped_names)
     if result.failed_checks:
         reports = len({c.report_id for c in result.failed_checks})
         lines.append(f"Failed checks ({len(result.failed_checks)} in {reports} reports):")
