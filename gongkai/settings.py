@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from corpus.limits import MAX_UPLOAD_MB
+from index.limits import SQL_TIMEOUT_S
 from index.passages.settings import IndexSettings
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ SETTINGS: tuple[Setting, ...] = (
             "about 3x faster, cosine 0.99998 to fp32). Queries always run in fp32."),
     Setting("ocr_threads", 0, "Threads the OCR of one scanned PDF page uses; 0 = the number of cores, at most 4."),
     Setting("max_upload_mb", MAX_UPLOAD_MB, "Largest file the app accepts for upload, in MiB."),
+    Setting("sql_timeout_s", SQL_TIMEOUT_S,
+            "Seconds one gongkai sql statement may run; past it the statement is stopped with a message. 0 = no limit."),
     Setting("llm_url", "", "Optional OpenAI-compatible endpoint that may rephrase composed answers."),
     Setting("llm_model", "", "Model name sent to that endpoint."),
 )

@@ -96,21 +96,22 @@ def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 @click.command()
 @click.argument("query")
-@settings.options("data")
+@settings.options("data", "sql_timeout_s")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of an aligned table.")
-def sql(query: str, data: str | None, as_csv: bool) -> None:
+def sql(query: str, data: str | None, sql_timeout_s: int | None, as_csv: bool) -> None:
     """Run one read-only SQL statement (SELECT, WITH, DESCRIBE, SHOW…) over the store.
 
     Tables: reports, sources, cells, sections, checks, and metrics (one row per report,
     one column per table cell, e.g. applications__new_received__total).  In cells the
     columns "table", "row" and "column" are SQL keywords: write them in double quotes.
+    A statement running longer than --sql-timeout-s seconds is stopped.
 
     \b
     gongkai sql 'SELECT agency, year, applications__new_received__total FROM metrics'
     gongkai sql "SELECT \\"row\\", value FROM cells WHERE \\"table\\" = 'review_litigation'"
     """
     try:
-        frame = run_sql(settings.data_dir(data), query)
+        frame = run_sql(settings.data_dir(data), query, timeout_s=float(settings.get("sql_timeout_s", sql_timeout_s)))
     except GongkaiError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_csv:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from index.limits import SQL_TIMEOUT_S
 from index.tables import store
 from parsing.errors import GongkaiError
 
@@ -17,6 +19,17 @@ READ_ONLY_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementT
 
 class QueryError(GongkaiError):
     """The SQL given to ``gongkai sql`` failed; the message holds DuckDB's reason."""
+
+
+class QueryTimeout(QueryError):
+    """The statement ran past the time limit (setting ``sql_timeout_s``) and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"The statement ran longer than the time limit of {seconds:g} s (sql_timeout_s) and was stopped. "
+            "Narrow it (a WHERE, a LIMIT), or raise the limit: --sql-timeout-s or GONGKAI_SQL_TIMEOUT_S "
+            "(0 = no limit).")
+        self.seconds = seconds
 
 
 class NotReadOnly(QueryError):
@@ -41,11 +54,30 @@ def check_read_only(sql: str) -> str:
     return statement.query
 
 
-def run_sql(data: Path, sql: str) -> pd.DataFrame:
-    """The result of one read-only statement over the store at ``data``."""
+def run_sql(data: Path, sql: str, timeout_s: float = SQL_TIMEOUT_S) -> pd.DataFrame:
+    """The result of one read-only statement over the store at ``data``.
+
+    A statement still running (or its rows still being fetched) after ``timeout_s`` seconds
+    is interrupted and :class:`QueryTimeout` raised; 0 = no limit."""
     query = check_read_only(sql)
     with store.reading(data) as con:
+        # DuckDB stops a running statement when another thread calls interrupt().
+        fired = threading.Event()
+
+        def stop() -> None:
+            fired.set()
+            con.interrupt()
+
+        timer = threading.Timer(timeout_s, stop) if timeout_s and timeout_s > 0 else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
         try:
             return con.execute(query).df()
         except duckdb.Error as exc:
+            if fired.is_set():
+                raise QueryTimeout(timeout_s) from None
             raise QueryError(f"SQL error: {exc}") from exc
+        finally:
+            if timer is not None:
+                timer.cancel()
