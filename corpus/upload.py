@@ -11,13 +11,16 @@ again, or its previous version put back.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import logging
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from corpus.ingest import ingest
 from corpus.limits import MAX_UPLOAD_MB
@@ -34,6 +37,10 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
 # A DOCX is a zip: refuse one that would inflate past this many times the upload limit.
 DOCX_INFLATION = 20
 _UNSAFE = re.compile(r"[^\w.\-（）()\[\]【】]+")
+# The longest name kept under uploads/, in UTF-8 bytes: file systems allow 255 bytes (not
+# characters: a Chinese character takes 3), less what a copy or a suffix may add.
+NAME_BYTES = 200
+_LOG = logging.getLogger(__name__)
 
 # What happened to each file, in the words the app translates.
 NEW, REPLACED, UNCHANGED, DUPLICATE, FAILED, REJECTED = "new", "replaced", "unchanged", "duplicate", "failed", \
@@ -62,15 +69,28 @@ def accepted_extensions() -> list[str]:
     return [e.lstrip(".") for e in EXTENSIONS]
 
 
+def cut_bytes(text: str, size: int) -> str:
+    """The longest start of ``text`` that takes at most ``size`` bytes in UTF-8, never half
+    a character."""
+    return text.encode("utf-8")[:size].decode("utf-8", "ignore")
+
+
 def clean_name(name: str) -> str:
-    """A safe file name: no folders, no control or shell characters, extension kept."""
+    """A safe file name: no folders, no control or shell characters, extension kept, at most
+    :data:`NAME_BYTES` bytes.  A name cut short ends with a hash of the whole name, so two long
+    names that start alike stay two files."""
     base = unicodedata.normalize("NFKC", Path(name.replace("\\", "/")).name).strip()
     stem, dot, ext = base.rpartition(".")
     if not dot:
         stem, ext = base, ""
     stem = _UNSAFE.sub("_", stem).strip("._") or "upload"
     ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower()
-    return f"{stem[:120]}.{ext}" if ext else stem[:120]
+    ext = ext[:16]
+    suffix = f".{ext}" if ext else ""
+    if len(f"{stem}{suffix}".encode("utf-8")) > NAME_BYTES:
+        tag = "-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+        stem = cut_bytes(stem, NAME_BYTES - len(tag) - len(suffix)).rstrip("._") + tag
+    return stem + suffix
 
 
 def _docx_size(data: bytes) -> int | None:
@@ -147,7 +167,24 @@ class UploadOutcome:
 Progress = Callable[[int, int, str], None]
 
 
-def _one(name: str, data: bytes, folder: Path, corpus: Path, limit: int, index: IndexSettings) -> UploadOutcome:
+def _one(name: str, *args: Any) -> UploadOutcome:
+    """:func:`_ingest_one`, whose unexpected failure (a bug, a full disk …) is logged with its
+    traceback for the operator and becomes this file's failed outcome: the batch goes on, and
+    the user reads a plain reason (``upload.reason.internal`` / ``not_saved``), never a trace."""
+    try:
+        return _ingest_one(name, *args)
+    except OSError as exc:
+        _LOG.exception("upload of %r could not be saved", name)
+        return UploadOutcome(name, FAILED, f"the server could not save this file ({exc.strerror or 'error'}); "
+                                           "it was not stored", code="not_saved",
+                             values={"error": exc.strerror or type(exc).__name__})
+    except Exception as exc:  # noqa: BLE001 - one file must not stop the batch
+        _LOG.exception("upload of %r failed", name)
+        return UploadOutcome(name, FAILED, f"the server failed on this file ({type(exc).__name__}); it was not "
+                                           "stored, the other files are not affected", code="internal")
+
+
+def _ingest_one(name: str, data: bytes, folder: Path, corpus: Path, limit: int, index: IndexSettings) -> UploadOutcome:
     try:
         check_upload(name, data, limit)
     except UploadRejected as exc:
@@ -205,7 +242,13 @@ def ingest_uploads(files: Iterable[tuple[str, bytes]], data: str | Path,
     items = list(files)
     corpus = Path(data)
     folder = corpus / UPLOAD_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # the corpus folder is not writable: every file fails, said plainly
+        _LOG.exception("cannot create the upload folder %s", folder)
+        return [UploadOutcome(name, FAILED, f"the server could not save this file ({exc.strerror})",
+                              code="not_saved", values={"error": exc.strerror or type(exc).__name__})
+                for name, _ in items]
     limit = max_bytes() if limit is None else limit
     outcomes = []
     for done, (name, content) in enumerate(items):

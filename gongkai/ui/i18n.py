@@ -373,6 +373,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.reason.no_text_layer": ("PDF没有文字层(可能是扫描件),也无法识别出文字",
                                     "the PDF has no text layer (a scan?) and no text could be recognised"),
     "upload.reason.unreadable": ("无法读取这个文件", "the file cannot be read"),
+    "upload.reason.internal": ("服务器处理这个文件时出错,未导入;其他文件不受影响。错误已记录,请联系管理员",
+                               "the server failed on this file: it was not stored, the other files are not "
+                               "affected. The error is logged for the administrator"),
+    "upload.reason.not_saved": ("服务器无法保存这个文件({error}),未导入;请联系管理员",
+                                "the server could not save this file ({error}); it was not stored: tell the "
+                                "administrator"),
     "upload.reason.busy": ("语料库正在被其他操作使用或版本不符,未导入;请稍后重试",
                            "the corpus is busy or of another version: nothing was stored; try again later"),
     "upload.checks": ("{n}项校验未通过:{sentences}", "{n} checks fail: {sentences}"),

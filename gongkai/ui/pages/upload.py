@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +16,17 @@ from gongkai.ui.state import View, current_view
 
 _RESULTS_KEY = "upload.results"
 _UPLOADER_KEY = "upload.files"
+_LOG = logging.getLogger(__name__)
+
+
+def _ingest_safely(files: list[tuple[str, bytes]], *args: Any, **kwargs: Any) -> list[UploadOutcome]:
+    """:func:`ingest_uploads`, whose unexpected failure is logged and said per file in plain
+    words (``upload.reason.internal``): no traceback reaches the page."""
+    try:
+        return ingest_uploads(files, *args, **kwargs)
+    except Exception:  # noqa: BLE001 - the page must show a reason, not a trace
+        _LOG.exception("upload batch failed")
+        return [UploadOutcome(name, FAILED, "the server failed on this file", code="internal") for name, _ in files]
 
 
 def _results_frame(view: View, outcomes: list[UploadOutcome]) -> pd.DataFrame:
@@ -42,7 +56,7 @@ def render(view: View) -> None:
 
         # Nothing of this process may hold the old store open while the ingest swaps it.
         cache.release(str(view.data))
-        outcomes = ingest_uploads([(f.name, f.getvalue()) for f in files], view.data, progress=progress, limit=limit,
+        outcomes = _ingest_safely([(f.name, f.getvalue()) for f in files], view.data, progress=progress, limit=limit,
                                   index=settings.index_settings())
         bar.empty()
         st.session_state[_RESULTS_KEY] = outcomes
