@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -30,7 +26,9 @@ from index.passages.settings import IndexSettings
 from index.progress import bar, count, step
 from index.tables import store
 from index.tables.store import Batch, StoredReport
-from parsing.errors import GongkaiError, ParseError
+from parsing.bounded import run_bounded
+from parsing.errors import GongkaiError, ParseError, reason_values
+from parsing.limits import Limits, read_file
 
 # SUFFIXES (the extensions a folder walk reads) stays importable from here for bench/.
 BATCH_REPORTS = 500
@@ -41,6 +39,7 @@ class Failure:
     path: str
     reason: str
     code: str = ""  # parsing.errors.ParseError.code: the kind of failure, for the app to say in its words
+    values: dict[str, str] = field(default_factory=dict)  # what the app's words for ``code`` are filled with
 
 
 @dataclass
@@ -107,6 +106,7 @@ class Parsed:
     stored: StoredReport | None = None
     error: str | None = None
     error_code: str = ""
+    error_values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,7 @@ class ParseOptions:
     ocr: bool = True
     ocr_threads: int = 0  # 0 = the cores divided among the parser processes
     show_ocr: bool = False  # one stderr line per OCRed page (``OCR page 2/5 of FILE``)
+    limits: Limits = Limits()  # file size, unpacked size, pages, seconds (parsing.limits)
 
 
 def parse_file(task: tuple[str, str], options: ParseOptions = ParseOptions()) -> Parsed:
@@ -126,10 +127,10 @@ def parse_file(task: tuple[str, str], options: ParseOptions = ParseOptions()) ->
 
     given, source_path = task
     try:
-        data = Path(source_path).read_bytes()
+        data = read_file(source_path, options.limits, Path(given).name)
         report = parse_bytes(data, Path(given).name, ocr=options.ocr,
                              progress=print_progress if options.show_ocr else None,
-                             ocr_threads=options.ocr_threads)
+                             ocr_threads=options.ocr_threads, limits=options.limits)
         stored = StoredReport(
             report=report,
             record_json=report.to_json(),
@@ -141,48 +142,31 @@ def parse_file(task: tuple[str, str], options: ParseOptions = ParseOptions()) ->
         )
         return Parsed(given, source_path, stored=stored)
     except ParseError as exc:
-        return Parsed(given, source_path, error=exc.reason, error_code=exc.code)
+        return Parsed(given, source_path, error=exc.reason, error_code=exc.code, error_values=reason_values(exc))
     except OSError as exc:
         return Parsed(given, source_path, error=f"cannot read file: {exc.strerror or exc}")
     except Exception as exc:  # a parser bug must not stop the other files
         return Parsed(given, source_path, error=f"unexpected failure ({type(exc).__name__}: {exc})")
 
 
-def _die_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker when the ingest process dies, even by SIGKILL.
-
-    Otherwise the workers of a killed ingest wait forever on their task queue.
-    """
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
 def parse_files(tasks: list[tuple[str, str]], workers: int,
                 options: ParseOptions = ParseOptions()) -> Iterator[Parsed]:
-    """Parsed files in task order, over ``workers`` processes (1 = in this process)."""
+    """Parsed files in task order, over ``workers`` processes, each file bounded by
+    ``options.limits.parse_seconds`` (its process is killed past it; see :mod:`parsing.bounded`)."""
     if not options.ocr_threads:  # share the cores among the parser processes
         options = replace(options, ocr_threads=max(1, (os.cpu_count() or 1) // max(1, workers)))
-    parse = partial(parse_file, options=options)
-    if workers <= 1 or len(tasks) <= 1:
-        yield from map(parse, tasks)
-        return
-    done = 0
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
-    try:
-        chunk = max(1, min(32, len(tasks) // (workers * 8)))
-        for parsed in pool.map(parse, tasks, chunksize=chunk):
-            done += 1
-            yield parsed
-    except BrokenProcessPool:
-        for given, source_path in tasks[done:]:
-            yield Parsed(given, source_path, error="a parser process died (out of memory?); try again")
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    limits = options.limits
+
+    def timed_out(task: tuple[str, str]) -> Parsed:
+        exc = limits.timed_out(Path(task[0]).name)
+        return Parsed(task[0], task[1], error=exc.reason, error_code=exc.code, error_values=reason_values(exc))
+
+    def died(task: tuple[str, str]) -> Parsed:
+        return Parsed(task[0], task[1], error="the parser process died on this file (out of memory?); "
+                                              "check the file, or try again")
+
+    yield from run_bounded(partial(parse_file, options=options), tasks, workers, limits.parse_seconds,
+                           timed_out, died)
 
 
 # ---------------------------------------------------------------------------
@@ -301,6 +285,7 @@ def ingest(
     index: IndexSettings = IndexSettings(),
     ocr: bool = True,
     ocr_threads: int = 0,
+    limits: Limits = Limits(),
 ) -> IngestResult:
     """Ingest files and folders into the corpus at ``data``; see the module docstring.
 
@@ -308,7 +293,8 @@ def ingest(
     store: the new and changed reports' passages are embedded, removed reports' dropped,
     as ``index`` says (model, chunk size, …).  ``workers`` parse processes; 0 = one per core.
     PDF pages without a text layer are OCRed unless ``ocr`` is False (``progress`` also
-    prints one line per OCRed page).
+    prints one line per OCRed page).  ``limits``: what one file may cost (:mod:`parsing.limits`);
+    a file over one is a failure naming it, and the other files go on.
     """
     started = time.perf_counter()
     data_dir = Path(data)
@@ -343,7 +329,8 @@ def ingest(
         if progress and result.unchanged:
             step(f"{count(len(result.unchanged), 'file')} unchanged since the last ingest: skipped")
         with bar(len(tasks), f"Reading {count(len(tasks), 'report file')}", "files", progress) as shown:
-            for parsed in parse_files(tasks, n_workers, ParseOptions(ocr, ocr_threads, show_ocr=progress)):
+            for parsed in parse_files(tasks, n_workers, ParseOptions(ocr, ocr_threads, show_ocr=progress,
+                                                                     limits=limits)):
                 shown.update(1)
                 _record(corpus, parsed, result)
         corpus.flush()
@@ -406,7 +393,8 @@ def _record(corpus: _Corpus, parsed: Parsed, result: IngestResult) -> None:
     if parsed.stored is not None:
         parsed.stored.source_path = parsed.source_path
     if parsed.stored is None:
-        result.failed.append(Failure(parsed.given, parsed.error or "unknown error", parsed.error_code))
+        result.failed.append(Failure(parsed.given, parsed.error or "unknown error", parsed.error_code,
+                                     parsed.error_values))
         return
     was_known = parsed.source_path in corpus.sources
     is_new = corpus.accept(parsed.stored)

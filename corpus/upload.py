@@ -27,6 +27,7 @@ from corpus.limits import MAX_UPLOAD_MB
 from index.passages.settings import IndexSettings
 from index.tables import store
 from parsing.errors import GongkaiError, ParseError
+from parsing.limits import Limits
 from parsing.read import DOCX, HTML, PDF, TEXT, sniff_format
 
 UPLOAD_DIR = "uploads"
@@ -184,7 +185,8 @@ def _one(name: str, *args: Any) -> UploadOutcome:
                                            "stored, the other files are not affected", code="internal")
 
 
-def _ingest_one(name: str, data: bytes, folder: Path, corpus: Path, limit: int, index: IndexSettings) -> UploadOutcome:
+def _ingest_one(name: str, data: bytes, folder: Path, corpus: Path, limit: int, index: IndexSettings,
+         limits: Limits) -> UploadOutcome:
     try:
         check_upload(name, data, limit)
     except UploadRejected as exc:
@@ -193,13 +195,15 @@ def _ingest_one(name: str, data: bytes, folder: Path, corpus: Path, limit: int, 
     previous = path.read_bytes() if path.exists() else None
     path.write_bytes(data)
     try:
-        result = ingest([path], corpus, workers=1, progress=False, index=index)
+        result = ingest([path], corpus, workers=1, progress=False, index=index, limits=limits)
     except GongkaiError as exc:  # the store is busy or outdated: nothing was written
         _restore(path, previous)
         return UploadOutcome(name, FAILED, str(exc), code="busy")
     if result.failed:
         _restore(path, previous)
-        return UploadOutcome(name, FAILED, result.failed[0].reason, code=result.failed[0].code or ParseError.code)
+        failure = result.failed[0]
+        return UploadOutcome(name, FAILED, failure.reason, code=failure.code or ParseError.code,
+                             values=dict(failure.values))
     detail = "; ".join(f"{c.rule}: {c.detail}" for c in result.failed_checks)
     if result.unchanged:
         status = UNCHANGED
@@ -234,8 +238,10 @@ def _restore(path: Path, previous: bytes | None) -> None:
 
 def ingest_uploads(files: Iterable[tuple[str, bytes]], data: str | Path,
                    progress: Progress | None = None, limit: int | None = None,
-                   index: IndexSettings = IndexSettings()) -> list[UploadOutcome]:
+                   index: IndexSettings = IndexSettings(), limits: Limits = Limits()) -> list[UploadOutcome]:
     """Check and ingest each ``(name, bytes)``; one outcome per file, in order.
+
+    ``limits``: what parsing one file may cost (:mod:`parsing.limits`), as for ``gongkai ingest``.
 
     ``progress(done, total, name)`` is called before each file and once at the end.
     """
@@ -254,7 +260,7 @@ def ingest_uploads(files: Iterable[tuple[str, bytes]], data: str | Path,
     for done, (name, content) in enumerate(items):
         if progress:
             progress(done, len(items), name)
-        outcomes.append(_one(name, content, folder, corpus, limit, index))
+        outcomes.append(_one(name, content, folder, corpus, limit, index, limits))
     if progress:
         progress(len(items), len(items), "")
     return outcomes

@@ -24,12 +24,14 @@ import click
 from corpus.limits import MAX_UPLOAD_MB
 from index.limits import SQL_TIMEOUT_S
 from index.passages.settings import IndexSettings
+from parsing.limits import Limits
 
 if TYPE_CHECKING:
     from qa.rephrase import Endpoint
 
 F = TypeVar("F", bound=Callable[..., Any])
 _INDEX = IndexSettings()
+_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,14 @@ SETTINGS: tuple[Setting, ...] = (
             "about 3x faster, cosine 0.99998 to fp32). Queries always run in fp32."),
     Setting("ocr_threads", 0, "Threads the OCR of one scanned PDF page uses; 0 = the number of cores, at most 4."),
     Setting("max_upload_mb", MAX_UPLOAD_MB, "Largest file the app accepts for upload, in MiB."),
+    Setting("max_file_mb", _LIMITS.max_file_mb,
+            "Largest report file parsed (gongkai parse, ingest, upload), in MiB; larger files are refused. 0 = no limit."),
+    Setting("max_inflated_mb", _LIMITS.max_inflated_mb,
+            "Largest size a DOCX may unpack to, in MiB (a zip bomb is refused before it is unpacked). 0 = no limit."),
+    Setting("max_pages", _LIMITS.max_pages, "Most pages a PDF may have to be parsed. 0 = no limit."),
+    Setting("parse_seconds", _LIMITS.parse_seconds,
+            "Seconds one file may take to parse; the parser process is killed past it and the other files go on. "
+            "0 = no limit."),
     Setting("sql_timeout_s", SQL_TIMEOUT_S,
             "Seconds one gongkai sql statement may run; past it the statement is stopped with a message. 0 = no limit."),
     Setting("llm_url", "", "Optional OpenAI-compatible endpoint that may rephrase composed answers."),
@@ -67,6 +77,8 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+# The settings of :class:`parsing.limits.Limits`, for the commands that parse.
+LIMIT_SETTINGS = tuple(f.name for f in fields(Limits))
 
 
 def setting(name: str) -> Setting:
@@ -96,6 +108,11 @@ def data_dir(value: str | os.PathLike[str] | None = None) -> Path:
 def index_settings(**given: Any) -> IndexSettings:
     """The passage index's settings: ``given`` values (None = not given), else the environment."""
     return IndexSettings(**{f.name: get(f.name, given.get(f.name)) for f in fields(IndexSettings)})
+
+
+def limits(**given: Any) -> Limits:
+    """The limits on one file (:mod:`parsing.limits`): ``given`` values (None = not given), else the environment."""
+    return Limits(**{f.name: int(get(f.name, given.get(f.name))) for f in fields(Limits)})
 
 
 def llm_endpoint(url: str | None = None, model: str | None = None) -> Endpoint | None:

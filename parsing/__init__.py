@@ -25,6 +25,7 @@ from parsing.cells import cell_stream
 from parsing.checks import run_checks
 from parsing.errors import GongkaiError, NotAReport, ParseError
 from parsing.grid import TableGrid
+from parsing.limits import Limits, read_file
 from parsing.record import Grid, Region, Report, StatedFigure
 from parsing.region import is_zone, region_of, trim_to_region
 from parsing.sections import build_sections, find_headings, split_headings, unmark
@@ -50,27 +51,28 @@ _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 
 def parse_path(path: str | os.PathLike[str], ocr: bool = True, progress: OcrProgress | None = None,
-               ocr_threads: int = 0) -> Report:
+               ocr_threads: int = 0, limits: Limits = Limits()) -> Report:
     """Parse one file (text, HTML, DOCX or PDF, any supported encoding).
 
     ``ocr``: OCR the pages of a PDF that have no text layer; ``progress(source, page,
     pages)`` is called before each such page (``gongkai ingest`` prints it); ``ocr_threads``
-    threads per page (0 = the number of cores, at most 4).
+    threads per page (0 = the number of cores, at most 4).  ``limits``: see
+    :mod:`parsing.limits` (the file's size is checked before it is read).
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_file(path, limits, path.name)
     except OSError as exc:
         raise ParseError(path.name, f"cannot read file: {exc.strerror or exc}") from exc
-    return parse_bytes(data, path.name, ocr, progress, ocr_threads)
+    return parse_bytes(data, path.name, ocr, progress, ocr_threads, limits)
 
 
 def parse_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None,
-                ocr_threads: int = 0) -> Report:
+                ocr_threads: int = 0, limits: Limits = Limits()) -> Report:
     """Parse the bytes of one file; ``source`` is the file name shown in messages."""
     from parsing.read import read_bytes
 
-    document = read_bytes(data, source, ocr, progress, ocr_threads)
+    document = read_bytes(data, source, ocr, progress, ocr_threads, limits)
     report = parse_text(document.text, source, document.tables)
     report.warnings[:0] = document.warnings
     if document.ocr_pages:

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from parsing.encoding import decode, decode_html
 from parsing.grid import TableGrid, grid_from_rows
 from parsing.errors import ParseError, UnsupportedFormat
+from parsing.limits import Limits
 
 if TYPE_CHECKING:
     from parsing.ocr import OcrProgress
@@ -179,9 +180,22 @@ def _read_html(data: bytes, source: str) -> Document:
     return Document("\n".join(lines), HTML, encoding, warnings, tables)
 
 
-def _read_docx(data: bytes, source: str) -> Document:
+def docx_inflated_size(data: bytes) -> int | None:
+    """What a DOCX unpacks to, by its zip directory; None when the zip cannot be read.
+
+    The sizes are the ones the zip declares: :mod:`zipfile` never inflates a member past its
+    declared size (it stops and fails the CRC check), so they bound the work."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def _read_docx(data: bytes, source: str, limits: Limits = Limits()) -> Document:
     from parsing.read_docx import docx_document
 
+    limits.check_inflated(docx_inflated_size(data) or 0, source)
     try:
         lines, tables = docx_document(data)
     except Exception as error:  # zipfile, lxml, python-docx and KeyError all occur
@@ -193,7 +207,7 @@ def _read_docx(data: bytes, source: str) -> Document:
 
 
 def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None,
-              ocr_threads: int = 0) -> Document:
+              ocr_threads: int = 0, limits: Limits = Limits()) -> Document:
     from parsing.ocr import OcrUnavailable, PageReader, scanned_grids
     from parsing.read_pdf import NoTextLayer, pdf_lines
 
@@ -201,7 +215,10 @@ def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress 
     scanned: list[tuple[int, Any]] = []
     grids: list[TableGrid] = []
     try:
-        lines, warnings = pdf_lines(data, reader, scanned, grids)
+        lines, warnings = pdf_lines(data, reader, scanned, grids,
+                                    check_pages=lambda pages: limits.check_pages(pages, source))
+    except ParseError:
+        raise
     except NoTextLayer:
         if reader is None:
             raise ParseError(source, "the PDF has no text layer (scanned PDF?) — OCR it first "
@@ -229,21 +246,29 @@ def _read_pdf(data: bytes, source: str, ocr: bool = True, progress: OcrProgress 
     return document
 
 
-_READERS = {TEXT: _read_text, HTML: _read_html, DOCX: _read_docx, PDF: _read_pdf}
+_READERS = {TEXT: _read_text, HTML: _read_html}
 
 
 def read_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress | None = None,
-               ocr_threads: int = 0) -> Document:
+               ocr_threads: int = 0, limits: Limits = Limits()) -> Document:
     """Read a report file's bytes.  Raises only :class:`ParseError` subclasses.
 
     ``ocr``: OCR the pages of a PDF that have no text layer (``progress`` is called before
-    each one); when off, such pages are skipped with a warning.
+    each one); when off, such pages are skipped with a warning.  ``limits``: the file size,
+    a DOCX's unpacked size and a PDF's pages (:mod:`parsing.limits`; the time is bounded by
+    whoever runs the parse, :mod:`parsing.bounded`).
     """
     if not data:
         raise ParseError(source, "empty file (0 bytes); nothing to parse", code="empty")
+    limits.check_size(len(data), source)
     try:
         kind = sniff_format(data, source)
-        document = _read_pdf(data, source, ocr, progress, ocr_threads) if kind == PDF else _READERS[kind](data, source)
+        if kind == PDF:
+            document = _read_pdf(data, source, ocr, progress, ocr_threads, limits)
+        elif kind == DOCX:
+            document = _read_docx(data, source, limits)
+        else:
+            document = _READERS[kind](data, source)
     except ParseError:
         raise
     except RecursionError:
@@ -258,11 +283,13 @@ def read_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgress
 
 
 def read_path(path: str | os.PathLike[str], ocr: bool = True, progress: OcrProgress | None = None,
-              ocr_threads: int = 0) -> Document:
-    """Read a report file from disk (see :func:`read_bytes`)."""
+              ocr_threads: int = 0, limits: Limits = Limits()) -> Document:
+    """Read a report file from disk (see :func:`read_bytes`); its size is checked first."""
+    from parsing.limits import read_file
+
     source = os.fspath(path)
     try:
-        data = Path(source).read_bytes()
+        data = read_file(source, limits)
     except OSError as error:
         raise ParseError(source, f"cannot open the file ({error.strerror or error})") from None
-    return read_bytes(data, source, ocr, progress, ocr_threads)
+    return read_bytes(data, source, ocr, progress, ocr_threads, limits)

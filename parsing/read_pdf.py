@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import pdfplumber
@@ -140,18 +141,22 @@ def _page_lines(page: Any, grids: list[TableGrid] | None = None, offset: int = 0
 
 
 def pdf_lines(data: bytes, ocr: Any = None, scanned: list[Any] | None = None,
-              grids: list[TableGrid] | None = None) -> tuple[list[str], list[str]]:
+              grids: list[TableGrid] | None = None,
+              check_pages: Callable[[int], None] | None = None) -> tuple[list[str], list[str]]:
     """``(lines, warnings)`` of a PDF.  Raises :class:`NoTextLayer` for image-only files;
     pdfplumber/pdfminer errors propagate to the caller.
 
     ``ocr`` (a :class:`parsing.ocr.PageReader`) reads the pages without a text layer; each
     OCRed page is appended to ``scanned`` as ``(first line index, OcrPage)``.  Without it
-    such pages are skipped with a warning.
+    such pages are skipped with a warning.  ``check_pages(n)`` is called with the number of
+    pages before any is read (it raises to refuse the file).
     """
     lines: list[str] = []
     warnings: list[str] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages_with_text = 0
+        if check_pages is not None:
+            check_pages(len(pdf.pages))
         for number, page in enumerate(pdf.pages, start=1):
             if not page.chars and ocr is not None:
                 read = ocr.read(number)

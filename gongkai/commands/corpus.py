@@ -61,7 +61,8 @@ def _summary(result: IngestResult, data: Path) -> list[str]:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@settings.options("data", "workers", "model", "embed_precision", "chunk_chars", "exact_index_max", "ocr_threads")
+@settings.options("data", "workers", "model", "embed_precision", "chunk_chars", "exact_index_max", "ocr_threads",
+                  *settings.LIMIT_SETTINGS)
 @click.option("--no-ocr", "no_ocr", is_flag=True, help="Do not OCR PDF pages that have no text layer.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def ingest(paths: tuple[str, ...], data: str | None, workers: int | None, ocr_threads: int | None, no_ocr: bool,
@@ -76,7 +77,8 @@ def ingest(paths: tuple[str, ...], data: str | None, workers: int | None, ocr_th
     try:
         result = ingest_paths(paths, data_dir, workers=int(settings.get("workers", workers)), progress=not quiet,
                               index=settings.index_settings(**index), ocr=not no_ocr,
-                              ocr_threads=int(settings.get("ocr_threads", ocr_threads)))
+                              ocr_threads=int(settings.get("ocr_threads", ocr_threads)),
+                              limits=settings.limits(**index))
         lines = _summary(result, data_dir)
     except GongkaiError as exc:
         raise click.ClickException(str(exc)) from exc

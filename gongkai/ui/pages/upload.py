@@ -57,7 +57,7 @@ def render(view: View) -> None:
         # Nothing of this process may hold the old store open while the ingest swaps it.
         cache.release(str(view.data))
         outcomes = _ingest_safely([(f.name, f.getvalue()) for f in files], view.data, progress=progress, limit=limit,
-                                  index=settings.index_settings())
+                                  index=settings.index_settings(), limits=settings.limits())
         bar.empty()
         st.session_state[_RESULTS_KEY] = outcomes
         # The store changed: rerun so the sidebar and every page read the new version.
