@@ -20,6 +20,7 @@ import hashlib
 import os
 import stat
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,11 +110,11 @@ def _stat(path: str) -> os.stat_result | Skipped:
         raise
 
 
-def walk(paths: list[str | os.PathLike[str]] | tuple[str | os.PathLike[str], ...]) -> Walk:
+def walk(paths: Iterable[str | os.PathLike[str]]) -> Walk:
     """Regular files under ``paths`` (folders recursively), each once, and what is skipped."""
     found: dict[str, Path] = {}
     result = Walk()
-    for given in map(os.fspath, paths):
+    for given in (os.fspath(p) for p in paths):
         try:
             status = _stat(given)
         except OSError as exc:
