@@ -9,12 +9,18 @@ cells.  Recovering run-together digits lives here too, since it is about cells, 
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from parsing.template import ABSENT_MARKERS, PLACEHOLDER_HEADERS
+
+# The most digits one figure of a report may have (fees in 元 included), and the longest run of
+# digits a cell is read as a number from (a table row whose figures ran together, split below
+# by the template's sums).  A longer run is text, never a number: a 5,000-digit "count" is
+# damage (Python refuses to read it, a float cannot hold it).
+FIGURE_DIGITS_MAX = 15
+DIGIT_RUN_MAX = 100
 
 _SPLIT = re.compile(r"\s*[|｜\t]\s*")
 _NUMBER = re.compile(r"^([+\-−]?)(\d+(?:\.\d+)?)\s*(万元|元|件|项|条|个|次|宗|起|份)?$")
@@ -181,7 +187,7 @@ def parse_number(cell: Cell) -> Value | Absent | None:
     of the template uses.
     """
     if cell.isdigit() and cell.isascii():
-        return int(cell)
+        return int(cell) if len(cell) <= DIGIT_RUN_MAX else None
     if cell == BLANK:
         return Blank("")
     text = cell.strip().replace(",", "").replace("，", "")
@@ -191,6 +197,8 @@ def parse_number(cell: Cell) -> Value | Absent | None:
     if not match:
         return None
     sign, digits, unit = match.groups()
+    if len(digits) > DIGIT_RUN_MAX:
+        return None
     value: Value = float(digits) if "." in digits else int(digits)
     if unit == "元":
         value = round(value / 10000, 6)
@@ -270,17 +278,31 @@ def explode(cell: Cell) -> list[Cell]:
 MAX_SPLITS = 200_000
 
 
-def _splits_of(token: str, parts: int) -> Iterable[tuple[int, ...]]:
-    """Every way to cut ``token`` into ``parts`` numbers without leading zeros."""
-    n = len(token)
-    if parts < 1 or parts > n:
-        return
-    for cuts in itertools.combinations(range(1, n), parts - 1):
-        bounds = (0, *cuts, n)
-        pieces = [token[a:b] for a, b in zip(bounds, bounds[1:])]
-        if any(len(p) > 1 and p[0] == "0" for p in pieces):
-            continue
-        yield tuple(int(p) for p in pieces)
+def _splits_of(token: str, parts: int, budget: list[int]) -> Iterable[tuple[int, ...]]:
+    """Every way to cut ``token`` into ``parts`` numbers of at most :data:`FIGURE_DIGITS_MAX`
+    digits without leading zeros, in the order of the cut positions.
+
+    Each piece tried spends one of ``budget[0]``; none is tried once it is 0."""
+
+    def cut(start: int, left: int, prefix: tuple[int, ...]) -> Iterable[tuple[int, ...]]:
+        rest = len(token) - start
+        shortest = max(1, rest - (left - 1) * FIGURE_DIGITS_MAX)
+        longest = min(FIGURE_DIGITS_MAX, rest - (left - 1))
+        for length in range(shortest, longest + 1):
+            if budget[0] <= 0:
+                return
+            budget[0] -= 1
+            piece = token[start:start + length]
+            if length > 1 and piece[0] == "0":
+                return  # every longer piece starts with the same 0
+            if left == 1:
+                if length == rest:
+                    yield (*prefix, int(piece))
+            else:
+                yield from cut(start + length, left - 1, (*prefix, int(piece)))
+
+    if 1 <= parts <= len(token):
+        yield from cut(0, parts, ())
 
 
 def recover_split(
@@ -288,25 +310,23 @@ def recover_split(
 ) -> list[tuple[int, ...]]:
     """All ways to read ``tokens`` (digit strings) as ``count`` numbers that ``valid`` accepts.
 
-    Each token is cut into one or more numbers; the cuts are enumerated (bounded by
-    :data:`MAX_SPLITS`) and filtered by the template's own sums.  The caller uses the result
+    Each token is cut into one or more numbers; the cuts are enumerated (at most
+    :data:`MAX_SPLITS` of them examined, whatever the digits) and filtered by the template's own sums.  The caller uses the result
     only when exactly one split fits, so a wrong guess is never made silently.
     """
     if not tokens or not all(t.isdigit() for t in tokens):
         return []
     total_digits = sum(len(t) for t in tokens)
-    if total_digits < count:
+    if total_digits < count or total_digits > count * FIGURE_DIGITS_MAX:
         return []
     results: list[tuple[int, ...]] = []
-    seen = 0
+    budget = [MAX_SPLITS]
 
     def walk(i: int, remaining: int, prefix: tuple[int, ...]) -> None:
-        nonlocal seen
-        if seen > MAX_SPLITS:
+        if budget[0] <= 0:
             return
         if i == len(tokens):
             if remaining == 0:
-                seen += 1
                 if valid(prefix):
                     results.append(prefix)
             return
@@ -316,7 +336,7 @@ def recover_split(
         for parts in range(1, min(len(token), remaining - rest_tokens) + 1):
             if remaining - parts > rest_digits:
                 continue
-            for piece in _splits_of(token, parts):
+            for piece in _splits_of(token, parts, budget):
                 walk(i + 1, remaining - parts, prefix + piece)
 
     walk(0, count, ())

@@ -159,7 +159,7 @@ def _inline_title(line: str, start: int) -> int | None:
     rest = line[start:]
     tokens = rest.split()
     if (len(rest.strip()) <= TITLE_MAX and not _WHOLE_LINE_STOP.search(rest)
-            and (len(tokens) == 1 or max(map(len, tokens)) <= 2)):
+            and (len(tokens) == 1 or max(map(len, tokens), default=0) <= 2)):
         return start + len(rest.rstrip()) if tokens else None  # the line is the heading
     stop = _TITLE_STOP.search(rest[:TITLE_MAX + 1])
     window = rest[:stop.start()] if stop else rest[:TITLE_MAX + 1]

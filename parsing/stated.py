@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from parsing.cells import FIGURE_DIGITS_MAX
 from parsing.meta import to_simplified
 from parsing.record import Number, Section, StatedFigure
 from parsing.vocabulary import (
@@ -96,6 +97,8 @@ def _table_rows(text: str) -> list[_Row]:
 def _splits(digits: str, columns: int) -> list[tuple[int, ...]]:
     """Every way to read ``digits`` as ``columns`` numbers (no leading zeros; year ≤ all years)."""
     tokens = digits.split()
+    if sum(map(len, tokens)) > columns * FIGURE_DIGITS_MAX:
+        return []  # more digits than the figures of a row can have: damage, not numbers
     if len(tokens) == columns and all(t.isdigit() for t in tokens):
         return [tuple(int(t) for t in tokens)]
     run = "".join(tokens)
@@ -205,6 +208,8 @@ def prose_figures(text: str, section: int | None) -> list[StatedFigure]:
         seen: set[tuple[str, Number]] = set()
         for key, pattern in PROSE_FIGURES:
             for m in re.finditer(pattern, sentence):
+                if len(m.group("value").split(".")[0]) > FIGURE_DIGITS_MAX:
+                    continue
                 value: Number = float(m.group("value")) if "." in m.group("value") else int(m.group("value"))
                 if (key, value) in seen:
                     continue

@@ -347,7 +347,7 @@ def _iter_cells(cells: Sequence[str], match: RowMatcher):
     """
     readings = match.readings
     for cell in cells:
-        if cell.isdigit() and cell.isascii():  # a plain number: its own piece, its own value
+        if cell.isdigit() and cell.isascii() and len(cell) <= C.DIGIT_RUN_MAX:  # a plain number
             yield cell, int(cell), None
             continue
         found = readings.get(cell)
