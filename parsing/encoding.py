@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 
 from parsing.errors import EncodingError
 
@@ -20,6 +21,11 @@ from parsing.errors import EncodingError
 MIN_MARGIN = 0.2
 # ... and at least this share of its non-ASCII characters are common ones.
 MIN_SCORE = 0.6
+# A file with a few bad bytes (one flipped byte, a multibyte character cut at the end) is
+# read with those bytes replaced by U+FFFD and a warning that counts them, when they are at
+# most this share of its bytes (at least 1 byte) and at most this many; more is refused.
+REPLACED_MAX_SHARE = 0.001
+REPLACED_MAX_BYTES = 64
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -93,6 +99,45 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
+_COUNTED = threading.local()
+
+
+class _TooDamaged(Exception):
+    """More bad bytes than a damaged file may have."""
+
+
+def _count_and_replace(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    _COUNTED.bytes = getattr(_COUNTED, "bytes", 0) + (error.end - error.start)
+    if _COUNTED.bytes > getattr(_COUNTED, "allowed", 0):
+        raise _TooDamaged()  # stop at once: a file in another encoding fails on every character
+    return "\ufffd", error.end
+
+
+codecs.register_error("gongkai-count", _count_and_replace)
+
+
+def replaced_allowed(size: int) -> int:
+    """How many bad bytes a file of ``size`` bytes may have and still be read."""
+    return min(REPLACED_MAX_BYTES, max(1, int(size * REPLACED_MAX_SHARE)))
+
+
+def _lenient(data: bytes, encoding: str) -> tuple[str, int] | None:
+    """``data`` decoded with bad bytes replaced, and how many were; None past the allowance."""
+    _COUNTED.bytes, _COUNTED.allowed = 0, replaced_allowed(len(data))
+    try:
+        text = data.decode(encoding, errors="gongkai-count")
+    except (_TooDamaged, UnicodeError, LookupError):
+        return None
+    return text, _COUNTED.bytes
+
+
+def replaced_warning(replaced: int, encoding: str) -> str:
+    return (f"encoding: {replaced} byte{'s' if replaced != 1 else ''} not valid {encoding} "
+            f"replaced by U+FFFD (damaged or cut file); the rest reads cleanly")
+
+
 def _from_bom(data: bytes) -> tuple[str, str] | None:
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -105,12 +150,27 @@ def _from_bom(data: bytes) -> tuple[str, str] | None:
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
     """Decode report bytes; returns ``(text, encoding)`` or raises :class:`EncodingError`."""
+    text, encoding, _ = decode_report(data, source)
+    return text, encoding
+
+
+def decode_report(data: bytes, source: str) -> tuple[str, str, list[str]]:
+    """Decode report bytes: ``(text, encoding, warnings)``, or raises :class:`EncodingError`.
+
+    A file whose bytes decode cleanly in no candidate but with a few bad bytes in one
+    (:data:`REPLACED_MAX_SHARE`, :data:`REPLACED_MAX_BYTES`) is read with them replaced,
+    and a warning says how many.
+    """
     bom = _from_bom(data)
     if bom is not None:
-        return bom
+        return bom[0], bom[1], []
     text = _strict(data, "utf-8")
     if text is not None:
-        return text, "utf-8"
+        return text, "utf-8", []
+    # Damaged UTF-8 first: its bytes may still decode strictly, as garbage, in GB18030.
+    lenient = _lenient(data, "utf-8")
+    if lenient is not None:
+        return lenient[0], "utf-8", [replaced_warning(lenient[1], "utf-8")]
     scored: list[tuple[float, str, str]] = []
     for names in _CANDIDATES:
         for name in names:
@@ -118,6 +178,18 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
             if text is not None:
                 scored.append((common_share(text), name, text))
                 break
+    warnings: list[str] = []
+    if not scored:
+        for names in _CANDIDATES:
+            readings = [(name, _lenient(data, name)) for name in names]
+            found = [(name, read) for name, read in readings if read is not None]
+            if found:
+                name, (text, replaced) = min(found, key=lambda f: f[1][1])
+                scored.append((common_share(text), name, text))
+                warnings.append(replaced_warning(replaced, name))
+        if len(scored) > 1:  # keep the warning of the reading that wins below
+            order = sorted(range(len(scored)), key=lambda i: scored[i], reverse=True)
+            warnings = [warnings[order[0]]]
     if not scored:
         raise EncodingError(
             source,
@@ -139,7 +211,7 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
             f"{scored[0][1]} {scored[0][0]:.2f}, {scored[1][1]} {scored[1][0]:.2f}); "
             "re-save the file as UTF-8",
         )
-    return best_text, best_name
+    return best_text, best_name, warnings
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -170,7 +242,8 @@ def decode_html(data: bytes, source: str) -> tuple[str, str, list[str]]:
         text = _strict(data, declared)
         if text is not None:
             return text, declared, warnings
-    text, name = decode(data, source)
+    text, name, damaged = decode_report(data, source)
+    warnings.extend(damaged)
     if declared is not None:
         warnings.append(f"page declares charset {declared} but its bytes do not match; detected {name}")
     return text, name, warnings

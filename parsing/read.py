@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parsing.encoding import decode, decode_html
+from parsing.encoding import decode, decode_html, decode_report
 from parsing.grid import TableGrid, grid_from_rows
 from parsing.errors import ParseError, UnsupportedFormat
 from parsing.limits import Limits
@@ -162,9 +162,9 @@ def _text_lines(text: str) -> list[str]:
 
 
 def _read_text(data: bytes, source: str) -> Document:
-    text, encoding = decode(data, source)
+    text, encoding, warnings = decode_report(data, source)
     lines = _text_lines(text.replace("\x00", ""))
-    return Document("\n".join(lines), TEXT, encoding, [])
+    return Document("\n".join(lines), TEXT, encoding, warnings)
 
 
 def _read_html(data: bytes, source: str) -> Document:

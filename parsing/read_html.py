@@ -9,12 +9,17 @@ Rules (the contract ``parsing.read`` documents):
 * line breaks inside a cell (``<br>``, several ``<p>``) join with no separator, so a header
   printed as ``商业<br>企业`` reads as one word;
 * a table whose cells hold tables (or whole passages) is layout, not data: its cells are
-  read as blocks.
+  read as blocks;
+* a page nested deeper than the HTML parser goes (libxml2 stops at 256 levels, 2048 with
+  ``huge_tree``, and drops the rest) is first flattened: wrappers past :data:`MAX_DEPTH`
+  levels are dropped (a block's edges kept as line breaks), tables, hidden and invisible
+  elements kept, so a report wrapped in 10,000 ``<div>`` reads whole.
 """
 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import lxml.etree
 
@@ -41,6 +46,10 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 # Plain etree elements (no lxml.html element classes): the walk runs several times faster.
 _PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+# Nesting kept when a page is too deep for the parser (see _flatten); well under libxml2's 256.
+MAX_DEPTH = 128
+_TABLE_TAGS = frozenset("table caption thead tbody tfoot tr td th".split())
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
 def _tag(element: lxml.etree._Element) -> str:
@@ -219,6 +228,64 @@ def _span(cell: lxml.etree._Element, attribute: str) -> int:
     return max(1, int(digits.group(1))) if digits else 1
 
 
+class _Flatten(HTMLParser):
+    """Re-writes a page with at most :data:`MAX_DEPTH` levels of wrappers (see _flatten)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # open elements: (tag, written)
+
+    def _kept(self, tag: str, raw: str) -> bool:
+        return (len(self.stack) < MAX_DEPTH or tag in _TABLE_TAGS or tag in _DROP
+                or bool(_HIDDEN_STYLE.search(raw)) or re.search(r"\shidden\b", raw) is not None)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raw = self.get_starttag_text() or ""
+        if tag in _VOID:
+            self.out.append(raw)
+            return
+        kept = self._kept(tag, raw)
+        self.stack.append((tag, kept))
+        self.out.append(raw if kept else "<br>" if tag in _BLOCKS else "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                kept = self.stack[i][1]
+                del self.stack[i:]  # elements left open inside it end with it
+                self.out.append(f"</{tag}>" if kept else "<br>" if tag in _BLOCKS else "")
+                return
+        # an end tag nothing opened: dropped, as the parser would
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+
+def _flatten(text: str) -> str:
+    """``text`` with the wrappers nested past :data:`MAX_DEPTH` levels dropped (their text kept)."""
+    flatten = _Flatten()
+    flatten.feed(text)
+    flatten.close()
+    return "".join(flatten.out)
+
+
+def _too_deep(parser: lxml.etree.HTMLParser) -> bool:
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
+
+
 def html_lines(text: str) -> list[str]:
     """Visible text of an HTML page as text-dump lines, in document order."""
     return html_document(text)[0]
@@ -227,7 +294,10 @@ def html_lines(text: str) -> list[str]:
 def html_document(text: str) -> tuple[list[str], list[TableGrid]]:
     """Text-dump lines of an HTML page and its data tables as grids."""
     text = _XML_DECLARATION.sub("", text, count=1)
-    root = lxml.etree.fromstring(text, _PARSER)
+    parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    root = lxml.etree.fromstring(text, parser)
+    if _too_deep(parser):  # the parser stopped at its depth limit and dropped the rest
+        root = lxml.etree.fromstring(_flatten(text), _PARSER)
     if root is None:
         return [], []
     body = root.find("body")

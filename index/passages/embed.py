@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,6 +111,7 @@ def _threads(torch: Any, n: int | None) -> Iterator[None]:
 
 
 _MODELS: dict[tuple[str, str], Model] = {}
+_MODEL_LOCK = threading.Lock()
 
 
 def model_name(value: str | None = None) -> str:
@@ -139,12 +141,23 @@ def precision(value: str | None = None) -> str:
 
 
 def load_model(name: str | None = None, precision_value: str | None = None) -> Model:
-    """The model, loaded once per process."""
+    """The model, loaded once per process and shared by its threads (the app's sessions).
+
+    A lock makes the threads that ask at the same time wait for one load instead of each
+    loading a copy (about 100 MB of weights, and the memory torch grows around them).
+    """
     name = model_name(name)
     chosen = precision(precision_value)
     key = (name, chosen)
     if key in _MODELS:
         return _MODELS[key]
+    with _MODEL_LOCK:
+        if key in _MODELS:  # loaded by another thread meanwhile
+            return _MODELS[key]
+        return _load_model(name, chosen, key)
+
+
+def _load_model(name: str, chosen: str, key: tuple[str, str]) -> Model:
     import torch
     from sentence_transformers import SentenceTransformer
 

@@ -9,6 +9,7 @@ best k passages that pass the filter, not whatever survives of an unfiltered top
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -98,9 +99,12 @@ class _Loaded:
 # Loaded indexes by corpus directory; a sync makes a new generation folder, which reloads.
 _CACHE: dict[Path, _Loaded] = {}
 _CACHE_SIZE = 4
+_CACHE_LOCK = threading.Lock()
 
 
 def _loaded(data_dir: Path) -> _Loaded:
+    """The current generation of ``data_dir``'s index, loaded once per process and shared by
+    its threads (a lock: sessions asking at the same time wait for one load)."""
     folder = current_folder(data_dir)
     if folder is None:
         raise NoIndex(Path(data_dir))
@@ -108,6 +112,14 @@ def _loaded(data_dir: Path) -> _Loaded:
     cached = _CACHE.get(key)
     if cached is not None and cached.state.folder == folder:
         return cached
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None and cached.state.folder == folder:
+            return cached
+        return _load(data_dir, key, folder)
+
+
+def _load(data_dir: Path, key: Path, folder: Path) -> _Loaded:
     state = load_state(data_dir)
     frame = state.passages
     bit = {t.key: np.int64(1) << np.int64(i) for i, t in enumerate(TOPICS)}
