@@ -83,9 +83,11 @@ def parse_bytes(data: bytes, source: str, ocr: bool = True, progress: OcrProgres
 
 
 def normalise(text: str) -> str:
-    """Line endings, BOM and NBSP cleaned; the text otherwise as written."""
+    """Line endings, BOM and NBSP cleaned, and the private-use characters the parser marks
+    cut-out tables with removed (a GBK user-defined byte pair decodes to one); the text
+    otherwise as written."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\u00a0", " ").replace("\u3000", " ")
+    return strip_marks(text.replace("\u00a0", " ").replace("\u3000", " "))
 
 
 def working_lines(lines: list[str]) -> list[str]:
