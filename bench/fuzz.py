@@ -336,7 +336,8 @@ def _docx_mutate(data: bytes, rng: random.Random, recipe: list[str]) -> bytes:
             raw = _bytes_mutate(member.encode("utf-8", errors="replace"), rng, recipe)
         members = [(n, raw if n == target else d) for n, d in members]
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target_zip:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target_zip, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name": a duplicated member is the point
         for name, payload in members:
             target_zip.writestr(name, payload)
     result = out.getvalue()
