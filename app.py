@@ -15,6 +15,7 @@ from gongkai import settings
 from gongkai.ui import cache, preparing, sidebar
 from gongkai.ui.i18n import t
 from gongkai.ui.state import set_view
+from index.tables.store import StoreDamaged
 
 PAGES = (
     ("gongkai/ui/pages/dashboard.py", "nav.dashboard", ":material/dashboard:", "dashboard"),
@@ -30,14 +31,17 @@ if preparing.active(data):
     # `gongkai app` builds the demo corpus while its server already runs: say so until it is ready.
     preparing.notice(data, sidebar.language())
     st.stop()
-view = sidebar.render(data)
-set_view(view)
-if view.version is not None:
-    # The model and the passage index load in the background while the reader looks around.
-    cache.warm_up(str(data), view.version)
-# The overview is the landing page when there is a corpus to overview; else the chat, which says
-# how to add reports (the landing page is served at "/", the others at their url path).
-landing = "dashboard" if view.version is not None and cache.summary(str(data), view.version).reports else "chat"
-pages = [st.Page(path, title=t(key, view.lang), icon=icon, url_path=url, default=url == landing)
-         for path, key, icon, url in PAGES]
-st.navigation(pages).run()
+try:
+    view = sidebar.render(data)
+    set_view(view)
+    if view.version is not None:
+        # The model and the passage index load in the background while the reader looks around.
+        cache.warm_up(str(data), view.version)
+    # The overview is the landing page when there is a corpus to overview; else the chat, which says
+    # how to add reports (the landing page is served at "/", the others at their url path).
+    landing = "dashboard" if view.version is not None and cache.summary(str(data), view.version).reports else "chat"
+    pages = [st.Page(path, title=t(key, view.lang), icon=icon, url_path=url, default=url == landing)
+             for path, key, icon, url in PAGES]
+    st.navigation(pages).run()
+except StoreDamaged as exc:  # a store file damaged on disk: the reason and the repair, not a traceback
+    st.error(cache.damaged(exc, st.session_state.get("ui.lang") or "zh"))  # the sidebar's language choice

@@ -12,7 +12,7 @@ import hashlib
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -286,6 +286,8 @@ def ingest(
     ocr: bool = True,
     ocr_threads: int = 0,
     limits: Limits = Limits(),
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> IngestResult:
     """Ingest files and folders into the corpus at ``data``; see the module docstring.
 
@@ -295,6 +297,10 @@ def ingest(
     PDF pages without a text layer are OCRed unless ``ocr`` is False (``progress`` also
     prints one line per OCRed page).  ``limits``: what one file may cost (:mod:`parsing.limits`);
     a file over one is a failure naming it, and the other files go on.
+
+    The corpus write lock is taken before the store's state is read: while another ingest
+    writes, this one waits (``wait``; ``on_wait`` is told who holds the lock, once) or raises
+    :class:`~index.tables.store.StoreBusy`.
     """
     started = time.perf_counter()
     data_dir = Path(data)
@@ -303,6 +309,7 @@ def ingest(
     files = found.files
     result = IngestResult(failed=[Failure(p.path, p.reason) for p in found.problems], skipped=found.skipped)
     with ExitStack() as stack:
+        stack.enter_context(store.writing(data_dir, wait=wait, on_wait=on_wait))  # before the state is read
         corpus = _Corpus(data_dir, stack, batch_reports)
         tasks: list[tuple[str, str]] = []
         for path in files:
@@ -342,48 +349,26 @@ def ingest(
     return result
 
 
-def _indexed_with_other_model(folder: Path, model: str) -> bool:
-    """True when the index was built with another model than ``model`` names."""
-    import json
-
-    from index.passages.embed import model_name, model_tag
-
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return True
-    return manifest.get("model_tag") != model_tag(model_name(model))
-
-
 def sync_passages(data_dir: Path, result: IngestResult, progress: bool = True,
                   settings: IndexSettings = IndexSettings()) -> None:
     """Bring the passage index in step with the store, after the store was swapped in.
 
-    The index is written as a new generation and switched to at the end, so a failure here
-    leaves both the new store and the previous index usable; the reason is kept in
-    ``result.index_error`` and ``gongkai ingest`` prints it with the fix.
+    Under the corpus write lock, the index is compared with the store as it is (not with what
+    this run changed: an earlier run killed between its store swap and its index leaves a
+    difference this one repairs; :mod:`index.passages.consistency`).  The index is written as
+    a new generation switched to at the end, so a failure here leaves both the new store and
+    the previous index usable; the reason is kept in ``result.index_error`` and
+    ``gongkai ingest`` prints it with the fix.
     """
     # Imported here: the index pulls in the embedding model's libraries.
-    from index.passages.indexer import current_folder, rebuild_from_store, sync_index
+    from index.passages.consistency import bring_in_step
 
     if not store.store_file(data_dir).exists():
         return
-    folder = current_folder(data_dir)
-    missing = folder is None or _indexed_with_other_model(folder, settings.model)
-    if not missing and not result.added_reports and not result.removed_reports:
-        return
-    if missing:
-        step("Indexing the passages of every report in the store (first time, or after a model change):", progress)
-    else:
-        step(f"Updating the passage index: {count(len(result.added_reports), 'new or changed report')}, "
-             f"{count(len(result.removed_reports), 'report')} gone:", progress)
     try:
-        if missing:  # first ingest, the index was lost, or the model setting changed: index everything
-            result.index = rebuild_from_store(data_dir, progress=progress, settings=settings)
-        else:
-            with store.reading(data_dir) as con:
-                result.index = sync_index(data_dir, store.iter_reports(con, result.added_reports),
-                                          result.removed_reports, progress=progress, settings=settings)
+        with store.writing(data_dir, wait=True):
+            result.index = bring_in_step(data_dir, len(result.added_reports) + len(result.removed_reports),
+                                         progress, settings)
     except GongkaiError as exc:
         result.index_error = str(exc)
 

@@ -18,6 +18,7 @@ import pandas as pd
 from index.tables import metrics as catalogue_module
 from index.tables.metrics import Metric
 from index.tables.query import QueryResult, QuerySpec, Rank, Threshold, run
+from index.passages.consistency import difference as index_difference
 from index.passages.search import Hit, NoIndex, matching_reports, search
 from parsing.template import TEMPLATE_UNKNOWN
 from parsing.vocabulary import STATED_FIELD_METRICS
@@ -377,6 +378,9 @@ def passages(plan: Plan, corpus: Corpus, facts: Facts, agencies: list[str] | Non
     except NoIndex as exc:
         facts.missing.append(Note(str(exc), f"还没有段落索引:{exc}"))
         return
+    behind = index_difference(corpus.data)
+    if behind is not None and not behind.in_step:  # said with the answer, never answered from silently
+        facts.notes.append(Note(behind.en(corpus.data), behind.zh(corpus.data)))
     # A term the question quotes (“三个一”) is looked for literally.
     quoted = passage_focus.quoted_phrases(plan.question)
     if quoted:

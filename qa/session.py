@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from index.tables import store
 from qa.compose import Answer
 from qa.corpus import Corpus
 from qa.dialogue import Conversation, Turn, plan_for
@@ -38,15 +39,18 @@ def ask(question: str, conversation: Conversation | None = None,
     :func:`apply_scope`); ``top_k`` passages are cited (default: the corpus's settings).
     """
     handle, owned = _corpus(corpus)
+    # A damaged store file is said as such (StoreDamaged names the repair), never a DuckDB traceback.
     try:
-        plan = apply_scope(plan_question(question, conversation, handle), scope)
-        found = multipart.parts(plan, handle.vocabulary())  # several questions in one: each answered
-        answer = multipart.answer(plan, found, handle, top_k) if found else compose(gather(plan, handle, top_k))
-        answer = rephrase(answer, llm)
-        # Every answer says what it was limited to (years, region, level, agencies): the last line.
-        answer.scope = scope_line(plan, answer.lang, scope)
-        answer.scope_parts = [p.to_dict() for p in scope_parts(plan)]
-        answer.text = f"{answer.text}\n{answer.scope}"
+        with store.damage_reported(handle.data):
+            plan = apply_scope(plan_question(question, conversation, handle), scope)
+            found = multipart.parts(plan, handle.vocabulary())  # several questions in one: each answered
+            answer = (multipart.answer(plan, found, handle, top_k) if found
+                      else compose(gather(plan, handle, top_k)))
+            answer = rephrase(answer, llm)
+            # Every answer says what it was limited to (years, region, level, agencies): the last line.
+            answer.scope = scope_line(plan, answer.lang, scope)
+            answer.scope_parts = [p.to_dict() for p in scope_parts(plan)]
+            answer.text = f"{answer.text}\n{answer.scope}"
     finally:
         if owned:
             handle.close()

@@ -11,6 +11,7 @@ import pandas as pd
 from corpus.entries import summary_lines as skipped_lines
 from corpus.ingest import IngestResult, ingest as ingest_paths
 from gongkai import settings
+from gongkai.commands.repair import say_waiting
 from index.tables import store
 from index.tables.export import FORMATS, export as export_tables
 from index.tables.labels import HEADERS
@@ -53,6 +54,9 @@ def _summary(result: IngestResult, data: Path) -> list[str]:
     if result.index:
         lines.append(f"Passage index: {result.index.get('passages', '?')} passages of "
                      f"{result.index.get('reports', '?')} reports.")
+        if result.index.get("repaired"):
+            lines.append(f"The passage index had been left behind the store by an interrupted ingest: "
+                         f"{result.index['repaired']} report(s) brought in step.")
     if result.index_error:
         lines.append(f"The passage index was not updated: {result.index_error}\n"
                      "The store is updated; run `gongkai ingest` again once this is fixed.")
@@ -78,7 +82,8 @@ def ingest(paths: tuple[str, ...], data: str | None, workers: int | None, ocr_th
         result = ingest_paths(paths, data_dir, workers=int(settings.get("workers", workers)), progress=not quiet,
                               index=settings.index_settings(**index), ocr=not no_ocr,
                               ocr_threads=int(settings.get("ocr_threads", ocr_threads)),
-                              limits=settings.limits(**index))
+                              limits=settings.limits(**index),
+                              wait=True, on_wait=say_waiting(data_dir))
         lines = _summary(result, data_dir)
     except GongkaiError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -8,6 +8,7 @@ import click
 
 from gongkai import settings
 from index.passages.chunk import KINDS
+from index.passages.consistency import difference as index_difference
 from index.passages.search import RETRIEVERS, Hit, search as search_passages
 from index.passages.topics import TOPICS, resolve_topic
 from parsing.errors import GongkaiError
@@ -59,8 +60,11 @@ def search(query: str, data: str | None, years: tuple[int, ...], agency: tuple[s
             kind=kind or None, topic=topic or None, k=int(settings.get("top_k", k)), retrievers=retrievers or RETRIEVERS,
             exclude_duplicates=no_duplicates,
         )
+        behind = index_difference(settings.data_dir(data))
     except GongkaiError as exc:
         raise click.ClickException(str(exc)) from exc
+    if behind is not None and not behind.in_step:  # on stderr: --json output stays JSON
+        click.echo(f"Warning: {behind.en(settings.data_dir(data))}", err=True)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
         return

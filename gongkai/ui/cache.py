@@ -72,13 +72,28 @@ def _close_all() -> None:
 
 @contextmanager
 def reading(data: str) -> Iterator[Any]:
-    """A cursor on the shared read connection, current with the store file, under the lock."""
-    with _LOCK:
+    """A cursor on the shared read connection, current with the store file, under the lock.
+
+    A damaged store file raises :class:`~index.tables.store.StoreDamaged` (see :func:`damaged`)."""
+    with _LOCK, store.damage_reported(Path(data)):
         cursor = corpus(data).connection().cursor()
         try:
             yield cursor
         finally:
             cursor.close()
+
+
+def damaged(exc: store.StoreDamaged, lang: str) -> str:
+    """What the page says instead of a traceback when the store file cannot be read."""
+    from gongkai.ui.i18n import t
+    from index.tables import sources_list
+
+    listed = sources_list.read(exc.data)
+    known = (t("app.store_damaged_known", lang, n=len(listed), list=str(sources_list.sources_file(exc.data)))
+             if listed else t("app.store_damaged_unknown", lang))
+    release(str(exc.data))  # the next run opens the store afresh (repaired meanwhile, say)
+    return t("app.store_damaged", lang, path=str(store.store_file(exc.data)), detail=exc.detail,
+             data=str(exc.data), known=known)
 
 
 def release(data: str) -> None:

@@ -268,6 +268,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.status.failed": ("失败", "failed"),
     "upload.status.rejected": ("拒收", "rejected"),
     # While `gongkai app` builds the demo corpus
+    "app.store_damaged": ("报告库文件 {path} 已损坏,无法读取({detail})。请在终端运行 `gongkai repair --data {data}`:"
+                          "它会把损坏的文件移到一旁,并重新导入已记录的源文件({known})。",
+                          "The corpus store {path} is damaged and cannot be read ({detail}). Run "
+                          "`gongkai repair --data {data}` in a terminal: it moves the damaged file aside and "
+                          "ingests the recorded source files again ({known})."),
+    "app.store_damaged_known": ("{n} 个源文件记录在 {list} 中", "{n} source files are listed in {list}"),
+    "app.store_damaged_unknown": ("没有源文件清单,需重新导入报告文件", "no list of source files: ingest the report files again"),
     "app.preparing": ("正在生成并导入示例语料,第一次运行需要几分钟。完成后本页会自动显示语料;每一步的进度见终端。",
                       "The demo corpus is being generated and ingested; the first run takes a few minutes. This page "
                       "shows the corpus by itself once it is ready; the terminal shows each step."),

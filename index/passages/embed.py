@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index import crashpoints
 from index.passages import runtime  # noqa: F401  (offline hub, passive OpenMP: before torch loads)
 from index.passages.chunk import text_hash
 from index.progress import bar, count
@@ -90,6 +91,7 @@ class Model:
                 parts.append(self.st.encode(chunk, batch_size=batch_size, normalize_embeddings=True,
                                             convert_to_numpy=True, show_progress_bar=False))
                 shown.update(len(chunk))
+                crashpoints.reached("mid_embedding")
         vectors = np.concatenate([np.asarray(p, dtype=np.float32) for p in parts])
         # bf16 arithmetic leaves norms a hair off 1; inner product must be cosine.
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

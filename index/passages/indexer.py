@@ -7,11 +7,14 @@ Layout, beside the store in the corpus directory::
     DATA/passages/gen-000007/vectors.faiss      FAISS index (exact or HNSW)
     DATA/passages/gen-000007/copies.parquet     copied sections (index.passages.copies)
     DATA/passages/gen-000007/bm25/              term counts, vocabulary, user dictionary
-    DATA/passages/gen-000007/manifest.json      model, sizes, generation
+    DATA/passages/gen-000007/manifest.json      model, sizes, generation, the store digest
+    DATA/passages/gen-000007/store_keys.parquet the store's reports (id, content hash) it matches
     DATA/embeddings/<model tag>.f32 / .keys     embedding cache (append-only)
 
 A sync writes a complete new generation and then repoints ``current``, so a reader
-never sees half an update and a failed sync leaves the previous index as it was.
+never sees half an update and a failed sync leaves the previous index as it was.  Each
+generation records which state of the store it was built from (``store_keys.parquet``, its
+digest in the manifest): :mod:`index.passages.consistency` compares that with the store.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from index import crashpoints
 from index.passages import copies, duplicates, lexical, vectors
 from index.passages.embed import Model, embed_texts, load_model
 from index.passages.chunk import Passage, chunk_report, embedding_pieces
 from index.passages.settings import IndexSettings
+from index.passages.store_keys import STORE_KEYS_FILE, keys_digest, read_store_keys, write_keys
 from index.progress import count, step
 from parsing.errors import GongkaiError
 from parsing.record import Report
@@ -111,20 +116,26 @@ def empty_frame() -> pd.DataFrame:
 
 
 def build_index(data_dir: Path, reports: Iterable[Report], progress: bool = True,
-                settings: IndexSettings = IndexSettings()) -> dict:
-    """Index ``reports`` from scratch, replacing any index in ``data_dir``."""
-    return _update(Path(data_dir), reports, set(), progress, rebuild=True, settings=settings)
+                settings: IndexSettings = IndexSettings(), store_keys: dict[str, str] | None = None) -> dict:
+    """Index ``reports`` from scratch, replacing any index in ``data_dir``.
+
+    ``store_keys`` (report id → content hash): the store state these reports are, recorded in
+    the generation so that readers and the next ingest can tell whether the index is behind.
+    """
+    return _update(Path(data_dir), reports, set(), progress, rebuild=True, settings=settings,
+                   store_keys=store_keys)
 
 
 def sync_index(data_dir: Path, upserted_reports: Iterable[Report], removed_report_ids: Iterable[str],
-               progress: bool = False, settings: IndexSettings = IndexSettings()) -> dict:
+               progress: bool = False, settings: IndexSettings = IndexSettings(),
+               store_keys: dict[str, str] | None = None) -> dict:
     """Replace the passages of ``upserted_reports`` and drop those of ``removed_report_ids``.
 
     Each call writes a whole new generation of the index, so call it once per ingest
     with every changed report (any iterable: reports are chunked as they come).
     """
     return _update(Path(data_dir), upserted_reports, set(removed_report_ids), progress, rebuild=False,
-                   settings=settings)
+                   settings=settings, store_keys=store_keys)
 
 
 def rebuild_from_store(data_dir: Path, progress: bool = True, settings: IndexSettings = IndexSettings()) -> dict:
@@ -133,15 +144,13 @@ def rebuild_from_store(data_dir: Path, progress: bool = True, settings: IndexSet
     from index.tables import store
     from index.tables.browse import stored_reports
 
-    con = store.open_read(Path(data_dir))
-    try:
-        return build_index(data_dir, stored_reports(con), progress=progress, settings=settings)
-    finally:
-        con.close()
+    with store.reading(Path(data_dir)) as con:
+        return build_index(data_dir, stored_reports(con), progress=progress, settings=settings,
+                           store_keys=read_store_keys(con))
 
 
 def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progress: bool, rebuild: bool,
-            settings: IndexSettings) -> dict:
+            settings: IndexSettings, store_keys: dict[str, str] | None = None) -> dict:
     started = time.perf_counter()
     with _writer_lock(data_dir):
         old = None if rebuild or current_folder(data_dir) is None else load_state(data_dir)
@@ -187,7 +196,7 @@ def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progre
             "updated": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
         step("Writing the passage index …", progress)
-        _write(data_dir, frame, vector_index, lexical_index, manifest)
+        _write(data_dir, frame, vector_index, lexical_index, manifest, store_keys)
     manifest["seconds"] = round(time.perf_counter() - started, 3)
     manifest["added"] = len(new)
     manifest["removed_reports"] = len(removed)
@@ -288,28 +297,44 @@ def _writer_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _clear_leftovers(root: Path) -> None:
+    """Staging folders and link files of killed writers (called under the writer lock: no other
+    writer is running, so every one left is a dead writer's)."""
+    for left in root.glob(".staging-*"):
+        shutil.rmtree(left, ignore_errors=True)
+    for left in root.glob(".current-*"):
+        left.unlink(missing_ok=True)
+
+
 def _write(data_dir: Path, frame: pd.DataFrame, vector_index: vectors.VectorIndex,
-           lexical_index: lexical.LexicalIndex, manifest: dict) -> None:
+           lexical_index: lexical.LexicalIndex, manifest: dict, store_keys: dict[str, str] | None = None) -> None:
     root = index_root(data_dir)
     previous = current_folder(data_dir)
+    _clear_leftovers(root)
     generation = _next_generation(root)
     folder = root / f"gen-{generation:06d}"
     staging = root / f".staging-{generation:06d}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     manifest["generation"] = generation
     frame.to_parquet(staging / PASSAGES_FILE, index=False)
+    crashpoints.reached("staging_index")
     # Copied sections (index.passages.copies), over the whole corpus like the duplicate marks.
     copies.write(frame, staging / copies.COPIES_FILE)
     vectors.save(vector_index, staging / VECTORS_FILE)
     lexical.save(lexical_index, staging / BM25_DIR)
+    if store_keys is not None:
+        write_keys(staging / STORE_KEYS_FILE, store_keys)
+        manifest["store_digest"] = keys_digest(store_keys)
+        manifest["store_reports"] = len(store_keys)
     (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
     os.replace(staging, folder)
+    crashpoints.reached("before_index_switch")
     link = root / f".current-{os.getpid()}"
     if link.is_symlink():
         link.unlink()
     os.symlink(folder.name, link)
     os.replace(link, root / CURRENT)
+    crashpoints.reached("after_index_switch")
     for old in root.glob("gen-*"):
         # Keep the previous generation: a reader may still be loading it.
         if old != folder and old != previous:

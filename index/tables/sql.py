@@ -77,6 +77,8 @@ def run_sql(data: Path, sql: str, timeout_s: float = SQL_TIMEOUT_S) -> pd.DataFr
         except duckdb.Error as exc:
             if fired.is_set():
                 raise QueryTimeout(timeout_s) from None
+            if store.is_damage(exc):  # the store file, not the query: say how to recover
+                raise store.StoreDamaged(data, str(exc).splitlines()[0]) from exc
             raise QueryError(f"SQL error: {exc}") from exc
         finally:
             if timer is not None:

@@ -23,7 +23,8 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,6 +33,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from index import crashpoints
+from index.tables import sources_list
 from index.tables.level import report_level
 from parsing.errors import GongkaiError
 from parsing.record import Report
@@ -57,6 +60,40 @@ class StoreBusy(GongkaiError):
 
     def __init__(self, data: Path) -> None:
         super().__init__(f"Another ingest is writing to {data}; wait for it to finish and try again.")
+
+
+class StoreDamaged(GongkaiError):
+    """The store file cannot be read: damaged on disk (cut short, bytes overwritten)."""
+
+    def __init__(self, data: Path, detail: str) -> None:
+        self.data, self.detail = Path(data), detail
+        listed = sources_list.read(self.data)
+        known = (f"its {len(listed)} source files are listed in {sources_list.sources_file(self.data)}"
+                 if listed else "no list of its source files was kept: ingest the report files again")
+        super().__init__(
+            f"The corpus store {store_file(self.data)} is damaged and cannot be read ({detail}). "
+            f"Run `gongkai repair --data {self.data}`: it moves the damaged file aside and ingests the "
+            f"known source files again ({known}).")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a DuckDB error means the database file itself is unreadable (not a bad query)."""
+    if isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)):
+        return True
+    text = str(exc)
+    return isinstance(exc, duckdb.Error) and any(
+        words in text for words in ("Corrupt database file", "not a valid DuckDB database file", "checksum"))
+
+
+@contextmanager
+def damage_reported(data: Path) -> Iterator[None]:
+    """Turn a DuckDB error that means a damaged store file into :class:`StoreDamaged`."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        if is_damage(exc):
+            raise StoreDamaged(Path(data), str(exc).splitlines()[0]) from exc
+        raise
 
 
 class StoreOutdated(GongkaiError):
@@ -132,7 +169,8 @@ def open_read(data: Path) -> duckdb.DuckDBPyConnection:
     path = store_file(data)
     if not path.exists():
         raise NoCorpus(Path(data))
-    return duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    with damage_reported(data):
+        return duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
 
 
 @contextmanager
@@ -145,7 +183,8 @@ def reading(data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """
     con = open_read(data)
     try:
-        yield con
+        with damage_reported(data):
+            yield con
     finally:
         con.close()
 
@@ -158,16 +197,88 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+LOCK_FILE = ".ingest.lock"
+# Corpus folders whose write lock this process holds (:func:`writing`), by the holding thread.
+_HELD: dict[Path, int] = {}
+
+
+def _holder(lock_path: Path) -> str:
+    try:
+        return lock_path.read_text("utf-8").strip()
+    except OSError:
+        return ""
+
+
 @contextmanager
-def _writer_lock(data: Path) -> Iterator[None]:
-    # flock is released by the kernel when the process dies, so a killed ingest never
-    # leaves the corpus locked.
-    with open(data / ".ingest.lock", "w") as lock:
+def writing(data: Path, wait: bool = False, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the corpus write lock for a whole write: read the store's state, write, swap, index.
+
+    Another writer holding it: wait for it (``wait``; ``on_wait`` is called once with who
+    holds it, for a message) or raise :class:`StoreBusy`.  :func:`open_write` inside the
+    block (same thread) goes through.  flock is released by the kernel when the process
+    dies, so a killed ingest never leaves the corpus locked.
+    """
+    data = Path(data)
+    data.mkdir(parents=True, exist_ok=True)
+    key = data.resolve()
+    if _HELD.get(key) == threading.get_ident():
+        yield
+        return
+    lock_path = data / LOCK_FILE
+    with open(lock_path, "a+", encoding="utf-8") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise StoreBusy(data) from None
+            if not wait:
+                raise StoreBusy(data) from None
+            if on_wait is not None:
+                on_wait(_holder(lock_path))
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"process {os.getpid()}\n")
+        lock.flush()
+        _HELD[key] = threading.get_ident()
+        try:
+            yield
+            _refresh_sources_list(data)
+        finally:
+            del _HELD[key]
+
+
+def _refresh_sources_list(data: Path) -> None:
+    """Write the sources list when a writer was killed after its store swap, before writing it."""
+    live, listed = store_file(data), sources_list.sources_file(data)
+    try:
+        if not live.exists() or (listed.exists() and listed.stat().st_mtime_ns >= live.stat().st_mtime_ns):
+            return
+        with reading(data) as con:
+            files = con.execute("SELECT source_path, content_hash, report_id FROM sources").fetchall()
+    except (GongkaiError, duckdb.Error, OSError):  # a damaged store: the list it had stays as it is
+        return
+    sources_list.write(data, files)
+
+
+@contextmanager
+def _writer_lock(data: Path) -> Iterator[None]:
+    with writing(data):
         yield
+
+
+_COPIES: set[Path] = set()  # corpus folders with a working copy open in this process
+
+
+@contextmanager
+def _one_copy(data: Path) -> Iterator[None]:
+    # The write lock lets the thread holding it through again; a second working copy is refused.
+    key = Path(data).resolve()
+    if key in _COPIES:
+        raise StoreBusy(Path(data))
+    _COPIES.add(key)
+    try:
+        yield
+    finally:
+        _COPIES.discard(key)
 
 
 @contextmanager
@@ -182,7 +293,7 @@ def open_write(data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     live = store_file(data)
     work = live.with_name(live.name + ".new")
     work_files = (work, work.with_name(work.name + ".wal"))
-    with _writer_lock(data):
+    with _writer_lock(data), _one_copy(data):
         for stale in work_files:
             stale.unlink(missing_ok=True)
         if live.exists():
@@ -190,11 +301,14 @@ def open_write(data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             wal = live.with_name(live.name + ".wal")
             if wal.exists():
                 shutil.copyfile(wal, work.with_name(work.name + ".wal"))
-        con = duckdb.connect(str(work))
+        with damage_reported(data):
+            con = duckdb.connect(str(work))
         try:
-            create_schema(con, live)
-            yield con
-            con.execute("CHECKPOINT")
+            with damage_reported(data):
+                create_schema(con, live)
+                yield con
+                con.execute("CHECKPOINT")
+                files = con.execute("SELECT source_path, content_hash, report_id FROM sources").fetchall()
         except BaseException:
             con.close()
             for dropped in work_files:
@@ -204,6 +318,10 @@ def open_write(data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         _fsync(work)
         os.replace(work, live)
         _fsync(data)
+        crashpoints.reached("after_store_swap")
+        # Plain text beside the store: what to ingest again should the store file be damaged.
+        sources_list.write(data, files)
+        crashpoints.reached("after_sources_list")
 
 
 # ---------------------------------------------------------------------------
@@ -398,6 +516,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
             for table, rows in report_tables(batch.reports.values()).items():
                 _insert(con, table, rows)
         con.execute("COMMIT")
+        crashpoints.reached("store_batch_written")
     except BaseException:
         con.execute("ROLLBACK")
         raise

@@ -1,0 +1,48 @@
+"""Named points where a test may have the process kill itself (SIGKILL), to prove that a
+crash there leaves nothing half-done behind.
+
+Test-only.  The CLI arms one point from the environment variable ``GONGKAI_CRASH_AT``
+(:data:`ENV`, read in ``gongkai/cli.py``, never by the library); nothing is armed otherwise,
+and :func:`reached` then costs a comparison.  The kill is real: ``os.kill(os.getpid(), SIGKILL)``,
+no cleanup, no ``finally`` blocks, exactly what an out-of-memory kill or a power cut leaves.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+ENV = "GONGKAI_CRASH_AT"
+
+# Every point, in the order an ingest passes them.
+POINTS = (
+    "store_batch_written",  # a batch is written into the store's working copy, not yet swapped in
+    "after_store_swap",  # the new store is in place; the sources list and the passage index not yet
+    "after_sources_list",  # the sources list written beside the store; the index not yet synced
+    "mid_embedding",  # the passage index sync has embedded some passages, not all
+    "staging_index",  # the new index generation is half written into its staging folder
+    "before_index_switch",  # the generation folder is complete, ``current`` not yet switched to it
+    "after_index_switch",  # ``current`` points at the new generation; old generations not yet removed
+)
+
+_armed: str | None = None
+
+
+class UnknownCrashPoint(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{ENV}={name!r} names no crash point; known: {', '.join(POINTS)}")
+
+
+def arm(name: str | None) -> None:
+    """Kill this process when it reaches ``name`` (None or "" disarms)."""
+    global _armed
+    if name and name not in POINTS:
+        raise UnknownCrashPoint(name)
+    _armed = name or None
+
+
+def reached(name: str) -> None:
+    """Mark that the process is at point ``name``; killed here if that point is armed."""
+    assert name in POINTS, name
+    if _armed == name:
+        os.kill(os.getpid(), signal.SIGKILL)
