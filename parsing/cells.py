@@ -306,13 +306,15 @@ def _splits_of(token: str, parts: int, budget: list[int]) -> Iterable[tuple[int,
 
 
 def recover_split(
-    tokens: Sequence[str], count: int, valid: Callable[[Sequence[int]], bool]
+    tokens: Sequence[str], count: int, valid: Callable[[Sequence[int]], bool], budget: list[int] | None = None
 ) -> list[tuple[int, ...]]:
     """All ways to read ``tokens`` (digit strings) as ``count`` numbers that ``valid`` accepts.
 
     Each token is cut into one or more numbers; the cuts are enumerated (at most
-    :data:`MAX_SPLITS` of them examined, whatever the digits) and filtered by the template's own sums.  The caller uses the result
-    only when exactly one split fits, so a wrong guess is never made silently.
+    :data:`MAX_SPLITS` pieces tried, whatever the digits; ``budget``, a one-item list, shares
+    that count between the calls of one table) and filtered by the template's own sums.  The
+    caller uses the result only when exactly one split fits, so a wrong guess is never made
+    silently: an enumeration cut short by the budget gives no split at all.
     """
     if not tokens or not all(t.isdigit() for t in tokens):
         return []
@@ -320,7 +322,8 @@ def recover_split(
     if total_digits < count or total_digits > count * FIGURE_DIGITS_MAX:
         return []
     results: list[tuple[int, ...]] = []
-    budget = [MAX_SPLITS]
+    if budget is None:
+        budget = [MAX_SPLITS]
 
     def walk(i: int, remaining: int, prefix: tuple[int, ...]) -> None:
         if budget[0] <= 0:
@@ -340,7 +343,7 @@ def recover_split(
                 walk(i + 1, remaining - parts, prefix + piece)
 
     walk(0, count, ())
-    return results
+    return results if budget[0] > 0 else []
 
 
 def sums_hold(groups: int, width: int) -> Callable[[Sequence[int]], bool]:

@@ -115,6 +115,7 @@ class _RowCollector:
         # exported apart from its numbers): they wait for the numbers that follow.
         self.waiting: list[Row] = []
         self._own = {id(r) for r in table.rows}
+        self.split_budget = [C.MAX_SPLITS]  # pieces run-together digits may be cut into, table-wide
 
     def _in_table(self, row: Row) -> bool:
         """``row in table.rows``, the rows themselves answered without comparing fields."""
@@ -203,7 +204,7 @@ class _RowCollector:
             return
         name = f"{self.table.key}.{row.key}"
         if all(t.isdigit() for t in raw):
-            splits = C.recover_split(raw, need, _row_validator(self.table, row))
+            splits = C.recover_split(raw, need, _row_validator(self.table, row), self.split_budget)
             if len(splits) == 1:
                 self.row = row
                 self._commit(splits[0])
