@@ -160,6 +160,11 @@ def test_an_upload_over_a_limit_fails_with_the_limit_in_both_languages(tmp_path)
     assert [o.status for o in outcomes] == [FAILED, NEW]
     assert outcomes[0].code == "limit"
     assert "max_inflated_mb" in outcomes[0].values["en"] and "超过上限100 MiB" in outcomes[0].values["zh"]
+    from gongkai.ui.plain_words import upload_reason
+
+    said = {lang: upload_reason(outcomes[0].code, outcomes[0].values, outcomes[0].detail, lang) for lang in ("zh", "en")}
+    assert said["zh"].startswith("DOCX解压后的大小为") and "超过上限100 MiB(max_inflated_mb)" in said["zh"]
+    assert said["en"].startswith("size of the unpacked DOCX") and "over the limit of 100 MiB" in said["en"]
 
 
 # ---------------------------------------------------------------------------

@@ -380,8 +380,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.reason.no_text_layer": ("PDF没有文字层(可能是扫描件),也无法识别出文字",
                                     "the PDF has no text layer (a scan?) and no text could be recognised"),
     "upload.reason.unreadable": ("无法读取这个文件", "the file cannot be read"),
-    # A file over a limit of parsing.limits: the words are parsing.errors.LimitExceeded's own.
-    "upload.reason.limit": ("{zh}", "{en}"),
     "upload.reason.internal": ("服务器处理这个文件时出错,未导入;其他文件不受影响。错误已记录,请联系管理员",
                                "the server failed on this file: it was not stored, the other files are not "
                                "affected. The error is logged for the administrator"),

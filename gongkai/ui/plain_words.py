@@ -71,7 +71,11 @@ def template_name(template: str, lang: str) -> str:
 
 def upload_reason(code: str, values: dict[str, Any], reason: str, lang: str) -> str:
     """Why an upload was refused or failed, in ``lang``: the declared sentence of its ``code``,
-    else (English) the library's own reason, or (Chinese) a general sentence."""
+    else (English) the library's own reason, or (Chinese) a general sentence.  A reason the
+    library words in both languages itself (``values`` {"zh": …, "en": …}: a file over a limit,
+    ``parsing.errors.LimitExceeded``) is said in those words."""
+    if isinstance(values.get(lang), str) and set(values) == {"zh", "en"}:
+        return str(values[lang])
     key = f"upload.reason.{code}"
     if _known(key):
         try:
