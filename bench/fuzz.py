@@ -18,8 +18,8 @@ Outcomes, by kind:
   not wrap a foreign exception;
 * ``unexpected``: any other exception, or a refusal with an undeclared code or wrapping an
   internal crash (it would hide a bug behind a polite message) — must be 0;
-* ``hang``: the input ran past ``--timeout`` seconds; its worker process is killed and the
-  run goes on;
+* ``hang``: the input ran past ``--timeout`` CPU seconds (or ten times that in wall-clock
+  time); its worker process is killed and the run goes on;
 * ``crash``: the worker process died (a segfault, a kill by the system);
 * ``memory``: the worker's peak RSS passed ``--rss-mb`` while reading this input.
 
@@ -64,6 +64,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from parsing import parse_bytes  # noqa: E402
+from parsing.bounded import die_with_parent  # noqa: E402
 from parsing.errors import GongkaiError, ParseError  # noqa: E402
 from parsing.summary import describe  # noqa: E402
 
@@ -511,10 +512,13 @@ def _quiet() -> None:
     warnings.simplefilter("ignore")
 
 
-def _worker(conn: Connection, seed: int, rss_mb: float) -> None:
+def _worker(conn: Connection, seed: int, rss_mb: float, parent: int) -> None:
+    die_with_parent(parent)  # a killed run leaves no worker behind
     _quiet()
     bases = load_bases()
     codes = declared_codes()
+    text = next(b for b in bases if b.kind == "text")
+    classify(text.data, text.name, codes)  # the parser's tables load once, before any input is timed
     while True:
         try:
             index = conn.recv()
@@ -546,22 +550,42 @@ class Totals:
     slowest: float = 0.0
     slowest_index: int = -1
     peak_rss_mb: float = 0.0
+    stopped_early: bool = False
     failures: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """CPU seconds a process has used (Linux ``/proc``), ``None`` where that cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class _Slot:
     def __init__(self, seed: int, rss_mb: float) -> None:
         context = get_context("fork")
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, seed, rss_mb), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, seed, rss_mb, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.index: int | None = None
         self.started = 0.0
+        self.cpu: float | None = None
 
     def send(self, index: int) -> None:
-        self.index, self.started = index, time.monotonic()
+        self.index, self.started, self.cpu = index, time.monotonic(), _cpu_seconds(self.process.pid)
         self.conn.send(index)
+
+    def over(self, timeout: float) -> bool:
+        """Past the bound: ``timeout`` CPU seconds on this input (wall-clock time on a busy machine
+        says little), or ten times that in wall-clock time (a worker blocked without computing)."""
+        wall = time.monotonic() - self.started
+        cpu = _cpu_seconds(self.process.pid)
+        if cpu is None or self.cpu is None:
+            return wall > timeout
+        return cpu - self.cpu > timeout or wall > 10 * timeout
 
     def kill(self) -> None:
         self.process.kill()
@@ -579,8 +603,12 @@ def _save(out: Path, seed: int, item: Input, outcome: dict[str, Any]) -> None:
 
 
 def run(inputs: int, seed: int = 13, workers: int = 2, timeout: float = 20.0, rss_mb: float = 1500.0,
-        out: Path = DEFAULT_OUT, start: int = 0, progress: Callable[[Totals, float], None] | None = None) -> Totals:
-    """Run inputs ``start .. start+inputs-1`` of seed ``seed``; failures are saved in ``out``."""
+        out: Path = DEFAULT_OUT, start: int = 0, progress: Callable[[Totals, float], None] | None = None,
+        minutes: float = 0.0) -> Totals:
+    """Run inputs ``start .. start+inputs-1`` of seed ``seed``; failures are saved in ``out``.
+
+    ``minutes``: hand out no new input after that long (0: no bound); the inputs run are then
+    ``start .. start + totals.inputs - 1``, all of them, and ``totals.stopped_early`` is set."""
     _quiet()
     bases = load_bases()
     totals = Totals()
@@ -603,6 +631,10 @@ def run(inputs: int, seed: int = 13, workers: int = 2, timeout: float = 20.0, rs
             totals.failures.append({"index": index, "name": item.name, "recipe": item.recipe, **outcome})
 
     def feed(slot: _Slot) -> bool:
+        if minutes and time.monotonic() - began > minutes * 60:
+            totals.stopped_early = True
+            slot.index = None
+            return False
         index = next(pending, None)
         if index is None:
             slot.index = None
@@ -616,9 +648,7 @@ def run(inputs: int, seed: int = 13, workers: int = 2, timeout: float = 20.0, rs
             if slot not in live:
                 slot.kill()
         while live:
-            now = time.monotonic()
-            deadline = min(slot.started for slot in live) + timeout
-            ready = wait([slot.conn for slot in live], timeout=max(0.0, deadline - now))
+            ready = wait([slot.conn for slot in live], timeout=1.0)
             for slot in list(live):
                 replace = False
                 if slot.conn in ready:
@@ -633,10 +663,10 @@ def run(inputs: int, seed: int = 13, workers: int = 2, timeout: float = 20.0, rs
                         totals.peak_rss_mb = max(totals.peak_rss_mb, peak)
                         record(index, kind, code, seconds, detail)
                         replace = kind == "memory"
-                elif time.monotonic() - slot.started > timeout:
+                elif slot.over(timeout):
                     assert slot.index is not None
                     record(slot.index, "hang", "", time.monotonic() - slot.started,
-                           f"still running after {timeout:g} s; the worker was killed")
+                           f"still running after {timeout:g} CPU seconds; the worker was killed")
                     replace = True
                 else:
                     continue
@@ -668,7 +698,8 @@ def run(inputs: int, seed: int = 13, workers: int = 2, timeout: float = 20.0, rs
 
 def summary(totals: Totals, seconds: float, seed: int, workers: int) -> dict[str, Any]:
     return {
-        "seed": seed, "workers": workers, "inputs": totals.inputs, "seconds": round(seconds, 1),
+        "seed": seed, "workers": workers, "inputs": totals.inputs, "stopped_early": totals.stopped_early,
+        "seconds": round(seconds, 1),
         "inputs_per_second": round(totals.inputs / seconds, 1) if seconds else 0.0,
         "kinds": {kind: totals.kinds.get(kind, 0) for kind in ("parsed", "refused", "unexpected", "hang", "crash", "memory")},
         "refused_by_code": dict(totals.codes.most_common()),
@@ -686,9 +717,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=int, default=0, help="first input index (to resume a run)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=20.0, help="seconds one input may take")
+    parser.add_argument("--timeout", type=float, default=20.0,
+                        help="CPU seconds one input may take (or ten times that in wall-clock time)")
     parser.add_argument("--rss-mb", type=float, default=1500.0, help="a worker peak RSS that counts as a finding")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--minutes", type=float, default=0.0,
+                        help="hand out no new input after this many minutes, then print the figures (0: no bound)")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     parser.add_argument("--show", type=int, metavar="INDEX", help="print the recipe of one input and exit")
     args = parser.parse_args(argv)
@@ -705,14 +739,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.strftime('%H:%M:%S')}] {totals.inputs}/{args.inputs} inputs, {rate:.1f}/s, {kinds}",
               file=sys.stderr, flush=True)
 
-    totals = run(args.inputs, args.seed, args.workers, args.timeout, args.rss_mb, args.out, args.start, progress)
+    totals = run(args.inputs, args.seed, args.workers, args.timeout, args.rss_mb, args.out, args.start, progress,
+                 args.minutes)
     seconds = float(getattr(totals, "seconds"))
     result = summary(totals, seconds, args.seed, args.workers)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         kinds = result["kinds"]
-        print(f"fuzz: {result['inputs']} inputs (seed {args.seed}, inputs {args.start}..{args.start + args.inputs - 1}) "
+        last = args.start + result["inputs"] - 1
+        print(f"fuzz: {result['inputs']} inputs (seed {args.seed}, inputs {args.start}..{last}"
+              f"{'; stopped early after --minutes' if totals.stopped_early else ''}) "
               f"in {result['seconds']} s = {result['inputs_per_second']} inputs/s on {args.workers} workers")
         print("  " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
         print("  refused by reason code: " + ", ".join(f"{k} {v}" for k, v in result["refused_by_code"].items()))
