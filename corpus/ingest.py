@@ -156,6 +156,9 @@ def parse_files(tasks: list[tuple[str, str]], workers: int,
     if not options.ocr_threads:  # share the cores among the parser processes
         options = replace(options, ocr_threads=max(1, (os.cpu_count() or 1) // max(1, workers)))
     limits = options.limits
+    # Forked workers inherit what is imported here: none imports the readers again, nor a
+    # worker started in place of one killed past the time limit.
+    from parsing import read, read_docx, read_html, read_pdf  # noqa: F401
 
     def timed_out(task: tuple[str, str]) -> Parsed:
         exc = limits.timed_out(Path(task[0]).name)

@@ -17,10 +17,11 @@ its value (:class:`parsing.errors.LimitExceeded`), never read at any cost.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from parsing.errors import LimitExceeded
+from parsing.errors import LimitExceeded, ParseError
 
 # Defaults of the settings of the same names (gongkai/settings.py).
 MAX_FILE_MB = 50
@@ -64,11 +65,16 @@ def read_file(path: str | os.PathLike[str], limits: Limits, source: str | None =
 
     The size is checked before reading, and no more than the limit (plus one byte) is ever
     read, so a file that grows meanwhile, or a device, cannot make the read unbounded.
-    Raises :class:`LimitExceeded` or :class:`OSError`.
+    Raises :class:`LimitExceeded`, :class:`ParseError` (not a regular file) or :class:`OSError`.
     """
     name = source if source is not None else os.fspath(path)
-    with Path(path).open("rb") as handle:
-        limits.check_size(os.fstat(handle.fileno()).st_size, name)
+    # Non-blocking: opening a FIFO must not wait for a writer; only a regular file is read.
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise ParseError(name, "not a regular file (a device, a pipe or a socket); give the report file itself",
+                             code="unreadable")
+        limits.check_size(status.st_size, name)
         if not limits.max_file_mb:
             return handle.read()
         data = handle.read(limits.max_file_mb * _MIB + 1)

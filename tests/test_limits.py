@@ -128,16 +128,16 @@ def test_a_file_parsing_past_the_time_limit_is_killed_and_the_other_files_are_st
     folder = tmp_path / "in"
     good = _seeds_into(folder)
     many_page_pdf(folder / "slow.pdf", pages=150)  # about 40 s to parse on 2 busy cores
-    limits = Limits(max_pages=0, parse_seconds=2)
+    limits = Limits(max_pages=0, parse_seconds=8)
     result = ingest([folder], tmp_path / "data", workers=2, progress=False, passages=False, limits=limits)
     assert [(Path(f.path).name, f.code) for f in result.failed] == [("slow.pdf", "limit")]
-    assert "took longer than 2 s (limit parse_seconds = 2)" in result.failed[0].reason
-    assert "解析超过2秒" in result.failed[0].values["zh"]
+    assert "took longer than 8 s (limit parse_seconds = 8)" in result.failed[0].reason
+    assert "解析超过8秒" in result.failed[0].values["zh"]
     assert _stored(tmp_path / "data") == {p.name for p in good}
     # gongkai parse: the same limit, the same reason, the next file still parsed.
-    run = _gongkai("parse", "--max-pages", "0", "--parse-seconds", "2", str(folder / "slow.pdf"), str(SEED))
+    run = _gongkai("parse", "--max-pages", "0", "--parse-seconds", "8", str(folder / "slow.pdf"), str(SEED))
     assert run.returncode == 1
-    assert "slow.pdf: took longer than 2 s" in run.stderr
+    assert "slow.pdf: took longer than 8 s" in run.stderr
     assert "·" in run.stdout
 
 
@@ -149,7 +149,7 @@ def _sleep_then(seconds: float) -> float:
 
 
 def test_run_bounded_kills_a_worker_past_the_limit_and_keeps_task_order():
-    results = list(run_bounded(_sleep_then, [0.0, 600.0, 0.1, 0.0], 2, 2, lambda t: -1.0, lambda t: -2.0))
+    results = list(run_bounded(_sleep_then, [0.0, 600.0, 0.1, 0.0], 2, 5, lambda t: -1.0, lambda t: -2.0))
     assert results == [0.0, -1.0, 0.1, 0.0]
 
 
@@ -222,3 +222,12 @@ def test_a_file_with_much_damage_is_still_refused():
 
     with pytest.raises(EncodingError):
         parse_bytes(bytes(data), "garbled.txt")
+
+
+def test_gongkai_parse_refuses_a_fifo_and_a_device_without_waiting(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")  # no writer: opening it for reading would block
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")  # would be read without end
+    run = _gongkai("parse", str(tmp_path / "pipe.txt"), str(tmp_path / "zero.txt"), str(SEED), timeout=120)
+    assert run.returncode == 1
+    assert "pipe.txt: not a regular file" in run.stderr and "zero.txt: not a regular file" in run.stderr
+    assert "·" in run.stdout
