@@ -63,6 +63,17 @@ def store_damage(data: Path) -> str | None:
     return None
 
 
+def _salvage_sources(data: Path) -> list[sources_list.SourceFile] | None:
+    """The damaged store's own ``sources`` table, when that part of it still reads (a store
+    written before ``sources.json`` was kept)."""
+    try:
+        with store.reading(data) as con:
+            rows = con.execute("SELECT source_path, content_hash, report_id FROM sources").fetchall()
+    except (GongkaiError, duckdb.Error):
+        return None
+    return [sources_list.SourceFile(*row) for row in rows] or None
+
+
 def _move_aside(data: Path) -> Path:
     live = store.store_file(data)
     aside = live.with_name(f"{live.name}.damaged-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}")
@@ -89,6 +100,7 @@ def repair(data: str | os.PathLike[str], workers: int = 0, progress: bool = True
             result.damage = store_damage(folder)
         if result.damage is not None or (not exists and listed):
             if result.damage is not None:
+                listed = listed or _salvage_sources(folder)
                 result.moved_to = str(_move_aside(folder))
                 step(f"The store is damaged ({result.damage}); moved to {result.moved_to}.", progress)
             if not listed:

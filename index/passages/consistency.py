@@ -25,7 +25,7 @@ from index.passages.indexer import (
     INDEX_VERSION, MANIFEST, PASSAGES_FILE, IndexOutdated, current_folder, rebuild_from_store, sync_index,
 )
 from index.passages.settings import IndexSettings
-from index.passages.store_keys import STORE_KEYS_FILE, Keys, keys_digest, read_store_keys
+from index.passages.store_keys import STORE_KEYS_FILE, Keys, read_store_keys, store_digest
 from index.progress import count, step
 from index.tables import store
 
@@ -101,14 +101,15 @@ def difference(data_dir: Path) -> Difference | None:
         return None
     key = (data.resolve(), stamp, folder)
     if key not in _SEEN:
-        with store.reading(data) as con:
-            stored = read_store_keys(con)
         try:
             manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
         except (OSError, ValueError):
             manifest = {}
-        if manifest.get("store_digest") == keys_digest(stored):
-            found = Difference(len(stored), (), ())
+        with store.reading(data) as con:
+            same = manifest.get("store_digest") == store_digest(con)
+            stored = {} if same else read_store_keys(con)
+        if same:
+            found = Difference(int(manifest.get("store_reports", 0)), (), ())
         else:
             found = compare(stored, index_keys(folder))
         if len(_SEEN) > 16:

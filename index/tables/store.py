@@ -68,12 +68,13 @@ class StoreDamaged(GongkaiError):
     def __init__(self, data: Path, detail: str) -> None:
         self.data, self.detail = Path(data), detail
         listed = sources_list.read(self.data)
-        known = (f"its {len(listed)} source files are listed in {sources_list.sources_file(self.data)}"
-                 if listed else "no list of its source files was kept: ingest the report files again")
+        known = (f"ingests the known source files again (its {len(listed)} source files are listed in "
+                 f"{sources_list.sources_file(self.data)})" if listed else
+                 "ingests again the source files it can still read from the damaged store's own list; "
+                 "if it cannot, ingest the report files again")
         super().__init__(
             f"The corpus store {store_file(self.data)} is damaged and cannot be read ({detail}). "
-            f"Run `gongkai repair --data {self.data}`: it moves the damaged file aside and ingests the "
-            f"known source files again ({known}).")
+            f"Run `gongkai repair --data {self.data}`: it moves the damaged file aside and {known}.")
 
 
 def is_damage(exc: BaseException) -> bool:
