@@ -12,7 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from gongkai.ui.i18n import t
@@ -38,11 +37,9 @@ app_url = app_fixture(_writable_seeds)
 
 
 def _sql(query: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(store.store_file(CORPUS["data"])), read_only=True)
-    try:
+    # Through the store's own reader: DuckDB refuses a second connection of another configuration.
+    with store.reading(CORPUS["data"]) as con:
         return con.execute(query, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def _sidebar_reports(page):
@@ -159,7 +156,7 @@ def test_while_the_demo_is_prepared_the_page_says_so_then_shows_the_corpus_by_it
                 (shutil.copytree(part, target, symlinks=True) if part.is_dir() else shutil.copyfile(part, target))
             (data / MARKER).unlink()
             # The open page shows the corpus without being reloaded.
-            with duckdb.connect(str(store.store_file(data)), read_only=True) as con:
+            with store.reading(data) as con:
                 (reports,), = con.execute("SELECT count(*) FROM reports").fetchall()
             expect(_sidebar_reports(page)).to_have_text(str(reports))
             expect(page.get_by_text(t("app.preparing", "en"))).to_have_count(0)
