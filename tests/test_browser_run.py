@@ -42,6 +42,15 @@ def _sql(query: str, params: list | None = None) -> list[tuple]:
         return con.execute(query, params or []).fetchall()
 
 
+def _click(page, button: str) -> None:
+    """Click ``button`` once the page has finished its current run (Streamlit marks the app with
+    its script state): a click sent while a long page is still being drawn was seen lost at load 12."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("[data-test-script-state='notRunning']")).to_have_count(1)
+    page.get_by_role("button", name=button).click()
+
+
 def _sidebar_reports(page):
     return (page.get_by_test_id("stSidebar").get_by_test_id("stMetric")
             .filter(has_text=t("sidebar.reports", "en")).get_by_test_id("stMetricValue"))
@@ -84,15 +93,15 @@ def test_upload_a_real_report_see_it_then_remove_it(app_url, tmp_path):
         screenshot(page, "browser_run_uploaded")
 
         # Removing asks first; cancelling keeps the report.
-        page.get_by_role("button", name=t("remove.button", "en")).click()
+        _click(page, t("remove.button", "en"))
         expect(page.get_by_text(f"Remove “{agency} · {year} · annual-report-06.html”?").first).to_be_visible()
         screenshot(page, "browser_run_confirm")
-        page.get_by_role("button", name=t("remove.cancel", "en")).click()
+        _click(page, t("remove.cancel", "en"))
         expect(page.get_by_role("button", name=t("remove.button", "en"))).to_be_visible()
         assert _sql("SELECT count(*) FROM reports WHERE report_id = ?", [report_id]) == [(1,)]
 
-        page.get_by_role("button", name=t("remove.button", "en")).click()
-        page.get_by_role("button", name=t("remove.yes", "en")).click()
+        _click(page, t("remove.button", "en"))
+        _click(page, t("remove.yes", "en"))
         expect(page.get_by_text(f"Removed “{agency} · {year} · annual-report-06.html”.").first).to_be_visible(
             timeout=STEP * 3000)
         expect(_sidebar_reports(page)).to_have_text(str(before))
@@ -117,9 +126,9 @@ def test_remove_any_report_from_the_reports_page(app_url):
     (report_id, source), = _sql("SELECT report_id, source FROM reports WHERE agency = '中山市大涌镇'")
     with open_page(app_url, "zh", f"/reports?report={report_id}") as page:
         expect(page.get_by_role("combobox", name=t("reports.pick", "zh"))).to_have_value(f"中山市大涌镇 · 2022 · {source}")
-        page.get_by_role("button", name=t("remove.button", "zh")).click()
+        _click(page, t("remove.button", "zh"))
         expect(page.get_by_text(f"确定删除“中山市大涌镇 · 2022 · {source}”吗?").first).to_be_visible()
-        page.get_by_role("button", name=t("remove.yes", "zh")).click()
+        _click(page, t("remove.yes", "zh"))
         expect(page.get_by_text(f"已删除“中山市大涌镇 · 2022 · {source}”。").first).to_be_visible(timeout=STEP * 3000)
         # The seed file is the user's own: it stays, and the page says so.
         expect(page.get_by_text("仍在原处").first).to_be_visible()
