@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import FIRST_ANSWER, app_fixture, open_page, screenshot
+from tests.browser_support import FIRST_ANSWER, app_fixture, open_page, run_finished, screenshot
 from tests.qa_corpus import seeds_corpus
 from index.tables import store as table_store
 
@@ -79,6 +79,7 @@ def interface_text(page) -> Iterator[tuple[str, str]]:
 
 
 def assert_english(page, names: list[str], name: str) -> None:
+    run_finished(page)
     screenshot(page, name)
     found = [(what, text) for what, text in interface_text(page) if chinese_left(text, names)]
     assert found == [], found
