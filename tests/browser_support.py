@@ -126,6 +126,14 @@ def chinese_page(app_url: str, path: str = CHAT_PATH) -> Any:
     return open_page(app_url, "zh", path)
 
 
+def run_finished(page: Any) -> None:
+    """Wait until the app's script run is over: until then elements of the previous run (in the
+    language before a switch, say) may still be on the page."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("[data-test-script-state='notRunning']")).to_have_count(1)
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot under tests/artifacts (kept for review, not committed)."""
     ARTIFACTS.mkdir(exist_ok=True)

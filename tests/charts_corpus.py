@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from index.tables import store as table_store
 
 AGENCIES = 40
 YEARS = range(2024, 2026)
@@ -37,5 +38,5 @@ def sql(data: Path, query: str, params: list[Any] | None = None, con: Any = None
 
     if con is not None:
         return con.execute(query, params or []).fetchall()
-    with duckdb.connect(str(data / "store.duckdb"), read_only=True) as fresh:
+    with table_store.reading(data) as fresh:
         return fresh.execute(query, params or []).fetchall()

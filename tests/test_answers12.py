@@ -27,12 +27,13 @@ from qa.cited_cells import contribution_table, contributors, report_groups
 from qa.passage_groups import fold_copies, similarity
 from tests.charts_corpus import charts_corpus, sql
 from tests.conftest import open_corpus, seed_path, stated
+from index.tables import store as table_store
 
 YUECHENG = "000"  # the seed of 绍兴市越城区人民政府办公室, 2021
 
 
 def _store(data: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(data / "store.duckdb"), read_only=True)
+    return table_store.open_read(data)
 
 
 # ---------------------------------------------------------------------------

@@ -19,11 +19,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.browser_support import FIRST_ANSWER, app_fixture, open_page, screenshot
+from tests.browser_support import FIRST_ANSWER, app_fixture, open_page, run_finished, screenshot
 from tests.qa_corpus import seeds_corpus
+from index.tables import store as table_store
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ LANGUAGE_SWITCH = ("语言 / Language", "中文")
 def report_names(tmp_path_factory) -> list[str]:
     """Report data the page may carry: every agency name and every place name of the corpus."""
     data = seeds_corpus(tmp_path_factory)  # the corpus the app serves (built once per session)
-    with duckdb.connect(str(Path(data) / "store.duckdb"), read_only=True) as con:
+    with table_store.reading(Path(data)) as con:
         rows = con.execute("SELECT agency, province, city, county, township FROM reports").fetchall()
     names = {v for row in rows for v in row if v}
     return sorted(names, key=len, reverse=True)
@@ -79,6 +79,7 @@ def interface_text(page) -> Iterator[tuple[str, str]]:
 
 
 def assert_english(page, names: list[str], name: str) -> None:
+    run_finished(page)
     screenshot(page, name)
     found = [(what, text) for what, text in interface_text(page) if chinese_left(text, names)]
     assert found == [], found

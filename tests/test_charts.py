@@ -18,6 +18,7 @@ from index.tables.browse import agency_figures
 from qa import ask
 from tests.charts_corpus import charts_corpus, sql
 from tests.conftest import open_corpus
+from index.tables import store as table_store
 
 RECEIVED = "applications__new_received__total"
 DIRECT = "review_litigation__litigation_direct__total"
@@ -131,9 +132,7 @@ def test_label_width_counts_wide_characters_as_a_full_em():
 
 def test_years_view_has_one_panel_per_figure_and_lawsuits_stacked(real_store):
     """平潭综合实验区 across its reports: 行政许可 in the thousands gets its own axis."""
-    import duckdb
-
-    with duckdb.connect(str(real_store / "store.duckdb"), read_only=True) as con:
+    with table_store.reading(real_store) as con:
         figures = agency_figures(con, "平潭综合实验区", "zh")
         rows = con.execute(f"SELECT year, {DIRECT}, {AFTER_REVIEW} FROM metrics WHERE agency = '平潭综合实验区' "
                            f"AND {DIRECT} IS NOT NULL ORDER BY year").fetchall()

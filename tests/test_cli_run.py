@@ -19,7 +19,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -45,11 +44,9 @@ def _env() -> dict[str, str]:
 
 
 def _sql(data: Path, query: str) -> tuple:
-    con = duckdb.connect(str(store.store_file(data)), read_only=True)
-    try:
+    # Through the store's own reader: DuckDB refuses a second connection of another configuration.
+    with store.reading(data) as con:
         return con.execute(query).fetchone()
-    finally:
-        con.close()
 
 
 # ---------------------------------------------------------------------------

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
-import duckdb
 import pytest
 
 from corpus.demo import generate_records, render
 from parsing import parse_bytes
 from parsing.check_words import SumFigures, TextFigures, check_sentence, figures, sum_detail, text_detail
 from parsing.template import result_rows
+from index.tables import store as table_store
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 QUOTED = re.compile(r"“[^”]*”")
@@ -27,7 +27,7 @@ def english_outside_quotes(text: str) -> list[str]:
 
 
 def _failed(store, agency_like: str, rule: str) -> tuple[str, str]:
-    with duckdb.connect(str(store / "store.duckdb"), read_only=True) as con:
+    with table_store.reading(store) as con:
         row = con.execute("SELECT c.rule, c.detail FROM checks c JOIN reports r USING (report_id) "
                           "WHERE NOT c.ok AND contains(r.agency, ?) AND c.rule = ?", [agency_like, rule]).fetchone()
     assert row, (agency_like, rule)

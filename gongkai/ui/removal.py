@@ -18,6 +18,7 @@ from gongkai.ui.widgets import plain
 from parsing.errors import GongkaiError
 
 _PENDING_KEY = "removal.pending"
+_CONFIRMED_KEY = "removal.confirmed"
 _DONE_KEY = "removal.done"
 
 
@@ -44,25 +45,39 @@ def outcome() -> None:
         {"error": st.error, "warning": st.warning}.get(kind, st.success)(text)
 
 
+def _set(name: str, value: object) -> None:
+    if value is None:
+        st.session_state.pop(name, None)
+    else:
+        st.session_state[name] = value
+
+
 def control(view: View, report_id: str, label: str, key: str) -> None:
     """A "remove this report" button for ``report_id`` (described to the reader as ``label``)
-    that asks for confirmation before anything is deleted."""
-    pending = st.session_state.get(_PENDING_KEY)
-    if pending != (key, report_id):
-        if st.button(view.t("remove.button"), key=f"{key}.ask", icon=":material/delete:"):
-            st.session_state[_PENDING_KEY] = (key, report_id)
-            st.rerun()
+    that asks for confirmation before anything is deleted.
+
+    The buttons only record the reader's choice (callbacks, kept in the session): a click that
+    lands while the page is still being drawn is never lost, and the removal runs in the next
+    run of the page, under a spinner.
+    """
+    if st.session_state.get(_CONFIRMED_KEY) == (key, report_id):
+        with st.spinner(view.t("remove.working")):
+            _remove(view, report_id, label)
+            _set(_CONFIRMED_KEY, None)
+        st.rerun()
+    if st.session_state.get(_PENDING_KEY) != (key, report_id):
+        st.button(view.t("remove.button"), key=f"{key}.ask", icon=":material/delete:",
+                  on_click=_set, args=(_PENDING_KEY, (key, report_id)))
         return
     st.warning(plain(view.t("remove.confirm", report=label)))
     yes, no, _ = st.columns([2, 2, 5])
-    if yes.button(view.t("remove.yes"), key=f"{key}.yes", type="primary"):
-        st.session_state.pop(_PENDING_KEY, None)
-        with st.spinner(view.t("remove.working")):
-            _remove(view, report_id, label)
-        st.rerun()
-    if no.button(view.t("remove.cancel"), key=f"{key}.no"):
-        st.session_state.pop(_PENDING_KEY, None)
-        st.rerun()
+
+    def confirm() -> None:
+        _set(_PENDING_KEY, None)
+        _set(_CONFIRMED_KEY, (key, report_id))
+
+    yes.button(view.t("remove.yes"), key=f"{key}.yes", type="primary", on_click=confirm)
+    no.button(view.t("remove.cancel"), key=f"{key}.no", on_click=_set, args=(_PENDING_KEY, None))
 
 
 def uploaded_section(view: View) -> None:
