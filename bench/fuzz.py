@@ -14,8 +14,8 @@ Outcomes, by kind:
 
 * ``parsed``: a report came back;
 * ``refused``: a :class:`parsing.errors.ParseError` whose code is a declared reason
-  (an ``upload.reason.<code>`` the interface says in Chinese and English) and which does
-  not wrap a foreign exception;
+  (an ``upload.reason.<code>`` the interface says in Chinese and English, or ``limit``,
+  whose reason words itself in both) and which does not wrap a foreign exception;
 * ``unexpected``: any other exception, or a refusal with an undeclared code or wrapping an
   internal crash (it would hide a bug behind a polite message) — must be 0;
 * ``hang``: the input ran past ``--timeout`` CPU seconds (or ten times that in wall-clock
@@ -65,7 +65,7 @@ sys.path.insert(0, str(ROOT))
 
 from parsing import parse_bytes  # noqa: E402
 from parsing.bounded import die_with_parent  # noqa: E402
-from parsing.errors import GongkaiError, ParseError  # noqa: E402
+from parsing.errors import GongkaiError, LimitExceeded, ParseError  # noqa: E402
 from parsing.summary import describe  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -79,11 +79,12 @@ TEXT_ENCODINGS = ("utf-8", "utf-8", "utf-8", "gbk", "gb18030", "big5", "utf-16",
 
 
 def declared_codes() -> frozenset[str]:
-    """Reason codes the interface says in both languages (``upload.reason.<code>``)."""
+    """Reason codes the interface says in both languages: an ``upload.reason.<code>`` sentence,
+    or a refusal that words itself in both (a file over a limit, ``LimitExceeded``)."""
     from gongkai.ui.i18n import STRINGS
 
     prefix = "upload.reason."
-    return frozenset(key[len(prefix):] for key in STRINGS if key.startswith(prefix))
+    return frozenset(key[len(prefix):] for key in STRINGS if key.startswith(prefix)) | {LimitExceeded.code}
 
 
 # ---------------------------------------------------------------- the base files
