@@ -51,9 +51,11 @@ QUALITY_BALANCE = (
 QUALITY_ACROSS_CARRY = ("结转数", "结转", "carry-over", "carryover", "carry over", "carried over",
                         "carried forward", "carry forward")
 # Only words of agreement: "结转到下一年的申请有几件" names the figure, not the check.
-QUALITY_ACROSS_LINK = ("对不上", "对得上", "对上", "不一致", "一致", "不符", "相符", "吻合", "不匹配", "衔接",
+QUALITY_ACROSS_LINK = ("对不上", "对得上", "对上", "不一致", "一致", "不符", "相符", "吻合", "不匹配", "衔接", "不一样",
+                       "不相同",
                        "match", "matches", "consistent", "agree")
-QUALITY_ACROSS_JUMP = ("跳变", "突变", "暴增", "暴跌", "骤增", "骤降", "激增", "锐减", "大起大落", "异常波动", "异常变化",
+QUALITY_ACROSS_JUMP = ("跳变", "突变", "暴增", "暴跌", "暴涨", "猛增", "陡增", "飙升", "骤增", "骤降", "激增", "锐减", "大起大落",
+                       "异常波动", "异常变化",
                        "异常增长", "异常下降", "jump", "jumps", "jumped", "spike", "spikes", "abrupt", "sudden change",
                        "sudden changes", "swing", "swings")
 # ("其他机关…为0" and "other agencies … zero" ask for a list, not this check: not peer words.)
@@ -76,7 +78,7 @@ QUALITY_MISMATCH = (
     "do not match", "don't match", "does not match",
 )
 QUALITY_COPIED = (
-    "雷同", "抄袭", "照抄", "照搬", "复制", "一模一样", "套用", "模板化", "千篇一律", "copied", "copy",
+    "雷同", "抄袭", "照抄", "照搬", "有抄", "是抄", "抄前", "抄上", "抄去年", "抄往年", "抄别", "抄其他", "复制", "一模一样", "套用", "模板化", "千篇一律", "copied", "copy",
     "copies", "plagiarised", "plagiarized", "identical", "same text", "boilerplate", "near-duplicate",
     "duplicated text", "copy-paste",
 )
