@@ -60,6 +60,9 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable
 
+# The date every member of a mutated DOCX carries (inputs must be the same bytes every time).
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -341,7 +344,10 @@ def _docx_mutate(data: bytes, rng: random.Random, recipe: list[str]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target_zip, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Duplicate name": a duplicated member is the point
         for name, payload in members:
-            target_zip.writestr(name, payload)
+            # A fixed timestamp: writestr(name, …) stamps the clock's time, so the same input
+            # made twice across a two-second boundary differed in its bytes.
+            member_info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            target_zip.writestr(member_info, payload, compress_type=zipfile.ZIP_DEFLATED)
     result = out.getvalue()
     if rng.random() < 0.15:
         result = _bytes_mutate(result, rng, recipe)  # and damage the archive itself (CRC, headers)
