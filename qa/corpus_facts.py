@@ -42,10 +42,9 @@ _COLUMNS = ["report_id", "agency", "year", "published", "template", "script", "l
 _FIELD_NAMES = {"agency": ("发布机关", "agency"), "published": ("发布日期", "publication date"), "script": ("字体", "script"),
                 "template": ("模板", "template"), "level": ("层级", "level"), "region": ("地区", "region"),
                 "years": ("报告年份", "years covered"), "source": ("源文件", "source file")}
-_LEVEL_NAMES = {"province": ("省级", "provincial"), "city": ("市级", "city"), "county": ("县级", "county"),
+LEVEL_NAMES = {"province": ("省级", "provincial"), "city": ("市级", "city"), "county": ("县级", "county"),
                 "township": ("乡镇级", "township"), "department": ("部门", "department"),
                 "unknown": ("未知层级", "unknown level")}
-LEVEL_NAMES = _LEVEL_NAMES  # read by qa.scope_text
 _SCRIPT_NAMES = {"traditional": ("繁体", "traditional Chinese"), "simplified": ("简体", "simplified Chinese")}
 _TEMPLATE_NAMES = {"2021": ("2021年版格式(国办公开办函〔2021〕30号)", "the 2021 template (国办公开办函〔2021〕30号)"),
                    "2019": ("2019年版格式(国办公开办函〔2019〕60号)", "the 2019 template (国办公开办函〔2019〕60号)"),
@@ -232,7 +231,7 @@ def scope(plan: Plan, lang: str) -> str:
     elif plan.year_from is not None:
         parts.append(f"{plan.year_from}年及以后" if zh else f"from {plan.year_from} on")
     if plan.level:
-        name = _LEVEL_NAMES.get(plan.level, (plan.level, plan.level))
+        name = LEVEL_NAMES.get(plan.level, (plan.level, plan.level))
         parts.append(name[0] if zh else f"{name[1]} level")
     if plan.corpus.get("script"):
         name = _SCRIPT_NAMES[plan.corpus["script"]]
@@ -263,7 +262,7 @@ def _value(row: pd.Series, key: str, lang: str, years: dict[str, list[int]]) -> 
         name = _TEMPLATE_NAMES.get(str(row["template"]), (str(row["template"]),) * 2)
         return name[0] if zh else name[1]
     if key == "level":
-        name = _LEVEL_NAMES.get(str(row["level"]), (str(row["level"]),) * 2)
+        name = LEVEL_NAMES.get(str(row["level"]), (str(row["level"]),) * 2)
         return name[0] if zh else name[1]
     if key == "agency":
         return str(row["agency"])
