@@ -2,8 +2,9 @@
 
 Steps: walk the paths → hash each file (an unchanged file stops here) → parse the rest over
 a pool of processes → decide for each record whether it is a new report, a changed file's
-new record, or another file of a report already stored → write in batches into a working
-copy of the store, swapped in at the end (see :func:`index.tables.store.open_write`).
+new record, or another file of a report already stored → write in batches of
+:data:`BATCH_REPORTS` reports, each one transaction on the store in place, seen by readers once
+committed (see :func:`index.tables.store.open_write`).
 """
 
 from __future__ import annotations
@@ -183,12 +184,13 @@ class _Corpus:
     def __init__(self, data: Path, stack: ExitStack, batch_reports: int) -> None:
         self.data = data
         self.stack = stack
+        stack.callback(self.close_reader)
         self.batch_reports = batch_reports
         self.batch = Batch()
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self._reader: duckdb.DuckDBPyConnection | None = None
         self.sources: dict[str, tuple[str, str]] = {}
-        self.index = ReportIndex(load_text=lambda report_id: store.section_text(self.con(), report_id),
-                                 load_cells=lambda report_id: store.report_cells(self.con(), report_id))
+        self.index = ReportIndex(load_text=lambda report_id: store.section_text(self.reader(), report_id),
+                                 load_cells=lambda report_id: store.report_cells(self.reader(), report_id))
         if store.store_file(data).exists():
             with store.reading(data) as con:
                 self.sources = store.load_sources(con)
@@ -199,11 +201,19 @@ class _Corpus:
         self.refs = Counter(report_id for _, report_id in self.sources.values())
         self.by_hash = {content_hash: report_id for content_hash, report_id in self.sources.values()}
 
-    def con(self) -> duckdb.DuckDBPyConnection:
-        """The working copy, opened (and the previous store copied) on first use."""
-        if self._con is None:
-            self._con = self.stack.enter_context(store.open_write(self.data))
-        return self._con
+    def reader(self) -> duckdb.DuckDBPyConnection:
+        """A read connection for identity matching, opened on first use and closed before each
+        batch is written (DuckDB opens a file read-only or read-write in a process, not both)."""
+        if self._reader is None:
+            if not store.store_file(self.data).exists():
+                raise LookupError("no store yet")  # unreachable: a report is only known once stored
+            self._reader = store.open_read(self.data)
+        return self._reader
+
+    def close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def _unlink(self, source_path: str) -> None:
         # A changed file no longer holds its old report; drop the report if no file does.
@@ -273,8 +283,12 @@ class _Corpus:
         return new_id
 
     def flush(self) -> None:
+        """Write the pending batch into the store in one transaction (see :func:`store.open_write`):
+        readers see it once committed, and a kill leaves every earlier batch."""
         if len(self.batch):
-            store.write_batch(self.con(), self.batch)
+            self.close_reader()
+            with store.open_write(self.data) as con:
+                store.write_batch(con, self.batch)
             self.batch = Batch()
 
 
@@ -344,6 +358,7 @@ def ingest(
                 shown.update(1)
                 _record(corpus, parsed, result)
         corpus.flush()
+        corpus.close_reader()
     result.added_reports = list(corpus.added)
     result.removed_reports = sorted(corpus.removed)
     if passages:

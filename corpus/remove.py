@@ -1,8 +1,8 @@
 """Removing reports from a corpus: their rows in the store and their passages in the index, together.
 
 Any report may be removed (an analyst may need to take a wrong or misattributed report out
-of any corpus, not only one they uploaded).  The store is rewritten through the same working
-copy an ingest uses (:func:`index.tables.store.open_write`), then the passage index drops the
+of any corpus, not only one they uploaded).  The store is changed in one transaction, as an
+ingest's batch is (:func:`index.tables.store.open_write`), then the passage index drops the
 report's passages through the same sync an ingest uses when a changed file loses its report
 (:func:`corpus.ingest.sync_passages`), so a question asked afterwards sees neither.
 
@@ -83,9 +83,7 @@ def remove_reports(data: str | os.PathLike[str], report_ids: Iterable[str], prog
         if missing:
             raise UnknownReport(missing[0])
         files = report_files(con, wanted)
-        store.write_batch(con, Batch(delete=set(wanted)))
-        for report_id in wanted:
-            con.execute("DELETE FROM sources WHERE report_id = ?", [report_id])
+        store.write_batch(con, Batch(delete=set(wanted), drop_sources={p for paths in files.values() for p in paths}))
     removed = Removed(wanted)
     for path in (p for paths in files.values() for p in paths):
         if _is_upload(path, folder):

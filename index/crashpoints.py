@@ -16,10 +16,13 @@ ENV = "GONGKAI_CRASH_AT"
 
 # Every point, in the order an ingest passes them.
 POINTS = (
-    "store_batch_written",  # a batch is written into the store's working copy, not yet swapped in
-    "after_store_swap",  # the new store is in place; the sources list and the passage index not yet
+    "store_batch_written",  # a batch is written inside its store transaction, not yet committed
+    "store_batch_committed",  # the batch is committed (in the write-ahead log), not yet checkpointed
+    "after_store_checkpoint",  # the batch is in the store file, its connection closed; the sources list,
+    # the other batches and the passage index not yet
     "after_sources_list",  # the sources list written beside the store; the index not yet synced
     "mid_embedding",  # the passage index sync has embedded some passages, not all
+    "cache_keys_pending",  # vectors appended to the embedding cache, their keys not yet committed
     "staging_index",  # the new index generation is half written into its staging folder
     "before_index_switch",  # the generation folder is complete, ``current`` not yet switched to it
     "after_index_switch",  # ``current`` points at the new generation; old generations not yet removed

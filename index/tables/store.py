@@ -12,9 +12,18 @@ Tables (field names follow ../shared/SCHEMA.md):
 * ``metrics``: one row per report and one column per template cell, named
   ``<table>__<row, '.' as '_'>__<column>`` (``applications__new_received__total``).
 
-Writers never open the live file: :func:`open_write` works on a copy and swaps it in with
-``os.replace`` once everything is written, so a failed or killed ingest leaves the previous
-store as it was, and readers (:func:`open_read`, always ``read_only``) are never blocked.
+Writers change the file in place, one DuckDB transaction per :func:`open_write` block (an
+ingest opens one per batch of reports): committed through DuckDB's write-ahead log
+(``store.duckdb.wal``), then checkpointed into the file, then the connection is closed.  A
+failed or killed write leaves the store as it was before its transaction (an uncommitted
+transaction is never in the file or the log; a committed one is replayed from the log by the
+next connection), so a kill at any point leaves every earlier batch and nothing of a later one.
+
+DuckDB lets no other process open the file, not even read-only, while a connection writes to
+it, and a writer cannot open it while readers have it open.  So writers hold their connection
+only for one transaction, readers (:func:`open_read`, always ``read_only``) only for one use,
+and both wait for the other (:func:`wait_seconds`, setting ``store_wait_s``) before saying
+who holds the store (:class:`StoreLocked`).
 """
 
 from __future__ import annotations
@@ -22,8 +31,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
+import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,7 +43,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from index import crashpoints
+from index import crashpoints, limits
 from index.tables import sources_list
 from index.tables.level import report_level
 from parsing.errors import GongkaiError
@@ -77,8 +87,40 @@ class StoreDamaged(GongkaiError):
             f"Run `gongkai repair --data {self.data}`: it moves the damaged file aside and {known}.")
 
 
+_LOCK_CONFLICT = "Could not set lock on file"
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether a DuckDB error means another process holds the store file (not damage, not a bad query)."""
+    return isinstance(exc, duckdb.Error) and _LOCK_CONFLICT in str(exc)
+
+
+class StoreLocked(GongkaiError):
+    """Another process kept the store file from being opened for longer than the wait allows."""
+
+    def __init__(self, data: Path, seconds: float, writing: bool, detail: str) -> None:
+        self.data = Path(data)
+        pid = re.search(r"\(PID (\d+)\)", detail)
+        holder = f"process {pid.group(1)}" if pid else "another process"
+        if writing:
+            what = (f"{holder} kept the corpus store {store_file(data)} open for reading for {seconds:g} s, "
+                    f"so this write could not start")
+        else:
+            what = (f"an ingest ({holder}) kept writing to the corpus store {store_file(data)} for {seconds:g} s, "
+                    f"so it could not be read meanwhile")
+        super().__init__(f"The store is busy: {what}. Try again when it is done, or wait longer "
+                         f"(setting store_wait_s, GONGKAI_STORE_WAIT_S).")
+
+
+def wait_seconds() -> float:
+    """How long opening the store waits for another process that holds it (setting ``store_wait_s``)."""
+    return float(limits.store_wait_s)
+
+
 def is_damage(exc: BaseException) -> bool:
     """Whether a DuckDB error means the database file itself is unreadable (not a bad query)."""
+    if is_locked(exc):
+        return False
     if isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)):
         return True
     text = str(exc)
@@ -165,22 +207,67 @@ def store_file(data: Path) -> Path:
     return Path(data) / STORE_FILE
 
 
+def _connect(data: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A connection to the store, waiting up to :func:`wait_seconds` while another process holds it."""
+    path = store_file(data)
+    config = {"enable_external_access": False} if read_only else {}
+    deadline = time.monotonic() + wait_seconds()
+    pause = 0.005
+    while True:
+        try:
+            with damage_reported(data):
+                return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            if not is_locked(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreLocked(Path(data), wait_seconds(), not read_only, str(exc)) from None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 def open_read(data: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the store; file system access from SQL is switched off."""
+    """A read-only connection to the store; file system access from SQL is switched off.
+
+    While an ingest writes a batch it waits (:func:`wait_seconds`); close it soon (see
+    :func:`reading`): while it is open no ingest can write.
+    """
     path = store_file(data)
     if not path.exists():
         raise NoCorpus(Path(data))
-    with damage_reported(data):
-        return duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    return _connect(Path(data), read_only=True)
+
+
+def version(data: Path) -> tuple[tuple[int, int, int], tuple[int, int] | None] | None:
+    """What changes whenever a write reaches the store: (mtime ns, size, inode) of the file and
+    (mtime ns, size) of its write-ahead log when there is one; None without a store.
+
+    Every write is checkpointed into the file before its connection closes; a writer killed
+    between its commit and the checkpoint leaves the change in the log, which readers replay.
+    """
+    try:
+        stat = store_file(data).stat()
+    except FileNotFoundError:
+        return None
+    try:
+        wal = _wal(store_file(data)).stat()
+        logged: tuple[int, int] | None = (wal.st_mtime_ns, wal.st_size)
+    except FileNotFoundError:
+        logged = None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino), logged
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
 
 
 @contextmanager
 def reading(data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection for one use, closed afterwards.
 
-    Open one per query or request rather than holding one: DuckDB shares an open database
-    between the connections of a process, so while any connection stays open, new ones
-    keep seeing the store as it was before the last ingest swapped it.
+    Open one per query or request rather than holding one: while any connection of any
+    process is open, no ingest can write (it waits for it), and DuckDB shares an open
+    database between the connections of a process.
     """
     con = open_read(data)
     try:
@@ -190,17 +277,12 @@ def reading(data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 LOCK_FILE = ".ingest.lock"
 # Corpus folders whose write lock this process holds (:func:`writing`), by the holding thread.
 _HELD: dict[Path, int] = {}
+# How long a writer that must not wait (``writing(wait=False)``) still retries the lock: a
+# reader asking :func:`ingest_under_way` holds it shared for a moment.
+_PROBE_GRACE_S = 0.5
 
 
 def _holder(lock_path: Path) -> str:
@@ -210,14 +292,51 @@ def _holder(lock_path: Path) -> str:
         return ""
 
 
+def _try_lock(lock: object) -> bool:
+    deadline = time.monotonic() + _PROBE_GRACE_S
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[call-overload]
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+        time.sleep(0.02)
+
+
+def ingest_under_way(data: Path) -> bool:
+    """Whether a writer (an ingest, a repair, a removal) holds the corpus write lock right now.
+
+    While one does, the store may hold reports the passage index does not have yet: the
+    index is brought in step once the store side of the ingest is done.
+    """
+    data = Path(data)
+    if data.resolve() in _HELD:
+        return True
+    try:
+        fd = os.open(data / LOCK_FILE, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def writing(data: Path, wait: bool = False, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the corpus write lock for a whole write: read the store's state, write, swap, index.
+    """Hold the corpus write lock for a whole write: read the store's state, write, index.
 
     Another writer holding it: wait for it (``wait``; ``on_wait`` is called once with who
     holds it, for a message) or raise :class:`StoreBusy`.  :func:`open_write` inside the
     block (same thread) goes through.  flock is released by the kernel when the process
-    dies, so a killed ingest never leaves the corpus locked.
+    dies, so a killed ingest never leaves the corpus locked.  On taking it, the sources list
+    is brought up to date if a writer was killed between its store write and the list.
     """
     data = Path(data)
     data.mkdir(parents=True, exist_ok=True)
@@ -227,9 +346,7 @@ def writing(data: Path, wait: bool = False, on_wait: Callable[[str], None] | Non
         return
     lock_path = data / LOCK_FILE
     with open(lock_path, "a+", encoding="utf-8") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(lock):
             if not wait:
                 raise StoreBusy(data) from None
             if on_wait is not None:
@@ -241,23 +358,32 @@ def writing(data: Path, wait: bool = False, on_wait: Callable[[str], None] | Non
         lock.flush()
         _HELD[key] = threading.get_ident()
         try:
-            yield
             _refresh_sources_list(data)
+            yield
+            if sources_list.needs_compaction(data):
+                _refresh_sources_list(data, always=True)
         finally:
             del _HELD[key]
 
 
-def _refresh_sources_list(data: Path) -> None:
-    """Write the sources list when a writer was killed after its store swap, before writing it."""
-    live, listed = store_file(data), sources_list.sources_file(data)
+def _refresh_sources_list(data: Path, always: bool = False) -> None:
+    """Rewrite the sources list whole from the store: ``always``, or when the store changed
+    after the list (a writer killed between a store write and its list line)."""
+    live = store_file(data)
+    state = version(data)
+    if state is None:
+        return
+    changed = max(state[0][0], state[1][0] if state[1] else 0)
+    listed = sources_list.listed_at(data)
+    if not always and listed is not None and listed >= changed:
+        return
     try:
-        if not live.exists() or (listed.exists() and listed.stat().st_mtime_ns >= live.stat().st_mtime_ns):
-            return
         with reading(data) as con:
             files = con.execute("SELECT source_path, content_hash, report_id FROM sources").fetchall()
     except (GongkaiError, duckdb.Error, OSError):  # a damaged store: the list it had stays as it is
         return
-    sources_list.write(data, files)
+    if live.exists():
+        sources_list.write(data, files)
 
 
 @contextmanager
@@ -266,62 +392,76 @@ def _writer_lock(data: Path) -> Iterator[None]:
         yield
 
 
-_COPIES: set[Path] = set()  # corpus folders with a working copy open in this process
+_WRITING: set[Path] = set()  # corpus folders with a write connection open in this process
 
 
 @contextmanager
-def _one_copy(data: Path) -> Iterator[None]:
-    # The write lock lets the thread holding it through again; a second working copy is refused.
+def _one_writer(data: Path) -> Iterator[None]:
+    # The write lock lets the thread holding it through again; a second write connection is refused.
     key = Path(data).resolve()
-    if key in _COPIES:
+    if key in _WRITING:
         raise StoreBusy(Path(data))
-    _COPIES.add(key)
+    _WRITING.add(key)
     try:
         yield
     finally:
-        _COPIES.discard(key)
+        _WRITING.discard(key)
+
+
+@dataclass
+class _Journal:
+    """What the transaction of one :func:`open_write` block changed in ``sources``, for the sources list."""
+
+    upserts: dict[str, tuple[str, str]] = field(default_factory=dict)  # source_path -> (content_hash, report_id)
+    dropped: set[str] = field(default_factory=set)  # source paths deleted
+
+
+_JOURNALS: dict[int, _Journal] = {}  # id of an open_write connection -> its journal
 
 
 @contextmanager
 def open_write(data: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to a working copy of the store, swapped in when the block succeeds.
+    """A read-write connection to the store, in one transaction committed when the block succeeds.
 
-    On an exception the copy is dropped; after a kill it is left behind and removed by the
-    next writer.  Either way ``store.duckdb`` is the previous, complete store.
+    The store is changed in place: the transaction is committed (DuckDB's write-ahead log),
+    checkpointed into the file, and the connection closed at the end of the block, so hold it
+    for one batch, not for a whole ingest: no reader can open the store meanwhile.  On an
+    exception the transaction is rolled back; after a kill an uncommitted transaction is gone
+    and a committed one is replayed from the log.  Either way the store holds every earlier
+    block and nothing half-written.  Change ``sources`` through :func:`write_batch` only: its
+    changes are what the sources list (:mod:`index.tables.sources_list`) is told.
     """
     data = Path(data)
     data.mkdir(parents=True, exist_ok=True)
     live = store_file(data)
-    work = live.with_name(live.name + ".new")
-    work_files = (work, work.with_name(work.name + ".wal"))
-    with _writer_lock(data), _one_copy(data):
-        for stale in work_files:
+    with _writer_lock(data), _one_writer(data):
+        # A working copy an earlier version of Gongkai left behind after a kill.
+        for stale in (live.with_name(live.name + ".new"), _wal(live.with_name(live.name + ".new"))):
             stale.unlink(missing_ok=True)
-        if live.exists():
-            shutil.copyfile(live, work)
-            wal = live.with_name(live.name + ".wal")
-            if wal.exists():
-                shutil.copyfile(wal, work.with_name(work.name + ".wal"))
-        with damage_reported(data):
-            con = duckdb.connect(str(work))
+        con = _connect(data, read_only=False)
+        journal = _JOURNALS[id(con)] = _Journal()
         try:
             with damage_reported(data):
+                con.execute("BEGIN TRANSACTION")
                 create_schema(con, live)
                 yield con
+                crashpoints.reached("store_batch_written")
+                con.execute("COMMIT")
+                crashpoints.reached("store_batch_committed")
                 con.execute("CHECKPOINT")
-                files = con.execute("SELECT source_path, content_hash, report_id FROM sources").fetchall()
         except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:  # committed already, or no transaction left to roll back
+                pass
             con.close()
-            for dropped in work_files:
-                dropped.unlink(missing_ok=True)
             raise
+        finally:
+            _JOURNALS.pop(id(con), None)
         con.close()
-        _fsync(work)
-        os.replace(work, live)
-        _fsync(data)
-        crashpoints.reached("after_store_swap")
+        crashpoints.reached("after_store_checkpoint")
         # Plain text beside the store: what to ingest again should the store file be damaged.
-        sources_list.write(data, files)
+        sources_list.append(data, journal.upserts, journal.dropped)
         crashpoints.reached("after_sources_list")
 
 
@@ -344,15 +484,17 @@ class StoredReport:
 
 @dataclass
 class Batch:
-    """Changes written in one transaction: deletions first, then sources and reports."""
+    """Changes written together (:func:`write_batch`): deletions first, then sources and reports."""
 
     delete: set[str] = field(default_factory=set)
     reports: dict[str, StoredReport] = field(default_factory=dict)
     # source_path -> (content_hash, report_id)
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # source paths whose rows go (a removed report's files)
+    drop_sources: set[str] = field(default_factory=set)
 
     def __len__(self) -> int:
-        return len(self.delete) + len(self.reports) + len(self.sources)
+        return len(self.delete) + len(self.reports) + len(self.sources) + len(self.drop_sources)
 
     def add(self, stored: StoredReport) -> None:
         self.reports[stored.report.id] = stored
@@ -495,32 +637,35 @@ def _delete_reports(con: duckdb.DuckDBPyConnection, report_ids: Iterable[str]) -
 
 
 def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
-    """Apply one batch in a single transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if batch.delete:
-            _delete_reports(con, batch.delete)
-        if batch.sources:
-            paths = pa.table({"source_path": pa.array(list(batch.sources), pa.string())})
-            con.register("_batch_paths", paths)
-            try:
-                con.execute("DELETE FROM sources WHERE source_path IN (SELECT source_path FROM _batch_paths)")
-            finally:
-                con.unregister("_batch_paths")
-            rows = _columns(_SOURCES_SCHEMA)
-            for path, (content_hash, report_id) in batch.sources.items():
-                rows["source_path"].append(path)
-                rows["content_hash"].append(content_hash)
-                rows["report_id"].append(report_id)
-            _insert(con, "sources", _table(rows, _SOURCES_SCHEMA))
-        if batch.reports:
-            for table, rows in report_tables(batch.reports.values()).items():
-                _insert(con, table, rows)
-        con.execute("COMMIT")
-        crashpoints.reached("store_batch_written")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    """Apply one batch inside the transaction of :func:`open_write` (committed with its block)."""
+    if batch.delete:
+        _delete_reports(con, batch.delete)
+    dropped = set(batch.drop_sources) | set(batch.sources)
+    if dropped:
+        paths = pa.table({"source_path": pa.array(sorted(dropped), pa.string())})
+        con.register("_batch_paths", paths)
+        try:
+            con.execute("DELETE FROM sources WHERE source_path IN (SELECT source_path FROM _batch_paths)")
+        finally:
+            con.unregister("_batch_paths")
+    if batch.sources:
+        rows = _columns(_SOURCES_SCHEMA)
+        for path, (content_hash, report_id) in batch.sources.items():
+            rows["source_path"].append(path)
+            rows["content_hash"].append(content_hash)
+            rows["report_id"].append(report_id)
+        _insert(con, "sources", _table(rows, _SOURCES_SCHEMA))
+    if batch.reports:
+        for table, rows in report_tables(batch.reports.values()).items():
+            _insert(con, table, rows)
+    journal = _JOURNALS.get(id(con))
+    if journal is not None:
+        for path in batch.drop_sources:
+            journal.upserts.pop(path, None)
+            journal.dropped.add(path)
+        for path, row in batch.sources.items():
+            journal.dropped.discard(path)
+            journal.upserts[path] = row
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""What adding 100 reports costs on the store side, into a corpus of 100 and of 1,800 reports.
+
+    PYTHONPATH=. .venv/bin/python bench/store_add.py --work /tmp/bench-store-add [--repeats 3]
+
+Builds (once, under ``--work``): 100 new demo reports (seed 7, not in the demo corpus), a
+corpus of the first 100 demo reports and one of all 1,800 (``--demo``: the folder of
+``gongkai app``'s demo files; its ``store.duckdb`` is copied when it sits beside them).  Then,
+``--repeats`` times, interleaved: copy each corpus, ingest the 100 new files into it without
+the passage index (``passages=False``), and time each step of the store side under cProfile
+(cumulative seconds of the functions named in :data:`STEPS`; parsing runs in worker
+processes and is listed apart).  Medians are printed with the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[0] = str(ROOT)  # not bench/, whose index.py would hide the index package
+
+from corpus.demo import write_corpus  # noqa: E402
+from corpus.ingest import ingest  # noqa: E402
+from index.tables import store  # noqa: E402
+
+# (label, file name ending, function name): the store-side steps, where they exist.
+STEPS = (
+    ("whole ingest (wall)", "", ""),
+    ("parsing (workers, waited for)", "ingest.py", "parse_files"),
+    ("read the store's state (sources, report keys)", "ingest.py", "__init__"),
+    ("identity matching (accept)", "ingest.py", "accept"),
+    ("working copy: copy the store file", "shutil.py", "copyfile"),
+    ("write batches (write_batch)", "store.py", "write_batch"),
+    ("sources list written", "sources_list.py", "write"),
+    ("sources list appended", "sources_list.py", "append"),
+    ("sources list refreshed from the store", "store.py", "_refresh_sources_list"),
+    ("open/close read-write connection", "store.py", "_connect_write"),
+)
+
+
+def _cumulative(stats: pstats.Stats, suffix: str, name: str) -> float:
+    total = 0.0
+    for (filename, _, function), row in stats.stats.items():  # type: ignore[attr-defined]
+        if function == name and filename.endswith(suffix):
+            total += row[3]
+    return total
+
+
+def prepare(work: Path, demo: Path) -> tuple[Path, dict[str, Path]]:
+    new = work / "new100"
+    if not (new / "manifest.jsonl").exists():
+        write_corpus(new, 20, range(2019, 2024), seed=7)
+    bases = {"100": work / "base-100", "1800": work / "base-1800"}
+    if not store.store_file(bases["100"]).exists():
+        files = sorted(p for p in demo.iterdir() if p.suffix in (".txt", ".html", ".htm", ".pdf", ".docx"))[:100]
+        ingest(files, bases["100"], workers=2, progress=False, passages=False)
+    if not store.store_file(bases["1800"]).exists():
+        built = demo.parent / store.STORE_FILE
+        if built.exists():
+            bases["1800"].mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(built, store.store_file(bases["1800"]))
+            with store.writing(bases["1800"]):  # writes its sources list, as every writer does
+                pass
+        else:
+            ingest([demo], bases["1800"], workers=2, progress=False, passages=False)
+    return new, bases
+
+
+def one_run(new: Path, base: Path, scratch: Path) -> dict[str, float]:
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    shutil.copytree(base, scratch)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    result = ingest([new], scratch, workers=2, progress=False, passages=False)
+    profiler.disable()
+    wall = time.perf_counter() - started
+    assert len(result.new) == 100, (len(result.new), result.failed[:3])
+    stats = pstats.Stats(profiler)
+    found = {label: _cumulative(stats, suffix, name) for label, suffix, name in STEPS[1:]}
+    found[STEPS[0][0]] = wall
+    found["store side (wall - parsing)"] = wall - found[STEPS[1][0]]
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bench-store-add"))
+    parser.add_argument("--demo", type=Path, default=Path("/tmp/demodata/demo-files"))
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    new, bases = prepare(args.work, args.demo)
+    runs: dict[str, list[dict[str, float]]] = {size: [] for size in bases}
+    for _ in range(args.repeats):
+        for size, base in bases.items():
+            runs[size].append(one_run(new, base, args.work / f"run-{size}"))
+    print(f"load average {os.getloadavg()}")
+    labels = list(runs["100"][0])
+    print(f"{'step':55s} {'at 100':>9s} {'at 1,800':>9s}   (median of {args.repeats}, seconds)")
+    for label in labels:
+        cells = [statistics.median(r[label] for r in runs[size]) for size in bases]
+        print(f"{label:55s} {cells[0]:9.3f} {cells[1]:9.3f}")
+
+
+if __name__ == "__main__":
+    main()
