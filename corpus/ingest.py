@@ -305,6 +305,7 @@ def ingest(
     limits: Limits = Limits(),
     wait: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    parsed_by: Callable[[list[tuple[str, str]], ParseOptions], Iterator[Parsed]] | None = None,
 ) -> IngestResult:
     """Ingest files and folders into the corpus at ``data``; see the module docstring.
 
@@ -317,7 +318,8 @@ def ingest(
 
     The corpus write lock is taken before the store's state is read: while another ingest
     writes, this one waits (``wait``; ``on_wait`` is told who holds the lock, once) or raises
-    :class:`~index.tables.store.StoreBusy`.
+    :class:`~index.tables.store.StoreBusy`.  ``parsed_by(tasks, options)``, when given, yields
+    the files' :class:`Parsed` in task order instead of parsing them here.
     """
     started = time.perf_counter()
     data_dir = Path(data)
@@ -353,8 +355,10 @@ def ingest(
         if progress and result.unchanged:
             step(f"{count(len(result.unchanged), 'file')} unchanged since the last ingest: skipped")
         with bar(len(tasks), f"Reading {count(len(tasks), 'report file')}", "files", progress) as shown:
-            for parsed in parse_files(tasks, n_workers, ParseOptions(ocr, ocr_threads, show_ocr=progress,
-                                                                     limits=limits)):
+            options = ParseOptions(ocr, ocr_threads, show_ocr=progress, limits=limits)
+            # parsed_by: files parsed elsewhere beforehand (the Ray engine's shards, corpus.ray_engine).
+            for parsed in (parse_files(tasks, n_workers, options) if parsed_by is None
+                           else parsed_by(tasks, options)):
                 shown.update(1)
                 _record(corpus, parsed, result)
         corpus.flush()
