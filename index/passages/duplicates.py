@@ -18,7 +18,9 @@ passages with the existing ones sharing a band key with them (found on disk thro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -42,21 +44,31 @@ MARK_INPUT = ["id", "report_id", "year", "ordinal", "simplified", "minhash"]
 MARK_COLUMNS = ["id", "duplicate_of", "duplicate_score"]
 
 
+# Python's \w is str.isalnum() plus "_" (checked over every code point): the rest goes.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def normalise(text: str) -> str:
-    """Letters and digits only: spacing and punctuation do not make text different."""
-    return "".join(ch for ch in text if ch.isalnum())
+    """Letters and digits only (``str.isalnum``): spacing and punctuation do not make text different."""
+    return _NOT_ALNUM.sub("", text)
 
 
 def shingle_hashes(text: str) -> np.ndarray:
     """64-bit hashes of the character 5-grams of ``normalise(text)``, distinct."""
     codes = np.frombuffer(normalise(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < SHINGLE:
-        return np.unique(codes)
+        return _distinct(codes)
     hashes = np.zeros(len(codes) - SHINGLE + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(SHINGLE):
             hashes = hashes * _BASE + codes[j:len(codes) - SHINGLE + 1 + j]
-    return np.unique(hashes)
+    return _distinct(hashes)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (``np.unique``, by sorting: its hash-based way is slower on short arrays)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
 def signature(text: str) -> np.ndarray:
@@ -202,7 +214,7 @@ def _marks(texts: Sequence[str], signatures: np.ndarray, reports: np.ndarray, ra
     m1 = np.where(first_other < len(members), members[np.minimum(first_other, len(members) - 1)], -1)
     # Pairs of classes sharing a band key, one of them fresh; then the two checks.
     a, b = _class_pairs(band_keys(signatures[rep]), fresh_class)
-    agree = (signatures[rep[a]] == signatures[rep[b]]).mean(axis=1) >= THRESHOLD - 0.2
+    agree = _agreeing(signatures[rep], a, b)
     a, b = a[agree], b[agree]
     shingles: dict[int, np.ndarray] = {}
 
@@ -235,6 +247,26 @@ def _marks(texts: Sequence[str], signatures: np.ndarray, reports: np.ndarray, ra
     return best, score
 
 
+# The signature agreement estimates the similarity: pairs agreeing on fewer hashes are not checked.
+_MIN_AGREEING = int(np.flatnonzero(np.arange(N_HASHES + 1) / N_HASHES >= THRESHOLD - 0.2)[0])
+
+
+def _agreeing(signatures: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    """Whether rows ``a`` and ``b`` of ``signatures`` agree on at least ``_MIN_AGREEING`` hashes."""
+    out = np.zeros(len(a), dtype=bool)
+    for start in range(0, len(a), chunk):
+        x, y = a[start:start + chunk], b[start:start + chunk]
+        out[start:start + chunk] = np.count_nonzero(signatures[x] == signatures[y], axis=1) >= _MIN_AGREEING
+    return out
+
+
+@lru_cache(maxsize=256)
+def _pairs_of(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j), i < j < size."""
+    i, j = np.triu_indices(size, 1)
+    return i, j
+
+
 def _class_pairs(keys: np.ndarray, fresh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct pairs (a < b) of rows sharing a key in some band, at least one of them ``fresh``."""
     k = len(keys)
@@ -248,14 +280,14 @@ def _class_pairs(keys: np.ndarray, fresh: np.ndarray) -> tuple[np.ndarray, np.nd
             is_fresh = fresh[group]
             if not is_fresh.any():
                 continue
-            i, j = np.triu_indices(len(group), 1)
+            i, j = _pairs_of(len(group))
             keep = is_fresh[i] | is_fresh[j]
             x, y = group[i[keep]], group[j[keep]]
             codes.append(np.minimum(x, y) * k + np.maximum(x, y))
     if not codes:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    pairs = np.unique(np.concatenate(codes))
+    pairs = _distinct(np.concatenate(codes))
     return pairs // k, pairs % k
 
 
