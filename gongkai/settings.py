@@ -60,6 +60,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("embed_precision", _INDEX.embed_precision,
             "Passage embedding arithmetic: bf16 autocast, fp32, or auto (bf16 where the CPU has it natively: "
             "about 3x faster, cosine 0.99998 to fp32). Queries always run in fp32."),
+    Setting("embed_device", _INDEX.embed_device,
+            "Where passages are embedded: cpu, cuda, cuda:N, or auto (CUDA when torch sees a GPU, else the CPU). "
+            "On CUDA, embed_precision auto is bf16 where the GPU has it, else fp16."),
+    Setting("embed_threads", _INDEX.embed_threads,
+            "Threads that embed passages on the CPU: a number, or auto (every core this process may run on). "
+            "A query is always encoded on one thread."),
     Setting("ocr_threads", 0, "Threads the OCR of one scanned PDF page uses; 0 = the number of cores, at most 4."),
     Setting("max_upload_mb", MAX_UPLOAD_MB, "Largest file the app accepts for upload, in MiB."),
     Setting("max_file_mb", _LIMITS.max_file_mb,

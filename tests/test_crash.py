@@ -81,7 +81,8 @@ def more(tmp_path_factory, seeds_dir) -> Path:
 
 
 # Points after which the store holds the new reports and the index does not yet.
-BEHIND = ("after_store_swap", "after_sources_list", "mid_embedding", "staging_index", "before_index_switch")
+BEHIND = ("after_store_swap", "after_sources_list", "mid_embedding", "cache_keys_pending", "staging_index",
+          "before_index_switch")
 
 
 @pytest.mark.parametrize("point", crashpoints.POINTS)

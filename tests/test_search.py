@@ -133,7 +133,7 @@ def test_measures_by_topic_is_a_facet(seed_index):
 
 def _keys(data: Path) -> int:
     model = load_model()
-    return len(EmbeddingCache(data, model.tag, model.dim).rows)
+    return len(EmbeddingCache(data, model.tag, model.dim))
 
 
 def test_replace_and_remove_reports(seed_reports, tmp_path):

@@ -65,7 +65,8 @@ def _summary(result: IngestResult, data: Path) -> list[str]:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@settings.options("data", "workers", "model", "embed_precision", "chunk_chars", "exact_index_max", "ocr_threads",
+@settings.options("data", "workers", "model", "embed_precision", "embed_device", "embed_threads", "chunk_chars",
+                  "exact_index_max", "ocr_threads",
                   *settings.LIMIT_SETTINGS)
 @click.option("--no-ocr", "no_ocr", is_flag=True, help="Do not OCR PDF pages that have no text layer.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")

