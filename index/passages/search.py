@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from index.passages.embed import encode_query, load_model
+from index.passages.query_encoder import encode_query
 from index.passages.indexer import IndexState, NoIndex, build_index, current_folder, load_state, sync_index
 from index.passages.chunk import KINDS
 from index.passages.settings import IndexSettings
@@ -251,7 +251,7 @@ def search(data_dir: str | Path, query: str, *, year: int | None = None, years: 
 def _dense(loaded: _Loaded, query: str, depth: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Passages by their best piece's cosine similarity to the query."""
     index = loaded.state.vectors
-    vector = encode_query(to_simplified(query), load_model(loaded.state.manifest.get("model") or None))
+    vector = encode_query(to_simplified(query), loaded.state.manifest.get("model") or None)
     if mask is None and index.ntotal == len(loaded.vector_rows):
         allowed = None
     else:
