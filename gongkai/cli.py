@@ -10,16 +10,18 @@ import os
 
 import click
 
-from gongkai import __version__
-from index import crashpoints
+from gongkai import __version__, settings
+from index import crashpoints, limits
 
 
 @click.group()
 @click.version_option(__version__, prog_name="gongkai")
-def cli() -> None:
+@settings.options("store_wait_s")
+def cli(store_wait_s: int | None) -> None:
     """Gongkai: parse, store and ask questions of 政府信息公开工作年度报告."""
     # Test-only: the crash tests make a real process SIGKILL itself at a named point.
     crashpoints.arm(os.environ.get(crashpoints.ENV))
+    limits.store_wait_s = float(settings.get("store_wait_s", store_wait_s))
 
 
 def _register() -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from corpus.limits import MAX_UPLOAD_MB
-from index.limits import SQL_TIMEOUT_S
+from index.limits import SQL_TIMEOUT_S, STORE_WAIT_S
 from index.passages.settings import IndexSettings
 from parsing.limits import Limits
 
@@ -78,6 +78,9 @@ SETTINGS: tuple[Setting, ...] = (
             "0 = no limit."),
     Setting("sql_timeout_s", SQL_TIMEOUT_S,
             "Seconds one gongkai sql statement may run; past it the statement is stopped with a message. 0 = no limit."),
+    Setting("store_wait_s", STORE_WAIT_S,
+            "Seconds a reader or a writer of the store waits while another process holds it (an ingest writing "
+            "a batch, a reader answering) before saying which process holds it."),
     Setting("llm_url", "", "Optional OpenAI-compatible endpoint that may rephrase composed answers."),
     Setting("llm_model", "", "Model name sent to that endpoint."),
 )

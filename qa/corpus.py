@@ -1,8 +1,10 @@
 """The corpus as the question layer sees it: a read connection, the names it holds, its years.
 
-A :class:`Corpus` keeps one read-only connection to the store for a conversation (opening
-one per question would rebuild the agency index every time) and reopens it when an ingest
-has swapped the store file.  Its :class:`Vocabulary` finds the agency and place names a
+A :class:`Corpus` keeps the vocabulary of a store for a conversation (rebuilding it for every
+question would cost the agency index every time) and a read-only connection for one question
+at a time (:meth:`Corpus.release`: an open connection keeps ingests from writing); it rebuilds
+the vocabulary when the store changed since (:func:`index.tables.store.version`).  Its
+:class:`Vocabulary` finds the agency and place names a
 question mentions: every name form :func:`index.tables.resolve.agency_forms` knows, scanned for in
 the text longest first, then resolved by :mod:`index.tables.resolve` for confidence and ambiguity.
 """
@@ -161,24 +163,32 @@ class Corpus:
         self.data = Path(data)
         self.index = index  # top_k passages cited; the model is the one the passage index was built with
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: object = None  # store.version() when the vocabulary was built
         self._vocabulary: Vocabulary | None = None
         self._passages: tuple[Path, pd.DataFrame] | None = None
         self._copies: tuple[Path, pd.DataFrame] | None = None
 
-    def _store_stamp(self) -> tuple[int, int]:
-        stat = store.store_file(self.data).stat()
-        return stat.st_mtime_ns, stat.st_ino
-
     def connection(self) -> duckdb.DuckDBPyConnection:
-        """The read connection, reopened when an ingest replaced the store since."""
-        path = store.store_file(self.data)
-        stamp = self._store_stamp() if path.exists() else None
-        if self._con is None or stamp != self._stamp:
-            self.close()
+        """The read connection, opened on first use after :meth:`release` (waiting while an ingest
+        writes a batch); the vocabulary is rebuilt when the store changed since it was built."""
+        if self._con is None:
             self._con = store.open_read(self.data)
-            self._stamp = stamp
+            stamp = store.version(self.data)  # taken while open: no writer can change the store meanwhile
+            if stamp != self._stamp:
+                self._vocabulary = None
+                self._stamp = stamp
         return self._con
+
+    def release(self) -> None:
+        """Close the connection, keeping what was read (the vocabulary): call it after each question.
+
+        While any connection is open no ingest can write to the store (DuckDB), so a reader
+        holds one only for as long as a question takes; the next :meth:`connection` reopens it
+        and notices a change through :func:`index.tables.store.version`.
+        """
+        if self._con is not None:
+            self._con.close()
+        self._con = None
 
     def vocabulary(self) -> Vocabulary:
         con = self.connection()
@@ -210,10 +220,9 @@ class Corpus:
         return self._copies[1]
 
     def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-        self._con = None
+        self.release()
         self._vocabulary = None
+        self._stamp = None
 
     def __enter__(self) -> "Corpus":
         return self

@@ -52,8 +52,11 @@ def ask(question: str, conversation: Conversation | None = None,
             answer.scope_parts = [p.to_dict() for p in scope_parts(plan)]
             answer.text = f"{answer.text}\n{answer.scope}"
     finally:
+        # Closed (owned) or released: an open connection would keep ingests from writing.
         if owned:
             handle.close()
+        else:
+            handle.release()
     if conversation is not None:
         # A multi-part answer's plan holds every part's figures (qa.multipart.turn_plan).
         shown = sorted({int(c["year"]) for c in answer.cells if c.get("year") is not None})

@@ -98,6 +98,7 @@ def greeting(corpus: Any) -> str:
     from index.tables.summary import corpus_summary
 
     held = corpus_summary(corpus.connection())
+    corpus.release()  # reopened by the first question: an open connection keeps ingests from writing
     span = held.year_range
     years = "" if span is None else f", {span[0]}" + (f"–{span[1]}" if span[1] != span[0] else "")
     return "\n".join([

@@ -1,12 +1,12 @@
 """What the app loads once per process (``st.cache_resource``) or per store version (``st.cache_data``).
 
 One :class:`qa.corpus.Corpus` per corpus folder holds the process's read connection to the
-store.  DuckDB shares one open database between all connections of a process, so every
-read here goes through a cursor of that same connection, which the Corpus reopens when an
-ingest has swapped the store file: readers never see a stale store.  Cached readers take
-the store's version (modification time and size of its file) as an argument, so an ingest
-from the Upload page or the CLI shows at the next rerun with no explicit invalidation.
-A lock serialises the readers and the questions, since one connection is shared.
+store, open only while a read or a question runs (:meth:`qa.corpus.Corpus.release`: an open
+connection keeps ingests from writing); every read here goes through a cursor of it.  Cached
+readers take the store's version (:func:`index.tables.store.version`) as an argument, so an
+ingest from the Upload page or the CLI shows at the next rerun with no explicit invalidation
+(batch by batch while a long ingest runs).  A lock serialises the readers and the questions,
+since one connection is shared.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from gongkai import settings
+from index import limits
 from index.tables import store
 from index.tables.browse import agency_figures, load_report
 from index.tables.dashboard import Dashboard
@@ -35,16 +36,13 @@ from qa.corpus import Corpus
 
 _LOG = logging.getLogger(__name__)
 
-Version = tuple[int, int] | None
+Version = tuple[tuple[int, int, int], tuple[int, int] | None] | None
 
 
 def store_version(data: Path) -> Version:
-    """(mtime in ns, size) of the store file; None when there is no corpus yet."""
-    try:
-        stat = store.store_file(data).stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
+    """What changes whenever an ingest writes to the store (:func:`index.tables.store.version`);
+    None when there is no corpus yet."""
+    return store.version(data)
 
 
 _LOCK = threading.RLock()
@@ -59,6 +57,7 @@ def corpus(data: str) -> Corpus:
     """
     with _LOCK:
         if data not in _OPENED:
+            limits.store_wait_s = float(settings.get("store_wait_s"))
             _OPENED[data] = Corpus(Path(data), settings.index_settings())
         return _OPENED[data]
 
@@ -76,11 +75,13 @@ def reading(data: str) -> Iterator[Any]:
 
     A damaged store file raises :class:`~index.tables.store.StoreDamaged` (see :func:`damaged`)."""
     with _LOCK, store.damage_reported(Path(data)):
-        cursor = corpus(data).connection().cursor()
+        opened = corpus(data)
+        cursor = opened.connection().cursor()
         try:
             yield cursor
         finally:
             cursor.close()
+            opened.release()  # an open connection keeps ingests from writing
 
 
 def damaged(exc: store.StoreDamaged, lang: str) -> str:
@@ -212,5 +213,8 @@ def needs_model(data: str, question: str, conversation: Any) -> bool:
     from qa.plan import STRUCTURED
 
     with _LOCK:
-        plan = qa.plan_question(question, conversation, corpus(data))
+        try:
+            plan = qa.plan_question(question, conversation, corpus(data))
+        finally:
+            corpus(data).release()
     return plan.intent not in (*STRUCTURED, "quality")

@@ -70,7 +70,10 @@ def warm(data: str) -> None:
         return
     questions = [t(key, lang) for key in WARM_QUESTIONS for lang in LANGUAGES]
     with cache._LOCK:
-        warmed = warm_up(opened, questions)
+        try:
+            warmed = warm_up(opened, questions)
+        finally:
+            opened.release()  # an open connection keeps ingests from writing
     _first_page(cache, data)
     if warmed.problem:
         _say(f"could not load everything in advance: {warmed.problem}")

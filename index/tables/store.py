@@ -196,7 +196,8 @@ def create_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Create the tables of an empty store, or check the version of an existing one."""
     for statement in _ddl():
         con.execute(statement)
-    row = con.execute("SELECT schema_version FROM store_info").fetchone()
+    rows = con.execute("SELECT schema_version FROM store_info").fetchall()  # every row: the result is finished
+    row = rows[0] if rows else None
     if row is None:
         con.execute("INSERT INTO store_info VALUES (?)", [SCHEMA_VERSION])
     elif row[0] != SCHEMA_VERSION:
