@@ -210,12 +210,11 @@ def empty(dim: int, kind: str) -> VectorIndex:
     return VectorIndex(index, kind, dim)
 
 
-def build(vectors: np.ndarray, exact_max: int, dim: int | None = None) -> VectorIndex:
-    """An index of ``vectors`` (rows 0…n-1), exact, HNSW or inverted file by size.
-
-    ``vectors`` may be a memory-mapped array: it is read in chunks."""
+def build(vectors: np.ndarray, exact_max: int, dim: int | None = None, kind: str | None = None) -> VectorIndex:
+    """An index of ``vectors`` (rows 0…n-1), exact, HNSW or inverted file by size (or of
+    ``kind``).  ``vectors`` may be a memory-mapped array: it is read in chunks."""
     dim = int(dim or vectors.shape[1])
-    kind = kind_for(len(vectors), exact_max)
+    kind = kind or kind_for(len(vectors), exact_max)
     if kind == IVF:
         index = _trained_ivf(vectors, dim)
     else:
