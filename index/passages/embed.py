@@ -74,7 +74,7 @@ class Model:
     device: str = "cpu"  # cpu | cuda | cuda:N
     threads: int = 1  # torch threads for batches
 
-    def encode(self, texts: Sequence[str], progress: bool = False, batch_size: int = BATCH_SIZE,
+    def encode(self, texts: Sequence[str], progress: bool = False, batch_size: int | None = None,
                label: str | None = None,
                each: Callable[[int, np.ndarray], None] | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text.
@@ -91,6 +91,7 @@ class Model:
         import torch
 
         batch = len(texts) >= AUTOCAST_MIN
+        batch_size = batch_size or BATCH_SIZE
         texts = list(texts)
         parts = []
         on_gpu = self.device.startswith("cuda")
