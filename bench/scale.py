@@ -575,21 +575,21 @@ def summary(results: list[SizeResult], codes: list[Code]) -> None:
                       f"(target ≤ {TARGET_ADD_RATIO}×), EXTRAPOLATED, not measured at 100k")
         for kind in ("narrative", "structured"):
             key = f"cold gongkai ask, {kind}"
-            points = []
+            asks: list[tuple[int, float, float, int]] = []
             for r in results:
                 figure = r.figures.get(key, {}).get(code.label)
                 passages = (r.counts.get(code.label) or {}).get("passages_base")
                 if figure and figure.ok() and passages:
-                    points.append((passages, figure.rss, figure.seconds, r.size))
-            if not points:
+                    asks.append((passages, figure.rss, figure.seconds, r.size))
+            if not asks:
                 continue
-            cold = "; ".join(f"{size:,}: {s:.2f} s" for _, _, s, size in points)
+            cold = "; ".join(f"{size:,}: {s:.2f} s" for _, _, s, size in asks)
             target = f" (target ≤ {TARGET_COLD_S} s on an idle machine)" if kind == "narrative" else ""
             print(f"    cold {kind} ask: {cold}{target}")
-            rss = "; ".join(f"{size:,} ({p:,} passages): {m:.0f} MB" for p, m, _, size in points)
+            rss = "; ".join(f"{size:,} ({p:,} passages): {m:.0f} MB" for p, m, _, size in asks)
             print(f"    answering-process peak RSS, {kind}: {rss}")
-            if len(points) >= 2:
-                (p0, m0, _, _), (p1, m1, _, _) = points[0], points[-1]
+            if len(asks) >= 2:
+                (p0, m0, _, _), (p1, m1, _, _) = asks[0], asks[-1]
                 per = max(0.0, (m1 - m0) / max(p1 - p0, 1))
                 at_million = m1 + per * (MILLION - p1)
                 print(f"      growth {per * 1024:.2f} KB per passage; at 1M passages ≈ {at_million:,.0f} MB "
@@ -635,6 +635,8 @@ def main() -> None:
     parser.add_argument("--prefix", default="/tmp/h14-bench", help="corpora go to PREFIX-<size>")
     parser.add_argument("--reuse", action="store_true", help="reuse generated files and filled caches")
     args = parser.parse_args()
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)  # figures appear as they are measured
 
     codes = [make_code(spec) for spec in (args.code or [f"after={ROOT}"])]
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
