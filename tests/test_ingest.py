@@ -231,7 +231,9 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
 
 
-def test_killed_ingest_leaves_the_previous_corpus(tmp_path, seeds_dir):
+def test_killed_ingest_leaves_the_previous_corpus_and_whole_batches(tmp_path, seeds_dir):
+    """The store is written in place, one transaction per batch of 500 reports: readers see each
+    batch once committed, and a kill leaves the previous corpus with whole batches, nothing half."""
     data = tmp_path / "data"
     ingest([seeds_dir], data, workers=1, progress=False, passages=False)
     many = tmp_path / "many"
@@ -245,15 +247,15 @@ def test_killed_ingest_leaves_the_previous_corpus(tmp_path, seeds_dir):
                "--data", str(data), "--workers", "2"]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        work = data / "store.duckdb.new"
-        deadline = time.monotonic() + 120
-        while not work.exists() and time.monotonic() < deadline and proc.poll() is None:
+        deadline = time.monotonic() + 300
+        held = 5
+        # While it writes, readers get the previous corpus, then each batch as it is committed
+        # (a reader waits while a batch is being written).
+        while held == 5 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-        time.sleep(0.5)  # let it write a batch or two into the working copy
+            held = query(data, "SELECT count(*) FROM reports")[0][0]
         assert proc.poll() is None, "the ingest finished before it could be killed: give it more files"
-        assert work.exists()
-        # While it writes, readers still get the previous corpus.
-        assert query(data, "SELECT count(*) FROM reports") == [(5,)]
+        assert held > 5
         workers = _children(proc.pid)
         assert len(workers) >= 2  # the parser processes
         os.kill(proc.pid, signal.SIGKILL)
@@ -267,15 +269,17 @@ def test_killed_ingest_leaves_the_previous_corpus(tmp_path, seeds_dir):
         time.sleep(0.05)
     assert not [pid for pid in workers if _alive(pid)]
 
-    assert query(data, "SELECT count(*) FROM reports") == [(5,)]
-    assert query(data, "SELECT count(*) FROM sources") == [(5,)]
+    stored = query(data, "SELECT count(*) FROM reports")[0][0]
+    assert stored >= held and (stored - 5) % 500 == 0  # whole batches only
+    assert query(data, "SELECT count(*) FROM sources") == [(stored,)]
+    assert query(data, "SELECT count(DISTINCT report_id) FROM metrics") == [(stored,)]
+    assert query(data, "SELECT count(*) FROM sources WHERE report_id NOT IN (SELECT report_id FROM reports)") == [(0,)]
     assert query(data, "SELECT applications__new_received__total FROM metrics WHERE agency LIKE '%将乐县%'") == [(5,)]
 
-    # The next ingest clears the leftover copy and goes on from the previous corpus.
+    # The next ingest goes on from there: the files of the committed batches are unchanged.
     result = ingest(sorted(many.glob("r000*.txt")), data, workers=1, progress=False, passages=False)
-    assert len(result.new) == 10 and not result.failed
-    assert query(data, "SELECT count(*) FROM reports") == [(15,)]
-    assert not work.exists()
+    assert len(result.new) + len(result.unchanged) == 10 and not result.failed
+    assert query(data, "SELECT count(*) FROM reports") == [(stored + len(result.new),)]
 
 
 def test_ingest_keeps_the_passage_index_in_step(tmp_path, seeds_dir):
