@@ -17,7 +17,7 @@ BROWSER := $(VENV)/.browser
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q $(TORCH)
-	$(BIN)/pip install -q -e '.[search,app,dev]'
+	$(BIN)/pip install -q -e '.[search,app,dev,ray]'
 	$(BIN)/pip install -q --no-deps $(NODEPS)
 	touch $(STAMP)
 

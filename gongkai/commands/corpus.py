@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -70,8 +71,13 @@ def _summary(result: IngestResult, data: Path) -> list[str]:
                   *settings.LIMIT_SETTINGS)
 @click.option("--no-ocr", "no_ocr", is_flag=True, help="Do not OCR PDF pages that have no text layer.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: parse and embed in processes of this machine. ray: parse in Ray tasks and embed in a "
+                   "Ray actor pool (the cluster of RAY_ADDRESS, else a Ray instance started here; --workers is "
+                   "then the number of embedding actors, 0 = one per GPU, else one per CPU), then store and "
+                   "index here. Needs the extra: pip install 'gongkai[ray]'.")
 def ingest(paths: tuple[str, ...], data: str | None, workers: int | None, ocr_threads: int | None, no_ocr: bool,
-           quiet: bool, **index: object) -> None:
+           quiet: bool, engine: str, **index: object) -> None:
     """Parse report files and folders (recursively) into the corpus store.
 
     Unchanged files are skipped, changed files replace their report, and a second file of a
@@ -79,12 +85,21 @@ def ingest(paths: tuple[str, ...], data: str | None, workers: int | None, ocr_th
     fail are listed with their reasons after the rest are stored; the exit status is then 1.
     """
     data_dir = settings.data_dir(data)
+    run: Callable[..., IngestResult] = ingest_paths  # ingest_ray takes the same keyword arguments
+    if engine == "ray":
+        from corpus.ray_engine import RayUnavailable, import_ray, ingest_ray
+
+        try:
+            import_ray()
+        except RayUnavailable as exc:
+            click.echo(f"Error: {exc}", err=True)
+            raise click.exceptions.Exit(2) from None
+        run = ingest_ray
     try:
-        result = ingest_paths(paths, data_dir, workers=int(settings.get("workers", workers)), progress=not quiet,
-                              index=settings.index_settings(**index), ocr=not no_ocr,
-                              ocr_threads=int(settings.get("ocr_threads", ocr_threads)),
-                              limits=settings.limits(**index),
-                              wait=True, on_wait=say_waiting(data_dir))
+        result = run(paths, data_dir, workers=int(settings.get("workers", workers)), progress=not quiet,
+                     index=settings.index_settings(**index), ocr=not no_ocr,
+                     ocr_threads=int(settings.get("ocr_threads", ocr_threads)), limits=settings.limits(**index),
+                     wait=True, on_wait=say_waiting(data_dir))
         lines = _summary(result, data_dir)
     except GongkaiError as exc:
         raise click.ClickException(str(exc)) from exc
