@@ -15,9 +15,12 @@ spans ``find_metric`` matches (:func:`index.tables.metrics.phrase_hits`), both p
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -336,14 +339,53 @@ def _embedding_texts() -> tuple[list[str], list[tuple[str, ...]]]:
     return list(texts), list(texts.values())
 
 
-_VECTORS: dict[str, np.ndarray] = {}
+_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+METRIC_VECTORS_DIR = "metric-vectors"
 
 
-def _catalogue_vectors(model) -> np.ndarray:
-    if model.tag not in _VECTORS:
-        texts, _ = _embedding_texts()
-        _VECTORS[model.tag] = model.encode(texts)
-    return _VECTORS[model.tag]
+def _catalogue_vectors(model_name: str) -> np.ndarray:
+    """The vectors of :func:`_embedding_texts`, per process and on disk.
+
+    Kept in the user's cache folder (beside the model's ONNX export), keyed by the model's tag
+    and a hash of the texts and the model folder's fingerprint: a new vocabulary or model
+    computes them again, once (about 8 s with torch at load 9, well under 1 s with ONNX).
+    """
+    from index.passages.embed import model_name as resolve, model_tag
+    from index.passages.query_encoder import cache_root, encode_texts, fingerprint
+
+    name = resolve(model_name or None)
+    texts, _ = _embedding_texts()
+    # The model folder's fingerprint too: new weights at the same path are a new model.
+    digest = hashlib.sha1("\n".join([fingerprint(name), *texts]).encode("utf-8")).hexdigest()[:16]
+    key = (model_tag(name), digest)
+    if key not in _VECTORS:
+        path = cache_root() / METRIC_VECTORS_DIR / f"{key[0]}-{key[1]}.npy"
+        vectors = _read_vectors(path, len(texts))
+        if vectors is None:
+            vectors = encode_texts(texts, name)
+            _write_vectors(path, vectors)
+        _VECTORS[key] = vectors
+    return _VECTORS[key]
+
+
+def _read_vectors(path: Path, rows: int) -> np.ndarray | None:
+    try:
+        vectors = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    ok = vectors.dtype == np.float32 and vectors.ndim == 2 and len(vectors) == rows
+    return vectors if ok else None
+
+
+def _write_vectors(path: Path, vectors: np.ndarray) -> None:
+    """Saved whole or not at all (a cache: a folder that cannot be written is no error)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.part-{os.getpid()}.npy")
+        np.save(tmp, np.ascontiguousarray(vectors, dtype=np.float32))
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def embedding_match(text: str, model_name: str = "") -> MetricMatch | None:
@@ -351,11 +393,10 @@ def embedding_match(text: str, model_name: str = "") -> MetricMatch | None:
     by the embedding model ``model_name`` ("" = m3e-small)."""
     if not text.strip():
         return None
-    from index.passages.embed import encode_query, load_model
+    from index.passages.query_encoder import encode_query
 
-    model = load_model(model_name or None)
-    vectors = _catalogue_vectors(model)
-    query = encode_query(normalize(text), model)
+    vectors = _catalogue_vectors(model_name)
+    query = encode_query(normalize(text), model_name or None)
     scores = vectors @ query[0]
     best = int(np.argmax(scores))
     score = float(scores[best])

@@ -426,9 +426,10 @@ def _note(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def encode_texts(texts: Sequence[str], model_name: str | None = None) -> np.ndarray:
-    """Unit-length float32 vectors of ``texts`` (len × dim), by the ONNX export when there is one."""
-    encoder = load_encoder(model_name)
+def encode_texts(texts: Sequence[str], model_name: str | None = None, root: Path | None = None) -> np.ndarray:
+    """Unit-length float32 vectors of ``texts`` (len × dim), by the ONNX export when there is one
+    (in ``root``, default :func:`cache_root`), else by sentence-transformers."""
+    encoder = load_encoder(model_name, root)
     if encoder is not None:
         return encoder.encode(list(texts))
     from index.passages.embed import load_model
@@ -436,9 +437,9 @@ def encode_texts(texts: Sequence[str], model_name: str | None = None) -> np.ndar
     return load_model(model_name or None).encode(list(texts))
 
 
-def encode_query(text: str, model_name: str | None = None) -> np.ndarray:
+def encode_query(text: str, model_name: str | None = None, root: Path | None = None) -> np.ndarray:
     """The unit vector (1 × dim, float32) of one query by model ``model_name`` ("" = m3e-small)."""
-    return encode_texts([text], model_name)
+    return encode_texts([text], model_name, root)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
