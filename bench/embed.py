@@ -219,7 +219,7 @@ def cache_lookups(texts: list[str], sizes: list[int], before: str | None, work: 
             shutil.copytree(legacy, folder, copy_function=lambda s, d: subprocess.run(
                 ["cp", "--sparse=always", s, d], check=True))
             command = [sys.executable, __file__, "--probe", str(folder), "--probe-work", str(work),
-                       "--calls", str(calls)] + (["--before", before] if impl == "before" else [])
+                       "--calls", str(calls)] + (["--before", str(before)] if impl == "before" else [])
             done = subprocess.run(command, check=True, capture_output=True, text=True)
             result = json.loads(done.stdout.strip().splitlines()[-1])
             print(f"  {impl:6s} {size:>9,} keys: first call {1000 * result['first']:8.1f} ms, "
