@@ -23,6 +23,8 @@ POINTS = (
     "after_sources_list",  # the sources list written beside the store; the index not yet synced
     "mid_embedding",  # the passage index sync has embedded some passages, not all
     "cache_keys_pending",  # vectors appended to the embedding cache, their keys not yet committed
+    "segment_written",  # the sync's new passage segment is in place; no generation names it yet
+    "before_generation_files",  # segments (new and merged) written; the new generation not yet begun
     "staging_index",  # the new index generation is half written into its staging folder
     "before_index_switch",  # the generation folder is complete, ``current`` not yet switched to it
     "after_index_switch",  # ``current`` points at the new generation; old generations not yet removed

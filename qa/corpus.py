@@ -24,7 +24,7 @@ import pandas as pd
 from index.passages.copies import copied_sections
 from index.passages.settings import IndexSettings
 from index.tables import store
-from index.passages.indexer import PASSAGES_FILE, current_folder
+from index.passages.indexer import PASSAGES_FILE, current_folder, read_passages
 from index.tables.resolve import AgencyIndex, Resolution, agency_forms, agency_index, english_key, is_pinyin, split_place
 from parsing.meta import to_simplified
 from qa import lexicon
@@ -205,7 +205,7 @@ class Corpus:
         if folder is None:
             return None
         if self._passages is None or self._passages[0] != folder:
-            frame = pd.read_parquet(folder / PASSAGES_FILE, columns=_PASSAGE_COLUMNS)
+            frame = read_passages(folder, _PASSAGE_COLUMNS)
             self._passages = (folder, frame)
         return self._passages[1]
 

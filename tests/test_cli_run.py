@@ -19,12 +19,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from gongkai.cli import cli
-from index.passages.indexer import PASSAGES_FILE, current_folder
+from index.passages.indexer import current_folder, read_passages
 from index.tables import store
 from tests.conftest import ROOT, seed_path
 from tests.qa_corpus import seeds_corpus
@@ -62,7 +61,7 @@ def test_ingest_names_each_step_and_labels_every_bar(tmp_path):
     assert done.returncode == 0, done.stderr
     # tqdm redraws a bar with carriage returns: every redraw is a line of its own here.
     lines = [line.strip() for line in re.split(r"[\r\n]+", done.stderr) if line.strip()]
-    passages = len(pd.read_parquet(current_folder(data) / PASSAGES_FILE, columns=["id"]))
+    passages = len(read_passages(current_folder(data), ["id"]))
     assert any(line.startswith("Reading 2 report files:") for line in lines), lines
     assert any(line.startswith(f"Computing vectors for {passages} passages:") for line in lines), lines
     for step in ("Cutting the reports' sections into passages", "Loading the embedding model",

@@ -184,7 +184,7 @@ def test_copied_report_is_marked_and_can_be_left_out(seed_reports, tmp_path):
 
 def test_hnsw_past_the_threshold_finds_the_same(seed_reports, tmp_path):
     build_index(tmp_path, seed_reports.values(), progress=False, settings=IndexSettings(exact_index_max=10))
-    assert indexer.load_state(tmp_path).vectors.kind == "hnsw"
+    assert all(part.vectors.kind == "hnsw" for part in indexer.load_state(tmp_path).parts)
     assert "越城区" in search(tmp_path, "政务新媒体", k=1)[0].agency
     hits = search(tmp_path, "丰富政策解读形式", kind="measures", k=3)
     assert {"将乐", "大涌"} <= {f for f in ("将乐", "大涌") for a in agencies(hits) if f in a}

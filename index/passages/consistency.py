@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from index.passages.indexer import (
-    INDEX_VERSION, MANIFEST, PASSAGES_FILE, IndexOutdated, current_folder, rebuild_from_store, sync_index,
+    INDEX_VERSION, MANIFEST, IndexOutdated, current_folder, read_passages, rebuild_from_store, sync_index,
 )
 from index.passages.settings import IndexSettings
 from index.passages.store_keys import STORE_KEYS_FILE, Keys, read_store_keys, store_digest
@@ -35,7 +35,7 @@ def index_keys(folder: Path) -> dict[str, str | None]:
     if path.exists():
         frame = pd.read_parquet(path)
         return dict(zip(frame["report_id"], frame["content_hash"]))
-    ids = pd.read_parquet(folder / PASSAGES_FILE, columns=["report_id"])["report_id"].dropna().unique()
+    ids = read_passages(folder, ["report_id"])["report_id"].dropna().unique()
     return dict.fromkeys(map(str, ids))
 
 
@@ -57,6 +57,10 @@ class Difference:
         return self.store_reports - len(self.missing)
 
     def en(self, data: Path) -> str:
+        if store.ingest_under_way(data):  # batches are stored first, indexed at the end of the ingest
+            return (f"An ingest is under way in {data}: the store holds {self.store_reports} reports so far, the "
+                    f"passage index {self.indexed} of them. Passage search and narrative answers miss the rest "
+                    f"until the ingest has indexed them, once its files are stored.")
         extra = f", and still holds {count(len(self.extra), 'report')} the store no longer has" if self.extra else ""
         return (f"The passage index is behind the store: it holds {self.indexed} of the store's "
                 f"{self.store_reports} reports as stored{extra} (an ingest was interrupted). Passage "
@@ -64,6 +68,9 @@ class Difference:
                 f"(or `gongkai ingest` again) brings it in step.")
 
     def zh(self, data: Path) -> str:
+        if store.ingest_under_way(data):
+            return (f"{data} 正在导入:报告库目前有{self.store_reports}份报告,段落索引暂含其中{self.indexed}份。"
+                    f"导入把文件存完后才为它们建索引,在此之前段落检索和文字类回答会漏掉其余报告。")
         extra = f",另有{len(self.extra)}份报告已不在库中" if self.extra else ""
         return (f"段落索引落后于报告库:库中{self.store_reports}份报告,索引只含其中{self.indexed}份{extra}"
                 f"(上次导入被中断)。段落检索和文字类回答会漏掉其余报告;请运行 `gongkai repair --data {data}`"
@@ -77,15 +84,12 @@ def compare(stored: Keys, indexed: dict[str, str | None]) -> Difference:
 
 
 # Readers: one comparison per (store file, index generation) seen by this process.
-_SEEN: dict[tuple[Path, tuple[int, int, int], Path], Difference] = {}
+_SEEN: dict[tuple[Path, object, Path], Difference] = {}
 
 
-def _stamp(data: Path) -> tuple[int, int, int] | None:
-    try:
-        stat = store.store_file(data).stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_mtime_ns, stat.st_ino, stat.st_size
+def _stamp(data: Path) -> object:
+    # The store file and its write-ahead log (a batch committed by a writer killed before its checkpoint).
+    return store.version(data)
 
 
 def difference(data_dir: Path) -> Difference | None:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from index.passages import vectors
 from index.passages.query_encoder import encode_query
 from index.passages.indexer import IndexState, NoIndex, build_index, current_folder, load_state, sync_index
 from index.passages.chunk import KINDS
@@ -91,9 +92,11 @@ class _Loaded:
     agencies: list[str]
     region_codes: np.ndarray
     regions: list[str]
-    row_of_vector: np.ndarray
-    vector_rows: np.ndarray
-    vector_owner: np.ndarray
+    row_of_vector: np.ndarray  # global vector row → global passage row (-1: a dead passage's)
+    vector_rows: np.ndarray  # the live passages' global vector rows
+    vector_owner: np.ndarray  # … and their passages' global rows
+    parts: list[tuple[vectors.VectorIndex, int]]  # each segment's vectors, first global vector row
+    n_vectors: int
 
 
 # Loaded indexes by corpus directory; a sync makes a new generation folder, which reloads.
@@ -130,13 +133,25 @@ def _load(data_dir: Path, key: Path, folder: Path) -> _Loaded:
               + frame["township"].fillna(""))
     region_codes, regions = pd.factorize(labels)
     kind_codes, kinds = pd.factorize(frame["kind"])
-    # Each passage owns a run of vector rows (one per piece); rows of removed passages
-    # stay in the index until the next rebuild and belong to no passage.
-    counts = frame["vec_count"].to_numpy(dtype=np.int64)
-    owner = np.repeat(np.arange(len(frame), dtype=np.int64), counts)
-    vector_rows = np.repeat(frame["vec_first"].to_numpy(dtype=np.int64), counts) \
-        + np.arange(len(owner), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    row_of_vector = np.full(state.vectors.ntotal, -1, dtype=np.int64)
+    # Each passage owns a run of rows of its segment's vectors (one per piece); the segments'
+    # rows are laid end to end as global vector rows.  Rows of removed passages stay in their
+    # segment until it is merged or compacted, and belong to no passage.
+    owners: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    parts: list[tuple[vectors.VectorIndex, int]] = []
+    offset = 0
+    for part in state.parts:
+        span = slice(part.first_row, part.first_row + len(part.live))
+        counts = frame["vec_count"].to_numpy(dtype=np.int64)[span]
+        firsts = frame["vec_first"].to_numpy(dtype=np.int64)[span]
+        owners.append(np.repeat(np.arange(span.start, span.stop, dtype=np.int64), counts))
+        rows.append(offset + np.repeat(firsts, counts) + np.arange(int(counts.sum()), dtype=np.int64)
+                    - np.repeat(np.cumsum(counts) - counts, counts))
+        parts.append((part.vectors, offset))
+        offset += part.vectors.ntotal
+    owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+    vector_rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    row_of_vector = np.full(offset, -1, dtype=np.int64)
     row_of_vector[vector_rows] = owner
     loaded = _Loaded(
         state=state,
@@ -147,6 +162,7 @@ def _load(data_dir: Path, key: Path, folder: Path) -> _Loaded:
         agency_codes=agency_codes, agencies=list(agencies),
         region_codes=region_codes, regions=list(regions),
         row_of_vector=row_of_vector, vector_rows=vector_rows, vector_owner=owner,
+        parts=parts, n_vectors=offset,
     )
     _CACHE.pop(key, None)
     while len(_CACHE) >= _CACHE_SIZE:
@@ -250,16 +266,15 @@ def search(data_dir: str | Path, query: str, *, year: int | None = None, years: 
 
 def _dense(loaded: _Loaded, query: str, depth: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Passages by their best piece's cosine similarity to the query."""
-    index = loaded.state.vectors
     vector = encode_query(to_simplified(query), loaded.state.manifest.get("model") or None)
-    if mask is None and index.ntotal == len(loaded.vector_rows):
+    if mask is None and loaded.n_vectors == len(loaded.vector_rows):
         allowed = None
     else:
         allowed = loaded.vector_rows if mask is None else loaded.vector_rows[mask[loaded.vector_owner]]
     # A passage may fill several of the nearest rows: ask for enough rows to find
     # ``depth`` distinct passages.
     per_passage = max(1.0, len(loaded.vector_rows) / max(len(loaded.year), 1))
-    vector_rows, scores = index.search(vector, int(depth * per_passage) + depth, allowed)
+    vector_rows, scores = vectors.search_segments(loaded.parts, vector, int(depth * per_passage) + depth, allowed)
     rows = loaded.row_of_vector[vector_rows]
     keep = rows >= 0
     rows, scores = rows[keep], scores[keep]
