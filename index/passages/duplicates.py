@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -260,13 +259,6 @@ def _agreeing(signatures: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int =
     return out
 
 
-@lru_cache(maxsize=256)
-def _pairs_of(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j), i < j < size."""
-    i, j = np.triu_indices(size, 1)
-    return i, j
-
-
 def _class_pairs(keys: np.ndarray, fresh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct pairs (a < b) of rows sharing a key in some band, at least one of them ``fresh``."""
     k = len(keys)
@@ -274,16 +266,19 @@ def _class_pairs(keys: np.ndarray, fresh: np.ndarray) -> tuple[np.ndarray, np.nd
     for band in range(BANDS):
         order = np.argsort(keys[:, band], kind="stable")
         ordered = keys[order, band]
-        bounds = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1], True])
-        for g in np.flatnonzero(np.diff(bounds) > 1):
-            group = order[bounds[g]:bounds[g + 1]]
-            is_fresh = fresh[group]
-            if not is_fresh.any():
-                continue
-            i, j = _pairs_of(len(group))
-            keep = is_fresh[i] | is_fresh[j]
-            x, y = group[i[keep]], group[j[keep]]
-            codes.append(np.minimum(x, y) * k + np.maximum(x, y))
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, k])
+        group = np.repeat(np.arange(len(starts)), sizes)
+        # Each fresh row of a shared key, with every row of its key.
+        at = np.flatnonzero(fresh[order] & (sizes[group] > 1))
+        if not len(at):
+            continue
+        g = group[at]
+        left = np.repeat(order[at], sizes[g])
+        right = order[_ranges(starts[g], starts[g] + sizes[g])]
+        apart = left != right
+        left, right = left[apart], right[apart]
+        codes.append(_distinct(np.minimum(left, right) * k + np.maximum(left, right)))
     if not codes:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
