@@ -11,7 +11,7 @@ import pytest
 
 from index.passages.copies import (PASSAGE_COLUMNS, CopySettings, copied_sections, find_copies, flagged,
                                    normalised, section_text, window_hashes)
-from index.passages.indexer import PASSAGES_FILE, current_folder
+from index.passages.indexer import PASSAGES_FILE, current_folder, read_passages
 from tests.conftest import seed_path
 from tests.copies_corpus import COPIED_PART, OWN_PART, PART_SHARE, STOCK, copied_seeds_corpus, letters
 
@@ -25,7 +25,7 @@ def copied_corpus(tmp_path_factory) -> Path:
 def passages(copied_corpus) -> pd.DataFrame:
     folder = current_folder(copied_corpus)
     assert folder is not None
-    return pd.read_parquet(folder / PASSAGES_FILE, columns=PASSAGE_COLUMNS)
+    return read_passages(folder, PASSAGE_COLUMNS)
 
 
 def test_part_share_is_a_real_part() -> None:
@@ -36,8 +36,10 @@ def test_part_share_is_a_real_part() -> None:
 
 def test_whole_section_copied_is_first_then_the_partial_copy(copied_corpus) -> None:
     folder = current_folder(copied_corpus)
-    assert folder is not None and (folder / "copies.parquet").exists()  # written with the generation
+    assert folder is not None
     found = copied_sections(folder, PASSAGES_FILE)
+    assert (folder / "copies.parquet").exists()  # kept for the generation's next readers
+    assert copied_sections(folder, PASSAGES_FILE).equals(found)
     assert list(zip(found["agency"], found["year"], found["section_no"])) == [
         ("将乐县人民政府办公室", 2024, 1), ("中山市大涌镇", 2022, 1)]
     whole, part = found.iloc[0], found.iloc[1]
@@ -81,6 +83,19 @@ def test_settings_decide_what_is_flagged(passages) -> None:
     strict = flagged(everything, CopySettings(min_share=0.9))
     assert list(strict["agency"]) == ["将乐县人民政府办公室"]
     assert CopySettings().limit(5) == 2 and CopySettings().limit(300) == 5 and CopySettings().limit(12) == 2
+
+
+def test_a_kept_finding_serves_only_the_settings_it_was_found_with(copied_corpus) -> None:
+    folder = current_folder(copied_corpus)
+    assert folder is not None
+    copied_sections(folder, PASSAGES_FILE, texts=False)
+    assert (folder / "copies.parquet").exists()
+    # min_share picks among the kept rows; a boilerplate limit changes the finding: found again.
+    assert list(copied_sections(folder, PASSAGES_FILE, CopySettings(min_share=0.9), texts=False)["agency"]) == [
+        "将乐县人民政府办公室"]
+    lax = copied_sections(folder, PASSAGES_FILE, CopySettings(boilerplate_agencies=1000, boilerplate_share=1.0),
+                          texts=False)
+    assert (lax["section_no"] == 6).sum() == 4
 
 
 def test_normalising_reads_scripts_widths_and_digits_alike() -> None:

@@ -30,18 +30,23 @@ extra ones an agency's own closing lines with the year changed):
 
 The spans of both sections are returned as offsets into the texts :func:`section_texts`
 builds, so a page can mark them.  Work grows with the corpus: only sections sharing a rare
-window are compared, and a rare window is in few sections by definition.
+window are compared, and a rare window is in few sections by definition.  It is not part of a
+sync: :func:`copied_sections` finds them when a reader first asks about a generation and keeps
+them in its folder.
 """
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from index.passages.segments import read_passages
 
 # The columns of the passage index this module reads.
 PASSAGE_COLUMNS = ["report_id", "source", "agency", "year", "section_no", "section_title", "ordinal",
@@ -51,7 +56,7 @@ COLUMNS = ["report_id", "agency", "year", "source", "section_no", "section_title
            "source_section_title", "share", "copied_chars", "section_chars", "spans", "source_spans"]
 # Sections are joined from their passages with this between two passages.
 JOINER = "\n"
-# Written with each index generation: every section with a copied stretch, flagged or not.
+# Kept in a generation's folder by its first reader: every section with a copied stretch, flagged or not.
 COPIES_FILE = "copies.parquet"
 
 
@@ -274,33 +279,33 @@ def _distinct_per(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.nda
     return np.bincount(keys // width, minlength=n_groups)
 
 
-def _runs(found: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) of each stretch of consecutive integers in the sorted ``found``."""
+def _runs(found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(firsts, lasts) of the stretches of consecutive integers in the sorted ``found``."""
     if len(found) == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(found) != 1)
-    firsts = np.r_[found[0], found[breaks + 1]]
-    lasts = np.r_[found[breaks], found[-1]]
-    return list(zip(firsts.tolist(), lasts.tolist()))
+        return found, found
+    breaks = np.flatnonzero(found[1:] - found[:-1] != 1)
+    firsts = found[np.concatenate(([0], breaks + 1))]
+    lasts = found[np.concatenate((breaks, [len(found) - 1]))]
+    return firsts, lasts
 
 
 def _copied(hashes: np.ndarray, rare: np.ndarray, other: np.ndarray, settings: CopySettings) -> list[tuple[int, int]]:
     """Normalised-character intervals [start, end) of ``hashes``' section copied from ``other``'s.
 
-    ``other``: the other section's window hashes, sorted."""
+    ``rare``: how many of ``hashes``' first windows are rare (cumulative, one more entry than
+    ``hashes``, from 0); ``other``: the other section's window hashes, sorted."""
     if len(other) == 0 or len(hashes) == 0:
         return []
-    at = np.minimum(np.searchsorted(other, hashes), len(other) - 1)
+    at = np.searchsorted(other, hashes)
+    at[at == len(other)] = len(other) - 1
     found = np.flatnonzero(other[at] == hashes)
     # A stretch of min_run characters is min_run - shingle + 1 windows.
     if len(found) < settings.min_run - settings.shingle + 1:
         return []
-    out: list[tuple[int, int]] = []
-    for first, last in _runs(found):
-        start, end = first, last + settings.shingle
-        if end - start >= settings.min_run and rare[first:last + 1].any():
-            out.append((start, end))
-    return out
+    firsts, lasts = _runs(found)
+    ends = lasts + settings.shingle
+    keep = (ends - firsts >= settings.min_run) & (rare[lasts + 1] > rare[firsts])
+    return list(zip(firsts[keep].tolist(), ends[keep].tolist()))
 
 
 def _text_spans(intervals: list[tuple[int, int]], offsets: np.ndarray) -> list[tuple[int, int]]:
@@ -355,8 +360,15 @@ def find_copies(passages: pd.DataFrame, settings: CopySettings = CopySettings(),
             ordered[i] = np.sort(windows.hashes[i])
         return ordered[i]
 
+    counted: dict[int, np.ndarray] = {}
+
+    def rare_before(i: int) -> np.ndarray:
+        if i not in counted:
+            counted[i] = np.concatenate(([0], np.cumsum(windows.rare[i], dtype=np.int64)))
+        return counted[i]
+
     for later, earlier in sorted(candidates):
-        intervals = _copied(windows.hashes[later], windows.rare[later], sorted_hashes(earlier), settings)
+        intervals = _copied(windows.hashes[later], rare_before(later), sorted_hashes(earlier), settings)
         if not intervals:
             continue
         chars = _chars(intervals)
@@ -369,7 +381,7 @@ def find_copies(passages: pd.DataFrame, settings: CopySettings = CopySettings(),
         share = chars / total if total else 0.0
         if flagged_only and (share < settings.min_share or chars < settings.min_chars):
             continue
-        back = _copied(windows.hashes[earlier], windows.rare[earlier], sorted_hashes(later), settings)
+        back = _copied(windows.hashes[earlier], rare_before(earlier), sorted_hashes(later), settings)
         a, b = sections[later], sections[earlier]
         rows.append({
             "report_id": a.report_id, "agency": a.agency, "year": a.year, "source": a.source,
@@ -410,29 +422,38 @@ def flagged(frame: pd.DataFrame, settings: CopySettings = CopySettings()) -> pd.
     return rank_copies(frame[keep])
 
 
-def copied_sections(folder: Path, passages_file: str, settings: CopySettings = CopySettings(),
+def copied_sections(folder: Path, passages_file: str = "", settings: CopySettings = CopySettings(),
                     texts: bool = True) -> pd.DataFrame:
     """The flagged copied sections of the index generation in ``folder``, most copied first.
 
-    Read from :data:`COPIES_FILE` (written with the generation); a generation written before
-    it existed is computed from its passages (``passages_file`` in ``folder``: the indexer's
-    ``PASSAGES_FILE``).  ``texts``: with both sections' texts (``text``, ``source_text``, the
-    texts the spans point into) and their kinds (``kind``, ``source_kind``).
+    Found from the generation's live passages the first time a reader asks, then kept in the
+    generation's folder as :data:`COPIES_FILE` for every later reader of that generation (a
+    folder the reader may not write to: found again next time).  A sync does not compute them:
+    the first question about copied reports after an add pays for it (:func:`find_copies` over
+    the whole corpus).  ``passages_file``: unused (the generation names its passages).
+    ``texts``: with both sections' texts (``text``, ``source_text``, the texts the spans point
+    into) and their kinds (``kind``, ``source_kind``).
     """
     stored = Path(folder) / COPIES_FILE
     passages = None
-    if stored.exists():
-        frame = pd.read_parquet(stored)
+    # What is kept is every copied section under the product's settings; min_share and
+    # min_chars only pick among them (flagged), so other values of those two read it too.
+    keepable = replace(settings, min_share=CopySettings.min_share, min_chars=CopySettings.min_chars) == CopySettings()
+    if keepable and stored.exists():
+        frame = flagged(pd.read_parquet(stored), settings)
+        for column in ("spans", "source_spans"):  # lists of [start, end), as found (parquet gives arrays)
+            frame[column] = [[[int(a), int(b)] for a, b in spans] for spans in frame[column]]
     else:
-        passages = pd.read_parquet(Path(folder) / passages_file, columns=PASSAGE_COLUMNS + ["kind"])
+        passages = read_passages(folder, PASSAGE_COLUMNS + ["kind"])
         frame = find_copies(passages, settings, flagged_only=False)
+        if keepable:
+            _keep(frame, stored)
     frame = flagged(frame, settings)
     if not texts:
         return frame
     wanted = set(frame["report_id"]) | set(frame["source_report_id"])
     if passages is None:
-        passages = pd.read_parquet(Path(folder) / passages_file, columns=PASSAGE_COLUMNS + ["kind"],
-                                   filters=[("report_id", "in", sorted(wanted))] if wanted else None)
+        passages = read_passages(folder, PASSAGE_COLUMNS + ["kind"])
     passages = passages[passages["report_id"].isin(wanted)].sort_values(["report_id", "section_no", "ordinal"])
     joined = passages.groupby(["report_id", "section_no"], sort=False).agg(
         text=("text", lambda t: JOINER.join(str(x) for x in t)), kind=("kind", "first"))
@@ -442,6 +463,17 @@ def copied_sections(folder: Path, passages_file: str, settings: CopySettings = C
     kind = {k: str(v) for k, v in joined["kind"].items()}
     return frame.assign(text=[text.get(k, "") for k in own], kind=[kind.get(k, "") for k in own],
                         source_text=[text.get(k, "") for k in other], source_kind=[kind.get(k, "") for k in other])
+
+
+def _keep(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to ``path`` atomically (readers see the whole file or none); a folder this
+    process may not write to, or one a writer removed meanwhile, is left as it is."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        frame.to_parquet(temporary, index=False)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def write(passages: pd.DataFrame, path: Path, settings: CopySettings = CopySettings()) -> int:
