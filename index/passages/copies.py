@@ -441,8 +441,9 @@ def copied_sections(folder: Path, passages_file: str = "", settings: CopySetting
     keepable = replace(settings, min_share=CopySettings.min_share, min_chars=CopySettings.min_chars) == CopySettings()
     if keepable and stored.exists():
         frame = flagged(pd.read_parquet(stored), settings)
-        for column in ("spans", "source_spans"):  # lists of [start, end), as found (parquet gives arrays)
-            frame[column] = [[[int(a), int(b)] for a, b in spans] for spans in frame[column]]
+        # Spans as lists of [start, end), as found (parquet gives arrays).
+        frame = frame.assign(**{c: pd.Series([[[int(a), int(b)] for a, b in spans] for spans in frame[c]],
+                                             index=frame.index, dtype=object) for c in ("spans", "source_spans")})
     else:
         passages = read_passages(folder, PASSAGE_COLUMNS + ["kind"])
         frame = find_copies(passages, settings, flagged_only=False)
