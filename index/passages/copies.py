@@ -475,10 +475,3 @@ def _keep(frame: pd.DataFrame, path: Path) -> None:
         os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)
-
-
-def write(passages: pd.DataFrame, path: Path, settings: CopySettings = CopySettings()) -> int:
-    """Find the copied sections of ``passages`` and write them (flagged or not) to ``path``; how many."""
-    frame = find_copies(passages, settings, flagged_only=False)
-    frame.to_parquet(path, index=False)
-    return len(frame)
