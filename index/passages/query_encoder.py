@@ -12,7 +12,8 @@ Only models made of a transformer, mean or CLS pooling and (optionally) normalis
 exported; any other model, or an export that fails, is encoded by the torch path as before,
 with a one-line note on stderr.
 
-Where: ``$XDG_CACHE_HOME/gongkai/onnx/<model tag>/`` (``~/.cache/gongkai/...``).  The export
+Where: ``$XDG_CACHE_HOME/gongkai/onnx/<model tag>/`` (``~/.cache/gongkai/...``, see
+:mod:`parsing.user_cache`).  The export
 depends on the model only, not on a corpus: one export serves every corpus folder (the app's
 uploads, test corpora), a corpus folder copied elsewhere does not carry 95 MB of model, and the
 model folder itself (site-packages) may be read-only.  ``encoder.json`` records a fingerprint
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from parsing.errors import GongkaiError
+from parsing.user_cache import cache_root
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -65,12 +67,6 @@ PROBES = (
 
 class ExportFailed(GongkaiError):
     """The model cannot be exported to ONNX, or its export disagrees with sentence-transformers."""
-
-
-def cache_root() -> Path:
-    """Where exports live: the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gongkai"
 
 
 def export_folder(name: str | None = None, root: Path | None = None) -> Path:
