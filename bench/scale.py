@@ -33,6 +33,7 @@ added.  Every report is its own agency and year.  Files are kept in ``PREFIX-N/f
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -41,7 +42,8 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +124,7 @@ for start in range(0, len(keys), 20000):
     vectors[empty] = rng.standard_normal((int(empty.sum()), dim)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     cache.add(block, vectors)
+getattr(cache, "close", lambda: None)()
 counts.update(distinct_pieces=len(keys), dim=dim, seconds=round(time.perf_counter() - started, 1))
 print(json.dumps(counts))
 """
@@ -171,6 +174,7 @@ class Run:
     out: str
     err: str
     load: tuple[float, float, float]
+    reused_from: str = ""  # when the figure comes from an earlier run (--reuse): when that was
 
 
 def load_average() -> tuple[float, float, float]:
@@ -220,9 +224,8 @@ def make_code(spec: str) -> Code:
     python = root / ".venv" / "bin" / "python"
     head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
                           text=True).stdout.strip() or "?"
-    dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
-    version = head + (" + uncommitted changes" if dirty else "")
+    dirty = subprocess.run(["git", "-C", str(root), "diff", "HEAD"], capture_output=True).stdout
+    version = head + (f" + uncommitted changes (diff sha1 {hashlib.sha1(dirty).hexdigest()[:8]})" if dirty else "")
     return Code(label or root.name, root, str(python if python.exists() else sys.executable), version)
 
 
@@ -377,9 +380,12 @@ def show(name: str, figures: dict[str, Figure], codes: list[Code], extra: str = 
             print(f"{head} FAILED (exit {failed[-1].rc}): {' | '.join(tail)}")
             continue
         note = f" ({len(failed)} of {len(figure.runs)} failed)" if failed else ""
+        reused = sorted({r.reused_from for r in figure.runs if r.reused_from})
+        note += f", measured in an earlier run at {', '.join(reused)}" if reused else ""
         print(f"{head} {figure.seconds:8.2f} s  CPU {figure.cpu:8.2f} s  peak RSS {figure.rss:7.0f} MB  "
               f"median of {len(figure.ok())}{note}{extra} {fmt_load([r.load for r in figure.runs])}")
     ratio(figures, codes, lambda f: f.seconds, "time")
+    ratio(figures, codes, lambda f: f.cpu, "CPU")
 
 
 def ratio(figures: dict[str, Figure], codes: list[Code], value: Any, what: str) -> None:
@@ -412,6 +418,28 @@ class SizeResult:
         return self.figures.setdefault(name, {}).setdefault(code.label, Figure())
 
 
+def whole_ingest(figure: Figure, code: Code, target: Path, reuse: bool, prepare: Callable[[], None],
+                 argv: list[str]) -> None:
+    """Ingest a whole corpus into ``target``; with ``reuse``, take an earlier run's figure instead
+    when ``target`` was built by the same version of the same tree."""
+    saved = target.parent / f"{target.name}.{STAMP}"
+    if reuse and saved.exists() and target.exists():
+        known = json.loads(saved.read_text("utf-8"))
+        if known.get("version") == code.version:
+            figure.runs.append(Run(**{**known["run"], "load": tuple(known["run"]["load"]),
+                                      "reused_from": known["at"]}))
+            return
+    saved.unlink(missing_ok=True)
+    shutil.rmtree(target, ignore_errors=True)
+    prepare()
+    done = run(code, argv)
+    figure.runs.append(done)
+    if done.rc == 0:
+        kept = {k: v for k, v in asdict(done).items() if k not in ("out", "err", "reused_from")}
+        saved.write_text(json.dumps({"version": code.version, "at": time.strftime("%H:%M UTC", time.gmtime()),
+                                     "run": {**kept, "out": "", "err": ""}}), "utf-8")
+
+
 def fresh_copy(source: Path, target: Path) -> None:
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target, symlinks=True)
@@ -429,8 +457,8 @@ def measure_size(corpus: Corpus, codes: list[Code], args: argparse.Namespace) ->
     for _ in range(args.ingest_repeats):
         for code in codes:
             store = data[code.label] / "store"
-            shutil.rmtree(store, ignore_errors=True)
-            result.figure(name, code).runs.append(run(code, ["-c", STORE_ONLY, str(corpus.files), str(store)]))
+            whole_ingest(result.figure(name, code), code, store, args.reuse, lambda: None,
+                         ["-c", STORE_ONLY, str(corpus.files), str(store)])
     show(name, result.figures[name], codes)
 
     # Adding reports, store only: each time on a fresh copy.
@@ -472,10 +500,13 @@ def measure_size(corpus: Corpus, codes: list[Code], args: argparse.Namespace) ->
     for _ in range(args.ingest_repeats):
         for code in codes:
             full = data[code.label] / "full"
-            fresh_copy(data[code.label] / "cache", full)
-            (full / STAMP).unlink(missing_ok=True)
-            result.figure(name, code).runs.append(gongkai(code, "ingest", str(corpus.files), "--data", str(full),
-                                                          "--quiet"))
+
+            def prepare(full: Path = full, cache: Path = data[code.label] / "cache") -> None:
+                fresh_copy(cache, full)
+                (full / STAMP).unlink(missing_ok=True)
+
+            whole_ingest(result.figure(name, code), code, full, args.reuse, prepare,
+                         ["-c", GONGKAI, "ingest", str(corpus.files), "--data", str(full), "--quiet"])
     show(name, result.figures[name], codes)
 
     name = f"add {corpus.add} reports, index too (cached emb.)"
@@ -604,10 +635,11 @@ def summary(results: list[SizeResult], codes: list[Code]) -> None:
         ingest_key = "ingest, embeddings from a pre-filled cache"
         figure = largest.figures.get(ingest_key, {}).get(code.label)
         if figure and figure.ok():
-            per_k = figure.seconds / largest.size * 1000
-            print(f"    ingest with cached embeddings: {per_k:.2f} s per 1,000 reports at {largest.size:,}; "
-                  f"100k reports at that rate ≈ {per_k * 100 / 60:.0f} min (more if it grows faster than "
-                  f"the corpus: see the ratios above)")
+            per_k, cpu_k = figure.seconds / largest.size * 1000, figure.cpu / largest.size * 1000
+            print(f"    ingest with cached embeddings: {per_k:.2f} s wall, {cpu_k:.2f} s CPU per 1,000 reports at "
+                  f"{largest.size:,}; 100k reports at that rate ≈ {per_k * 100 / 60:.0f} min at this load, "
+                  f"≈ {cpu_k * 100 / 60 / (os.cpu_count() or 1):.0f} min if every core were free (more if the "
+                  f"cost grows faster than the corpus: see the ratios above)")
     if len(codes) >= 2:
         first, *others = codes
         for code in others:
