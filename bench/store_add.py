@@ -1,10 +1,11 @@
-"""What adding 100 reports costs on the store side, into a corpus of 100 and of 1,800 reports.
+"""What adding 100 reports costs on the store side, into a corpus of 100, 1,800 and 18,000 reports.
 
     PYTHONPATH=. .venv/bin/python bench/store_add.py --work /tmp/bench-store-add [--repeats 3]
 
 Builds (once, under ``--work``): 100 new demo reports (seed 7, not in the demo corpus), a
 corpus of the first 100 demo reports and one of all 1,800 (``--demo``: the folder of
-``gongkai app``'s demo files; its ``store.duckdb`` is copied when it sits beside them).  Then,
+``gongkai app``'s demo files; its ``store.duckdb`` is copied when it sits beside them), and
+one of 18,000 made of the 1,800's rows copied ten times under new ids and paths.  Then,
 ``--repeats`` times, interleaved: copy each corpus, ingest the 100 new files into it without
 the passage index (``passages=False``), and time each step of the store side under cProfile
 (cumulative seconds of the functions named in :data:`STEPS`; parsing runs in worker
@@ -34,14 +35,16 @@ from index.tables import store  # noqa: E402
 STEPS = (
     ("whole ingest (wall)", "", ""),
     ("parsing (workers, waited for)", "ingest.py", "parse_files"),
-    ("read the store's state (sources, report keys)", "ingest.py", "__init__"),
+    ("before: read every source and report key", "ingest.py", "__init__"),
+    ("after: look up this run's files in the store", "ingest.py", "look_up"),
     ("identity matching (accept)", "ingest.py", "accept"),
-    ("working copy: copy the store file", "shutil.py", "copyfile"),
+    ("after: identity look-ups in the store", "ingest.py", "_known"),
+    ("before: copy the store file (working copy)", "shutil.py", "copyfile"),
+    ("before: fsync the working copy", "store.py", "_fsync"),
     ("write batches (write_batch)", "store.py", "write_batch"),
-    ("sources list written", "sources_list.py", "write"),
-    ("sources list appended", "sources_list.py", "append"),
-    ("sources list refreshed from the store", "store.py", "_refresh_sources_list"),
-    ("open/close read-write connection", "store.py", "_connect_write"),
+    ("open_write (set-up, commit, checkpoint / swap)", "store.py", "open_write"),
+    ("before: sources list rewritten whole", "sources_list.py", "write"),
+    ("after: sources list lines appended", "sources_list.py", "append"),
 )
 
 
@@ -57,7 +60,7 @@ def prepare(work: Path, demo: Path) -> tuple[Path, dict[str, Path]]:
     new = work / "new100"
     if not (new / "manifest.jsonl").exists():
         write_corpus(new, 20, range(2019, 2024), seed=7)
-    bases = {"100": work / "base-100", "1800": work / "base-1800"}
+    bases = {"100": work / "base-100", "1800": work / "base-1800", "18000": work / "base-18000"}
     if not store.store_file(bases["100"]).exists():
         files = sorted(p for p in demo.iterdir() if p.suffix in (".txt", ".html", ".htm", ".pdf", ".docx"))[:100]
         ingest(files, bases["100"], workers=2, progress=False, passages=False)
@@ -70,7 +73,44 @@ def prepare(work: Path, demo: Path) -> tuple[Path, dict[str, Path]]:
                 pass
         else:
             ingest([demo], bases["1800"], workers=2, progress=False, passages=False)
+    if not store.store_file(bases["18000"]).exists():
+        shutil.copytree(bases["1800"], bases["18000"])
+        _tenfold(bases["18000"])
     return new, bases
+
+
+def _tenfold(data: Path) -> None:
+    """Nine more copies of every row under new report ids and file paths (what the store side
+    costs depends on how many rows there are, not on what they say)."""
+    import duckdb
+
+    con = duckdb.connect(str(store.store_file(data)))
+    try:
+        for k in range(1, 10):
+            for table in store.DATA_TABLES:
+                columns = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
+                chosen = []
+                for column in columns:
+                    quoted = f'"{column}"'
+                    if column == "report_id":
+                        chosen.append(f"{quoted} || '-{k}'")
+                    elif column == "source_path":
+                        chosen.append(f"{quoted} || '-{k}'")
+                    elif column == "content_hash":
+                        chosen.append(f"{quoted} || '-{k}'")
+                    else:
+                        chosen.append(quoted)
+                con.execute(f"INSERT INTO {table} SELECT {', '.join(chosen)} FROM {table} "
+                            f"WHERE NOT contains(report_id, '-')")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    with store.writing(data):  # the sources list of the new rows
+        pass
+    from index.tables import sources_list
+
+    with store.reading(data) as con:
+        sources_list.write(data, con.execute("SELECT source_path, content_hash, report_id FROM sources").fetchall())
 
 
 def one_run(new: Path, base: Path, scratch: Path) -> dict[str, float]:
@@ -104,10 +144,11 @@ def main() -> None:
             runs[size].append(one_run(new, base, args.work / f"run-{size}"))
     print(f"load average {os.getloadavg()}")
     labels = list(runs["100"][0])
-    print(f"{'step':55s} {'at 100':>9s} {'at 1,800':>9s}   (median of {args.repeats}, seconds)")
+    print(f"{'step':55s} " + " ".join(f"{'at ' + size:>9s}" for size in bases)
+          + f"   (reports in the corpus; median of {args.repeats}, seconds)")
     for label in labels:
         cells = [statistics.median(r[label] for r in runs[size]) for size in bases]
-        print(f"{label:55s} {cells[0]:9.3f} {cells[1]:9.3f}")
+        print(f"{label:55s} " + " ".join(f"{c:9.3f}" for c in cells))
 
 
 if __name__ == "__main__":

@@ -93,12 +93,18 @@ class ReportIndex:
 
     load_text: Callable[[str], str]
     load_cells: Callable[[str], Cells] = lambda report_id: {}
+    # The stored reports a record may be (its id, or its agency and year), fetched when a record
+    # is matched rather than every stored report up front: an ingest of N files reads about N.
+    load_known: Callable[[str, str | None, int | None], list[KnownReport]] = lambda report_id, agency, year: []
     by_id: dict[str, KnownReport] = field(default_factory=dict)
     by_key: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     cells: dict[str, Cells] = field(default_factory=dict)
+    fetched: set[object] = field(default_factory=set)  # ids and (agency, year) looked up with load_known
+    forgotten: set[str] = field(default_factory=set)  # removed here: not fetched back from the store
 
     def add(self, known: KnownReport, text: str | None = None, cells: Cells | None = None) -> None:
+        self.forgotten.discard(known.report_id)
         self.by_id[known.report_id] = known
         if known.agency and known.year is not None:
             self.by_key.setdefault((known.agency, known.year), []).append(known.report_id)
@@ -108,6 +114,7 @@ class ReportIndex:
             self.cells[known.report_id] = cells
 
     def remove(self, report_id: str) -> None:
+        self.forgotten.add(report_id)
         known = self.by_id.pop(report_id, None)
         self.texts.pop(report_id, None)
         self.cells.pop(report_id, None)
@@ -126,8 +133,28 @@ class ReportIndex:
             self.texts[report_id] = self.load_text(report_id)
         return self.texts[report_id]
 
+    def _fetch(self, report: Report) -> None:
+        """Learn the stored reports ``report`` may be, once per id and per (agency, year)."""
+        key = (report.agency, report.year) if report.agency and report.year is not None else None
+        if report.id in self.fetched and (key is None or key in self.fetched):
+            return
+        found = self.load_known(report.id, *(key or (None, None)))
+        self.fetched.add(report.id)
+        if key is not None:
+            self.fetched.add(key)
+        fresh = [k for k in found if k.report_id not in self.by_id and k.report_id not in self.forgotten]
+        for known in fresh:
+            self.by_id[known.report_id] = known
+        by_key: dict[tuple[str, int], list[str]] = {}
+        for known in fresh:
+            if known.agency and known.year is not None:
+                by_key.setdefault((known.agency, known.year), []).append(known.report_id)
+        for pair, ids in by_key.items():  # stored reports before those this run added, as if read first
+            self.by_key[pair] = ids + self.by_key.get(pair, [])
+
     def match(self, report: Report, cells_hash: str) -> str | None:
         """The id of a known report that ``report`` is a copy of, if any."""
+        self._fetch(report)
         if report.id in self.by_id:
             return report.id
         if not report.agency or report.year is None:

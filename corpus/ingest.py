@@ -188,18 +188,46 @@ class _Corpus:
         self.batch_reports = batch_reports
         self.batch = Batch()
         self._reader: duckdb.DuckDBPyConnection | None = None
+        self.stored = store.store_file(data).exists()
+        # What this run needs of the store, read as needed (never every file or report of it):
+        # source_path -> (content_hash, report_id) of the files this run reads and of the reports
+        # they touch; content hash -> report id for the hashes of this run's files; how many
+        # files hold each report touched (``counted``: read from the store once, kept here since).
         self.sources: dict[str, tuple[str, str]] = {}
+        self.by_hash: dict[str, str] = {}
+        self.refs: Counter[str] = Counter()
+        self.counted: set[str] = set()
         self.index = ReportIndex(load_text=lambda report_id: store.section_text(self.reader(), report_id),
-                                 load_cells=lambda report_id: store.report_cells(self.reader(), report_id))
-        if store.store_file(data).exists():
-            with store.reading(data) as con:
-                self.sources = store.load_sources(con)
-                for report_id, agency, year, cells_hash in store.load_report_keys(con):
-                    self.index.add(KnownReport(report_id, agency, year, cells_hash or ""))
+                                 load_cells=lambda report_id: store.report_cells(self.reader(), report_id),
+                                 load_known=self._known)
         self.added: dict[str, None] = {}  # report ids stored by this run, in order
         self.removed: set[str] = set()  # report ids this run deleted from the previous store
-        self.refs = Counter(report_id for _, report_id in self.sources.values())
-        self.by_hash = {content_hash: report_id for content_hash, report_id in self.sources.values()}
+
+    def _known(self, report_id: str, agency: str | None, year: int | None) -> list[KnownReport]:
+        if not self.stored:
+            return []
+        return [KnownReport(*row) for row in store.report_keys_like(self.reader(), report_id, agency, year)]
+
+    def look_up(self, files: list[tuple[str, str]]) -> None:
+        """Read what the store has of ``files`` (source_path, content_hash): their rows, the rows
+        with the same bytes, and how many files hold each report these name."""
+        if not self.stored or not files:
+            return
+        rows = store.sources_for(self.reader(), [path for path, _ in files], [h for _, h in files])
+        for path, content_hash, report_id in rows:
+            self.sources.setdefault(path, (content_hash, report_id))
+            self.by_hash.setdefault(content_hash, report_id)
+        self.count({report_id for _, _, report_id in rows})
+
+    def count(self, report_ids: set[str]) -> None:
+        """Make ``refs`` hold the stored file counts of ``report_ids`` (before this run changes them)."""
+        todo = report_ids - self.counted
+        if not todo:
+            return
+        self.counted |= todo
+        if self.stored:
+            for report_id, n in store.source_counts(self.reader(), todo).items():
+                self.refs[report_id] += n
 
     def reader(self) -> duckdb.DuckDBPyConnection:
         """A read connection for identity matching, opened on first use and closed before each
@@ -221,6 +249,7 @@ class _Corpus:
         if old is None:
             return
         report_id = old[1]
+        self.count({report_id})
         self.refs[report_id] -= 1
         if self.refs[report_id] <= 0:
             del self.refs[report_id]
@@ -232,6 +261,7 @@ class _Corpus:
                 self.removed.add(report_id)
 
     def _link(self, source_path: str, content_hash: str, report_id: str) -> None:
+        self.count({report_id})
         self.sources[source_path] = (content_hash, report_id)
         self.batch.sources[source_path] = (content_hash, report_id)
         self.refs[report_id] += 1
@@ -268,6 +298,10 @@ class _Corpus:
 
     def _replace(self, old_id: str, stored: StoredReport) -> str:
         """Store ``stored`` in place of report ``old_id``; the files of the old one follow it."""
+        self.count({old_id})
+        if self.stored and old_id not in self.added:  # its stored files, which follow it too
+            for path, content_hash in store.source_files_of(self.reader(), old_id):
+                self.sources.setdefault(path, (content_hash, old_id))
         self.index.remove(old_id)
         self.batch.remove(old_id)
         if old_id in self.added:
@@ -275,6 +309,7 @@ class _Corpus:
         else:
             self.removed.add(old_id)
         new_id = self._add(stored)
+        self.count({new_id})
         for path, (content_hash, report_id) in list(self.sources.items()):
             if report_id == old_id:
                 self.sources[path] = self.batch.sources[path] = (content_hash, new_id)
@@ -289,6 +324,7 @@ class _Corpus:
             self.close_reader()
             with store.open_write(self.data) as con:
                 store.write_batch(con, self.batch)
+            self.stored = True
             self.batch = Batch()
 
 
@@ -331,6 +367,7 @@ def ingest(
         stack.enter_context(store.writing(data_dir, wait=wait, on_wait=on_wait))  # before the state is read
         corpus = _Corpus(data_dir, stack, batch_reports)
         tasks: list[tuple[str, str]] = []
+        hashed: list[tuple[str, str, str, str]] = []  # given, real path, source path, content hash
         for path in files:
             # Stored, printed and compared as display_path(): a name that is not UTF-8 has its bytes escaped.
             real_path = os.path.realpath(path)
@@ -342,6 +379,9 @@ def ingest(
             except OSError as exc:
                 result.failed.append(Failure(given, f"cannot read file: {exc.strerror or exc}"))
                 continue
+            hashed.append((given, real_path, source_path, content_hash))
+        corpus.look_up([(source_path, content_hash) for _, _, source_path, content_hash in hashed])
+        for given, real_path, source_path, content_hash in hashed:
             old = corpus.sources.get(source_path)
             if old is not None and old[0] == content_hash:
                 result.unchanged.append(given)

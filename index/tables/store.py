@@ -680,6 +680,49 @@ def load_sources(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
     return {path: (content_hash, report_id) for path, content_hash, report_id in rows}
 
 
+def _with_strings(con: duckdb.DuckDBPyConnection, name: str, values: Iterable[str], sql: str) -> list[tuple]:
+    con.register(name, pa.table({"value": pa.array(sorted(set(values)), pa.string())}))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.unregister(name)
+
+
+def sources_for(con: duckdb.DuckDBPyConnection, paths: Iterable[str],
+                hashes: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(source_path, content_hash, report_id) of the stored files at ``paths`` or with one of ``hashes``:
+    what an ingest of those files needs to know, read without reading every file's row into Python."""
+    con.register("_hashes", pa.table({"value": pa.array(sorted(set(hashes)), pa.string())}))
+    try:
+        return _with_strings(con, "_paths", paths,
+                             "SELECT source_path, content_hash, report_id FROM sources "
+                             "WHERE source_path IN (SELECT value FROM _paths) "
+                             "OR content_hash IN (SELECT value FROM _hashes) ORDER BY source_path")
+    finally:
+        con.unregister("_hashes")
+
+
+def source_counts(con: duckdb.DuckDBPyConnection, report_ids: Iterable[str]) -> dict[str, int]:
+    """How many stored files hold each of ``report_ids`` (absent: none)."""
+    return dict(_with_strings(con, "_ids", report_ids, "SELECT report_id, count(*) FROM sources "
+                              "WHERE report_id IN (SELECT value FROM _ids) GROUP BY report_id"))
+
+
+def source_files_of(con: duckdb.DuckDBPyConnection, report_id: str) -> list[tuple[str, str]]:
+    """(source_path, content_hash) of every stored file of one report."""
+    return con.execute("SELECT source_path, content_hash FROM sources WHERE report_id = ? ORDER BY source_path",
+                       [report_id]).fetchall()
+
+
+def report_keys_like(con: duckdb.DuckDBPyConnection, report_id: str, agency: str | None,
+                     year: int | None) -> list[tuple[str, str | None, int | None, str]]:
+    """(report_id, agency, year, cells_hash) of the stored reports that are ``report_id`` or share
+    its agency and year: what identity matching compares one record with, in stored order."""
+    return con.execute("SELECT report_id, agency, year, coalesce(cells_hash, '') FROM reports "
+                       "WHERE report_id = ? OR (agency = ? AND year = ?) ORDER BY rowid",
+                       [report_id, agency, year]).fetchall()
+
+
 def load_report_keys(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, int | None, str]]:
     """(report_id, agency, year, cells_hash) of every report: what identity matching needs."""
     return con.execute("SELECT report_id, agency, year, cells_hash FROM reports").fetchall()
