@@ -367,21 +367,27 @@ def embed_blocks(ray: Any, blocks: list[Any], total: int, cache: Any, index: Ind
     actors, resources = actor_pool(ray, options)
     step(f"Embedding {count(total, 'text')} on Ray: {count(actors, 'actor')} "
          f"({', '.join(f'{v:g} {k}' for k, v in resources.items())} each) …", progress)
-    dataset = ray.data.from_arrow_refs(blocks)
-    vectors = dataset.map_batches(
-        Embedder, batch_size=EMBED_BATCH, batch_format="pyarrow",
+    done = 0
+    with bar(total, f"Computing vectors for {count(total, 'text')} on Ray", "texts", progress) as shown:
+        for batch in embedded(ray, blocks, index, options).iter_batches(batch_size=None, batch_format="numpy"):
+            cache.add([str(k) for k in batch["key"]], np.asarray(batch["vector"], dtype=np.float32))
+            done += len(batch["key"])
+            shown.update(len(batch["key"]))
+    return done
+
+
+def embedded(ray: Any, blocks: list[Any], index: IndexSettings, options: RayOptions,
+             embedder: type[Embedder] | None = None) -> Any:
+    """The Ray dataset of (key, vector) of the pieces in ``blocks``, encoded by an actor pool
+    (:func:`actor_pool`) of ``embedder`` (default :class:`Embedder`); lazy: it runs as it is read."""
+    actors, resources = actor_pool(ray, options)
+    return ray.data.from_arrow_refs(blocks).map_batches(
+        embedder or Embedder, batch_size=EMBED_BATCH, batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=actors),
         fn_constructor_kwargs={"model": index.model, "precision": index.embed_precision,
                                "device": "cuda" if resources.get("num_gpus") else "cpu",
                                "threads": options.actor_threads},
         **resources)
-    done = 0
-    with bar(total, f"Computing vectors for {count(total, 'text')} on Ray", "texts", progress) as shown:
-        for batch in vectors.iter_batches(batch_size=None, batch_format="numpy"):
-            cache.add([str(k) for k in batch["key"]], np.asarray(batch["vector"], dtype=np.float32))
-            done += len(batch["key"])
-            shown.update(len(batch["key"]))
-    return done
 
 
 def actor_pool(ray: Any, options: RayOptions) -> tuple[int, dict[str, float]]:
