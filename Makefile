@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install -q $(TORCH)
 	$(BIN)/pip install -q -e '.[search,app,dev,ray]'
 	$(BIN)/pip install -q --no-deps $(NODEPS)
+	# The model's ONNX export for queries (checked against torch); on failure queries use torch.
+	$(BIN)/python -m index.passages.query_encoder || true
 	touch $(STAMP)
 
 install: $(STAMP)
