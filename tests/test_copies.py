@@ -98,6 +98,23 @@ def test_a_kept_finding_serves_only_the_settings_it_was_found_with(copied_corpus
     assert (lax["section_no"] == 6).sum() == 4
 
 
+def test_each_generation_finds_its_own_copies(copied_corpus, tmp_path) -> None:
+    import shutil
+
+    from index.passages.indexer import sync_index
+
+    data = tmp_path / "data"
+    shutil.copytree(copied_corpus, data, symlinks=True)
+    before = current_folder(data)
+    assert before is not None
+    whole = copied_sections(before, PASSAGES_FILE, texts=False).iloc[0]
+    sync_index(data, [], [whole["report_id"]])  # the report that copied a whole section goes
+    after = current_folder(data)
+    assert after is not None and after != before and not (after / "copies.parquet").exists()
+    assert list(copied_sections(after, PASSAGES_FILE, texts=False)["agency"]) == ["中山市大涌镇"]
+    assert (after / "copies.parquet").exists()
+
+
 def test_normalising_reads_scripts_widths_and_digits_alike() -> None:
     a, _ = normalised("２０２１年，我局未收取信息處理費", "２０２１年，我局未收取信息处理费")
     b, offsets = normalised("2021年 我局未收取信息处理费。")
