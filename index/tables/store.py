@@ -39,6 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 import duckdb
 import pyarrow as pa
@@ -211,7 +212,7 @@ def store_file(data: Path) -> Path:
 def _connect(data: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """A connection to the store, waiting up to :func:`wait_seconds` while another process holds it."""
     path = store_file(data)
-    config = {"enable_external_access": False} if read_only else {}
+    config: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False} if read_only else {}
     deadline = time.monotonic() + wait_seconds()
     pause = 0.005
     while True:
@@ -293,11 +294,11 @@ def _holder(lock_path: Path) -> str:
         return ""
 
 
-def _try_lock(lock: object) -> bool:
+def _try_lock(lock: IO[str]) -> bool:
     deadline = time.monotonic() + _PROBE_GRACE_S
     while True:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[call-overload]
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
         except BlockingIOError:
             if time.monotonic() >= deadline:
