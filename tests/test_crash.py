@@ -22,7 +22,7 @@ from corpus.ingest import ingest
 from gongkai.cli import cli
 from index import crashpoints
 from index.passages.consistency import difference
-from index.passages.indexer import PASSAGES_FILE, current_folder, index_root
+from index.passages.indexer import current_folder, index_root, read_passages
 from index.passages.store_keys import STORE_KEYS_FILE
 from index.tables import sources_list, store
 from tests.conftest import ROOT
@@ -60,7 +60,7 @@ def index_ids(data: Path) -> tuple[set[str], set[str]]:
     folder = current_folder(data)
     assert folder is not None
     keys = set(pd.read_parquet(folder / STORE_KEYS_FILE)["report_id"]) if (folder / STORE_KEYS_FILE).exists() else set()
-    passages = set(pd.read_parquet(folder / PASSAGES_FILE, columns=["report_id"])["report_id"])
+    passages = set(read_passages(folder, ["report_id"])["report_id"])
     return keys, passages
 
 
@@ -81,8 +81,8 @@ def more(tmp_path_factory, seeds_dir) -> Path:
 
 
 # Points after which the store holds the new reports and the index does not yet.
-BEHIND = ("after_store_swap", "after_sources_list", "mid_embedding", "cache_keys_pending", "staging_index",
-          "before_index_switch")
+BEHIND = ("store_batch_committed", "after_store_checkpoint", "after_sources_list", "mid_embedding",
+          "cache_keys_pending", "segment_written", "before_generation_files", "staging_index", "before_index_switch")
 
 
 @pytest.mark.parametrize("point", crashpoints.POINTS)
@@ -123,7 +123,7 @@ def test_readers_say_the_index_is_behind_until_the_repair(tmp_path, base, more):
 
     data = tmp_path / "data"
     shutil.copytree(base, data, symlinks=True)
-    proc = gongkai("ingest", str(more), "--data", str(data), "--workers", "1", "--quiet", crash_at="after_store_swap")
+    proc = gongkai("ingest", str(more), "--data", str(data), "--workers", "1", "--quiet", crash_at="after_store_checkpoint")
     proc.communicate(timeout=600)
     assert proc.returncode == -signal.SIGKILL
 
@@ -144,8 +144,22 @@ def test_readers_say_the_index_is_behind_until_the_repair(tmp_path, base, more):
     assert not any("段落索引落后" in w for w in answer.warnings)
 
 
+def test_while_an_ingest_runs_readers_say_so_rather_than_name_the_repair(tmp_path, base, more):
+    """The store takes each batch as it is committed and the index follows at the end of the ingest:
+    in between a reader says an ingest is under way; only with no ingest running is it a repair."""
+    data = tmp_path / "data"
+    shutil.copytree(base, data, symlinks=True)
+    with store.writing(data):  # an ingest that has stored its files and not yet indexed them
+        ingest([more], data, workers=1, progress=False, passages=False)
+        behind = difference(data)
+        assert behind is not None and len(behind.missing) == MORE
+        assert "An ingest is under way" in behind.en(data) and "gongkai repair" not in behind.en(data)
+        assert "正在导入" in behind.zh(data)
+    assert "behind the store" in behind.en(data) and f"gongkai repair --data {data}" in behind.en(data)
+
+
 def test_unknown_crash_point_is_refused():
-    with pytest.raises(crashpoints.UnknownCrashPoint, match="after_store_swap"):
+    with pytest.raises(crashpoints.UnknownCrashPoint, match="after_store_checkpoint"):
         crashpoints.arm("nowhere")
 
 
