@@ -213,6 +213,8 @@ class _Windows:
     rare: list[np.ndarray]        # per section, whether each window is rare and shared
     offsets: list[np.ndarray]     # per section, text offset of each normalised character
     lengths: np.ndarray           # per section, normalised characters
+    ids: list[np.ndarray]         # per section, each window's hash as a number 0 … n_ids - 1
+    n_ids: int                    # distinct window hashes of all sections
 
 
 def _windows(sections: list[Section], simplified: list[str], settings: CopySettings) -> tuple[_Windows, dict]:
@@ -250,7 +252,8 @@ def _windows(sections: list[Section], simplified: list[str], settings: CopySetti
         for members in np.split(members_all, starts[1:]):
             if len(members) > 1:
                 postings[tuple(int(m) for m in members)] += 1
-    return _Windows(hashes, rare, offsets, lengths), {"postings": postings, "limit": limit,
+    ids = np.split(inverse, np.cumsum(counts)[:-1]) if len(sections) else []
+    return _Windows(hashes, rare, offsets, lengths, ids, len(uniq)), {"postings": postings, "limit": limit,
                                                       "agencies": len(agency_of), "report_ids": report_ids}
 
 
@@ -289,20 +292,16 @@ def _runs(found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return firsts, lasts
 
 
-def _copied(hashes: np.ndarray, rare: np.ndarray, other: np.ndarray, settings: CopySettings) -> list[tuple[int, int]]:
-    """Normalised-character intervals [start, end) of ``hashes``' section copied from ``other``'s.
+def _copied(found: np.ndarray, rare: np.ndarray, settings: CopySettings) -> list[tuple[int, int]]:
+    """Normalised-character intervals [start, end) of a section copied from another.
 
-    ``rare``: how many of ``hashes``' first windows are rare (cumulative, one more entry than
-    ``hashes``, from 0); ``other``: the other section's window hashes, sorted."""
-    if len(other) == 0 or len(hashes) == 0:
-        return []
-    at = np.searchsorted(other, hashes)
-    at[at == len(other)] = len(other) - 1
-    found = np.flatnonzero(other[at] == hashes)
+    ``found``: whether each of the section's windows is in the other section; ``rare``: how many
+    of its first windows are rare (cumulative, one more entry than windows, from 0)."""
+    positions = np.flatnonzero(found)
     # A stretch of min_run characters is min_run - shingle + 1 windows.
-    if len(found) < settings.min_run - settings.shingle + 1:
+    if len(positions) < settings.min_run - settings.shingle + 1:
         return []
-    firsts, lasts = _runs(found)
+    firsts, lasts = _runs(positions)
     ends = lasts + settings.shingle
     keep = (ends - firsts >= settings.min_run) & (rare[lasts + 1] > rare[firsts])
     return list(zip(firsts[keep].tolist(), ends[keep].tolist()))
@@ -353,12 +352,15 @@ def find_copies(passages: pd.DataFrame, settings: CopySettings = CopySettings(),
                 if report_ids[a] != report_ids[b] and _earlier(sections, b, a):
                     candidates.add((a, b))
     best: dict[int, tuple[int, int, list[tuple[int, int]]]] = {}  # later → (copied chars, earlier, intervals)
-    ordered: dict[int, np.ndarray] = {}
+    present = np.zeros(windows.n_ids, dtype=bool)
 
-    def sorted_hashes(i: int) -> np.ndarray:
-        if i not in ordered:
-            ordered[i] = np.sort(windows.hashes[i])
-        return ordered[i]
+    def copied(section: int, other: int) -> list[tuple[int, int]]:
+        """Intervals of ``section`` copied from ``other``."""
+        theirs = windows.ids[other]
+        present[theirs] = True
+        found = present[windows.ids[section]]
+        present[theirs] = False
+        return _copied(found, rare_before(section), settings)
 
     counted: dict[int, np.ndarray] = {}
 
@@ -368,7 +370,7 @@ def find_copies(passages: pd.DataFrame, settings: CopySettings = CopySettings(),
         return counted[i]
 
     for later, earlier in sorted(candidates):
-        intervals = _copied(windows.hashes[later], rare_before(later), sorted_hashes(earlier), settings)
+        intervals = copied(later, earlier)
         if not intervals:
             continue
         chars = _chars(intervals)
@@ -381,7 +383,7 @@ def find_copies(passages: pd.DataFrame, settings: CopySettings = CopySettings(),
         share = chars / total if total else 0.0
         if flagged_only and (share < settings.min_share or chars < settings.min_chars):
             continue
-        back = _copied(windows.hashes[earlier], rare_before(earlier), sorted_hashes(later), settings)
+        back = copied(earlier, later)
         a, b = sections[later], sections[earlier]
         rows.append({
             "report_id": a.report_id, "agency": a.agency, "year": a.year, "source": a.source,
