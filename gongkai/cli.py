@@ -12,6 +12,7 @@ import click
 
 from gongkai import __version__, settings
 from index import crashpoints, limits
+from parsing import user_cache
 
 
 @click.group()
@@ -22,6 +23,9 @@ def cli(store_wait_s: int | None) -> None:
     # Test-only: the crash tests make a real process SIGKILL itself at a named point.
     crashpoints.arm(os.environ.get(crashpoints.ENV))
     limits.store_wait_s = float(settings.get("store_wait_s", store_wait_s))
+    # What is computed once per machine (the model's ONNX export, …): the platform's cache folder.
+    xdg_cache = os.environ.get("XDG_CACHE_HOME")
+    user_cache.set_root(os.path.join(xdg_cache, "gongkai") if xdg_cache else None)
 
 
 def _register() -> None:

@@ -1,6 +1,6 @@
 """The user's cache folder: what is computed once per machine, not per corpus.
 
-``$XDG_CACHE_HOME/gongkai`` (``~/.cache/gongkai``): the embedding model's ONNX export
+``~/.cache/gongkai`` (``$XDG_CACHE_HOME/gongkai`` when the CLI runs with it set): the embedding model's ONNX export
 (:mod:`index.passages.query_encoder`), the metric names' vectors, the gazetteer's name table.
 Everything here can be deleted at any time; it is made again when next needed.  A folder that
 cannot be written is no error: the value is then computed in every process, as before.
@@ -19,10 +19,19 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+_root: Path | None = None
+
+
+def set_root(folder: str | Path | None) -> None:
+    """Use ``folder`` from now on (None: the default).  The CLI passes ``$XDG_CACHE_HOME/gongkai``;
+    the library itself reads no environment."""
+    global _root
+    _root = Path(folder) if folder else None
+
+
 def cache_root() -> Path:
-    """``$XDG_CACHE_HOME/gongkai``, else ``~/.cache/gongkai``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gongkai"
+    """The folder :func:`set_root` chose, else ``~/.cache/gongkai``."""
+    return _root or Path.home() / ".cache" / "gongkai"
 
 
 def file_stamp(*paths: str | Path) -> str:

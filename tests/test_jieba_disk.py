@@ -9,6 +9,7 @@ import warnings
 from index.passages import jieba_disk
 from index.passages.chunk import chunk_report
 from index.passages.lexical import dictionary_words
+from parsing import user_cache
 from tests.conftest import ROOT
 
 
@@ -28,7 +29,7 @@ def _tokenizer(words: list[str], on_disk: bool):
 
 
 def test_tokens_equal_the_dictionary_in_memory(tmp_path, monkeypatch, seed_reports):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(user_cache, "_root", tmp_path / "gongkai")
     reports = list(seed_reports.values())
     words = dictionary_words([r.agency for r in reports], [r.region.county for r in reports])
     texts = [json.loads(line)["query"] for line in (ROOT / "tests" / "retrieval_set.jsonl").open(encoding="utf-8")]
@@ -44,7 +45,7 @@ def test_tokens_equal_the_dictionary_in_memory(tmp_path, monkeypatch, seed_repor
 
 
 def test_an_unreadable_table_leaves_the_tokenizer_to_load_its_dictionary(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(user_cache, "_root", tmp_path / "gongkai")
     import jieba
 
     path = jieba_disk.table_path(jieba.Tokenizer())

@@ -12,8 +12,8 @@ Only models made of a transformer, mean or CLS pooling and (optionally) normalis
 exported; any other model, or an export that fails, is encoded by the torch path as before,
 with a one-line note on stderr.
 
-Where: ``$XDG_CACHE_HOME/gongkai/onnx/<model tag>/`` (``~/.cache/gongkai/...``, see
-:mod:`parsing.user_cache`).  The export
+Where: ``~/.cache/gongkai/onnx/<model tag>/`` (the user's cache folder, :mod:`parsing.user_cache`;
+``$XDG_CACHE_HOME/gongkai/...`` when set).  The export
 depends on the model only, not on a corpus: one export serves every corpus folder (the app's
 uploads, test corpora), a corpus folder copied elsewhere does not carry 95 MB of model, and the
 model folder itself (site-packages) may be read-only.  ``encoder.json`` records a fingerprint
