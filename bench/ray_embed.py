@@ -13,7 +13,10 @@ and with 2 actors, interleaved, ``--repeats`` times.  For each run:
 * **start-up**: until the first actor began to encode (worker process, ``import torch``, model load);
 * **embedding**: texts/s of encoding, start-up left out: each actor's texts over the time
   from its first batch's start to its last batch's end (times taken inside the actors),
-  summed over the actors (they encode at the same time).
+  summed over the actors (they encode at the same time);
+* **texts per CPU-second**: texts over the CPU time the actors spent encoding them; on a
+  machine shared with other work (load average above the cores) the wall-clock ratio says
+  little, and this one says whether two actors do more work per CPU than one.
 
 Medians; the ratio 2 actors / 1 actor of each.
 
@@ -67,10 +70,11 @@ class TimedEmbedder(Embedder):
     """The engine's actor, saying when each of its batches began and ended (this machine's clock)."""
 
     def __call__(self, batch: pa.Table) -> dict[str, np.ndarray]:
-        began = time.time()
+        began, cpu = time.time(), time.process_time()
         out = super().__call__(batch)
         n = len(out["key"])
-        return out | {"began": np.full(n, began), "ended": np.full(n, time.time()), "actor": np.full(n, os.getpid())}
+        return out | {"began": np.full(n, began), "ended": np.full(n, time.time()), "actor": np.full(n, os.getpid()),
+                      "cpu": np.full(n, (time.process_time() - cpu) / n)}
 
 
 def run(ray: object, texts: list[str], actors: int, dim: int) -> dict[str, float]:
@@ -86,6 +90,7 @@ def run(ray: object, texts: list[str], actors: int, dim: int) -> dict[str, float
         began = float("inf")
         actors_seen: dict[int, list[float]] = {}  # pid -> [first began, last ended, texts]
         done = 0
+        cpu = 0.0
         dataset = embedded(ray, blocks, IndexSettings(), RayOptions(actors=actors, actor_threads=1), TimedEmbedder)
         for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
             cache.add([str(k) for k in batch["key"]], np.asarray(batch["vector"], dtype=np.float32))
@@ -97,10 +102,12 @@ def run(ray: object, texts: list[str], actors: int, dim: int) -> dict[str, float
             for pid in batch["actor"]:
                 actors_seen[int(pid)][2] += 1
             done += len(batch["key"])
+            cpu += float(batch["cpu"].sum())
         wall = time.perf_counter() - started
         assert done == len(texts) and len(cache) == len(texts), (done, len(cache))
         rate = sum(texts / max(1e-9, end - start) for start, end, texts in actors_seen.values())
-        return {"wall": wall, "startup": began - submitted, "steady": rate, "actors": len(actors_seen)}
+        return {"wall": wall, "startup": began - submitted, "steady": rate, "actors": len(actors_seen),
+                "per_cpu_s": done / max(1e-9, cpu)}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -133,18 +140,22 @@ def main() -> None:
                 result = run(ray, texts, actors, dim)
                 figures[actors].append(result)
                 print(f"  repeat {repeat + 1}/{args.repeats}, {actors} actor(s): wall {result['wall']:.1f} s, "
-                      f"start-up {result['startup']:.1f} s, embedding {result['steady']:.1f} texts/s by {result['actors']:.0f} actor(s) ({uptime()})",
+                      f"start-up {result['startup']:.1f} s, embedding {result['steady']:.1f} texts/s by {result['actors']:.0f} actor(s), {result['per_cpu_s']:.1f} texts per CPU-second ({uptime()})",
                       flush=True)
     finally:
         ray.shutdown()
-    medians = {a: {k: statistics.median(r[k] for r in runs) for k in ("wall", "startup", "steady")}
+    medians = {a: {k: statistics.median(r[k] for r in runs) for k in ("wall", "startup", "steady", "per_cpu_s")}
                for a, runs in figures.items()}
     print(f"\n== Ray engine embedding, {len(texts)} texts, medians of {args.repeats} ({uptime()})")
-    print(f"{'actors':>7} {'wall s':>8} {'texts/s':>8} {'start-up s':>11} {'embedding texts/s':>19}")
+    print(f"{'actors':>7} {'wall s':>8} {'texts/s':>8} {'start-up s':>11} {'embedding texts/s':>19} "
+          f"{'texts/CPU-s':>12}")
     for actors, m in medians.items():
-        print(f"{actors:>7} {m['wall']:>8.1f} {len(texts) / m['wall']:>8.1f} {m['startup']:>11.1f} {m['steady']:>19.1f}")
+        print(f"{actors:>7} {m['wall']:>8.1f} {len(texts) / m['wall']:>8.1f} {m['startup']:>11.1f} {m['steady']:>19.1f} "
+              f"{m['per_cpu_s']:>12.1f}")
     print(f"2 actors / 1 actor: {medians[1]['wall'] / medians[2]['wall']:.2f}x wall, "
-          f"{medians[2]['steady'] / medians[1]['steady']:.2f}x embedding (target >= 1.5x)")
+          f"{medians[2]['steady'] / medians[1]['steady']:.2f}x embedding (target >= 1.5x); "
+          f"texts per CPU-second {medians[2]['per_cpu_s'] / medians[1]['per_cpu_s']:.2f}x of one actor's "
+          f"(2 actors on 2 free cores would embed about twice that ratio of one actor's rate)")
 
 
 if __name__ == "__main__":
