@@ -472,8 +472,9 @@ def _duplicate_marks(root: Path, refs: Sequence[SegmentRef], dead_now: dict[str,
     if orphans is not None:
         fresh = pd.concat([fresh, orphans.drop(columns=["duplicate_of", "duplicate_score"])], ignore_index=True)
     # Live passages sharing a band with a fresh one, and the originals they are marked copies of.
-    leave = {name: group["_row"].to_numpy(dtype=np.int64) for name, group in orphans.groupby("_segment")} \
-        if orphans is not None else {}
+    leave: dict[str, np.ndarray] = {}
+    if orphans is not None:
+        leave = {str(name): group["_row"].to_numpy(dtype=np.int64) for name, group in orphans.groupby("_segment")}
     found = candidates(segments.band_keys(segments.signatures_of(list(fresh["minhash"]))), leave)
     existing = pd.concat(found, ignore_index=True) if found else pd.DataFrame(
         {c: pd.Series(dtype=object) for c in [*MARK_INPUT, "_segment", "_row"]})
