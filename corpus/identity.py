@@ -75,6 +75,10 @@ def similar_text(a: str, b: str) -> bool:
     return len(sa & sb) / len(sa | sb) >= TEXT_SIMILARITY
 
 
+def _key(report: Report) -> tuple[str, int] | None:
+    return (report.agency, report.year) if report.agency and report.year is not None else None
+
+
 @dataclass
 class KnownReport:
     report_id: str
@@ -93,9 +97,10 @@ class ReportIndex:
 
     load_text: Callable[[str], str]
     load_cells: Callable[[str], Cells] = lambda report_id: {}
-    # The stored reports a record may be (its id, or its agency and year), fetched when a record
-    # is matched rather than every stored report up front: an ingest of N files reads about N.
-    load_known: Callable[[str, str | None, int | None], list[KnownReport]] = lambda report_id, agency, year: []
+    # The stored reports records may be (their ids, or their agencies and years), fetched for the
+    # records about to be matched rather than every stored report up front: an ingest of N files
+    # reads about N.
+    load_known: Callable[[list[str], list[tuple[str, int]]], list[KnownReport]] = lambda report_ids, keys: []
     by_id: dict[str, KnownReport] = field(default_factory=dict)
     by_key: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
@@ -133,15 +138,15 @@ class ReportIndex:
             self.texts[report_id] = self.load_text(report_id)
         return self.texts[report_id]
 
-    def _fetch(self, report: Report) -> None:
-        """Learn the stored reports ``report`` may be, once per id and per (agency, year)."""
-        key = (report.agency, report.year) if report.agency and report.year is not None else None
-        if report.id in self.fetched and (key is None or key in self.fetched):
+    def fetch(self, reports: list[Report]) -> None:
+        """Learn the stored reports ``reports`` may be (one look-up for all), once per id and per (agency, year)."""
+        ids = sorted({r.id for r in reports} - self.fetched)
+        keys = sorted({k for r in reports if (k := _key(r)) is not None} - self.fetched)  # type: ignore[operator]
+        if not ids and not keys:
             return
-        found = self.load_known(report.id, *(key or (None, None)))
-        self.fetched.add(report.id)
-        if key is not None:
-            self.fetched.add(key)
+        found = self.load_known(ids, keys)
+        self.fetched.update(ids)
+        self.fetched.update(keys)
         fresh = [k for k in found if k.report_id not in self.by_id and k.report_id not in self.forgotten]
         for known in fresh:
             self.by_id[known.report_id] = known
@@ -149,12 +154,12 @@ class ReportIndex:
         for known in fresh:
             if known.agency and known.year is not None:
                 by_key.setdefault((known.agency, known.year), []).append(known.report_id)
-        for pair, ids in by_key.items():  # stored reports before those this run added, as if read first
-            self.by_key[pair] = ids + self.by_key.get(pair, [])
+        for pair, found_ids in by_key.items():  # stored reports before those this run added, as if read first
+            self.by_key[pair] = found_ids + self.by_key.get(pair, [])
 
     def match(self, report: Report, cells_hash: str) -> str | None:
         """The id of a known report that ``report`` is a copy of, if any."""
-        self._fetch(report)
+        self.fetch([report])
         if report.id in self.by_id:
             return report.id
         if not report.agency or report.year is None:

@@ -33,6 +33,8 @@ from parsing.limits import Limits, read_file
 
 # SUFFIXES (the extensions a folder walk reads) stays importable from here for bench/.
 BATCH_REPORTS = 500
+# Parsed records matched against the store with one look-up (their ids, agencies and years).
+LOOKUP_RECORDS = 64
 
 
 @dataclass
@@ -203,10 +205,10 @@ class _Corpus:
         self.added: dict[str, None] = {}  # report ids stored by this run, in order
         self.removed: set[str] = set()  # report ids this run deleted from the previous store
 
-    def _known(self, report_id: str, agency: str | None, year: int | None) -> list[KnownReport]:
+    def _known(self, report_ids: list[str], keys: list[tuple[str, int]]) -> list[KnownReport]:
         if not self.stored:
             return []
-        return [KnownReport(*row) for row in store.report_keys_like(self.reader(), report_id, agency, year)]
+        return [KnownReport(*row) for row in store.report_keys_like(self.reader(), report_ids, keys)]
 
     def look_up(self, files: list[tuple[str, str]]) -> None:
         """Read what the store has of ``files`` (source_path, content_hash): their rows, the rows
@@ -294,6 +296,7 @@ class _Corpus:
                        text=None if stored.cells_hash else narrative(report), cells=cells_of(report))
         self.batch.add(stored)
         self.added[report.id] = None
+        self.counted.add(report.id)  # not stored (else it would have matched): no file holds it yet
         return report.id
 
     def _replace(self, old_id: str, stored: StoredReport) -> str:
@@ -397,10 +400,15 @@ def ingest(
         with bar(len(tasks), f"Reading {count(len(tasks), 'report file')}", "files", progress) as shown:
             options = ParseOptions(ocr, ocr_threads, show_ocr=progress, limits=limits)
             # parsed_by: files parsed elsewhere beforehand (the Ray engine's shards, corpus.ray_engine).
+            pending: list[Parsed] = []  # records matched against the store together (one look-up)
             for parsed in (parse_files(tasks, n_workers, options) if parsed_by is None
                            else parsed_by(tasks, options)):
                 shown.update(1)
-                _record(corpus, parsed, result)
+                pending.append(parsed)
+                if len(pending) >= LOOKUP_RECORDS:
+                    _record_all(corpus, pending, result)
+                    pending = []
+            _record_all(corpus, pending, result)
         corpus.flush()
         corpus.close_reader()
     result.added_reports = list(corpus.added)
@@ -433,6 +441,13 @@ def sync_passages(data_dir: Path, result: IngestResult, progress: bool = True,
                                          progress, settings)
     except GongkaiError as exc:
         result.index_error = str(exc)
+
+
+def _record_all(corpus: _Corpus, parsed: list[Parsed], result: IngestResult) -> None:
+    if corpus.stored:
+        corpus.index.fetch([p.stored.report for p in parsed if p.stored is not None])
+    for one in parsed:
+        _record(corpus, one, result)
 
 
 def _record(corpus: _Corpus, parsed: Parsed, result: IngestResult) -> None:

@@ -715,13 +715,19 @@ def source_files_of(con: duckdb.DuckDBPyConnection, report_id: str) -> list[tupl
                        [report_id]).fetchall()
 
 
-def report_keys_like(con: duckdb.DuckDBPyConnection, report_id: str, agency: str | None,
-                     year: int | None) -> list[tuple[str, str | None, int | None, str]]:
-    """(report_id, agency, year, cells_hash) of the stored reports that are ``report_id`` or share
-    its agency and year: what identity matching compares one record with, in stored order."""
-    return con.execute("SELECT report_id, agency, year, coalesce(cells_hash, '') FROM reports "
-                       "WHERE report_id = ? OR (agency = ? AND year = ?) ORDER BY rowid",
-                       [report_id, agency, year]).fetchall()
+def report_keys_like(con: duckdb.DuckDBPyConnection, report_ids: Iterable[str],
+                     keys: Iterable[tuple[str, int]]) -> list[tuple[str, str | None, int | None, str]]:
+    """(report_id, agency, year, cells_hash) of the stored reports that are one of ``report_ids``
+    or have one of the (agency, year) ``keys``: what identity matching compares records with,
+    in stored order."""
+    con.register("_keys", pa.table({"value": pa.array(sorted({f"{a}\t{y}" for a, y in keys}), pa.string())}))
+    try:
+        return _with_strings(con, "_ids", report_ids,
+                             "SELECT report_id, agency, year, coalesce(cells_hash, '') FROM reports "
+                             "WHERE report_id IN (SELECT value FROM _ids) "
+                             "OR agency || chr(9) || CAST(year AS VARCHAR) IN (SELECT value FROM _keys) ORDER BY rowid")
+    finally:
+        con.unregister("_keys")
 
 
 def load_report_keys(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, int | None, str]]:
