@@ -43,14 +43,18 @@ def _eligible(frame: pd.DataFrame) -> np.ndarray:
     return np.array([len(duplicates.normalise(t)) >= duplicates.MIN_CHARS for t in frame["simplified"]], dtype=bool)
 
 
-def _add(corpus: pd.DataFrame, new: pd.DataFrame, folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``corpus`` with ``new`` added as a sync does: candidates from the band index, then the
-    marks of the new passages and the changed ones.  Returns (corpus, the changes)."""
+def _add(corpus: pd.DataFrame, new: pd.DataFrame, folder: Path,
+         filtered: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``corpus`` with ``new`` added as a sync does: candidates from the band index (``filtered``:
+    only those agreeing on enough hashes), then the marks of the new passages and the changed
+    ones.  Returns (corpus, the changes)."""
     eligible = _eligible(corpus)
     path = folder / f"bands-{len(corpus)}.npy"
-    duplicates.BandIndex.write(path, duplicates.band_keys(duplicates.signatures_of(corpus[eligible])),
-                               np.flatnonzero(eligible))
-    rows = duplicates.BandIndex.open(path).lookup(duplicates.band_keys(duplicates.signatures_of(new)))
+    signatures = duplicates.signatures_of(corpus[eligible])
+    duplicates.BandIndex.write(path, duplicates.band_keys(signatures), np.flatnonzero(eligible),
+                               signatures if filtered else None)
+    asked = duplicates.signatures_of(new)
+    rows = duplicates.BandIndex.open(path).lookup(duplicates.band_keys(asked), asked if filtered else None)
     existing = corpus.iloc[rows]
     wanted = duplicates.missing_originals(existing)
     existing = pd.concat([existing, corpus[corpus["id"].isin(wanted)]])
@@ -80,8 +84,9 @@ def test_the_whole_corpus_marks_copies_of_earlier_reports(full, files) -> None:
     assert (marked["duplicate_score"] >= duplicates.THRESHOLD).all()
 
 
+@pytest.mark.parametrize("filtered", [False, True], ids=["all sharing a band", "agreeing signatures"])
 @pytest.mark.parametrize("order", ["oldest first", "newest first", "shuffled", "shuffled again"])
-def test_marks_added_in_batches_equal_the_whole_corpus_marks(frame, full, order, tmp_path) -> None:
+def test_marks_added_in_batches_equal_the_whole_corpus_marks(frame, full, order, filtered, tmp_path) -> None:
     years = frame.groupby("report_id")["year"].first().sort_index()
     if order == "oldest first":
         reports = list(years.sort_values(kind="stable").index)
@@ -91,7 +96,7 @@ def test_marks_added_in_batches_equal_the_whole_corpus_marks(frame, full, order,
         reports = list(np.random.default_rng(len(order)).permutation(list(years.index)))
     corpus = frame.iloc[:0].assign(duplicate_of=None, duplicate_score=np.nan)
     for batch in np.array_split(np.array(reports, dtype=object), 6):
-        corpus, _ = _add(corpus, frame[frame["report_id"].isin(set(batch))], tmp_path)
+        corpus, _ = _add(corpus, frame[frame["report_id"].isin(set(batch))], tmp_path, filtered)
     assert _marks(corpus) == _marks(full)
 
 
@@ -118,6 +123,25 @@ def test_band_index_finds_every_passage_sharing_a_band(frame, tmp_path) -> None:
         expected = rows[(keys[:, None, :] == wanted[None, :, :]).any(axis=2).any(axis=1)]
         assert list(index.lookup(wanted)) == sorted(expected)
     assert len(index.lookup(np.zeros((0, duplicates.BANDS), dtype=np.uint64))) == 0
+
+
+def test_band_index_with_signatures_leaves_out_passages_too_different_to_check(frame, tmp_path) -> None:
+    signatures = duplicates.signatures_of(frame)
+    keys = duplicates.band_keys(signatures)
+    rows = np.arange(len(frame), dtype=np.int64)[::-1] + 7  # rows in any order
+    duplicates.BandIndex.write(tmp_path / "bands.npy", keys, rows, signatures)
+    assert duplicates.signatures_path(tmp_path / "bands.npy").exists()
+    index = duplicates.BandIndex.open(tmp_path / "bands.npy")
+    fewer = 0
+    for report in frame["report_id"].unique()[:8]:
+        mine = (frame["report_id"] == report).to_numpy()
+        shares = (keys[:, None, :] == keys[mine][None, :, :]).any(axis=2)          # (all, mine)
+        agrees = (signatures[:, None, :] == signatures[mine][None, :, :]).sum(axis=2) >= 45  # 0.7 of 64, up
+        expected = sorted(rows[(shares & agrees).any(axis=1)])
+        assert list(index.lookup(keys[mine], signatures[mine])) == expected
+        assert set(expected) <= set(index.lookup(keys[mine]))
+        fewer += len(index.lookup(keys[mine])) - len(expected)
+    assert fewer > 0
 
 
 def test_missing_originals_names_what_the_candidates_point_to(full) -> None:

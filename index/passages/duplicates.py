@@ -113,14 +113,19 @@ class BandIndex:
     """LSH band keys of a set of passages on disk, sorted per band for lookups by key.
 
     One ``.npy`` file of shape (``BANDS``, 2, n) uint64: per band, the sorted keys and, beside
-    them, the passages' row numbers.  Opened memory-mapped, so a lookup reads a few pages."""
+    them, the passages' row numbers.  Opened memory-mapped, so a lookup reads a few pages.
+    Written with the passages' signatures, a second file beside it (:func:`signatures_path`:
+    rows and signatures by row) lets a lookup leave out the passages whose signature agrees with
+    no querying one on enough hashes to be checked (:data:`_MIN_AGREEING`)."""
 
-    def __init__(self, table: np.ndarray) -> None:
+    def __init__(self, table: np.ndarray, signatures: np.ndarray | None = None) -> None:
         self._table = table
+        self._signatures = signatures
 
     @staticmethod
-    def write(path: Path, keys: np.ndarray, rows: np.ndarray) -> None:
-        """Write the band ``keys`` (n, ``BANDS``) of the passages at ``rows`` (global row numbers)."""
+    def write(path: Path, keys: np.ndarray, rows: np.ndarray, signatures: np.ndarray | None = None) -> None:
+        """Write the band ``keys`` (n, ``BANDS``) of the passages at ``rows`` (global row numbers,
+        distinct) and, when given, their ``signatures`` (n, ``N_HASHES``)."""
         keys = np.asarray(keys, dtype=np.uint64).reshape(-1, BANDS)
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows) != len(keys):
@@ -132,20 +137,34 @@ class BandIndex:
             table[band, 1] = rows[order].astype(np.uint64)
         with open(path, "wb") as fh:
             np.save(fh, table)
+        if signatures is not None:
+            signatures = np.asarray(signatures, dtype=np.uint32).reshape(len(rows), N_HASHES)
+            by_row = np.argsort(rows, kind="stable")
+            stored = np.empty(len(rows), dtype=_SIGNATURE_ROW)
+            stored["row"] = rows[by_row]
+            stored["signature"] = signatures[by_row]
+            with open(signatures_path(path), "wb") as fh:
+                np.save(fh, stored)
 
     @classmethod
     def open(cls, path: Path) -> BandIndex:
-        return cls(np.load(path, mmap_mode="r"))
+        beside = signatures_path(path)
+        return cls(np.load(path, mmap_mode="r"), np.load(beside, mmap_mode="r") if beside.exists() else None)
 
     def __len__(self) -> int:
         return int(self._table.shape[2])
 
-    def lookup(self, keys: np.ndarray) -> np.ndarray:
-        """Distinct row numbers, sorted, of the passages sharing a key with ``keys`` (n, ``BANDS``) in the same band."""
+    def lookup(self, keys: np.ndarray, signatures: np.ndarray | None = None) -> np.ndarray:
+        """Distinct row numbers, sorted, of the passages sharing a key with ``keys`` (n, ``BANDS``)
+        in the same band.  With the querying passages' ``signatures`` (n, ``N_HASHES``) and an index
+        written with signatures: only those agreeing on at least :data:`_MIN_AGREEING` hashes with a
+        querying passage they share a key with (the others are never compared)."""
         keys = np.asarray(keys, dtype=np.uint64).reshape(-1, BANDS)
-        found: list[np.ndarray] = []
         if len(self) == 0 or len(keys) == 0:
             return np.zeros(0, dtype=np.int64)
+        if signatures is not None and self._signatures is not None:
+            return self._agreeing_rows(keys, np.asarray(signatures, dtype=np.uint32).reshape(len(keys), N_HASHES))
+        found: list[np.ndarray] = []
         for band in range(BANDS):
             stored = self._table[band, 0]
             wanted = np.unique(keys[:, band])
@@ -157,6 +176,41 @@ class BandIndex:
         if not found:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(found)).astype(np.int64)
+
+    def _agreeing_rows(self, keys: np.ndarray, signatures: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+        assert self._signatures is not None
+        by_row = self._signatures["row"]
+        # Every (querying passage, stored position) pair sharing a key, once however many bands.
+        codes: list[np.ndarray] = []
+        n = np.int64(len(self))
+        for band in range(BANDS):
+            stored = self._table[band, 0]
+            lo = np.searchsorted(stored, keys[:, band], side="left")
+            hi = np.searchsorted(stored, keys[:, band], side="right")
+            queries = np.flatnonzero(hi > lo)
+            if not len(queries):
+                continue
+            rows = np.asarray(self._table[band, 1][_ranges(lo[queries], hi[queries])]).astype(np.int64)
+            codes.append(_distinct(np.repeat(queries, (hi - lo)[queries]) * n + np.searchsorted(by_row, rows)))
+        if not codes:
+            return np.zeros(0, dtype=np.int64)
+        pairs = _distinct(np.concatenate(codes))
+        query, position = pairs // n, pairs % n
+        agree = np.zeros(len(pairs), dtype=bool)
+        for start in range(0, len(pairs), chunk):
+            at = slice(start, start + chunk)
+            theirs = np.asarray(self._signatures["signature"][position[at]])
+            agree[at] = np.count_nonzero(theirs == signatures[query[at]], axis=1) >= _MIN_AGREEING
+        return _distinct(np.asarray(by_row[position[agree]], dtype=np.int64))
+
+
+def signatures_path(path: Path) -> Path:
+    """The file beside a band index's holding its passages' signatures."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.signatures.npy")
+
+
+_SIGNATURE_ROW = np.dtype([("row", "<i8"), ("signature", "<u4", (N_HASHES,))])
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
