@@ -255,19 +255,22 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     return duplicates.band_keys(signatures)
 
 
-def write_bands(folder: Path, keys: np.ndarray, rows: np.ndarray) -> None:
+def write_bands(folder: Path, keys: np.ndarray, rows: np.ndarray, signatures: np.ndarray | None = None) -> None:
+    """The segment's band table; with the passages' ``signatures``, also the file that lets a
+    lookup leave out passages too different to be compared (BandIndex.lookup)."""
     from index.passages.duplicates import BandIndex
 
-    BandIndex.write(folder / SEG_BANDS, keys, rows)
+    BandIndex.write(folder / SEG_BANDS, keys, rows, signatures)
 
 
-def lookup_bands(folder: Path, keys: np.ndarray) -> np.ndarray:
-    """Rows of the segment in ``folder`` sharing a band key with any of ``keys`` (sorted, distinct)."""
+def lookup_bands(folder: Path, keys: np.ndarray, signatures: np.ndarray | None = None) -> np.ndarray:
+    """Rows of the segment in ``folder`` sharing a band key with any of ``keys`` (sorted, distinct);
+    given the querying passages' ``signatures``, only those agreeing with one on enough hashes."""
     from index.passages.duplicates import BandIndex
 
     if len(keys) == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.asarray(BandIndex.open(folder / SEG_BANDS).lookup(keys), dtype=np.int64)
+    return np.asarray(BandIndex.open(folder / SEG_BANDS).lookup(keys, signatures), dtype=np.int64)
 
 
 # ---------------------------------------------------------------------------
