@@ -485,7 +485,7 @@ def measure_size(corpus: Corpus, codes: list[Code], args: argparse.Namespace) ->
             print(f"  filling the embedding cache failed ({code.label}): {filled.err.strip()[-800:]}")
             result.counts[code.label] = {}
             continue
-        counts = json.loads(filled.out.strip().splitlines()[-1])
+        counts = last_json(filled.out)
         stamp.write_text(json.dumps(counts), "utf-8")
         result.counts[code.label] = counts
     for code in codes:
@@ -542,7 +542,7 @@ def measure_size(corpus: Corpus, codes: list[Code], args: argparse.Namespace) ->
             if answered.rc != 0:
                 print(f"  warm answers failed ({code.label}): {answered.err.strip()[-600:]}")
                 continue
-            times = json.loads(answered.out.strip().splitlines()[-1])
+            times = last_json(answered.out)
             for kind, values in times.items():
                 result.p95.setdefault(code.label, {}).setdefault(kind, []).extend(values)
     for kind in ("structured", "narrative"):
@@ -555,13 +555,21 @@ def measure_size(corpus: Corpus, codes: list[Code], args: argparse.Namespace) ->
     return result
 
 
+def last_json(out: str) -> Any:
+    """The last line of ``out`` that is a JSON object (libraries may print progress bars too)."""
+    for line in reversed(out.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError(f"no JSON line in the output: {out[-300:]!r}")
+
+
 def describe_answer(figure: dict[str, Figure]) -> str:
     """What the answer was: its intent and how many passages it cites (from ``--json``)."""
     for f in figure.values():
         for r in f.ok():
             try:
-                answer = json.loads(r.out.strip().splitlines()[0])
-            except (json.JSONDecodeError, IndexError):
+                answer = last_json(r.out)
+            except ValueError:
                 continue
             intent = (answer.get("plan") or {}).get("intent", "?")
             return f"intent {intent}, {len(answer.get('sources') or [])} passages cited"
