@@ -84,6 +84,17 @@ def import_ray() -> Any:
     return ray
 
 
+class RayUnreachable(GongkaiError):
+    """``RAY_ADDRESS`` names a cluster this process cannot join."""
+
+    def __init__(self, address: str, exc: Exception) -> None:
+        super().__init__(f"cannot join the Ray cluster at RAY_ADDRESS={address} ({str(exc).splitlines()[0]}). "
+                         f"Check that `ray start --head` runs there and that this machine uses the same Ray "
+                         f"version and token authentication as the cluster (RAY_AUTH_MODE=token, and the "
+                         f"head's ~/.ray/auth_token here); or unset RAY_ADDRESS to run on a Ray instance "
+                         f"started on this machine.")
+
+
 @dataclass(frozen=True)
 class RayOptions:
     """How the Ray stages run.
@@ -174,7 +185,10 @@ def connect(ray: Any, options: RayOptions, progress: bool) -> bool:
                               "logging_level": "WARNING"}
     if address:
         step(f"Joining the Ray cluster at {address} …", progress)
-        ray.init(address=address, **kwargs)
+        try:
+            ray.init(address=address, **kwargs)
+        except (ConnectionError, RuntimeError) as exc:
+            raise RayUnreachable(address, exc) from None
     else:
         step("Starting a Ray instance on this machine (set RAY_ADDRESS to use a cluster) …", progress)
         ray.init(num_cpus=options.num_cpus or None, **kwargs)
@@ -365,6 +379,7 @@ def embed_blocks(ray: Any, blocks: list[Any], total: int, cache: Any, index: Ind
     """Encode the ``total`` pieces of ``blocks`` (object refs of tables of key and text) in an
     actor pool; their vectors go into ``cache`` as they come."""
     actors, resources = actor_pool(ray, options)
+    actors = min(actors, len(blocks))
     step(f"Embedding {count(total, 'text')} on Ray: {count(actors, 'actor')} "
          f"({', '.join(f'{v:g} {k}' for k, v in resources.items())} each) …", progress)
     done = 0
@@ -383,7 +398,7 @@ def embedded(ray: Any, blocks: list[Any], index: IndexSettings, options: RayOpti
     actors, resources = actor_pool(ray, options)
     return ray.data.from_arrow_refs(blocks).map_batches(
         embedder or Embedder, batch_size=EMBED_BATCH, batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=actors),
+        compute=ray.data.ActorPoolStrategy(size=min(actors, len(blocks))),  # no actor without a block
         fn_constructor_kwargs={"model": index.model, "precision": index.embed_precision,
                                "device": "cuda" if resources.get("num_gpus") else "cpu",
                                "threads": options.actor_threads},
