@@ -1,7 +1,7 @@
 """Vector index memory and speed: what a process that answers holds, and what a search costs.
 
     .venv/bin/python bench/vectors.py --real DATA/passages/current/vectors.faiss \
-        [--sizes 37794 400000 2600000] [--queries 100]
+        [--sizes 37794 400000 2600000] [--queries 100] [--all-kinds]
 
 ``--real`` is a real index (its vectors are read back) or an embedding cache (``.f32``).
 Sizes up to its vector count use its real vectors; larger sizes append synthetic vectors (the
@@ -46,6 +46,8 @@ import faiss  # noqa: E402
 DIM = 512
 NOISE = 0.48
 FILTER_SHARE = 0.1
+# The narrow filter keeps every NARROW-th row of the 10% one (1% of the rows).
+NARROW = 10
 K = 10
 
 
@@ -150,15 +152,16 @@ def worker(index_path: str, mode: str, queries_path: str, allowed_path: str, out
     else:
         index = vectors.load(Path(index_path))
     report["loaded"] = memory()
-    times: dict[str, list[float]] = {"all": [], "filtered": []}
-    rows: dict[str, list[list[int]]] = {"all": [], "filtered": []}
-    for name, allow in (("all", None), ("filtered", allowed)):
+    times: dict[str, list[float]] = {"all": [], "filtered": [], "narrow": []}
+    rows: dict[str, list[list[int]]] = {"all": [], "filtered": [], "narrow": []}
+    for name, allow in (("all", None), ("filtered", allowed), ("narrow", allowed[::NARROW])):
         for query in queries:
             start = time.perf_counter()
             found, _ = index.search(query, K, allow)
             times[name].append(time.perf_counter() - start)
             rows[name].append(found.tolist())
         report[f"after_{name}"] = memory()
+    report["after_filtered"] = report.pop("after_narrow")
     report["times"] = times
     report["rows"] = rows
     Path(out_path).write_text(json.dumps(report))
@@ -179,6 +182,7 @@ def ms(values: list[float], q: float) -> float:
 
 
 def bench_size(work: Path, real: np.ndarray, n: int, queries: np.ndarray, kinds: list[str]) -> None:
+    """Build each of ``kinds`` over ``n`` vectors, then measure it loaded in a fresh process."""
     source = source_vectors(work, real, n)
     synthetic = max(0, n - len(real))
     print(f"\n== {n:,} vectors: {n - synthetic:,} real, {synthetic:,} synthetic"
@@ -189,15 +193,16 @@ def bench_size(work: Path, real: np.ndarray, n: int, queries: np.ndarray, kinds:
     start = time.perf_counter()
     tenth_all = exact_top(source, queries, None)
     tenth_filtered = exact_top(source, queries, allowed)
+    tenth_narrow = exact_top(source, queries, allowed[::NARROW])
     print(f"   exact scan of all vectors, numpy, {len(queries)} queries at once: "
           f"{time.perf_counter() - start:.1f} s for both sets   [{load()}]")
     print(f"   {'kind':<6} {'load':<6} {'build s':>8} {'file MB':>8} {'RSS import':>10} {'RSS load':>15} "
-          f"{'RSS 100 q':>15} {'RSS +filter':>15} {'p50 ms':>7} {'p95 ms':>7} {'p50 f':>7} "
-          f"{'p95 f':>7} {'rec@10':>6} {'rec f':>6}")
+          f"{'RSS 100 q':>15} {'RSS filters':>15} {'p50 ms':>7} {'p95 ms':>7} {'p50 f':>7} "
+          f"{'p95 f':>7} {'p50 1%':>7} {'p95 1%':>7} {'rec@10':>6} {'rec f':>6} {'rec 1%':>6}")
     for kind in kinds:
         path = work / f"{kind}-{n}.faiss"
         start = time.perf_counter()
-        index = vectors.build(source, exact_max=100_000, kind=kind)
+        index = vectors.build(source, exact_max=0, kind=kind)
         built = time.perf_counter() - start
         if kind == vectors.IVF:
             sweep(index, source, queries, tenth_all)
@@ -215,8 +220,10 @@ def bench_size(work: Path, real: np.ndarray, n: int, queries: np.ndarray, kinds:
                   f"{mem('loaded'):>15} {mem('after_all'):>15} {mem('after_filtered'):>15} "
                   f"{ms(r['times']['all'], 50):7.2f} {ms(r['times']['all'], 95):7.2f} "
                   f"{ms(r['times']['filtered'], 50):7.2f} {ms(r['times']['filtered'], 95):7.2f} "
+                  f"{ms(r['times']['narrow'], 50):7.2f} {ms(r['times']['narrow'], 95):7.2f} "
                   f"{recall(source, queries, r['rows']['all'], tenth_all):6.3f} "
-                  f"{recall(source, queries, r['rows']['filtered'], tenth_filtered):6.3f}   [{load()}]")
+                  f"{recall(source, queries, r['rows']['filtered'], tenth_filtered):6.3f} "
+                  f"{recall(source, queries, r['rows']['narrow'], tenth_narrow):6.3f}   [{load()}]")
         path.unlink()
 
 
@@ -244,7 +251,10 @@ def main() -> None:
     parser.add_argument("--real", type=Path, required=True, help="a real index (.faiss) or embedding cache (.f32)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[37_794, 400_000, 2_600_000])
     parser.add_argument("--queries", type=int, default=100)
-    parser.add_argument("--hnsw-max", type=int, default=500_000, help="build no HNSW graph past this size (slow)")
+    parser.add_argument("--exact-max", type=int, default=100_000, help="exact_index_max")
+    parser.add_argument("--all-kinds", action="store_true",
+                        help="every kind at every size (flat up to --exact-max, HNSW up to --hnsw-max)")
+    parser.add_argument("--hnsw-max", type=int, default=500_000, help="with --all-kinds: no HNSW graph past this size")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "vectors")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -253,9 +263,12 @@ def main() -> None:
     print(f"{len(real):,} real vectors from {args.real}; {len(queries)} queries: {questions} encoded "
           f"questions of tests/retrieval_set.jsonl, {len(queries) - questions} real vectors plus noise")
     print(f"kinds: flat up to exact_index_max, hnsw below ON_DISK_MIN = {vectors.ON_DISK_MIN:,}, ivf past it. "
-          "RSS in MB: VmRSS(RssAnon+RssFile); 'f' = with a 10% filter")
+          "RSS in MB: VmRSS(RssAnon+RssFile); 'f' = with a 10% filter, '1%' = with a 1% filter")
     for n in args.sizes:
-        kinds = [vectors.FLAT] if n <= 100_000 else ([vectors.HNSW] if n <= args.hnsw_max else []) + [vectors.IVF]
+        kinds = [vectors.kind_for(n, args.exact_max)]
+        if args.all_kinds:
+            kinds = ([vectors.FLAT] if n <= args.exact_max else []) \
+                + ([vectors.HNSW] if n <= args.hnsw_max else []) + [vectors.IVF]
         bench_size(args.work, real, n, queries, kinds)
 
 
