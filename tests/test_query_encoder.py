@@ -123,6 +123,13 @@ def test_max_pooling_falls_back_to_torch_with_a_note(tmp_path, capsys):
     assert failed["fingerprint"] == query_encoder.fingerprint(str(folder))
 
 
+def test_a_cache_folder_that_cannot_be_written_falls_back_to_torch(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("not a folder", "utf-8")
+    vector = query_encoder.encode_query(NARRATIVE, None, tmp_path / "a-file" / "gongkai")
+    assert capsys.readouterr().err.startswith("note: query vectors come from torch (cannot write the ONNX export")
+    assert _cosine_distance(vector, load_model(None, "fp32").encode([NARRATIVE]))[0] <= 1e-6
+
+
 def test_an_export_of_another_model_version_is_not_used(cache_home, tmp_path):
     root = tmp_path / "cache"
     shutil.copytree(query_encoder.export_folder(None, cache_home / "gongkai"), query_encoder.export_folder(None, root))

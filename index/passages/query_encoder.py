@@ -396,6 +396,8 @@ def _load(name: str, root: Path | None, export_missing: bool) -> Encoder | None:
             except ExportFailed as exc:
                 reason = str(exc)
                 _remember_failure(folder, stamp, reason)
+            except OSError as exc:  # a cache folder that cannot be written: try again next time
+                reason = f"cannot write the ONNX export to {folder}: {exc.strerror or exc}"
     _note(f"note: query vectors come from torch ({reason})")
     return None
 
