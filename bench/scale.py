@@ -418,16 +418,17 @@ class SizeResult:
         return self.figures.setdefault(name, {}).setdefault(code.label, Figure())
 
 
-def whole_ingest(figure: Figure, code: Code, target: Path, reuse: bool, prepare: Callable[[], None],
+def whole_ingest(figure: Figure, code: Code, target: Path, reuse: bool | str, prepare: Callable[[], None],
                  argv: list[str]) -> None:
     """Ingest a whole corpus into ``target``; with ``reuse``, take an earlier run's figure instead
-    when ``target`` was built by the same version of the same tree."""
+    when ``target`` was built by the same version of the same tree (``reuse == "any"``: by any
+    version of it, which the output names)."""
     saved = target.parent / f"{target.name}.{STAMP}"
     if reuse and saved.exists() and target.exists():
         known = json.loads(saved.read_text("utf-8"))
-        if known.get("version") == code.version:
-            figure.runs.append(Run(**{**known["run"], "load": tuple(known["run"]["load"]),
-                                      "reused_from": known["at"]}))
+        if known.get("version") == code.version or reuse == "any":
+            when = known["at"] + ("" if known.get("version") == code.version else f" by {known.get('version')}")
+            figure.runs.append(Run(**{**known["run"], "load": tuple(known["run"]["load"]), "reused_from": when}))
             return
     saved.unlink(missing_ok=True)
     shutil.rmtree(target, ignore_errors=True)
@@ -450,6 +451,7 @@ def measure_size(corpus: Corpus, codes: list[Code], args: argparse.Namespace) ->
     folder = corpus.folder
     data = {c.label: folder / f"data-{c.label}" for c in codes}
     repeats = args.repeats
+    reuse: bool | str = "any" if args.reuse_built else args.reuse
     print(f"\n== {corpus.size:,} reports (+{corpus.add} to add) · {folder} ==")
 
     # Ingest, store only (one run per tree unless --ingest-repeats).
@@ -457,7 +459,7 @@ def measure_size(corpus: Corpus, codes: list[Code], args: argparse.Namespace) ->
     for _ in range(args.ingest_repeats):
         for code in codes:
             store = data[code.label] / "store"
-            whole_ingest(result.figure(name, code), code, store, args.reuse, lambda: None,
+            whole_ingest(result.figure(name, code), code, store, reuse, lambda: None,
                          ["-c", STORE_ONLY, str(corpus.files), str(store)])
     show(name, result.figures[name], codes)
 
@@ -505,7 +507,7 @@ def measure_size(corpus: Corpus, codes: list[Code], args: argparse.Namespace) ->
                 fresh_copy(cache, full)
                 (full / STAMP).unlink(missing_ok=True)
 
-            whole_ingest(result.figure(name, code), code, full, args.reuse, prepare,
+            whole_ingest(result.figure(name, code), code, full, reuse, prepare,
                          ["-c", GONGKAI, "ingest", str(corpus.files), "--data", str(full), "--quiet"])
     show(name, result.figures[name], codes)
 
@@ -673,7 +675,10 @@ def main() -> None:
     parser.add_argument("--code", action="append", default=[], metavar="LABEL=DIR",
                         help="a tree whose Gongkai runs (repeatable; default: this tree, as 'after')")
     parser.add_argument("--prefix", default="/tmp/h14-bench", help="corpora go to PREFIX-<size>")
-    parser.add_argument("--reuse", action="store_true", help="reuse generated files and filled caches")
+    parser.add_argument("--reuse", action="store_true", help="reuse generated files, filled caches and whole-corpus "
+                        "ingests made by the same version of a tree")
+    parser.add_argument("--reuse-built", action="store_true", help="with --reuse: whole-corpus ingests made by any "
+                        "version of the tree (the output names it)")
     args = parser.parse_args()
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)  # figures appear as they are measured
