@@ -125,7 +125,7 @@ def main() -> None:
           f"(median {statistics.median(len(t) for t in texts):.0f} characters); {os.cpu_count()} cores; {uptime()}")
     ray = import_ray()
     started = time.perf_counter()
-    ray.init(num_cpus=args.cpus, include_dashboard=False, logging_level="WARNING", log_to_driver=False)
+    ray.init(address="local", num_cpus=args.cpus, include_dashboard=False, logging_level="WARNING", log_to_driver=False)
     ray.data.DataContext.get_current().enable_progress_bars = False
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     print(f"Ray start-up (ray.init of a local instance, {args.cpus} CPUs): {time.perf_counter() - started:.1f} s, "

@@ -191,7 +191,8 @@ def connect(ray: Any, options: RayOptions, progress: bool) -> bool:
             raise RayUnreachable(address, exc) from None
     else:
         step("Starting a Ray instance on this machine (set RAY_ADDRESS to use a cluster) …", progress)
-        ray.init(num_cpus=options.num_cpus or None, **kwargs)
+        # address="local": a new instance of our own, never another run's instance found on this machine.
+        ray.init(address="local", num_cpus=options.num_cpus or None, **kwargs)
     return True
 
 
