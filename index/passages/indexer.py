@@ -228,7 +228,7 @@ def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progre
         clock.lap("chunk")
 
         step("Loading the embedding model …", progress)
-        model = load_model(settings.model, settings.embed_precision)
+        model = load_model(settings.model, settings.embed_precision, settings.embed_device, settings.embed_threads)
         gone = removed | upserted
         if folder is not None and previous is not None and previous.get("model_tag") != model.tag:
             # The old vectors cannot answer this model's queries: every live passage is indexed again.
@@ -384,8 +384,8 @@ def _write_segment(root: Path, name: str, frame: pd.DataFrame, vecs: np.ndarray,
     frame.to_parquet(staging / segments.SEG_PASSAGES, index=False, row_group_size=segments.ROW_GROUP)
     vectors.save(vectors.build(vecs, exact_max, dim), staging / segments.SEG_VECTORS)
     segments.save_counts(staging / segments.SEG_COUNTS, counts)
-    keys = segments.band_keys(segments.signatures_of(list(frame["minhash"])))
-    segments.write_bands(staging, keys, np.arange(len(frame), dtype=np.int64))
+    signatures = segments.signatures_of(list(frame["minhash"]))
+    segments.write_bands(staging, segments.band_keys(signatures), np.arange(len(frame), dtype=np.int64), signatures)
     ids = frame["report_id"].to_numpy(dtype=object)
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64)
     ends = np.r_[starts[1:], len(ids)] if len(ids) else starts
@@ -395,11 +395,15 @@ def _write_segment(root: Path, name: str, frame: pd.DataFrame, vecs: np.ndarray,
     return SegmentRef(name, len(frame), len(vecs))
 
 
-def _stored_vectors(index: vectors.VectorIndex, data_dir: Path, frame: pd.DataFrame, model: Model) -> np.ndarray:
-    """Every vector a segment holds (rows in order): read back from the index, or from the cache."""
+def _stored_vectors(data_dir: Path, ref: SegmentRef, model: Model) -> np.ndarray:
+    """Every vector a segment holds (rows in order): read back from its index, or from the
+    embedding cache for an index kind that cannot give its vectors back."""
+    root = index_root(data_dir)
+    index = vectors.load(segments.segment_folder(root, ref) / segments.SEG_VECTORS)
     try:
         return np.asarray(index.index.reconstruct_n(0, index.ntotal), dtype=np.float32)
-    except RuntimeError:  # an index kind that cannot give its vectors back
+    except RuntimeError:
+        frame = segments.segment_passages(root, ref, ["simplified"], rows=np.arange(ref.passages))
         pieces = [p for text in frame["simplified"] for p in embedding_pieces(text)]
         return embed_texts(data_dir, pieces, model)
 
@@ -416,9 +420,7 @@ def _rewrite(data_dir: Path, sources: Sequence[SegmentRef], name: str, n_terms: 
         place = segments.segment_folder(root, ref)
         frame = segments.segment_passages(root, ref, PASSAGE_COLUMNS, live=live)
         if len(frame):
-            stored = vectors.load(place / segments.SEG_VECTORS)
-            everything = segments.segment_passages(root, ref, PASSAGE_COLUMNS, rows=np.arange(ref.passages))
-            all_vectors = _stored_vectors(stored, data_dir, everything, model)
+            all_vectors = _stored_vectors(data_dir, ref, model)
             firsts = frame["vec_first"].to_numpy(dtype=np.int64)
             piece_counts = frame["vec_count"].to_numpy(dtype=np.int64)
             parts.append(all_vectors[_runs(firsts, piece_counts)])
@@ -447,10 +449,13 @@ def _duplicate_marks(root: Path, refs: Sequence[SegmentRef], dead_now: dict[str,
     def fetch(name: str, rows: np.ndarray) -> pd.DataFrame:
         return segments.segment_passages(root, by_name[name], MARK_INPUT, rows=rows).assign(_segment=name, _row=rows)
 
-    def candidates(keys: np.ndarray, leave: dict[str, np.ndarray]) -> list[pd.DataFrame]:
+    def candidates(minhash: list[bytes], leave: dict[str, np.ndarray]) -> list[pd.DataFrame]:
+        """Live rows close enough to one of the passages ``minhash`` to be compared with it."""
+        signatures = segments.signatures_of(minhash)
+        keys = segments.band_keys(signatures)
         found = []
         for ref in refs:
-            rows = np.setdiff1d(segments.lookup_bands(folder[ref.name], keys), dead_all[ref.name])
+            rows = np.setdiff1d(segments.lookup_bands(folder[ref.name], keys, signatures), dead_all[ref.name])
             rows = np.setdiff1d(rows, leave.get(ref.name, np.zeros(0, np.int64)))
             if len(rows):
                 found.append(fetch(ref.name, rows))
@@ -463,7 +468,7 @@ def _duplicate_marks(root: Path, refs: Sequence[SegmentRef], dead_now: dict[str,
     if went:
         gone = pd.concat(went, ignore_index=True)
         gone_ids = set(gone["id"])
-        near = candidates(segments.band_keys(segments.signatures_of(list(gone["minhash"]))), {})
+        near = candidates(list(gone["minhash"]), {})
         if near:
             table = pd.concat(near, ignore_index=True)
             table = table[table["duplicate_of"].isin(gone_ids)]
@@ -475,7 +480,7 @@ def _duplicate_marks(root: Path, refs: Sequence[SegmentRef], dead_now: dict[str,
     leave: dict[str, np.ndarray] = {}
     if orphans is not None:
         leave = {str(name): group["_row"].to_numpy(dtype=np.int64) for name, group in orphans.groupby("_segment")}
-    found = candidates(segments.band_keys(segments.signatures_of(list(fresh["minhash"]))), leave)
+    found = candidates(list(fresh["minhash"]), leave)
     existing = pd.concat(found, ignore_index=True) if found else pd.DataFrame(
         {c: pd.Series(dtype=object) for c in [*MARK_INPUT, "_segment", "_row"]})
     wanted = duplicates.missing_originals(existing[MARK_INPUT]) - set(fresh["id"])
