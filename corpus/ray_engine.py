@@ -99,12 +99,14 @@ class RayUnreachable(GongkaiError):
 class RayOptions:
     """How the Ray stages run.
 
-    ``actors``: embedding actors (0 = one per GPU where the cluster has GPUs, else one per
+    ``address``: the cluster to join (what ``RAY_ADDRESS`` says, read by the CLI; "" = start a
+    Ray instance on this machine for the run).  ``actors``: embedding actors (0 = one per GPU where the cluster has GPUs, else one per
     ``actor_threads`` CPUs of the cluster).  ``actor_threads``: torch threads (and CPUs
     reserved) per CPU actor.  ``num_cpus``: CPUs of the local instance started when no
     cluster is named (0 = every core).
     """
 
+    address: str = ""
     actors: int = 0
     actor_threads: int = 1
     num_cpus: int = 0
@@ -177,10 +179,11 @@ def ingest_ray(
 
 
 def connect(ray: Any, options: RayOptions, progress: bool) -> bool:
-    """Join the cluster of ``RAY_ADDRESS``, or start a Ray instance here; True when started here."""
+    """Join the cluster at ``options.address``, or start a Ray instance here; True when joined or
+    started by this call (Ray already initialised by the caller: left as it is)."""
     if ray.is_initialized():
         return False
-    address = os.environ.get("RAY_ADDRESS")
+    address = options.address
     kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": progress,
                               "logging_level": "WARNING"}
     if address:

@@ -44,7 +44,7 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | {crashpoints.ENV: "mid_embedding"}
     done = subprocess.run([sys.executable, "-c", "from gongkai.cli import cli; cli()", "ingest", str(SEEDS),
                            str(REAL), "--engine", "ray", "--data", str(ray_data)],
-                          cwd=ROOT, env=env, text=True, capture_output=True, timeout=600)
+                          cwd=ROOT, env=env, text=True, capture_output=True, timeout=1800)
     assert done.returncode == 0, done.stdout + done.stderr
     local = CliRunner().invoke(cli, ["ingest", str(SEEDS), str(REAL), "--data", str(local_data), "--quiet",
                                      "--workers", "1"])

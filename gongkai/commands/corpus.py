@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
@@ -87,14 +89,15 @@ def ingest(paths: tuple[str, ...], data: str | None, workers: int | None, ocr_th
     data_dir = settings.data_dir(data)
     run: Callable[..., IngestResult] = ingest_paths  # ingest_ray takes the same keyword arguments
     if engine == "ray":
-        from corpus.ray_engine import RayUnavailable, import_ray, ingest_ray
+        from corpus.ray_engine import RayOptions, RayUnavailable, import_ray, ingest_ray
 
         try:
             import_ray()
         except RayUnavailable as exc:
             click.echo(f"Error: {exc}", err=True)
             raise click.exceptions.Exit(2) from None
-        run = ingest_ray
+        # RAY_ADDRESS is Ray's own variable: the cluster to join; unset, a Ray instance is started here.
+        run = partial(ingest_ray, ray_options=RayOptions(address=os.environ.get("RAY_ADDRESS", "")))
     try:
         result = run(paths, data_dir, workers=int(settings.get("workers", workers)), progress=not quiet,
                      index=settings.index_settings(**index), ocr=not no_ocr,
