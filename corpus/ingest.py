@@ -368,6 +368,7 @@ def ingest(
     result = IngestResult(failed=[Failure(p.path, p.reason) for p in found.problems], skipped=found.skipped)
     with ExitStack() as stack:
         stack.enter_context(store.writing(data_dir, wait=wait, on_wait=on_wait))  # before the state is read
+        stack.enter_context(store.damage_reported(data_dir))  # a damaged store file is said as such
         corpus = _Corpus(data_dir, stack, batch_reports)
         tasks: list[tuple[str, str]] = []
         hashed: list[tuple[str, str, str, str]] = []  # given, real path, source path, content hash
