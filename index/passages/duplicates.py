@@ -401,8 +401,9 @@ def incremental_marks(new: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame
     ``new`` (with the candidates of its band keys in ``existing``).
     """
     columns = MARK_INPUT
-    existing = existing[~existing["id"].isin(set(new["id"]))]
-    pool = pd.concat([new[columns], existing[columns]], ignore_index=True) if len(existing) else new[columns].reset_index(drop=True)
+    existing = existing[~existing["id"].isin(set(new["id"]))].drop_duplicates("id")
+    pool = (pd.concat([new[columns], existing[columns]], ignore_index=True) if len(existing)
+            else new[columns].reset_index(drop=True))
     n_new = len(new)
     if n_new == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MARK_COLUMNS})
