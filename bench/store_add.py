@@ -133,7 +133,7 @@ def one_run(new: Path, base: Path, scratch: Path, parsed: dict[str, object], pro
     if scratch.exists():
         shutil.rmtree(scratch)
     shutil.copytree(base, scratch)
-    ingest_module.parse_files = lambda tasks, workers, options=None: (  # type: ignore[assignment]
+    ingest_module.parse_files = lambda tasks, workers, options=None: (  # type: ignore[assignment, misc]
         copy.deepcopy(parsed[given]) for given, _ in tasks)
     profiler = cProfile.Profile()
     started = time.perf_counter()
