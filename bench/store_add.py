@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose index.py would hide the index package
@@ -115,7 +116,7 @@ def _tenfold(data: Path) -> None:
         sources_list.write(data, con.execute("SELECT source_path, content_hash, report_id FROM sources").fetchall())
 
 
-def parsed_once(new: Path) -> dict[str, object]:
+def parsed_once(new: Path) -> dict[str, Any]:
     """The 100 new files parsed once (2 processes), by path as given: every run below reuses
     them, so what is timed is the store side alone."""
     import corpus.ingest as ingest_module
@@ -125,7 +126,7 @@ def parsed_once(new: Path) -> dict[str, object]:
     return {item.given: item for item in ingest_module.parse_files(tasks, 2)}
 
 
-def one_run(new: Path, base: Path, scratch: Path, parsed: dict[str, object], profile: bool) -> dict[str, float]:
+def one_run(new: Path, base: Path, scratch: Path, parsed: dict[str, Any], profile: bool) -> dict[str, float]:
     import copy
 
     import corpus.ingest as ingest_module
@@ -133,7 +134,7 @@ def one_run(new: Path, base: Path, scratch: Path, parsed: dict[str, object], pro
     if scratch.exists():
         shutil.rmtree(scratch)
     shutil.copytree(base, scratch)
-    ingest_module.parse_files = lambda tasks, workers, options=None: (  # type: ignore[assignment, misc]
+    ingest_module.parse_files = lambda tasks, workers, options=None: (  # type: ignore[assignment]
         copy.deepcopy(parsed[given]) for given, _ in tasks)
     profiler = cProfile.Profile()
     started = time.perf_counter()
