@@ -198,6 +198,22 @@ def test_an_old_keys_cache_is_read_and_migrated(tmp_path, model):
                                       old[4:5])
 
 
+def test_an_old_cache_that_appears_after_opening_is_migrated_by_the_append(tmp_path, model):
+    data = tmp_path / "data"
+    cache = EmbeddingCache(data, model.tag, model.dim)  # nothing there yet
+    assert len(cache) == 0 and cache.lookup([text_hash(TEXTS[0])]) == {}
+    folder = data / "embeddings"
+    folder.mkdir(parents=True)
+    old = np.eye(3, model.dim, dtype=np.float32)
+    (folder / f"{model.tag}.f32").write_bytes(old.tobytes())
+    (folder / f"{model.tag}.keys").write_text("".join(text_hash(t) + "\n" for t in TEXTS[:3]), "ascii")
+    rows = cache.add([text_hash(TEXTS[1]), text_hash(TEXTS[5])], np.ones((2, model.dim), dtype=np.float32))
+    assert rows == {text_hash(TEXTS[1]): 1, text_hash(TEXTS[5]): 3}
+    np.testing.assert_array_equal(cache.vectors([0, 1, 2]), old)
+    cache.close()
+    assert _cache_files(data) == ["f32", "lock", "sqlite"]  # the WAL is folded in on closing
+
+
 def test_writers_at_once_never_interleave_rows(tmp_path, model):
     """Threads each appending their own keys through caches of their own: every key keeps its vector."""
     data = tmp_path / "data"

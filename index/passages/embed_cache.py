@@ -109,9 +109,9 @@ class EmbeddingCache:
             return {}
         self.dir.mkdir(parents=True, exist_ok=True)
         with self._locked():
-            if self._legacy is not None or (not self.db_path.exists() and self.legacy_path.exists()):
-                self._migrate()
-                self._legacy = None
+            if not self.db_path.exists() and self.legacy_path.exists():
+                self._migrate_locked()
+            self._legacy = None
             db = self._connect(create=True)
             assert db is not None
             usable = self._mend(db)
@@ -197,27 +197,30 @@ class EmbeddingCache:
         """Turn ``<tag>.keys`` into ``<tag>.sqlite`` (built aside, renamed in place)."""
         self.dir.mkdir(parents=True, exist_ok=True)
         with self._locked():
-            if self.db_path.exists():  # another process did it meanwhile
-                return
-            digests = _legacy_digests(self.legacy_path)
-            usable = min(len(digests), self._file_rows())
-            digests = digests[:usable]
-            # Inserted in key order: the B-tree is then written page after page (2.6 million
-            # keys in about 10 s and 100 MB of arrays, instead of random inserts into it).
-            order = np.argsort(digests.view(f"S{DIGEST}").ravel(), kind="stable")
-            aside = self.db_path.with_name(self.db_path.name + ".new")
-            aside.unlink(missing_ok=True)
-            db = _open(aside)
-            with db:
-                for start in range(0, len(order), 100_000):
-                    rows = order[start:start + 100_000]
-                    db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)",
-                                   zip((d.tobytes() for d in digests[rows]), rows.tolist()))
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('rows', ?)", (usable,))
-            db.close()
-            os.replace(aside, self.db_path)
-            _fsync_dir(self.dir)
-            self.legacy_path.unlink()
+            self._migrate_locked()
+
+    def _migrate_locked(self) -> None:
+        if self.db_path.exists():  # another process did it meanwhile
+            return
+        digests = _legacy_digests(self.legacy_path)
+        usable = min(len(digests), self._file_rows())
+        digests = digests[:usable]
+        # Inserted in key order, the B-tree is written page after page: 2.6 million keys in
+        # 27 s at load 12 and 330 MB at the peak (57 s and 720 MB as random inserts from a dict).
+        order = np.argsort(digests.view(f"S{DIGEST}").ravel(), kind="stable")
+        aside = self.db_path.with_name(self.db_path.name + ".new")
+        aside.unlink(missing_ok=True)
+        db = _open(aside)
+        with db:
+            for start in range(0, len(order), 100_000):
+                rows = order[start:start + 100_000]
+                db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)",
+                               zip((d.tobytes() for d in digests[rows]), rows.tolist()))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('rows', ?)", (usable,))
+        db.close()
+        os.replace(aside, self.db_path)
+        _fsync_dir(self.dir)
+        self.legacy_path.unlink()
 
 
 def _legacy_digests(path: Path) -> np.ndarray:
