@@ -265,7 +265,7 @@ def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progre
         new_frame["duplicate_score"] = marks["duplicate_score"].to_numpy(dtype=object)
         clock.lap("near-duplicates")
 
-        step("Writing the passage index …", progress)
+        step(f"Building the vector index ({count(len(new_vectors), 'new vector')}) …", progress)
         refs = [_with_changes(root, ref, dead_now.get(ref.name), overrides.get(ref.name), generation)
                 for ref in old_refs]
         clock.lap("dead rows+marks files")
@@ -288,6 +288,7 @@ def _update(data_dir: Path, reports: Iterable[Report], removed: set[str], progre
             number += 1
         clock.lap("merge segments")
         crashpoints.reached("before_generation_files")
+        step("Writing the passage index …", progress)
         biggest = max(merged, key=lambda r: r.vectors, default=None)
         manifest = {
             "version": INDEX_VERSION,

@@ -140,10 +140,11 @@ def _load(data_dir: Path, key: Path, folder: Path) -> _Loaded:
     rows: list[np.ndarray] = []
     parts: list[tuple[vectors.VectorIndex, int]] = []
     offset = 0
+    all_counts = frame["vec_count"].to_numpy(dtype=np.int64)
+    all_firsts = frame["vec_first"].to_numpy(dtype=np.int64)
     for part in state.parts:
         span = slice(part.first_row, part.first_row + len(part.live))
-        counts = frame["vec_count"].to_numpy(dtype=np.int64)[span]
-        firsts = frame["vec_first"].to_numpy(dtype=np.int64)[span]
+        counts, firsts = all_counts[span], all_firsts[span]
         owners.append(np.repeat(np.arange(span.start, span.stop, dtype=np.int64), counts))
         rows.append(offset + np.repeat(firsts, counts) + np.arange(int(counts.sum()), dtype=np.int64)
                     - np.repeat(np.cumsum(counts) - counts, counts))
