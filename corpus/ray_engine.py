@@ -208,6 +208,7 @@ def prepare(ray: Any, paths: list[str | os.PathLike[str]], data_dir: Path, folde
             index: IndexSettings, ocr: bool, ocr_threads: int, limits: Limits, options: RayOptions) -> Prepared:
     """Parse the files an ingest would parse into shards in ``folder``; embed their new pieces."""
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
     from index.passages.embed import EmbeddingCache, load_model
 
@@ -246,19 +247,18 @@ def prepare(ray: Any, paths: list[str | os.PathLike[str]], data_dir: Path, folde
     with bar(len(tasks), f"Parsing {count(len(tasks), 'report file')} on Ray", "files", progress) as shown:
         for number, window in enumerate(windows(tasks, limits)):
             shard = folder / f"records-{number:05d}.parquet"
-            for table in parse_window(ray, window, parse_options, index.chunk_chars):
-                _append(shard, table.drop(["pieces"]))
-                queue(text for pieces in table.column("pieces").to_pylist() for text in pieces)
-                prepared.parsed += table.num_rows
-                shown.update(table.num_rows)
-            if shard.exists():
-                prepared.shards.append(shard)
+            with pq.ParquetWriter(shard, record_schema()) as writer:  # one shard per window
+                for table in parse_window(ray, window, parse_options, index.chunk_chars):
+                    writer.write_table(table.drop(["pieces"]).cast(record_schema()))
+                    queue(text for pieces in table.column("pieces").to_pylist() for text in pieces)
+                    prepared.parsed += table.num_rows
+                    shown.update(table.num_rows)
+            prepared.shards.append(shard)
     if pending:
         blocks.append(ray.put(pa.table({"key": list(pending), "text": list(pending.values())})))
         prepared.pieces += len(pending)
         pending.clear()
     prepared.parse_seconds = time.perf_counter() - started
-    _close_writers()
     started = time.perf_counter()
     if blocks:
         embed_blocks(ray, blocks, prepared.pieces, cache, index, options, progress)
@@ -348,8 +348,16 @@ def parse_batch(batch: pa.Table, options: ParseOptions, chunk_chars: int) -> pa.
         for parsed, real_path in zip(parse_files(tasks, 1, options), real_paths):
             for name, value in record_row(parsed, real_path, chunk_chars).items():
                 rows[name].append(value)
-    return pa.table({name: rows[name] for name in _RECORD_COLUMNS}
-                    | {"pieces": pa.array(rows["pieces"], type=pa.list_(pa.string()))})
+    # The schema given, not inferred: a batch of failures only would have null columns.
+    return pa.table({name: rows[name] for name in (*_RECORD_COLUMNS, "pieces")},
+                    schema=record_schema().append(pa.field("pieces", pa.list_(pa.string()))))
+
+
+def record_schema() -> pa.Schema:
+    """The columns of a shard: every one text (``record`` is the record's JSON)."""
+    import pyarrow as pa
+
+    return pa.schema([(name, pa.string()) for name in _RECORD_COLUMNS])
 
 
 def record_row(parsed: Parsed, real_path: str, chunk_chars: int) -> dict[str, Any]:
@@ -439,25 +447,6 @@ class Embedder:
 # ---------------------------------------------------------------------------
 # Shards: written by the driver, read by the writer
 # ---------------------------------------------------------------------------
-
-_WRITERS: dict[Path, Any] = {}
-
-
-def _append(shard: Path, table: pa.Table) -> None:
-    import pyarrow.parquet as pq
-
-    writer = _WRITERS.get(shard)
-    if writer is None:
-        for other in list(_WRITERS):  # one shard open at a time: the previous window is complete
-            _WRITERS.pop(other).close()
-        writer = _WRITERS[shard] = pq.ParquetWriter(shard, table.schema)
-    writer.write_table(table.cast(writer.schema))
-
-
-def _close_writers() -> None:
-    for shard in list(_WRITERS):
-        _WRITERS.pop(shard).close()
-
 
 def parsed_from_row(row: dict[str, Any]) -> Parsed:
     """The :class:`Parsed` a shard row holds, as :func:`corpus.ingest.parse_file` returned it."""

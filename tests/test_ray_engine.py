@@ -38,19 +38,32 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     """(in-process corpus, Ray corpus, the Ray run's output), both of the seeds and the real reports."""
     root = tmp_path_factory.mktemp("ray-engine")
     ray_data, local_data = root / "ray", root / "local"
+    # Four damaged PDFs first: the first parse task on Ray returns failures only.
+    broken = root / "broken"
+    broken.mkdir()
+    for n in range(4):
+        (broken / f"damaged-{n}.pdf").write_bytes(b"%PDF-1.4 cut short")
     # The Ray engine first, in its own process with its own local Ray instance.  The crash point
     # mid_embedding kills that process (SIGKILL) the moment it encodes a text itself: exit 0 means
     # every vector the passage index needed came from the Ray actors through the cache.
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | {crashpoints.ENV: "mid_embedding"}
-    done = subprocess.run([sys.executable, "-c", "from gongkai.cli import cli; cli()", "ingest", str(SEEDS),
-                           str(REAL), "--engine", "ray", "--data", str(ray_data)],
+    done = subprocess.run([sys.executable, "-c", "from gongkai.cli import cli; cli()", "ingest", str(broken),
+                           str(SEEDS), str(REAL), "--engine", "ray", "--data", str(ray_data)],
                           cwd=ROOT, env=env, text=True, capture_output=True, timeout=1800)
-    assert done.returncode == 0, done.stdout + done.stderr
-    local = CliRunner().invoke(cli, ["ingest", str(SEEDS), str(REAL), "--data", str(local_data), "--quiet",
-                                     "--workers", "1"])
-    assert local.exit_code == 0, local.output
+    assert done.returncode == 1, done.stdout + done.stderr  # the damaged PDFs, and nothing else
+    local = CliRunner().invoke(cli, ["ingest", str(broken), str(SEEDS), str(REAL), "--data", str(local_data),
+                                     "--quiet", "--workers", "1"])
+    assert local.exit_code == 1, local.output
     assert _summary(local.output) == _summary(done.stdout)
+    assert "4 failed" in _summary(local.output)
+    assert _failures(local.output) == _failures(done.stdout)
+    assert len(_failures(local.output)) == 4
     return local_data, ray_data, done.stdout + done.stderr
+
+
+def _failures(output: str) -> list[str]:
+    """The lines of the summary that name a failed file and its reason."""
+    return [line for line in output.splitlines() if line.startswith("  ") and "damaged-" in line]
 
 
 def _sql(data: Path, query: str) -> str:
