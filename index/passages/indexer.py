@@ -401,12 +401,12 @@ def _stored_vectors(data_dir: Path, ref: SegmentRef, model: Model) -> np.ndarray
     embedding cache for an index kind that cannot give its vectors back."""
     root = index_root(data_dir)
     index = vectors.load(segments.segment_folder(root, ref) / segments.SEG_VECTORS)
-    try:
-        return np.asarray(index.index.reconstruct_n(0, index.ntotal), dtype=np.float32)
-    except RuntimeError:
-        frame = segments.segment_passages(root, ref, ["simplified"], rows=np.arange(ref.passages))
-        pieces = [p for text in frame["simplified"] for p in embedding_pieces(text)]
-        return embed_texts(data_dir, pieces, model)
+    stored = vectors.stored_vectors(index)
+    if stored is not None:
+        return stored
+    frame = segments.segment_passages(root, ref, ["simplified"], rows=np.arange(ref.passages))
+    pieces = [p for text in frame["simplified"] for p in embedding_pieces(text)]
+    return embed_texts(data_dir, pieces, model)
 
 
 def _rewrite(data_dir: Path, sources: Sequence[SegmentRef], name: str, n_terms: int, exact_max: int,

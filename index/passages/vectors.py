@@ -198,6 +198,15 @@ def kind_for(n: int, exact_max: int) -> str:
     return HNSW if n < ON_DISK_MIN else IVF
 
 
+def stored_vectors(index: VectorIndex) -> np.ndarray | None:
+    """The float32 vectors (rows in order) if the index keeps them exactly; None for the
+    inverted file, whose 8-bit codes give back approximations (about 2e-3 off): take its
+    vectors from the embedding cache instead."""
+    if index.kind == IVF:
+        return None
+    return np.asarray(index.index.reconstruct_n(0, index.ntotal), dtype=np.float32)
+
+
 def outgrown(index: VectorIndex) -> bool:
     """Whether an inverted file has grown by appends to 4x what its lists were trained
     for (each list then holds 4x the vectors a search should read): rebuild it."""
