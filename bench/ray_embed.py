@@ -18,6 +18,9 @@ and with 2 actors, interleaved, ``--repeats`` times.  For each run:
   machine shared with other work (load average above the cores) the wall-clock ratio says
   little, and this one says whether two actors do more work per CPU than one.
 
+Before and after, the free parallelism of the machine: the work 2 busy-loop processes do
+over what 1 does (2.0 on 2 idle cores); the 2-actor ratio cannot exceed it.
+
 Medians; the ratio 2 actors / 1 actor of each.
 
     .venv/bin/python bench/ray_embed.py
@@ -34,6 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -75,6 +79,33 @@ class TimedEmbedder(Embedder):
         n = len(out["key"])
         return out | {"began": np.full(n, began), "ended": np.full(n, time.time()), "actor": np.full(n, os.getpid()),
                       "cpu": np.full(n, (time.process_time() - cpu) / n)}
+
+
+def _spin(out: Any, seconds: float) -> None:
+    end, n = time.time() + seconds, 0
+    while time.time() < end:
+        for _ in range(10_000):
+            pass
+        n += 1
+    out.value = n
+
+
+def free_parallelism(seconds: float = 3.0) -> float:
+    """Work of 2 busy-loop processes over that of 1, run one after the other: what a second
+    process can add on this machine now (2.0 on 2 idle cores, about 1.0 when other work leaves
+    one core's worth)."""
+    import multiprocessing
+
+    totals = []
+    for k in (1, 2):
+        values = [multiprocessing.Value("l", 0) for _ in range(k)]
+        processes = [multiprocessing.Process(target=_spin, args=(v, seconds)) for v in values]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        totals.append(sum(v.value for v in values))
+    return totals[1] / max(1, totals[0])
 
 
 def run(ray: object, texts: list[str], actors: int, dim: int) -> dict[str, float]:
@@ -121,6 +152,7 @@ def main() -> None:
     args = parser.parse_args()
 
     texts = read_texts(args.passages, args.texts)
+    print(f"Free parallelism before: 2 busy-loop processes do {free_parallelism():.2f}x the work of 1 ({uptime()})")
     print(f"{len(texts)} distinct pieces from {args.passages} "
           f"(median {statistics.median(len(t) for t in texts):.0f} characters); {os.cpu_count()} cores; {uptime()}")
     ray = import_ray()
@@ -146,6 +178,7 @@ def main() -> None:
         ray.shutdown()
     medians = {a: {k: statistics.median(r[k] for r in runs) for k in ("wall", "startup", "steady", "per_cpu_s")}
                for a, runs in figures.items()}
+    print(f"Free parallelism after: 2 busy-loop processes do {free_parallelism():.2f}x the work of 1 ({uptime()})")
     print(f"\n== Ray engine embedding, {len(texts)} texts, medians of {args.repeats} ({uptime()})")
     print(f"{'actors':>7} {'wall s':>8} {'texts/s':>8} {'start-up s':>11} {'embedding texts/s':>19} "
           f"{'texts/CPU-s':>12}")
