@@ -56,7 +56,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("top_k", _INDEX.top_k, "Passages returned by a search or cited in an answer."),
     Setting("chunk_chars", _INDEX.chunk_chars, "Target passage length in characters when chunking sections."),
     Setting("exact_index_max", _INDEX.exact_index_max,
-            "Largest number of vectors (about 2 per passage) searched exactly; past it an HNSW index is built."),
+            "Largest number of vectors (about 2 per passage) searched exactly; past it an inverted-file index (IVF, 8-bit) read from a memory-mapped file."),
     Setting("embed_precision", _INDEX.embed_precision,
             "Passage embedding arithmetic: bf16 autocast, fp32, or auto (bf16 where the CPU has it natively: "
             "about 3x faster, cosine 0.99998 to fp32). Queries always run in fp32."),

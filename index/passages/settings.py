@@ -21,5 +21,5 @@ class IndexSettings:
     embed_device: str = "auto"  # auto (CUDA when torch sees a GPU, else cpu) | cpu | cuda | cuda:N
     embed_threads: str = "auto"  # auto (every core this process may use) | N: torch threads for batches
     chunk_chars: int = 300  # target passage length in characters
-    exact_index_max: int = 100_000  # vectors searched exactly; past it an HNSW index is built
+    exact_index_max: int = 100_000  # vectors searched exactly; past it an IVF index (index.passages.vectors)
     top_k: int = 5  # passages returned by a search or cited in an answer
