@@ -10,15 +10,15 @@ best k passages that pass the filter, not whatever survives of an unfiltered top
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from index.passages import vectors
+from index.passages import segments, vectors
 from index.passages.query_encoder import encode_query
 from index.passages.indexer import IndexState, NoIndex, build_index, current_folder, load_state, sync_index
 from index.passages.chunk import KINDS
@@ -80,9 +80,20 @@ class Hit:
 # ---------------------------------------------------------------------------
 
 
+# What a search keeps in memory of each passage: what the filters and the ranking need, as
+# arrays (no text: a hit's text and metadata are read by row number from its segment).
+_SEARCH_COLUMNS = ["report_id", "agency", "year", "province", "city", "county", "township", "kind", "ordinal",
+                   "topics", "duplicate_of", "vec_first", "vec_count"]
+# What a Hit shows of its passage, read for the hits only.
+_HIT_COLUMNS = ["id", "report_id", "source", "agency", "year", "province", "city", "county", "township",
+                "section_no", "section_title", "kind", "marker", "text", "topics", "duplicate_of"]
+
+
 @dataclass
 class _Loaded:
-    state: IndexState
+    state: IndexState  # its ``passages`` frame is left empty: the arrays below replace it
+    refs: list[segments.SegmentRef]  # the generation's segments, in the order of state.parts
+    year: np.ndarray
     year: np.ndarray
     kind_codes: np.ndarray
     kinds: list[str]
@@ -92,6 +103,9 @@ class _Loaded:
     agencies: list[str]
     region_codes: np.ndarray
     regions: list[str]
+    report_codes: np.ndarray
+    reports: list[str]
+    ordinal: np.ndarray
     row_of_vector: np.ndarray  # global vector row → global passage row (-1: a dead passage's)
     vector_rows: np.ndarray  # the live passages' global vector rows
     vector_owner: np.ndarray  # … and their passages' global rows
@@ -123,7 +137,7 @@ def _loaded(data_dir: Path) -> _Loaded:
 
 
 def _load(data_dir: Path, key: Path, folder: Path) -> _Loaded:
-    state = load_state(data_dir)
+    state = load_state(data_dir, _SEARCH_COLUMNS)
     frame = state.passages
     bit = {t.key: np.int64(1) << np.int64(i) for i, t in enumerate(TOPICS)}
     topic_bits = np.array([sum((bit[t] for t in ts if t in bit), np.int64(0)) for ts in frame["topics"]],
@@ -133,6 +147,7 @@ def _load(data_dir: Path, key: Path, folder: Path) -> _Loaded:
               + frame["township"].fillna(""))
     region_codes, regions = pd.factorize(labels)
     kind_codes, kinds = pd.factorize(frame["kind"])
+    report_codes, reports = pd.factorize(frame["report_id"])
     # Each passage owns a run of rows of its segment's vectors (one per piece); the segments'
     # rows are laid end to end as global vector rows.  Rows of removed passages stay in their
     # segment until it is merged or compacted, and belong to no passage.
@@ -155,13 +170,15 @@ def _load(data_dir: Path, key: Path, folder: Path) -> _Loaded:
     row_of_vector = np.full(offset, -1, dtype=np.int64)
     row_of_vector[vector_rows] = owner
     loaded = _Loaded(
-        state=state,
+        state=replace(state, passages=frame.iloc[:0].copy()), refs=segments.refs(state.manifest),
         year=frame["year"].fillna(-1).to_numpy(dtype=np.int64),
         kind_codes=kind_codes, kinds=list(kinds),
         topic_bits=topic_bits,
         duplicate=frame["duplicate_of"].notna().to_numpy(),
         agency_codes=agency_codes, agencies=list(agencies),
         region_codes=region_codes, regions=list(regions),
+        report_codes=report_codes, reports=list(reports),
+        ordinal=frame["ordinal"].to_numpy(dtype=np.int64),
         row_of_vector=row_of_vector, vector_rows=vector_rows, vector_owner=owner,
         parts=parts, n_vectors=offset,
     )
@@ -293,11 +310,32 @@ def _fuse(loaded: _Loaded, ranked: dict[str, tuple[np.ndarray, np.ndarray]], k: 
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
             detail.setdefault(row, {})[name] = (rank, float(score))
     best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
-    return [_hit(loaded, row, round(fused[row], 6), detail[row]) for row in best]
+    shown = _passages(loaded, best)
+    return [_hit(shown.iloc[i], round(fused[row], 6), detail[row]) for i, row in enumerate(best)]
 
 
-def _hit(loaded: _Loaded, row: int, score: float, found: dict[str, tuple[int, float]]) -> Hit:
-    p = loaded.state.passages.iloc[row]
+def _passages(loaded: _Loaded, rows: Sequence[int]) -> pd.DataFrame:
+    """The passages at global ``rows`` (in that order), read by row number from their segments
+    (only the row groups holding them), with their current near-duplicate marks."""
+    wanted = np.asarray(rows, dtype=np.int64)
+    if not len(wanted):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _HIT_COLUMNS})
+    firsts = np.array([part.first_row for part in loaded.state.parts], dtype=np.int64)
+    part_of = np.searchsorted(firsts, wanted, side="right") - 1
+    frames: list[pd.DataFrame] = []
+    places: list[np.ndarray] = []
+    root = loaded.state.folder.parent
+    for i in np.unique(part_of).tolist():
+        at = np.flatnonzero(part_of == i)
+        part = loaded.state.parts[i]
+        frames.append(segments.segment_passages(root, loaded.refs[i], _HIT_COLUMNS,
+                                                rows=part.live[wanted[at] - part.first_row]))
+        places.append(at)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return frame.iloc[np.argsort(np.concatenate(places), kind="stable")].reset_index(drop=True)
+
+
+def _hit(p: pd.Series, score: float, found: dict[str, tuple[int, float]]) -> Hit:
     return Hit(
         id=p["id"], report_id=p["report_id"], source=p["source"], agency=p["agency"],
         year=None if pd.isna(p["year"]) else int(p["year"]),
@@ -324,10 +362,9 @@ def browse(data_dir: str | Path, *, year: int | None = None, years: Iterable[int
     mask = filter_mask(loaded, year=year, years=years, agency=agency, region=region, kind=kind,
                        topic_name=topic, exclude_duplicates=exclude_duplicates)
     rows = np.arange(len(loaded.year)) if mask is None else np.flatnonzero(mask)
-    frame = loaded.state.passages
-    order = np.lexsort((frame["ordinal"].to_numpy(dtype=np.int64)[rows],
-                        loaded.agency_codes[rows], -loaded.year[rows]))
-    return [_hit(loaded, int(row), 0.0, {}) for row in rows[order][:limit]]
+    order = np.lexsort((loaded.ordinal[rows], loaded.agency_codes[rows], -loaded.year[rows]))
+    shown = _passages(loaded, rows[order][:limit].tolist())
+    return [_hit(shown.iloc[i], 0.0, {}) for i in range(len(shown))]
 
 
 def matching_reports(data_dir: str | Path, *, years: Iterable[int] | None = None,
@@ -337,8 +374,8 @@ def matching_reports(data_dir: str | Path, *, years: Iterable[int] | None = None
     carries a topic): counted over the whole index, not over a search's top results."""
     loaded = _loaded(Path(data_dir))
     mask = filter_mask(loaded, years=years, agency=agency, region=region, kind=kind, topic_name=topic)
-    ids = loaded.state.passages["report_id"]
-    return set(ids.tolist() if mask is None else ids[mask].tolist())
+    codes = loaded.report_codes if mask is None else loaded.report_codes[mask]
+    return {loaded.reports[c] for c in np.unique(codes).tolist()}
 
 
 def facet_counts(data_dir: str | Path, *, kind: str | Iterable[str] | None = None,
