@@ -94,7 +94,6 @@ class _Loaded:
     state: IndexState  # its ``passages`` frame is left empty: the arrays below replace it
     refs: list[segments.SegmentRef]  # the generation's segments, in the order of state.parts
     year: np.ndarray
-    year: np.ndarray
     kind_codes: np.ndarray
     kinds: list[str]
     topic_bits: np.ndarray
