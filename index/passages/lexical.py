@@ -137,6 +137,10 @@ class LexicalIndex:
         return rows.astype(np.int64), scores[rows].astype(np.float32)
 
 
+# Documents (rows of the count matrix) weighted at a time by bm25_weights.
+WEIGHT_BLOCK = 8192
+
+
 def bm25_weights(counts: sp.csr_matrix) -> sp.csc_matrix:
     n_docs = counts.shape[0]
     if n_docs == 0:
@@ -145,11 +149,17 @@ def bm25_weights(counts: sp.csr_matrix) -> sp.csc_matrix:
     avg = max(float(lengths.mean()), 1.0)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-    coo = counts.tocoo()
-    tf = coo.data.astype(np.float32)
-    norm = K1 * (1 - B + B * lengths[coo.row] / avg)
-    data = idf[coo.col] * tf * (K1 + 1) / (tf + norm)
-    return sp.csc_matrix((data.astype(np.float32), (coo.row, coo.col)), shape=counts.shape)
+    # Block by block of rows (the same arithmetic as on whole arrays, without their float64
+    # temporaries: a search process's peak memory is loading these weights).
+    per_row = K1 * (1 - B + B * lengths / avg)
+    data = np.empty(counts.nnz, dtype=np.float32)
+    for first in range(0, n_docs, WEIGHT_BLOCK):
+        ends = counts.indptr[first:first + WEIGHT_BLOCK + 1]
+        span = slice(int(ends[0]), int(ends[-1]))
+        tf = counts.data[span].astype(np.float32)
+        norm = np.repeat(per_row[first:first + WEIGHT_BLOCK], np.diff(ends))
+        data[span] = idf[counts.indices[span]] * tf * (K1 + 1) / (tf + norm)
+    return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape).tocsc()
 
 
 def count_matrix(token_lists: Sequence[Sequence[str]], vocab: dict[str, int]) -> sp.csr_matrix:
