@@ -131,10 +131,12 @@ def load_state(data_dir: Path, columns: Sequence[str] = STATE_COLUMNS) -> IndexS
         place = segments.segment_folder(root, ref)
         frames.append(segments.segment_passages(root, ref, columns, live=live))
         parts.append(VectorPart(vectors.load(place / segments.SEG_VECTORS), first, live))
-        counts.append(segments.load_counts(place / segments.SEG_COUNTS, n_terms)[live])
+        segment_counts = segments.load_counts(place / segments.SEG_COUNTS, n_terms)
+        counts.append(segment_counts if len(live) == ref.passages else segment_counts[live])  # no copy if all live
         first += len(live)
     passages = pd.concat(frames, ignore_index=True) if frames else empty_frame()[list(columns)]
-    matrix = sp.vstack(counts, format="csr") if counts else sp.csr_matrix((0, n_terms), dtype=np.int32)
+    matrix = (counts[0] if len(counts) == 1 else sp.vstack(counts, format="csr")) if counts \
+        else sp.csr_matrix((0, n_terms), dtype=np.int32)
     terms = segments.read_vocab(root, manifest["vocab"])
     words = [w for w in (folder / segments.USERDICT).read_text("utf-8").split("\n") if w]
     return IndexState(folder, manifest, passages, parts,
