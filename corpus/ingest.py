@@ -191,6 +191,10 @@ class _Corpus:
         self.batch = Batch()
         self._reader: duckdb.DuckDBPyConnection | None = None
         self.stored = store.store_file(data).exists()
+        # Whether the store held reports before this run (set by look_up): when it held none,
+        # every stored report is one this run added, already known to ``index``, and records
+        # are matched without asking the store (a first ingest of N files makes no look-ups).
+        self.had_reports = self.stored
         # What this run needs of the store, read as needed (never every file or report of it):
         # source_path -> (content_hash, report_id) of the files this run reads and of the reports
         # they touch; content hash -> report id for the hashes of this run's files; how many
@@ -206,7 +210,7 @@ class _Corpus:
         self.removed: set[str] = set()  # report ids this run deleted from the previous store
 
     def _known(self, report_ids: list[str], keys: list[tuple[str, int]]) -> list[KnownReport]:
-        if not self.stored:
+        if not self.stored or not self.had_reports:
             return []
         return [KnownReport(*row) for row in store.report_keys_like(self.reader(), report_ids, keys)]
 
@@ -215,6 +219,7 @@ class _Corpus:
         with the same bytes, and how many files hold each report these name."""
         if not self.stored or not files:
             return
+        self.had_reports = store.has_reports(self.reader())
         rows = store.sources_for(self.reader(), [path for path, _ in files], [h for _, h in files])
         for path, content_hash, report_id in rows:
             self.sources.setdefault(path, (content_hash, report_id))

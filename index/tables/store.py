@@ -703,6 +703,12 @@ def sources_for(con: duckdb.DuckDBPyConnection, paths: Iterable[str],
         con.unregister("_hashes")
 
 
+def has_reports(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store holds any report."""
+    rows = con.execute("SELECT EXISTS (SELECT 1 FROM reports)").fetchall()  # every row: the result is finished
+    return bool(rows[0][0])
+
+
 def source_counts(con: duckdb.DuckDBPyConnection, report_ids: Iterable[str]) -> dict[str, int]:
     """How many stored files hold each of ``report_ids`` (absent: none)."""
     return dict(_with_strings(con, "_ids", report_ids, "SELECT report_id, count(*) FROM sources "
