@@ -44,24 +44,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from index.passages import embed  # noqa: E402
-from index.passages.chunk import embedding_pieces, text_hash  # noqa: E402
+from bench.sample_texts import distinct_pieces  # noqa: E402
+from index.passages.chunk import text_hash  # noqa: E402
 
-DEFAULT_PASSAGES = "/tmp/demodata/passages/current/passages.parquet"
+DEFAULT_PASSAGES = "/tmp/demodata/passages/current/passages.parquet"  # or any corpus directory
 
 
 def uptime() -> str:
     return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def read_texts(path: str, n: int) -> list[str]:
-    frame = pd.read_parquet(path, columns=["simplified"])
-    pieces: dict[str, None] = {}
-    for text in frame["simplified"]:
-        for piece in embedding_pieces(text):
-            pieces[piece] = None
-        if len(pieces) >= n:
-            break
-    return list(pieces)[:n]
 
 
 def old_module(rev: str, work: Path) -> ModuleType:
@@ -258,7 +248,7 @@ def probe(folder: Path, work: Path, calls: int, before: str | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--passages", default=DEFAULT_PASSAGES, help="passages.parquet to read texts from")
+    parser.add_argument("--passages", default=DEFAULT_PASSAGES, help="a corpus directory, or an old index's passages.parquet, to read texts from")
     parser.add_argument("--texts", type=int, default=2000, help="distinct pieces embedded per run")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-sizes", default="32,64,128,256")
@@ -277,7 +267,7 @@ def main() -> None:
     work = Path(args.work or tempfile.mkdtemp(prefix="gongkai-bench-embed-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"bench/embed.py: {uptime()}")
-    texts = read_texts(args.passages, args.texts)
+    texts = distinct_pieces(args.passages, args.texts)
     if "throughput" not in args.skip:
         before = old_module(args.before, work) if args.before else None
         throughput(texts, args.repeats, [int(b) for b in args.batch_sizes.split(",") if b], before, work)

@@ -47,27 +47,16 @@ import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
 from corpus.ray_engine import PIECES_BLOCK, Embedder, RayOptions, embedded, import_ray  # noqa: E402
-from index.passages.chunk import embedding_pieces, text_hash  # noqa: E402
+from bench.sample_texts import distinct_pieces  # noqa: E402
+from index.passages.chunk import text_hash  # noqa: E402
 from index.passages.embed import EmbeddingCache, model_name, model_tag  # noqa: E402
 from index.passages.settings import IndexSettings  # noqa: E402
 
-DEFAULT_PASSAGES = "/tmp/demodata/passages/current/passages.parquet"
+DEFAULT_PASSAGES = "/tmp/demodata/passages/current/passages.parquet"  # or any corpus directory
 
 
 def uptime() -> str:
     return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def read_texts(path: str, n: int) -> list[str]:
-    """``n`` distinct embedding pieces of the passages in ``path``, in file order."""
-    frame = pd.read_parquet(path, columns=["simplified"])
-    pieces: dict[str, None] = {}
-    for text in frame["simplified"]:
-        for piece in embedding_pieces(text):
-            pieces.setdefault(piece)
-            if len(pieces) >= n:
-                return list(pieces)
-    return list(pieces)
 
 
 class TimedEmbedder(Embedder):
@@ -151,7 +140,7 @@ def main() -> None:
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray instance")
     args = parser.parse_args()
 
-    texts = read_texts(args.passages, args.texts)
+    texts = distinct_pieces(args.passages, args.texts)
     print(f"Free parallelism before: 2 busy-loop processes do {free_parallelism():.2f}x the work of 1 ({uptime()})")
     print(f"{len(texts)} distinct pieces from {args.passages} "
           f"(median {statistics.median(len(t) for t in texts):.0f} characters); {os.cpu_count()} cores; {uptime()}")
