@@ -134,6 +134,29 @@ def run_finished(page: Any) -> None:
     expect(page.locator("[data-test-script-state='notRunning']")).to_have_count(1)
 
 
+def choose(page: Any, box: Any, option: str, attempts: int = 3) -> None:
+    """Open the select box ``box`` and pick ``option``, once the app's script run is over.
+
+    A rerun that ends while the list is open draws the widget again and closes the list (seen
+    once in CI: the option never appeared): the list is opened again, up to ``attempts`` times.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        run_finished(page)
+        box.click()
+        wanted = page.get_by_role("option", name=option)
+        try:
+            wanted.wait_for(state="visible", timeout=20_000)
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            continue
+        wanted.click()
+        return
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot under tests/artifacts (kept for review, not committed)."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import app_fixture, open_page, screenshot
+from tests.browser_support import app_fixture, choose, open_page, screenshot
 from tests.copies_corpus import COPIED_PART, OWN_PART, copied_seeds_corpus
 
 pytestmark = pytest.mark.browser
@@ -30,8 +30,7 @@ def test_side_by_side_marks_the_copied_text(app_url):
         # Pick the partial copy: 大涌镇's two borrowed paragraphs are marked, its own are not.
         picker = page.get_by_role("combobox", name="选择一处雷同,对照两份报告")
         expect(picker).to_have_value("将乐县人民政府办公室 2024 · 第一部分 · 100% ← 绍兴市越城区人民政府办公室 2021")
-        picker.click()
-        page.get_by_role("option", name="中山市大涌镇 2022").click()
+        choose(page, picker, "中山市大涌镇 2022")
         expect(page.get_by_role("heading", name="中山市大涌镇2022年报告")).to_be_visible()
         expect(page.get_by_role("heading", name="安康高新区2019年报告")).to_be_visible()
         borrowed = COPIED_PART[0].strip()[10:30]

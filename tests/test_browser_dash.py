@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser_support import FIRST_ANSWER, app_fixture, open_page, run_finished, screenshot
+from tests.browser_support import FIRST_ANSWER, app_fixture, choose, open_page, run_finished, screenshot
 from tests.qa_corpus import seeds_corpus
 
 pytestmark = pytest.mark.browser
@@ -54,8 +54,8 @@ def test_the_sidebar_scope_applies_to_the_overview_and_to_the_question_it_opens(
 
     with open_page(app_url, "zh") as page:
         expect(page.get_by_role("heading", name="概览")).to_be_visible()
-        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="机关层级").click()
-        page.get_by_role("option", name="乡镇级").click()
+        choose(page, page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="机关层级"),
+               "乡镇级")
         # Two township reports among the seeds: 大涌镇 2022 (seed 004, 4 received) and 宝力根苏木 2023
         # (seed 003, none received).
         expect(page.get_by_text("范围:乡镇级 · 2份报告")).to_be_visible()
