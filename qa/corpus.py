@@ -24,7 +24,7 @@ import pandas as pd
 from index.passages.copies import copied_sections
 from index.passages.settings import IndexSettings
 from index.tables import store
-from index.passages.indexer import PASSAGES_FILE, current_folder, read_passages
+from index.passages.indexer import current_folder, read_passages
 from index.tables.resolve import AgencyIndex, Resolution, agency_forms, agency_index, english_key, is_pinyin, split_place
 from parsing.meta import to_simplified
 from qa import lexicon
@@ -216,7 +216,7 @@ class Corpus:
         if folder is None:
             return None
         if self._copies is None or self._copies[0] != folder:
-            self._copies = (folder, copied_sections(folder, PASSAGES_FILE))
+            self._copies = (folder, copied_sections(folder))
         return self._copies[1]
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from index.passages.copies import (PASSAGE_COLUMNS, CopySettings, copied_sections, find_copies, flagged,
                                    normalised, section_text, window_hashes)
-from index.passages.indexer import PASSAGES_FILE, current_folder, read_passages
+from index.passages.indexer import current_folder, read_passages
 from tests.conftest import seed_path
 from tests.copies_corpus import COPIED_PART, OWN_PART, PART_SHARE, STOCK, copied_seeds_corpus, letters
 
@@ -37,9 +37,9 @@ def test_part_share_is_a_real_part() -> None:
 def test_whole_section_copied_is_first_then_the_partial_copy(copied_corpus) -> None:
     folder = current_folder(copied_corpus)
     assert folder is not None
-    found = copied_sections(folder, PASSAGES_FILE)
+    found = copied_sections(folder)
     assert (folder / "copies.parquet").exists()  # kept for the generation's next readers
-    assert copied_sections(folder, PASSAGES_FILE).equals(found)
+    assert copied_sections(folder).equals(found)
     assert list(zip(found["agency"], found["year"], found["section_no"])) == [
         ("将乐县人民政府办公室", 2024, 1), ("中山市大涌镇", 2022, 1)]
     whole, part = found.iloc[0], found.iloc[1]
@@ -53,7 +53,7 @@ def test_whole_section_copied_is_first_then_the_partial_copy(copied_corpus) -> N
 def test_spans_mark_the_copied_text_in_both_sections(passages, copied_corpus) -> None:
     folder = current_folder(copied_corpus)
     assert folder is not None
-    part = copied_sections(folder, PASSAGES_FILE).iloc[1]
+    part = copied_sections(folder).iloc[1]
     text = section_text(passages, part["report_id"], 1)
     source = section_text(passages, part["source_report_id"], 1)
     marked = "".join(text[a:b] for a, b in part["spans"])
@@ -88,12 +88,12 @@ def test_settings_decide_what_is_flagged(passages) -> None:
 def test_a_kept_finding_serves_only_the_settings_it_was_found_with(copied_corpus) -> None:
     folder = current_folder(copied_corpus)
     assert folder is not None
-    copied_sections(folder, PASSAGES_FILE, texts=False)
+    copied_sections(folder, texts=False)
     assert (folder / "copies.parquet").exists()
     # min_share picks among the kept rows; a boilerplate limit changes the finding: found again.
-    assert list(copied_sections(folder, PASSAGES_FILE, CopySettings(min_share=0.9), texts=False)["agency"]) == [
+    assert list(copied_sections(folder, CopySettings(min_share=0.9), texts=False)["agency"]) == [
         "将乐县人民政府办公室"]
-    lax = copied_sections(folder, PASSAGES_FILE, CopySettings(boilerplate_agencies=1000, boilerplate_share=1.0),
+    lax = copied_sections(folder, CopySettings(boilerplate_agencies=1000, boilerplate_share=1.0),
                           texts=False)
     assert (lax["section_no"] == 6).sum() == 4
 
@@ -107,11 +107,11 @@ def test_each_generation_finds_its_own_copies(copied_corpus, tmp_path) -> None:
     shutil.copytree(copied_corpus, data, symlinks=True)
     before = current_folder(data)
     assert before is not None
-    whole = copied_sections(before, PASSAGES_FILE, texts=False).iloc[0]
+    whole = copied_sections(before, texts=False).iloc[0]
     sync_index(data, [], [whole["report_id"]])  # the report that copied a whole section goes
     after = current_folder(data)
     assert after is not None and after != before and not (after / "copies.parquet").exists()
-    assert list(copied_sections(after, PASSAGES_FILE, texts=False)["agency"]) == ["中山市大涌镇"]
+    assert list(copied_sections(after, texts=False)["agency"]) == ["中山市大涌镇"]
     assert (after / "copies.parquet").exists()
 
 

@@ -424,7 +424,7 @@ def flagged(frame: pd.DataFrame, settings: CopySettings = CopySettings()) -> pd.
     return rank_copies(frame[keep])
 
 
-def copied_sections(folder: Path, passages_file: str = "", settings: CopySettings = CopySettings(),
+def copied_sections(folder: Path, settings: CopySettings = CopySettings(),
                     texts: bool = True) -> pd.DataFrame:
     """The flagged copied sections of the index generation in ``folder``, most copied first.
 
@@ -432,7 +432,7 @@ def copied_sections(folder: Path, passages_file: str = "", settings: CopySetting
     generation's folder as :data:`COPIES_FILE` for every later reader of that generation (a
     folder the reader may not write to: found again next time).  A sync does not compute them:
     the first question about copied reports after an add pays for it (:func:`find_copies` over
-    the whole corpus).  ``passages_file``: unused (the generation names its passages).
+    the whole corpus).
     ``texts``: with both sections' texts (``text``, ``source_text``, the texts the spans point
     into) and their kinds (``kind``, ``source_kind``).
     """
